@@ -1,0 +1,21 @@
+import type { VNode } from "preact";
+
+export interface ErrorPageProps {
+  status: number;
+  title: string;
+  message: string;
+}
+
+/** A plain page for errors a person sees in the browser. */
+export function ErrorPage({ status, title, message }: ErrorPageProps): VNode {
+  return (
+    <section class="card narrow">
+      <p class="muted">Error {status}</p>
+      <h1>{title}</h1>
+      <p>{message}</p>
+      <p>
+        <a href="/">Go to the start page</a>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,19 @@
+import type { ComponentChildren, VNode } from "preact";
+import { CSRF_FIELD } from "../lib/security/csrf.ts";
+
+export interface FormProps {
+  action: string;
+  csrf: string;
+  children: ComponentChildren;
+  class?: string;
+}
+
+/** A POST form carrying the CSRF token. */
+export function Form({ action, csrf, children, ...rest }: FormProps): VNode {
+  return (
+    <form method="post" action={action} class={rest.class}>
+      <input type="hidden" name={CSRF_FIELD} value={csrf} />
+      {children}
+    </form>
+  );
+}

@@ -1,0 +1,151 @@
+/**
+ * The application: global middleware, static files, the file routes from the
+ * manifest, and one error handler that turns every failure into the right
+ * status with a JSON body (API clients) or an HTML page (browsers), never a
+ * stack trace.
+ * @module
+ */
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { ErrorPage } from "../components/ErrorPage.tsx";
+import type { Deps } from "./deps.ts";
+import type { AppEnv } from "./http/define.ts";
+import { HttpError } from "./http/http_error.ts";
+import { registerIslands } from "./http/islands.ts";
+import { renderPage } from "./http/render.tsx";
+import { wantsHTML } from "./http/request.ts";
+import { requestLog } from "./http/request_log.ts";
+import { type Manifest, mountRoutes } from "./http/router.tsx";
+import { securityHeaders } from "./http/security_headers.ts";
+import { setupRedirect } from "./http/setup_redirect.ts";
+import { staticFiles } from "./http/static_files.ts";
+import { OAuthError, oauthErrorResponse } from "./oauth/errors.ts";
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const STATIC_DIR = new URL("../static/", import.meta.url);
+
+const TITLES: Record<number, string> = {
+  400: "Bad request",
+  401: "Sign-in required",
+  403: "Forbidden",
+  404: "Page not found",
+  405: "Method not allowed",
+  413: "Request too large",
+  429: "Too many attempts",
+  500: "Something went wrong",
+  503: "Service unavailable",
+};
+
+function errorResponse(
+  c: Context,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+  details: Record<string, unknown> = {},
+): Response {
+  if (wantsHTML(c.req.raw)) {
+    return renderPage(
+      c,
+      <ErrorPage
+        status={status}
+        title={TITLES[status] ?? "Error"}
+        message={message}
+      />,
+      { title: TITLES[status] ?? "Error", status, headers },
+    );
+  }
+  return new Response(
+    JSON.stringify({ error: code, error_description: message, ...details }),
+    {
+      status,
+      headers: {
+        "Content-Type": "application/json",
+        "Cache-Control": "no-store",
+        ...headers,
+      },
+    },
+  );
+}
+
+/** Builds the Hono app over opened dependencies and a route manifest. */
+export async function createApp(
+  deps: Deps,
+  manifest: Manifest,
+): Promise<Hono<AppEnv>> {
+  registerIslands(manifest.islands);
+  const app = new Hono<AppEnv>();
+  if (deps.config.logRequests) app.use("*", requestLog(deps.log));
+  app.use(
+    "*",
+    securityHeaders({ https: deps.config.issuer.startsWith("https:") }),
+  );
+  app.use("*", async function injectDeps(c, next) {
+    c.set("deps", deps);
+    await next();
+  });
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new HttpError(413, "request body is larger than 1 MiB");
+      },
+    }),
+  );
+  app.use("*", setupRedirect());
+  app.get("/static/*", await staticFiles(STATIC_DIR));
+  mountRoutes(app, manifest);
+
+  app.notFound((c) =>
+    errorResponse(c, 404, "not_found", "nothing is served at this path")
+  );
+  app.onError((err, c) => {
+    if (err instanceof OAuthError) {
+      if (!err.redirectable && wantsHTML(c.req.raw)) {
+        return errorResponse(c, err.status, err.code, err.description);
+      }
+      return oauthErrorResponse(err);
+    }
+    if (err instanceof HttpError) {
+      return errorResponse(
+        c,
+        err.status,
+        err.code,
+        err.message,
+        err.options.headers,
+        err.options.details,
+      );
+    }
+    if (isDatabaseUnavailable(err)) {
+      deps.log.log("error", "database unavailable", { err: String(err) });
+      return errorResponse(
+        c,
+        503,
+        "temporarily_unavailable",
+        "the database is unavailable; try again shortly",
+        { "Retry-After": "5" },
+      );
+    }
+    deps.log.log("error", "unhandled error", {
+      method: c.req.method,
+      path: c.req.path,
+      err: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      stack: err instanceof Error ? err.stack : undefined,
+    });
+    return errorResponse(
+      c,
+      500,
+      "server_error",
+      "the server failed to handle this request",
+    );
+  });
+  return app;
+}
+
+/** Connection-level failures (PostgreSQL down, SQLite busy too long). */
+function isDatabaseUnavailable(err: unknown): boolean {
+  const code = (err as { code?: string })?.code ?? "";
+  return ["ECONNREFUSED", "ECONNRESET", "57P01", "57P03", "ERR_SQLITE_BUSY"]
+    .includes(code) || /SQLITE_BUSY|database is locked/.test(String(err));
+}

@@ -1,0 +1,162 @@
+/**
+ * Environment -> typed, validated configuration. The only module that reads
+ * `Deno.env`; everything else receives a `Config`.
+ * @module
+ */
+import { z } from "zod";
+
+/** Where the relational data lives. */
+export type DatabaseTarget =
+  | { engine: "sqlite"; path: string }
+  | { engine: "postgres"; url: string };
+
+export interface Config {
+  host: string;
+  port: number;
+  /** Public base URL; the `iss` of every token. Never taken from a request. */
+  issuer: string;
+  /** Secret for cookies and key encryption; null means "generate and persist". */
+  appSecret: string | null;
+  /** Where a generated APP_SECRET is kept when APP_SECRET is unset. */
+  appSecretFile: string;
+  database: DatabaseTarget;
+  enableDevEndpoints: boolean;
+  /** Bootstrap admin token, accepted only until setup completes. */
+  bootstrapAdminToken: string | null;
+  /** Local Deno KV file; null uses the runtime default (Deno Deploy). */
+  kvPath: string | null;
+  /** Max PostgreSQL connections per process. */
+  databasePoolSize: number;
+  /** Log one line per request. */
+  logRequests: boolean;
+}
+
+/** A bad environment variable; `message` is one line naming it. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  constructor(readonly variable: string, reason: string) {
+    super(`${variable}: ${reason}`);
+  }
+}
+
+const TRUE_WORDS = ["true", "1", "yes", "on"];
+const FALSE_WORDS = ["false", "0", "no", "off", ""];
+
+const flag = z.string().trim().toLowerCase().refine(
+  (v) => TRUE_WORDS.includes(v) || FALSE_WORDS.includes(v),
+  { message: "must be one of true|1|yes|on|false|0|no|off" },
+).transform((v) => TRUE_WORDS.includes(v));
+
+const port = z.coerce.number({ message: "must be a number" }).int({
+  message: "must be a whole number",
+}).min(0, { message: "must be 0-65535" }).max(65535, {
+  message: "must be 0-65535",
+});
+
+const httpURL = z.string().trim().refine((v) => {
+  try {
+    const u = new URL(v);
+    return (u.protocol === "http:" || u.protocol === "https:") && !u.search &&
+      !u.hash && !u.username;
+  } catch {
+    return false;
+  }
+}, { message: "must be an http(s) URL without query, fragment or credentials" })
+  .transform((v) => v.replace(/\/+$/, ""));
+
+const SCHEMAS = {
+  HOST: z.string().trim().min(1, { message: "must not be empty" }),
+  PORT: port,
+  ISSUER: httpURL,
+  APP_SECRET: z.string().min(32, {
+    message: "must be at least 32 characters (e.g. `openssl rand -base64 48`)",
+  }),
+  APP_SECRET_FILE: z.string().min(1),
+  DATABASE_URL: z.string().trim().min(1),
+  ENABLE_DEV_ENDPOINTS: flag,
+  ADMIN_TOKEN: z.string().min(16, {
+    message: "must be at least 16 characters",
+  }),
+  DENO_KV_PATH: z.string().min(1),
+  DATABASE_POOL_SIZE: z.coerce.number({ message: "must be a number" }).int()
+    .min(1, { message: "must be 1-1000" }).max(1000, {
+      message: "must be 1-1000",
+    }),
+  LOG_REQUESTS: flag,
+} as const;
+
+type Env = Record<string, string | undefined>;
+
+function read<K extends keyof typeof SCHEMAS>(
+  env: Env,
+  name: K,
+): z.output<(typeof SCHEMAS)[K]> | undefined {
+  const raw = env[name];
+  if (raw === undefined) return undefined;
+  const parsed = SCHEMAS[name].safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(name, parsed.error.issues[0]?.message ?? "invalid");
+  }
+  return parsed.data as z.output<(typeof SCHEMAS)[K]>;
+}
+
+/**
+ * Parses `DATABASE_URL`: `sqlite:///relative.db` (relative to the working
+ * directory, as the seed did), `sqlite:////abs/path.db`, `sqlite::memory:`,
+ * `postgres://…` / `postgresql://…`.
+ */
+export function parseDatabaseURL(value: string): DatabaseTarget {
+  if (value === "sqlite::memory:" || value === "sqlite://:memory:") {
+    return { engine: "sqlite", path: ":memory:" };
+  }
+  if (value.startsWith("sqlite:///")) {
+    const rest = value.slice("sqlite:///".length);
+    if (!rest) throw new ConfigError("DATABASE_URL", "sqlite URL has no path");
+    return { engine: "sqlite", path: rest };
+  }
+  if (/^postgres(ql)?:\/\//.test(value)) {
+    try {
+      new URL(value);
+    } catch {
+      throw new ConfigError("DATABASE_URL", "is not a valid postgres URL");
+    }
+    return { engine: "postgres", url: value };
+  }
+  throw new ConfigError(
+    "DATABASE_URL",
+    "must start with sqlite:/// , sqlite::memory: or postgres://",
+  );
+}
+
+/** Reads and validates the environment. Throws `ConfigError` on a bad value. */
+export function loadConfig(env: Env): Config {
+  const host = read(env, "HOST") ?? "127.0.0.1";
+  const portNumber = read(env, "PORT") ?? 8000;
+  const database = parseDatabaseURL(
+    read(env, "DATABASE_URL") ?? "sqlite:///oauth.db",
+  );
+  const appSecret = read(env, "APP_SECRET") ?? null;
+  if (database.engine === "postgres" && appSecret === null) {
+    throw new ConfigError(
+      "APP_SECRET",
+      "is required with PostgreSQL, so every instance shares it",
+    );
+  }
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  const defaultIssuer = `http://${
+    host === "0.0.0.0" || host === "::" ? "127.0.0.1" : urlHost
+  }:${portNumber}`;
+  return {
+    host,
+    port: portNumber,
+    issuer: read(env, "ISSUER") ?? defaultIssuer,
+    appSecret,
+    appSecretFile: read(env, "APP_SECRET_FILE") ?? ".app_secret",
+    database,
+    enableDevEndpoints: read(env, "ENABLE_DEV_ENDPOINTS") ?? false,
+    bootstrapAdminToken: read(env, "ADMIN_TOKEN") ?? null,
+    kvPath: read(env, "DENO_KV_PATH") ?? null,
+    databasePoolSize: read(env, "DATABASE_POOL_SIZE") ?? 10,
+    logRequests: read(env, "LOG_REQUESTS") ?? true,
+  };
+}

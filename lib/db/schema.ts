@@ -1,0 +1,199 @@
+/**
+ * Table types for Kysely. Columns use types both engines return alike:
+ * text, and integer epoch seconds / 0-1 flags (PostgreSQL bigint is parsed to
+ * number by the pool). JSON lists are stored as text.
+ * @module
+ */
+import type {
+  ColumnType,
+  Insertable,
+  Kysely,
+  Selectable,
+  Updateable,
+} from "kysely";
+
+/** Epoch seconds. */
+export type Epoch = number;
+/** 0 or 1. */
+export type Flag = 0 | 1;
+
+export interface ServerSettingsTable {
+  key: string;
+  value: string;
+  updated_at: Epoch;
+}
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  password_hash: string;
+  email: string | null;
+  email_verified: ColumnType<Flag, Flag | undefined, Flag>;
+  /** JSON object of extra OIDC claims (name, given_name, …). */
+  claims: ColumnType<string, string | undefined, string>;
+  disabled: ColumnType<Flag, Flag | undefined, Flag>;
+  created_at: Epoch;
+  updated_at: Epoch;
+}
+
+export interface ClientsTable {
+  client_id: string;
+  client_name: string;
+  /** SHA-256 of the secret (base64url); null for public clients. */
+  client_secret_hash: string | null;
+  /** JSON array of exact redirect URIs. */
+  redirect_uris: string;
+  /** Space-separated. */
+  grant_types: string;
+  response_types: string;
+  scope: string;
+  token_endpoint_auth_method: string;
+  require_consent: Flag;
+  created_at: Epoch;
+  updated_at: Epoch;
+}
+
+export interface ClientPoliciesTable {
+  client_id: string;
+  allowed_scopes: string;
+  default_scopes: string;
+  /** JSON array. */
+  post_logout_redirect_uris: string;
+  require_pkce: Flag;
+  consent_policy: string;
+  access_token_lifetime: number;
+  refresh_token_ttl_days: number;
+  token_format: string;
+  id_token_signed_response_alg: string;
+  updated_at: Epoch;
+}
+
+export interface ScopesTable {
+  name: string;
+  description: string;
+  /** JSON array of claim names. */
+  claims: string;
+  created_at: Epoch;
+  updated_at: Epoch;
+}
+
+export interface AuthorizationCodesTable {
+  code_hash: string;
+  grant_id: string;
+  client_id: string;
+  user_id: string;
+  redirect_uri: string;
+  scope: string;
+  code_challenge: string | null;
+  code_challenge_method: string | null;
+  nonce: string | null;
+  auth_time: Epoch;
+  session_id: string | null;
+  expires_at: Epoch;
+  consumed_at: Epoch | null;
+  created_at: Epoch;
+}
+
+export interface AccessTokensTable {
+  token_hash: string;
+  grant_id: string | null;
+  client_id: string;
+  user_id: string | null;
+  scope: string;
+  /** JWT id for JWT access tokens (the hash is of the JWT itself). */
+  jti: string | null;
+  expires_at: Epoch;
+  revoked_at: Epoch | null;
+  created_at: Epoch;
+}
+
+export interface RefreshTokensTable {
+  token_hash: string;
+  grant_id: string;
+  client_id: string;
+  user_id: string;
+  scope: string;
+  auth_time: Epoch;
+  session_id: string | null;
+  expires_at: Epoch;
+  /** Set when rotated; presenting it again is reuse. */
+  consumed_at: Epoch | null;
+  revoked_at: Epoch | null;
+  created_at: Epoch;
+}
+
+export interface ConsentsTable {
+  user_id: string;
+  client_id: string;
+  /** Space-separated granted scopes. */
+  scopes: string;
+  created_at: Epoch;
+  updated_at: Epoch;
+}
+
+export interface SessionsTable {
+  id: string;
+  /** SHA-256 of the session secret (base64url). */
+  secret_hash: string;
+  kind: "user" | "admin";
+  user_id: string | null;
+  auth_time: Epoch;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Epoch;
+  last_seen_at: Epoch;
+  expires_at: Epoch;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  public_jwk: string;
+  /** AES-GCM ciphertext of the private JWK, key derived from APP_SECRET. */
+  private_jwk_enc: string;
+  status: "active" | "retired";
+  created_at: Epoch;
+  retired_at: Epoch | null;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  actor: string;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  ip: string | null;
+  /** JSON object. */
+  detail: string;
+  created_at: Epoch;
+}
+
+export interface Database {
+  server_settings: ServerSettingsTable;
+  users: UsersTable;
+  clients: ClientsTable;
+  client_policies: ClientPoliciesTable;
+  scopes: ScopesTable;
+  authorization_codes: AuthorizationCodesTable;
+  access_tokens: AccessTokensTable;
+  refresh_tokens: RefreshTokensTable;
+  consents: ConsentsTable;
+  sessions: SessionsTable;
+  signing_keys: SigningKeysTable;
+  audit_events: AuditEventsTable;
+}
+
+export type DB = Kysely<Database>;
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type ClientRow = Selectable<ClientsTable>;
+export type ClientPolicyRow = Selectable<ClientPoliciesTable>;
+export type ScopeRow = Selectable<ScopesTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type SigningKeyRow = Selectable<SigningKeysTable>;
+export type AuthorizationCodeRow = Selectable<AuthorizationCodesTable>;
+export type AccessTokenRow = Selectable<AccessTokensTable>;
+export type RefreshTokenRow = Selectable<RefreshTokensTable>;
+export type AuditEventRow = Selectable<AuditEventsTable>;

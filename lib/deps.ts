@@ -1,0 +1,87 @@
+/**
+ * Everything a request handler needs, opened once per process: config,
+ * database (migrated), Deno KV, signing keys, clock, logger. Tests build the
+ * same thing with a fresh database and an injected clock.
+ * @module
+ */
+import type { Config } from "./config.ts";
+import { connectDatabase, type Engine } from "./db/connect.ts";
+import { migrateToLatest } from "./db/migrate.ts";
+import type { DB } from "./db/schema.ts";
+import { insertScopesIfAbsent } from "./db/scopes.ts";
+import { KeyStore } from "./keys.ts";
+import { createConsoleLogger, type Logger } from "./log.ts";
+import { DEFAULT_SCOPES } from "./oidc/default_scopes.ts";
+import { SetupState } from "./admin/admin_token.ts";
+import { resolveAppSecret } from "./security/app_secret.ts";
+
+export interface Deps {
+  config: Config;
+  db: DB;
+  engine: Engine;
+  kv: Deno.Kv;
+  keys: KeyStore;
+  appSecret: string;
+  setup: SetupState;
+  log: Logger;
+  /** Current time, epoch seconds. Injected so tests never sleep. */
+  now(): number;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  log?: Logger;
+  now?: () => number;
+  /** An already-open KV (tests use an in-memory one). */
+  kv?: Deno.Kv;
+}
+
+function systemNow(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/** Opens and prepares every dependency; the caller owns `close()`. */
+export async function openDeps(
+  config: Config,
+  options: OpenOptions = {},
+): Promise<Deps> {
+  const log = options.log ?? createConsoleLogger();
+  const now = options.now ?? systemNow;
+  const { secret, generated } = await resolveAppSecret(
+    config.appSecret,
+    config.appSecretFile,
+  );
+  if (generated) {
+    log.log("warn", "APP_SECRET is not set; using the generated secret", {
+      file: config.appSecretFile,
+    });
+  }
+  const handle = connectDatabase(config.database, {
+    poolSize: config.databasePoolSize,
+  });
+  try {
+    const applied = await migrateToLatest(handle.db);
+    if (applied.length) log.log("info", "migrations applied", { applied });
+    await insertScopesIfAbsent(handle.db, DEFAULT_SCOPES, now());
+    const keys = await KeyStore.open(handle.db, secret, now);
+    const kv = options.kv ?? await Deno.openKv(config.kvPath ?? undefined);
+    return {
+      config,
+      db: handle.db,
+      engine: handle.engine,
+      kv,
+      keys,
+      appSecret: secret,
+      setup: new SetupState(),
+      log,
+      now,
+      async close() {
+        if (!options.kv) kv.close();
+        await handle.close();
+      },
+    };
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * File routes on Hono, in the manner of honox: each module in routes/ is
+ * mounted at the URL its path names (`[param]` -> `:param`, `index` -> the
+ * folder), its `handler` verbs become Hono handlers, a default component alone
+ * becomes a GET page, and `_middleware.ts` applies to its folder and below.
+ * @module
+ */
+import type { Hono } from "hono";
+import {
+  type AppEnv,
+  type Handlers,
+  METHODS,
+  type Middleware,
+  type RouteModule,
+} from "./define.ts";
+import { renderPage } from "./render.tsx";
+import { HttpError } from "./http_error.ts";
+
+export interface Manifest {
+  routes: Record<string, RouteModule>;
+  islands: Record<string, unknown>;
+}
+
+/** `./routes/admin/clients/[client_id]/policy.ts` -> `/admin/clients/:client_id/policy`. */
+export function routePath(file: string): string {
+  const path = file.replace(/^\.\/routes/, "").replace(/\.(tsx?|jsx?)$/, "")
+    .replace(/\/index$/, "").replace(/\[([A-Za-z0-9_]+)\]/g, ":$1");
+  return path === "" ? "/" : path;
+}
+
+function isMiddlewareFile(file: string): boolean {
+  return /\/_middleware\.(tsx?|jsx?)$/.test(file);
+}
+
+/** Static segments sort before parameters so `/a/new` wins over `/a/:id`. */
+function specificity(path: string): string {
+  return path.split("/").map((s) => (s.startsWith(":") ? "~" : s)).join("/");
+}
+
+/** Mounts every route and folder middleware of `manifest` on `app`. */
+export function mountRoutes(app: Hono<AppEnv>, manifest: Manifest): void {
+  const files = Object.keys(manifest.routes);
+  const middlewares = files.filter(isMiddlewareFile).sort((a, b) =>
+    a.length - b.length
+  );
+  for (const file of middlewares) {
+    const folder = routePath(file.replace(/\/_middleware\.(tsx?|jsx?)$/, ""));
+    const fns = manifest.routes[file].handler;
+    const list = (Array.isArray(fns) ? fns : [fns]) as Middleware[];
+    for (const fn of list) {
+      if (typeof fn !== "function") {
+        throw new Error(`${file}: handler must be a middleware function`);
+      }
+      if (folder === "/") app.use("*", fn);
+      else {
+        app.use(folder, fn);
+        app.use(`${folder}/*`, fn);
+      }
+    }
+  }
+  const pages = files.filter((f) => !isMiddlewareFile(f))
+    .map((file) => ({ file, path: routePath(file) }))
+    .sort((a, b) => {
+      const x = specificity(a.path);
+      const y = specificity(b.path);
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+  for (const { file, path } of pages) {
+    const mod = manifest.routes[file];
+    const handlers = (mod.handler ?? {}) as Handlers;
+    const Page = mod.default;
+    if (typeof handlers !== "object") {
+      throw new Error(`${file}: handler must be an object of HTTP verbs`);
+    }
+    for (const method of METHODS) {
+      const fn = handlers[method];
+      if (fn) app.on(method, path, fn);
+    }
+    if (!handlers.GET && Page) {
+      app.get(path, (c) => renderPage(c, <Page />, { title: Page.name }));
+    }
+    const allowed = METHODS.filter((m) => handlers[m] || (m === "GET" && Page));
+    app.all(path, () => {
+      throw new HttpError(405, "method not allowed", {
+        headers: { Allow: allowed.join(", ") },
+      });
+    });
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * Signing keys: created on first start, rotated on demand, published as a
+ * JWKS. Private JWKs are stored AES-256-GCM encrypted under a key derived
+ * from APP_SECRET; imported CryptoKeys are cached and reloaded when the key
+ * table changes (checked at most every few seconds, so a rotation on one
+ * instance reaches the others).
+ * @module
+ */
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+} from "jose";
+import type { DB, SigningKeyRow } from "./db/schema.ts";
+import {
+  insertSigningKey,
+  listSigningKeys,
+  retireOtherKeys,
+} from "./db/signing_keys.ts";
+import { base64url, deriveKey, fromBase64url } from "./security/crypto.ts";
+
+/** Algorithms we can sign with. RS256 is what OIDC requires of every OP. */
+export const SIGNING_ALGS = ["RS256", "ES256", "EdDSA"] as const;
+export type SigningAlg = (typeof SIGNING_ALGS)[number];
+
+const RELOAD_AFTER_MS = 5_000;
+const PUBLIC_MEMBERS = ["kty", "n", "e", "crv", "x", "y"] as const;
+
+export interface SigningKey {
+  kid: string;
+  alg: SigningAlg;
+  privateKey: CryptoKey;
+}
+
+export interface PublicJWK extends JWK {
+  kid: string;
+  alg: string;
+  use: "sig";
+}
+
+export interface JWKS {
+  keys: PublicJWK[];
+}
+
+function generationOptions(alg: SigningAlg) {
+  return alg === "RS256"
+    ? { extractable: true, modulusLength: 2048 }
+    : alg === "EdDSA"
+    ? { extractable: true, crv: "Ed25519" }
+    : { extractable: true };
+}
+
+/** Keeps only the public members of a JWK, with kid/alg/use. */
+export function toPublicJWK(jwk: JWK, kid: string, alg: string): PublicJWK {
+  const out: Record<string, unknown> = {};
+  for (const m of PUBLIC_MEMBERS) if (jwk[m] !== undefined) out[m] = jwk[m];
+  return { ...out, kid, alg, use: "sig" } as PublicJWK;
+}
+
+export class KeyStore {
+  #db: DB;
+  #encryptionKey: CryptoKey;
+  #now: () => number;
+  #loadedAt = -Infinity;
+  #loading: Promise<void> | null = null;
+  #signing = new Map<SigningAlg, SigningKey>();
+  #jwks: JWKS = { keys: [] };
+  #jwksJSON = '{"keys":[]}';
+
+  private constructor(db: DB, encryptionKey: CryptoKey, now: () => number) {
+    this.#db = db;
+    this.#encryptionKey = encryptionKey;
+    this.#now = now;
+  }
+
+  /** Opens the store, creating the first RS256 key when none exists. */
+  static async open(
+    db: DB,
+    appSecret: string,
+    now: () => number,
+  ): Promise<KeyStore> {
+    const encryptionKey = await deriveKey(
+      appSecret,
+      "signing-key-encryption",
+      { name: "AES-GCM", length: 256 },
+      ["encrypt", "decrypt"],
+    );
+    const store = new KeyStore(db, encryptionKey, now);
+    await store.reload();
+    if (!store.#signing.has("RS256")) {
+      await store.rotate("RS256");
+    }
+    return store;
+  }
+
+  /** The active key for `alg`, creating one the first time an alg is used. */
+  async signingKey(alg: SigningAlg = "RS256"): Promise<SigningKey> {
+    await this.#maybeReload();
+    const key = this.#signing.get(alg);
+    if (key) return key;
+    await this.rotate(alg);
+    return this.#signing.get(alg)!;
+  }
+
+  /** Public keys, active and retired (retired ones verify older tokens). */
+  async jwks(): Promise<JWKS> {
+    await this.#maybeReload();
+    return this.#jwks;
+  }
+
+  /** The JWKS pre-serialised, for the hot JWKS endpoint. */
+  async jwksJSON(): Promise<string> {
+    await this.#maybeReload();
+    return this.#jwksJSON;
+  }
+
+  /** Creates a new active key for `alg` and retires the previous one. */
+  async rotate(alg: SigningAlg = "RS256"): Promise<PublicJWK> {
+    const { publicKey, privateKey } = await generateKeyPair(
+      alg,
+      generationOptions(alg),
+    );
+    const publicJWK = await exportJWK(publicKey);
+    const privateJWK = await exportJWK(privateKey);
+    const kid = await calculateJwkThumbprint(publicJWK, "sha256");
+    const now = this.#now();
+    await this.#db.transaction().execute(async (trx) => {
+      await insertSigningKey(trx, {
+        kid,
+        alg,
+        public_jwk: JSON.stringify(toPublicJWK(publicJWK, kid, alg)),
+        private_jwk_enc: await this.#encrypt(JSON.stringify(privateJWK)),
+        status: "active",
+        created_at: now,
+        retired_at: null,
+      });
+      await retireOtherKeys(trx, alg, kid, now);
+    });
+    await this.reload();
+    return toPublicJWK(publicJWK, kid, alg);
+  }
+
+  /** Re-reads the key table now (after a rotation or deletion). */
+  async reload(): Promise<void> {
+    const rows = await listSigningKeys(this.#db);
+    const signing = new Map<SigningAlg, SigningKey>();
+    for (const row of rows) {
+      if (row.status !== "active" || signing.has(row.alg as SigningAlg)) {
+        continue;
+      }
+      signing.set(row.alg as SigningAlg, await this.#importPrivate(row));
+    }
+    this.#signing = signing;
+    this.#jwks = {
+      keys: rows.map((r) => JSON.parse(r.public_jwk) as PublicJWK),
+    };
+    this.#jwksJSON = JSON.stringify(this.#jwks);
+    this.#loadedAt = Date.now();
+  }
+
+  async #maybeReload(): Promise<void> {
+    if (Date.now() - this.#loadedAt < RELOAD_AFTER_MS) return;
+    this.#loading ??= this.reload().finally(() => {
+      this.#loading = null;
+    });
+    await this.#loading;
+  }
+
+  async #importPrivate(row: SigningKeyRow): Promise<SigningKey> {
+    const jwk = JSON.parse(await this.#decrypt(row.private_jwk_enc)) as JWK;
+    const privateKey = await importJWK(jwk, row.alg) as CryptoKey;
+    return { kid: row.kid, alg: row.alg as SigningAlg, privateKey };
+  }
+
+  async #encrypt(plain: string): Promise<string> {
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const ct = await crypto.subtle.encrypt(
+      { name: "AES-GCM", iv },
+      this.#encryptionKey,
+      new TextEncoder().encode(plain),
+    );
+    return `v1.${base64url(iv)}.${base64url(new Uint8Array(ct))}`;
+  }
+
+  async #decrypt(stored: string): Promise<string> {
+    const [version, iv, ct] = stored.split(".");
+    if (version !== "v1" || !iv || !ct) {
+      throw new Error("signing key: unknown encryption format");
+    }
+    try {
+      const plain = await crypto.subtle.decrypt(
+        { name: "AES-GCM", iv: fromBase64url(iv) },
+        this.#encryptionKey,
+        fromBase64url(ct),
+      );
+      return new TextDecoder().decode(plain);
+    } catch (err) {
+      throw new Error(
+        "signing key cannot be decrypted: APP_SECRET differs from the one the key was stored with",
+        { cause: err },
+      );
+    }
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Failure counters in Deno KV, shared by every instance: failed logins,
+ * client authentications, admin-token and setup attempts, counted per bucket
+ * and key (an IP, an account) in fixed windows. Only failures touch KV; a
+ * successful request only reads.
+ * @module
+ */
+
+export interface Budget {
+  /** Failures allowed per window before requests are refused. */
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface LimitState {
+  limited: boolean;
+  /** Seconds until the window resets (for Retry-After). */
+  retryAfter: number;
+}
+
+/** Budgets for each counted action. */
+export const BUDGETS = {
+  adminLoginPerIP: { limit: 10, windowSeconds: 300 },
+  loginPerIP: { limit: 30, windowSeconds: 300 },
+  loginPerAccount: { limit: 10, windowSeconds: 300 },
+  clientAuthPerIP: { limit: 30, windowSeconds: 300 },
+  clientAuthPerClient: { limit: 20, windowSeconds: 300 },
+} as const satisfies Record<string, Budget>;
+
+function windowKey(bucket: string, id: string, budget: Budget, nowMs: number) {
+  const window = Math.floor(nowMs / 1000 / budget.windowSeconds);
+  const resetAt = (window + 1) * budget.windowSeconds;
+  return { key: ["ratelimit", bucket, id, window], resetAt };
+}
+
+/** Whether `id` has used up its failure budget in `bucket`. */
+export async function checkLimit(
+  kv: Deno.Kv,
+  bucket: string,
+  id: string,
+  budget: Budget,
+  nowMs: number = Date.now(),
+): Promise<LimitState> {
+  const { key, resetAt } = windowKey(bucket, id, budget, nowMs);
+  const entry = await kv.get<Deno.KvU64>(key);
+  const count = entry.value ? Number(entry.value.value) : 0;
+  return {
+    limited: count >= budget.limit,
+    retryAfter: Math.max(1, Math.ceil(resetAt - nowMs / 1000)),
+  };
+}
+
+/** Counts one failure for `id` in `bucket`. */
+export async function recordFailure(
+  kv: Deno.Kv,
+  bucket: string,
+  id: string,
+  budget: Budget,
+  nowMs: number = Date.now(),
+): Promise<void> {
+  const { key } = windowKey(bucket, id, budget, nowMs);
+  const expireIn = budget.windowSeconds * 1000 + 1000;
+  // Compare-and-set so concurrent failures are all counted, with an expiry
+  // (which a plain `sum` mutation cannot carry).
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const entry = await kv.get<Deno.KvU64>(key);
+    const next = new Deno.KvU64((entry.value?.value ?? 0n) + 1n);
+    const result = await kv.atomic().check(entry).set(key, next, { expireIn })
+      .commit();
+    if (result.ok) return;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Server-side sessions, in the shape lucia-auth describes: the cookie holds
+ * `id.secret`; only SHA-256(secret) is stored; lookup is by id and the secret
+ * is compared in constant time, so a database read leaks no usable cookie.
+ * Cookies are HttpOnly, SameSite=Lax, Path=/, Secure when the issuer is
+ * https. Deleting the row ends the session everywhere.
+ * @module
+ */
+import type { DB, SessionRow } from "../db/schema.ts";
+import {
+  deleteSession,
+  findSession,
+  insertSession,
+  touchSession,
+} from "../db/sessions.ts";
+import { randomToken, sha256, timingSafeEqual } from "./crypto.ts";
+
+export type SessionKind = SessionRow["kind"];
+
+/** Cookie name per kind; admin and user sessions never share a cookie. */
+export const SESSION_COOKIE: Record<SessionKind, string> = {
+  user: "sid",
+  admin: "admin_sid",
+};
+
+/** Absolute lifetime per kind, seconds. */
+export const SESSION_LIFETIME: Record<SessionKind, number> = {
+  user: 14 * 24 * 3600,
+  admin: 12 * 3600,
+};
+
+/** `last_seen_at` is written at most this often, to keep reads read-only. */
+const TOUCH_EVERY_SECONDS = 300;
+
+export interface NewSession {
+  kind: SessionKind;
+  userID: string | null;
+  authTime: number;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface IssuedSession {
+  /** The cookie value: `id.secret`. Never stored. */
+  token: string;
+  session: SessionRow;
+}
+
+/** Creates a session with fresh id and secret (new id at every login). */
+export async function createSession(
+  db: DB,
+  input: NewSession,
+  now: number,
+): Promise<IssuedSession> {
+  const id = randomToken(16);
+  const secret = randomToken(32);
+  const session: SessionRow = {
+    id,
+    secret_hash: sha256(secret),
+    kind: input.kind,
+    user_id: input.userID,
+    auth_time: input.authTime,
+    ip: input.ip,
+    user_agent: input.userAgent?.slice(0, 255) ?? null,
+    created_at: now,
+    last_seen_at: now,
+    expires_at: now + SESSION_LIFETIME[input.kind],
+  };
+  await insertSession(db, session);
+  return { token: `${id}.${secret}`, session };
+}
+
+/** Returns the live session a cookie names, or null. */
+export async function validateSession(
+  db: DB,
+  kind: SessionKind,
+  token: string | undefined,
+  now: number,
+): Promise<SessionRow | null> {
+  if (!token || token.length > 200) return null;
+  const dot = token.indexOf(".");
+  if (dot <= 0) return null;
+  const id = token.slice(0, dot);
+  const secret = token.slice(dot + 1);
+  const row = await findSession(db, id);
+  if (!row || row.kind !== kind) return null;
+  if (!timingSafeEqual(sha256(secret), row.secret_hash)) return null;
+  if (row.expires_at <= now) {
+    await deleteSession(db, id);
+    return null;
+  }
+  if (now - row.last_seen_at >= TOUCH_EVERY_SECONDS) {
+    await touchSession(db, id, now);
+  }
+  return row;
+}
+
+/** Ends a session by cookie value (unknown values are ignored). */
+export async function endSession(
+  db: DB,
+  token: string | undefined,
+): Promise<void> {
+  const id = token?.split(".")[0];
+  if (id) await deleteSession(db, id);
+}
