@@ -47,11 +47,13 @@ const flag = z.string().trim().toLowerCase().refine(
   { message: "must be one of true|1|yes|on|false|0|no|off" },
 ).transform((v) => TRUE_WORDS.includes(v));
 
-const port = z.coerce.number({ message: "must be a number" }).int({
-  message: "must be a whole number",
-}).min(0, { message: "must be 0-65535" }).max(65535, {
-  message: "must be 0-65535",
-});
+// Digits only: z.coerce would turn "" into port 0 (a random port) and
+// accept "0x50" or "1e3".
+const port = z.string().trim().regex(/^\d+$/, {
+  message: "must be a whole number 0-65535",
+}).transform(Number).pipe(
+  z.number().max(65535, { message: "must be 0-65535" }),
+);
 
 const httpURL = z.string().trim().refine((v) => {
   try {

@@ -1,0 +1,160 @@
+import assert from "node:assert/strict";
+import { ConfigError, loadConfig } from "./config.ts";
+
+const SECRET = "s".repeat(32);
+
+/** Asserts that `env` is refused with a ConfigError naming `variable`. */
+function assertRefused(env: Record<string, string>, variable: string): void {
+  assert.throws(
+    () => loadConfig(env),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError, `expected ConfigError: ${err}`);
+      assert.equal(err.variable, variable);
+      assert.match(err.message, new RegExp(`^${variable}\\b`));
+      return true;
+    },
+  );
+}
+
+Deno.test("config: an empty environment serves 127.0.0.1:8000 with SQLite oauth.db", () => {
+  const config = loadConfig({});
+  assert.equal(config.host, "127.0.0.1");
+  assert.equal(config.port, 8000);
+  assert.equal(config.issuer, "http://127.0.0.1:8000");
+  assert.deepEqual(config.database, { engine: "sqlite", path: "oauth.db" });
+  assert.equal(config.enableDevEndpoints, false);
+  assert.equal(config.appSecret, null);
+  assert.equal(config.bootstrapAdminToken, null);
+});
+
+Deno.test("config: HOST and PORT override the listen address and the default issuer", () => {
+  const config = loadConfig({ HOST: "localhost", PORT: "9123" });
+  assert.equal(config.host, "localhost");
+  assert.equal(config.port, 9123);
+  assert.equal(config.issuer, "http://localhost:9123");
+});
+
+Deno.test("config: listening on every interface still gives a reachable default issuer", () => {
+  assert.equal(
+    loadConfig({ HOST: "0.0.0.0", PORT: "8080" }).issuer,
+    "http://127.0.0.1:8080",
+  );
+  assert.equal(loadConfig({ HOST: "::1" }).issuer, "http://[::1]:8000");
+});
+
+Deno.test("config: ISSUER loses its trailing slash and is otherwise used verbatim", () => {
+  assert.equal(
+    loadConfig({ ISSUER: "https://id.example.com/" }).issuer,
+    "https://id.example.com",
+  );
+  assert.equal(
+    loadConfig({ ISSUER: "https://example.com/auth/" }).issuer,
+    "https://example.com/auth",
+  );
+  // The issuer does not follow HOST/PORT once it is set.
+  assert.equal(
+    loadConfig({ ISSUER: "http://localhost:5000", PORT: "9000" }).issuer,
+    "http://localhost:5000",
+  );
+});
+
+Deno.test("config: DATABASE_URL sqlite:///rel.db is a path relative to the working directory", () => {
+  assert.deepEqual(loadConfig({ DATABASE_URL: "sqlite:///rel.db" }).database, {
+    engine: "sqlite",
+    path: "rel.db",
+  });
+});
+
+Deno.test("config: DATABASE_URL sqlite:////abs/x.db is an absolute path", () => {
+  assert.deepEqual(
+    loadConfig({ DATABASE_URL: "sqlite:////abs/x.db" }).database,
+    { engine: "sqlite", path: "/abs/x.db" },
+  );
+});
+
+Deno.test("config: DATABASE_URL sqlite::memory: is an in-memory database", () => {
+  assert.deepEqual(loadConfig({ DATABASE_URL: "sqlite::memory:" }).database, {
+    engine: "sqlite",
+    path: ":memory:",
+  });
+});
+
+Deno.test("config: DATABASE_URL postgres:// and postgresql:// select PostgreSQL", () => {
+  for (
+    const url of [
+      "postgres://app:pw@db.internal:5432/oauth",
+      "postgresql://app@localhost/oauth?sslmode=require",
+    ]
+  ) {
+    assert.deepEqual(
+      loadConfig({ DATABASE_URL: url, APP_SECRET: SECRET }).database,
+      { engine: "postgres", url },
+    );
+  }
+});
+
+Deno.test("config: PostgreSQL without APP_SECRET is refused, naming APP_SECRET", () => {
+  assertRefused({ DATABASE_URL: "postgres://localhost/oauth" }, "APP_SECRET");
+});
+
+Deno.test("config: a bad DATABASE_URL is refused, naming DATABASE_URL", () => {
+  for (
+    const url of [
+      "mysql://localhost/oauth",
+      "sqlite://oauth.db",
+      "sqlite:///",
+      "oauth.db",
+      "",
+    ]
+  ) {
+    assertRefused({ DATABASE_URL: url }, "DATABASE_URL");
+  }
+});
+
+Deno.test("config: a bad PORT is refused, naming PORT", () => {
+  for (const port of ["http", "80.5", "-1", "65536", "0x50", "1e3", "", " "]) {
+    assertRefused({ PORT: port }, "PORT");
+  }
+});
+
+Deno.test("config: ENABLE_DEV_ENDPOINTS accepts true|1|yes|on, in any case", () => {
+  for (const value of ["true", "1", "yes", "on", "TRUE", " On "]) {
+    assert.equal(
+      loadConfig({ ENABLE_DEV_ENDPOINTS: value }).enableDevEndpoints,
+      true,
+      value,
+    );
+  }
+  for (const value of ["false", "0", "no", "off"]) {
+    assert.equal(
+      loadConfig({ ENABLE_DEV_ENDPOINTS: value }).enableDevEndpoints,
+      false,
+      value,
+    );
+  }
+});
+
+Deno.test("config: a bad ENABLE_DEV_ENDPOINTS is refused, naming it", () => {
+  for (const value of ["maybe", "2", "enabled"]) {
+    assertRefused({ ENABLE_DEV_ENDPOINTS: value }, "ENABLE_DEV_ENDPOINTS");
+  }
+});
+
+Deno.test("config: an ISSUER with a query, fragment, credentials or another scheme is refused", () => {
+  for (
+    const issuer of [
+      "https://id.example.com/?tenant=a",
+      "https://id.example.com/#x",
+      "https://user:pw@id.example.com",
+      "ftp://id.example.com",
+      "id.example.com",
+    ]
+  ) {
+    assertRefused({ ISSUER: issuer }, "ISSUER");
+  }
+});
+
+Deno.test("config: an APP_SECRET shorter than 32 characters is refused, naming it", () => {
+  assertRefused({ APP_SECRET: "too-short" }, "APP_SECRET");
+  assert.equal(loadConfig({ APP_SECRET: SECRET }).appSecret, SECRET);
+});
