@@ -42,12 +42,15 @@ function wrapStatement(stmt: StatementSync): CachedStatement {
 /** Opens a SQLite file with the pragmas this server relies on. */
 export function openSQLite(path: string): DatabaseSync {
   const db = new DatabaseSync(path);
+  // busy_timeout lets several processes share the file; it comes first so
+  // that switching a fresh file to WAL waits for another process doing the
+  // same instead of failing with "database is locked".
+  db.exec("PRAGMA busy_timeout = 5000");
   // WAL + synchronous=NORMAL survives a killed process (not a power cut) at
-  // ~5x the write rate of FULL; busy_timeout lets several processes share it.
+  // ~5x the write rate of FULL.
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = NORMAL");
   db.exec("PRAGMA foreign_keys = ON");
-  db.exec("PRAGMA busy_timeout = 5000");
   return db;
 }
 
