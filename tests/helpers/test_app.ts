@@ -15,7 +15,8 @@ import type { AppEnv } from "../../lib/http/define.ts";
 import { createMemoryLogger } from "../../lib/log.ts";
 import { manifest } from "../../routes.gen.ts";
 
-export const TEST_APP_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
+export const TEST_APP_SECRET =
+  "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
 
 export interface TestApp {
   deps: Deps;
@@ -172,4 +173,77 @@ export async function completeSetupFor(t: TestApp): Promise<string> {
     throw new Error(`setup failed: ${res.status}`);
   }
   return token;
+}
+
+/**
+ * GETs a page that holds a form, as a browser, keeping its cookies in `jar`;
+ * returns the CSRF token the form carries.
+ */
+export async function openForm(
+  t: TestApp,
+  path: string,
+  jar: CookieJar,
+): Promise<string> {
+  const res = await t.fetch(path, {
+    headers: { Accept: "text/html", Cookie: jar.header() },
+  });
+  jar.capture(res);
+  const html = await res.text();
+  const token = html.match(/name="csrf_token" value="([^"]+)"/)?.[1];
+  if (res.status !== 200 || !token) {
+    throw new Error(`GET ${path}: ${res.status}, no form with a CSRF token`);
+  }
+  return token;
+}
+
+export interface PostFormOptions {
+  /** Extra or overriding request headers (e.g. a foreign Origin). */
+  headers?: Record<string, string>;
+}
+
+/**
+ * POSTs a form the way a browser on our origin does: urlencoded, with the
+ * jar's cookies and our Origin. Captures the response's cookies.
+ */
+export async function postForm(
+  t: TestApp,
+  path: string,
+  fields: Record<string, string>,
+  jar: CookieJar,
+  options: PostFormOptions = {},
+): Promise<Response> {
+  const res = await t.fetch(path, {
+    method: "POST",
+    headers: {
+      Accept: "text/html",
+      Cookie: jar.header(),
+      Origin: new URL(t.base).origin,
+      "Content-Type": "application/x-www-form-urlencoded",
+      ...options.headers,
+    },
+    body: new URLSearchParams(fields),
+    redirect: "manual",
+  });
+  jar.capture(res);
+  return res;
+}
+
+/** Signs in at /admin/login with `token`; the jar then holds `admin_sid`. */
+export async function signInAdmin(
+  t: TestApp,
+  token: string,
+  jar: CookieJar = new CookieJar(),
+): Promise<CookieJar> {
+  const csrf = await openForm(t, "/admin/login", jar);
+  const res = await postForm(
+    t,
+    "/admin/login",
+    { csrf_token: csrf, token },
+    jar,
+  );
+  await res.body?.cancel();
+  if (res.status !== 303 || !jar.get("admin_sid")) {
+    throw new Error(`admin sign-in failed: ${res.status}`);
+  }
+  return jar;
 }
