@@ -24,16 +24,21 @@ export interface AdminAuthOptions {
   allowSession?: boolean;
 }
 
-/** Throws 429 when this IP has failed the admin token too often. */
+/**
+ * Throws 429 when this IP has failed the admin token too often. `now` is the
+ * injected clock (epoch seconds), so windows follow `deps.now()`.
+ */
 export async function guardAdminAttempts(
   kv: Deno.Kv,
   ip: string | null,
+  now: number,
 ): Promise<void> {
   const state = await checkLimit(
     kv,
     "admin-token",
     ip ?? "unknown",
     BUDGETS.adminLoginPerIP,
+    now * 1000,
   );
   if (state.limited) {
     throw new HttpError(429, "too many failed admin token attempts", {
@@ -42,15 +47,18 @@ export async function guardAdminAttempts(
   }
 }
 
+/** Counts one failed admin token for this IP (`now`: epoch seconds). */
 export function recordAdminFailure(
   kv: Deno.Kv,
   ip: string | null,
+  now: number,
 ): Promise<void> {
   return recordFailure(
     kv,
     "admin-token",
     ip ?? "unknown",
     BUDGETS.adminLoginPerIP,
+    now * 1000,
   );
 }
 
@@ -65,9 +73,9 @@ export function adminAuth(
     const ip = clientIP(c);
     const header = c.req.header(ADMIN_TOKEN_HEADER);
     if (header !== undefined) {
-      await guardAdminAttempts(kv, ip);
+      await guardAdminAttempts(kv, ip, now());
       if (!(await verifyAdminToken(db, config.bootstrapAdminToken, header))) {
-        await recordAdminFailure(kv, ip);
+        await recordAdminFailure(kv, ip, now());
         throw new HttpError(401, "invalid admin token", {
           headers: { "WWW-Authenticate": 'AdminToken realm="admin"' },
         });

@@ -24,6 +24,7 @@ export async function adminLogin(
     "admin-token",
     input.ip ?? "unknown",
     BUDGETS.adminLoginPerIP,
+    now() * 1000,
   );
   if (limit.limited) {
     return {
@@ -34,7 +35,7 @@ export async function adminLogin(
     };
   }
   if (!(await verifyAdminToken(db, config.bootstrapAdminToken, input.token))) {
-    await recordAdminFailure(kv, input.ip);
+    await recordAdminFailure(kv, input.ip, now());
     await insertAuditEvent(db, {
       actor: "anonymous",
       action: "admin.login_failed",

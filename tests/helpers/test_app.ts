@@ -25,6 +25,8 @@ export interface TestApp {
   logs: string[];
   /** Base URL: the issuer (a real port when listening). */
   base: string;
+  /** The DATABASE_URL of this app's fresh database (for subprocesses). */
+  databaseURL: string;
   /** Moves the injected clock forward. */
   advance(seconds: number): void;
   /** In-process request; `path` is relative to `base`. */
@@ -108,6 +110,7 @@ export async function startTestApp(
     app,
     logs: logger.lines,
     base,
+    databaseURL: database.url,
     advance(seconds) {
       clock += seconds;
     },
