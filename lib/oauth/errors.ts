@@ -24,7 +24,9 @@ export type OAuthErrorCode =
   | "interaction_required"
   | "invalid_redirect_uri"
   | "unsupported_token_type"
-  | "slow_down";
+  | "slow_down"
+  | "request_not_supported"
+  | "request_uri_not_supported";
 
 export class OAuthError extends Error {
   readonly code: OAuthErrorCode = "invalid_request";
@@ -68,6 +70,20 @@ export class InvalidClient extends OAuthError {
 export class InvalidRedirectURI extends OAuthError {
   override readonly code = "invalid_request";
   override readonly redirectable = false;
+}
+
+/** A malformed authorization request answered 400 on a page, not redirected. */
+export class UnredirectableRequest extends OAuthError {
+  override readonly code = "invalid_request";
+  override readonly redirectable = false;
+}
+
+export class RequestNotSupported extends OAuthError {
+  override readonly code = "request_not_supported";
+}
+
+export class RequestURINotSupported extends OAuthError {
+  override readonly code = "request_uri_not_supported";
 }
 
 export class InvalidGrant extends OAuthError {

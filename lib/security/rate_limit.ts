@@ -22,7 +22,10 @@ export interface LimitState {
 export const BUDGETS = {
   adminLoginPerIP: { limit: 10, windowSeconds: 300 },
   loginPerIP: { limit: 30, windowSeconds: 300 },
-  loginPerAccount: { limit: 10, windowSeconds: 300 },
+  /** Per account and IP: stops one source without locking the owner out. */
+  loginPerAccountIP: { limit: 10, windowSeconds: 300 },
+  /** Per account from anywhere: a looser cap on distributed guessing. */
+  loginPerAccount: { limit: 100, windowSeconds: 300 },
   clientAuthPerIP: { limit: 30, windowSeconds: 300 },
   clientAuthPerClient: { limit: 20, windowSeconds: 300 },
 } as const satisfies Record<string, Budget>;

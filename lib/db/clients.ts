@@ -1,0 +1,71 @@
+/** clients and client_policies: registered applications and their rules. */
+import type { Insertable, Updateable } from "kysely";
+import type {
+  ClientPoliciesTable,
+  ClientPolicyRow,
+  ClientRow,
+  ClientsTable,
+  DB,
+} from "./schema.ts";
+
+export interface ClientWithPolicy {
+  client: ClientRow;
+  policy: ClientPolicyRow;
+}
+
+export async function findClientWithPolicy(
+  db: DB,
+  clientID: string,
+): Promise<ClientWithPolicy | undefined> {
+  const client = await db.selectFrom("clients").selectAll()
+    .where("client_id", "=", clientID).executeTakeFirst();
+  if (!client) return undefined;
+  const policy = await db.selectFrom("client_policies").selectAll()
+    .where("client_id", "=", clientID).executeTakeFirst();
+  if (!policy) return undefined;
+  return { client, policy };
+}
+
+export async function listClients(db: DB): Promise<ClientRow[]> {
+  return await db.selectFrom("clients").selectAll().orderBy("client_id")
+    .execute();
+}
+
+export async function listPolicies(db: DB): Promise<ClientPolicyRow[]> {
+  return await db.selectFrom("client_policies").selectAll().execute();
+}
+
+export async function insertClient(
+  db: DB,
+  client: Insertable<ClientsTable>,
+  policy: Insertable<ClientPoliciesTable>,
+): Promise<void> {
+  await db.insertInto("clients").values(client).execute();
+  await db.insertInto("client_policies").values(policy).execute();
+}
+
+export async function updateClient(
+  db: DB,
+  clientID: string,
+  values: Updateable<ClientsTable>,
+): Promise<boolean> {
+  const r = await db.updateTable("clients").set(values)
+    .where("client_id", "=", clientID).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function updatePolicy(
+  db: DB,
+  clientID: string,
+  values: Updateable<ClientPoliciesTable>,
+): Promise<boolean> {
+  const r = await db.updateTable("client_policies").set(values)
+    .where("client_id", "=", clientID).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function deleteClient(db: DB, clientID: string): Promise<boolean> {
+  const r = await db.deleteFrom("clients").where("client_id", "=", clientID)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}

@@ -1,0 +1,46 @@
+/** authorization_codes: stored by SHA-256, single use. */
+import type { Insertable } from "kysely";
+import type {
+  AuthorizationCodeRow,
+  AuthorizationCodesTable,
+  DB,
+} from "./schema.ts";
+
+export async function insertCode(
+  db: DB,
+  row: Insertable<AuthorizationCodesTable>,
+): Promise<void> {
+  await db.insertInto("authorization_codes").values(row).execute();
+}
+
+/**
+ * Marks the code used and returns it, in one statement: of two concurrent
+ * exchanges exactly one gets the row.
+ */
+export async function consumeCode(
+  db: DB,
+  codeHash: string,
+  now: number,
+): Promise<AuthorizationCodeRow | undefined> {
+  return await db.updateTable("authorization_codes")
+    .set({ consumed_at: now })
+    .where("code_hash", "=", codeHash).where("consumed_at", "is", null)
+    .returningAll().executeTakeFirst();
+}
+
+export async function findCode(
+  db: DB,
+  codeHash: string,
+): Promise<AuthorizationCodeRow | undefined> {
+  return await db.selectFrom("authorization_codes").selectAll()
+    .where("code_hash", "=", codeHash).executeTakeFirst();
+}
+
+export async function deleteExpiredCodes(
+  db: DB,
+  before: number,
+): Promise<number> {
+  const r = await db.deleteFrom("authorization_codes")
+    .where("expires_at", "<", before).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

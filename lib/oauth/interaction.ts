@@ -1,0 +1,192 @@
+/**
+ * What happens after a valid authorization request: sign-in if there is no
+ * usable session (or prompt=login / max_age demand a fresh one), consent if
+ * the client's policy asks for it, then an authorization code. prompt=none
+ * turns each of those pages into login_required / consent_required
+ * (OIDC Core §3.1.2.6).
+ * @module
+ */
+import { insertCode } from "../db/codes.ts";
+import type { ScopeRow, SessionRow, UserRow } from "../db/schema.ts";
+import { findScopes } from "../db/scopes.ts";
+import { findUserByID } from "../db/users.ts";
+import type { Deps } from "../deps.ts";
+import { randomToken, sha256 } from "../security/crypto.ts";
+import { validateSession } from "../security/session.ts";
+import type { AuthorizationRequest } from "./authorize.ts";
+import { authorizationResponse } from "./authorization_response.ts";
+import { consentNeeded, rememberConsent } from "./consent.ts";
+import {
+  AccessDenied,
+  ConsentRequired,
+  LoginRequired,
+  type OAuthError,
+} from "./errors.ts";
+
+/** RFC 6749 §4.1.2: "A maximum authorization code lifetime of 10 minutes is RECOMMENDED"; ours is 60 s. */
+export const CODE_LIFETIME = 60;
+
+export interface UserSession {
+  session: SessionRow;
+  user: UserRow;
+}
+
+export type Interaction =
+  | { kind: "login"; request: AuthorizationRequest }
+  | {
+    kind: "consent";
+    request: AuthorizationRequest;
+    user: UserRow;
+    scopes: ScopeRow[];
+  }
+  | { kind: "response"; response: Response };
+
+export interface ContinueOptions {
+  /** The user signed in within this very request (satisfies prompt=login/max_age). */
+  freshLogin: boolean;
+  /** The answer from the consent form, when this request carries one. */
+  decision?: "allow" | "deny";
+  /** 302 after GET, 303 after a form POST. */
+  status: 302 | 303;
+}
+
+/** The signed-in user behind a `sid` cookie, if the session and user are live. */
+export async function currentUserSession(
+  deps: Deps,
+  cookie: string | undefined,
+): Promise<UserSession | null> {
+  const session = await validateSession(deps.db, "user", cookie, deps.now());
+  if (!session?.user_id) return null;
+  const user = await findUserByID(deps.db, session.user_id);
+  if (!user || user.disabled === 1) return null;
+  return { session, user };
+}
+
+function errorResponse(
+  deps: Deps,
+  request: AuthorizationRequest,
+  error: OAuthError,
+  status: 302 | 303,
+): Interaction {
+  return {
+    kind: "response",
+    response: authorizationResponse(
+      request,
+      deps.config.issuer,
+      { error: error.code, error_description: error.description },
+      status,
+    ),
+  };
+}
+
+/** Whether the session is too old or a fresh sign-in was demanded. */
+function needsLogin(
+  deps: Deps,
+  request: AuthorizationRequest,
+  current: UserSession | null,
+  freshLogin: boolean,
+): boolean {
+  if (!current) return true;
+  if (freshLogin) return false;
+  if (request.prompt.has("login")) return true;
+  if (request.maxAge !== null) {
+    return deps.now() - current.session.auth_time > request.maxAge;
+  }
+  return false;
+}
+
+/** Stores a single-use code (only its hash) bound to client, redirect URI, PKCE, nonce. */
+async function issueCode(
+  deps: Deps,
+  request: AuthorizationRequest,
+  current: UserSession,
+): Promise<string> {
+  const code = randomToken(32);
+  const now = deps.now();
+  await insertCode(deps.db, {
+    code_hash: sha256(code),
+    grant_id: crypto.randomUUID(),
+    client_id: request.client.id,
+    user_id: current.user.id,
+    redirect_uri: request.redirectURI,
+    scope: request.scopes.join(" "),
+    code_challenge: request.codeChallenge,
+    code_challenge_method: request.codeChallenge ? "S256" : null,
+    nonce: request.nonce,
+    auth_time: current.session.auth_time,
+    session_id: current.session.id,
+    expires_at: now + CODE_LIFETIME,
+    consumed_at: null,
+    created_at: now,
+  });
+  return code;
+}
+
+/** Decides the next step for a validated request and the current session. */
+export async function continueAuthorization(
+  deps: Deps,
+  request: AuthorizationRequest,
+  current: UserSession | null,
+  options: ContinueOptions,
+): Promise<Interaction> {
+  if (needsLogin(deps, request, current, options.freshLogin)) {
+    if (request.prompt.has("none")) {
+      return errorResponse(
+        deps,
+        request,
+        new LoginRequired("the user is not signed in"),
+        options.status,
+      );
+    }
+    return { kind: "login", request };
+  }
+  const user = current!;
+  if (options.decision === "deny") {
+    return errorResponse(
+      deps,
+      request,
+      new AccessDenied("the user denied the request"),
+      options.status,
+    );
+  }
+  if (options.decision === "allow") {
+    await rememberConsent(
+      deps.db,
+      request.client,
+      user.user.id,
+      request.scopes,
+      deps.now(),
+    );
+  } else if (
+    await consentNeeded(
+      deps.db,
+      request.client,
+      user.user.id,
+      request.scopes,
+      request.prompt.has("consent"),
+    )
+  ) {
+    if (request.prompt.has("none")) {
+      return errorResponse(
+        deps,
+        request,
+        new ConsentRequired("the user has not consented to these scopes"),
+        options.status,
+      );
+    }
+    const scopes = await findScopes(deps.db, request.scopes);
+    const order = new Map(request.scopes.map((s, i) => [s, i]));
+    scopes.sort((a, b) => order.get(a.name)! - order.get(b.name)!);
+    return { kind: "consent", request, user: user.user, scopes };
+  }
+  const code = await issueCode(deps, request, user);
+  return {
+    kind: "response",
+    response: authorizationResponse(
+      request,
+      deps.config.issuer,
+      { code },
+      options.status,
+    ),
+  };
+}
