@@ -7,9 +7,17 @@ import * as $2 from "./routes/admin/_middleware.ts";
 import * as $3 from "./routes/admin/login.tsx";
 import * as $4 from "./routes/admin/logout.ts";
 import * as $5 from "./routes/admin/ui/index.tsx";
-import * as $6 from "./routes/healthz.ts";
-import * as $7 from "./routes/index.tsx";
-import * as $8 from "./routes/setup.tsx";
+import * as $6 from "./routes/authorize.tsx";
+import * as $7 from "./routes/dev/_middleware.ts";
+import * as $8 from "./routes/dev/create_client.ts";
+import * as $9 from "./routes/dev/pkce.ts";
+import * as $10 from "./routes/dev/seed.ts";
+import * as $11 from "./routes/healthz.ts";
+import * as $12 from "./routes/index.tsx";
+import * as $13 from "./routes/setup.tsx";
+import * as $14 from "./routes/token.ts";
+import * as $15 from "./routes/userinfo/_middleware.ts";
+import * as $16 from "./routes/userinfo/index.ts";
 import * as $$0 from "./islands/CopyButton.tsx";
 
 export const manifest: Manifest = {
@@ -20,9 +28,17 @@ export const manifest: Manifest = {
     "./routes/admin/login.tsx": $3,
     "./routes/admin/logout.ts": $4,
     "./routes/admin/ui/index.tsx": $5,
-    "./routes/healthz.ts": $6,
-    "./routes/index.tsx": $7,
-    "./routes/setup.tsx": $8,
+    "./routes/authorize.tsx": $6,
+    "./routes/dev/_middleware.ts": $7,
+    "./routes/dev/create_client.ts": $8,
+    "./routes/dev/pkce.ts": $9,
+    "./routes/dev/seed.ts": $10,
+    "./routes/healthz.ts": $11,
+    "./routes/index.tsx": $12,
+    "./routes/setup.tsx": $13,
+    "./routes/token.ts": $14,
+    "./routes/userinfo/_middleware.ts": $15,
+    "./routes/userinfo/index.ts": $16,
   },
   islands: {
     "./islands/CopyButton.tsx": $$0,

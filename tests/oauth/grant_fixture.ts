@@ -1,0 +1,103 @@
+/**
+ * Fixture for the resource-side endpoint tests (userinfo, revoke,
+ * introspect, logout): users, registered clients and tokens issued straight
+ * through lib/, without walking the authorization flow.
+ * @module
+ */
+import type { UserRow } from "../../lib/db/schema.ts";
+import {
+  ClientMetadata,
+  type ClientMetadataInput,
+  type RegisteredClient,
+} from "../../lib/oauth/client_registry.ts";
+import { registerClient } from "../../lib/oauth/client_registry.ts";
+import { type Client, loadClient } from "../../lib/oauth/clients.ts";
+import { issueTokens, type TokenResponse } from "../../lib/oauth/tokens.ts";
+import { createUser } from "../../lib/users.ts";
+import type { TestApp } from "../helpers/test_app.ts";
+
+export interface TestClient {
+  client: Client;
+  /** Present for confidential clients. */
+  secret: string | undefined;
+  registered: RegisteredClient;
+}
+
+/** Creates a user; `claims` become extra OIDC claims. */
+export async function addUser(
+  t: TestApp,
+  username: string,
+  options: {
+    email?: string;
+    emailVerified?: boolean;
+    claims?: Record<string, unknown>;
+  } = {},
+): Promise<UserRow> {
+  return await createUser(t.deps.db, {
+    username,
+    password: "correct horse battery staple",
+    email: options.email ?? null,
+    emailVerified: options.emailVerified,
+    claims: options.claims,
+  }, t.deps.now());
+}
+
+/** Registers a client (defaults: confidential, client_secret_basic). */
+export async function addClient(
+  t: TestApp,
+  metadata: ClientMetadataInput,
+): Promise<TestClient> {
+  const registered = await registerClient(
+    t.deps.db,
+    ClientMetadata.parse({
+      redirect_uris: ["http://localhost:3000/callback"],
+      ...metadata,
+    }),
+    t.deps.now(),
+  );
+  const client = await loadClient(t.deps, registered.client_id);
+  if (!client) throw new Error("registered client did not load");
+  return { client, secret: registered.client_secret, registered };
+}
+
+/** Issues tokens for one new grant (ID token when openid is granted). */
+export async function grant(
+  t: TestApp,
+  client: TestClient,
+  user: UserRow | null,
+  scopes: string[],
+  options: { refreshToken?: boolean; sessionID?: string } = {},
+): Promise<TokenResponse & { grantID: string }> {
+  const grantID = crypto.randomUUID();
+  const tokens = await issueTokens(t.deps, t.deps.db, {
+    client: client.client,
+    user,
+    scopes,
+    grantID: user ? grantID : null,
+    sessionID: options.sessionID ?? null,
+    refreshToken: options.refreshToken ?? user !== null,
+    idToken: user !== null && scopes.includes("openid"),
+  });
+  return { ...tokens, grantID };
+}
+
+/** `Authorization: Basic` for a client id and secret (RFC 6749 §2.3.1). */
+export function basic(clientID: string, secret: string): string {
+  const enc = (s: string) => encodeURIComponent(s);
+  return `Basic ${btoa(`${enc(clientID)}:${enc(secret)}`)}`;
+}
+
+/** A form POST, like `curl -d`. */
+export function formPost(
+  params: Record<string, string>,
+  headers: Record<string, string> = {},
+): RequestInit {
+  return {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      ...headers,
+    },
+    body: new URLSearchParams(params),
+  };
+}
