@@ -25,7 +25,8 @@ import { base64url, deriveKey, fromBase64url } from "./security/crypto.ts";
 export const SIGNING_ALGS = ["RS256", "ES256", "EdDSA"] as const;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
 
-const RELOAD_AFTER_MS = 5_000;
+/** How stale this process's view of the key table may get, in seconds. */
+const RELOAD_AFTER_SECONDS = 5;
 const PUBLIC_MEMBERS = ["kty", "n", "e", "crv", "x", "y"] as const;
 
 export interface SigningKey {
@@ -157,11 +158,12 @@ export class KeyStore {
       keys: rows.map((r) => JSON.parse(r.public_jwk) as PublicJWK),
     };
     this.#jwksJSON = JSON.stringify(this.#jwks);
-    this.#loadedAt = Date.now();
+    this.#loadedAt = this.#now();
   }
 
   async #maybeReload(): Promise<void> {
-    if (Date.now() - this.#loadedAt < RELOAD_AFTER_MS) return;
+    // The injected clock, so tests can move past the interval without sleeping.
+    if (this.#now() - this.#loadedAt < RELOAD_AFTER_SECONDS) return;
     this.#loading ??= this.reload().finally(() => {
       this.#loading = null;
     });
