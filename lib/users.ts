@@ -54,12 +54,25 @@ export async function signIn(
   ip: string | null,
 ): Promise<SignInResult> {
   const ipKey = ip ?? "unknown";
+  const nowMs = deps.now() * 1000;
   const account = username.toLowerCase().slice(0, 200);
   const pair = `${account}|${ipKey}`;
   const states = await Promise.all([
-    checkLimit(deps.kv, "login-ip", ipKey, BUDGETS.loginPerIP),
-    checkLimit(deps.kv, "login-account-ip", pair, BUDGETS.loginPerAccountIP),
-    checkLimit(deps.kv, "login-account", account, BUDGETS.loginPerAccount),
+    checkLimit(deps.kv, "login-ip", ipKey, BUDGETS.loginPerIP, nowMs),
+    checkLimit(
+      deps.kv,
+      "login-account-ip",
+      pair,
+      BUDGETS.loginPerAccountIP,
+      nowMs,
+    ),
+    checkLimit(
+      deps.kv,
+      "login-account",
+      account,
+      BUDGETS.loginPerAccount,
+      nowMs,
+    ),
   ]);
   if (states.some((s) => s.limited)) {
     return {
@@ -76,9 +89,21 @@ export async function signIn(
   else await verifyDummyPassword(password);
   if (ok && user && user.disabled === 0) return { ok: true, user };
   await Promise.all([
-    recordFailure(deps.kv, "login-ip", ipKey, BUDGETS.loginPerIP),
-    recordFailure(deps.kv, "login-account-ip", pair, BUDGETS.loginPerAccountIP),
-    recordFailure(deps.kv, "login-account", account, BUDGETS.loginPerAccount),
+    recordFailure(deps.kv, "login-ip", ipKey, BUDGETS.loginPerIP, nowMs),
+    recordFailure(
+      deps.kv,
+      "login-account-ip",
+      pair,
+      BUDGETS.loginPerAccountIP,
+      nowMs,
+    ),
+    recordFailure(
+      deps.kv,
+      "login-account",
+      account,
+      BUDGETS.loginPerAccount,
+      nowMs,
+    ),
   ]);
   return { ok: false, reason: "invalid" };
 }

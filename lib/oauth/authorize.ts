@@ -83,15 +83,25 @@ interface Context {
   state: string | null;
 }
 
-/** RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than once." */
-function checkNoDuplicates(ctx: Context): void {
-  for (const name of AUTHORIZATION_PARAMS) {
-    if (ctx.params.getAll(name).length > 1) {
-      throw new InvalidRequest(`${name} must not be repeated`);
-    }
-    const v = ctx.params.get(name);
-    if (v !== null && (v.length > MAX_PARAM_LENGTH || v.includes("\0"))) {
-      throw new InvalidRequest(`${name} is too long or malformed`);
+/**
+ * RFC 6749 §3.1: "Request and response parameters MUST NOT be included more
+ * than once." A repeated client_id or redirect_uri leaves nowhere safe to
+ * redirect, so those are shown on a page; the rest go back to the client.
+ */
+function checkNoDuplicates(ctx: Context, names: readonly string[]): void {
+  for (const name of names) {
+    const redirectable = name !== "client_id" && name !== "redirect_uri";
+    const values = ctx.params.getAll(name);
+    const bad = values.length > 1
+      ? `${name} must not be repeated`
+      : values[0] !== undefined &&
+          (values[0].length > MAX_PARAM_LENGTH || values[0].includes("\0"))
+      ? `${name} is too long or malformed`
+      : null;
+    if (bad) {
+      throw redirectable
+        ? new InvalidRequest(bad)
+        : new UnredirectableRequest(bad);
     }
   }
 }
@@ -248,11 +258,17 @@ export async function parseAuthorizationRequest(
     responseMode: "query",
     state: null,
   };
-  checkNoDuplicates(ctx);
+  checkNoDuplicates(ctx, ["client_id", "redirect_uri"]);
   await checkClient(ctx);
   checkRedirectURI(ctx);
   ctx.state = ctx.get("state") || null;
   try {
+    checkNoDuplicates(
+      ctx,
+      AUTHORIZATION_PARAMS.filter((p) =>
+        p !== "client_id" && p !== "redirect_uri"
+      ),
+    );
     checkResponseMode(ctx);
     checkResponseType(ctx);
     checkNoRequestObject(ctx);

@@ -167,13 +167,21 @@ export async function authenticateClient(
   const creds = readClientCredentials(authorization, form);
   const basic = creds.method === "client_secret_basic";
   const ipKey = ip ?? "unknown";
+  const nowMs = deps.now() * 1000;
   const [byIP, byClient] = await Promise.all([
-    checkLimit(deps.kv, "client-auth-ip", ipKey, BUDGETS.clientAuthPerIP),
+    checkLimit(
+      deps.kv,
+      "client-auth-ip",
+      ipKey,
+      BUDGETS.clientAuthPerIP,
+      nowMs,
+    ),
     checkLimit(
       deps.kv,
       "client-auth-client",
       creds.clientID,
       BUDGETS.clientAuthPerClient,
+      nowMs,
     ),
   ]);
   if (byIP.limited || byClient.limited) {
@@ -184,12 +192,19 @@ export async function authenticateClient(
   }
   const fail = async (description: string): Promise<never> => {
     await Promise.all([
-      recordFailure(deps.kv, "client-auth-ip", ipKey, BUDGETS.clientAuthPerIP),
+      recordFailure(
+        deps.kv,
+        "client-auth-ip",
+        ipKey,
+        BUDGETS.clientAuthPerIP,
+        nowMs,
+      ),
       recordFailure(
         deps.kv,
         "client-auth-client",
         creds.clientID,
         BUDGETS.clientAuthPerClient,
+        nowMs,
       ),
     ]);
     throw new InvalidClient(description, { basic });
