@@ -95,6 +95,17 @@ export async function createApp(
   );
   app.use("*", setupRedirect());
   app.get("/static/*", await staticFiles(STATIC_DIR));
+  app.use("*", async function wrapNonErrors(_c, next) {
+    // Hono hands only Error instances to onError; anything else thrown (a
+    // string, a plain object) would escape as a bare 500 without our headers,
+    // body or log line.
+    try {
+      await next();
+    } catch (err) {
+      if (err instanceof Error) throw err;
+      throw new Error(`non-Error thrown: ${String(err)}`, { cause: err });
+    }
+  });
   mountRoutes(app, manifest);
 
   app.notFound((c) =>
