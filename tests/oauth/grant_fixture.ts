@@ -81,10 +81,9 @@ export async function grant(
   return { ...tokens, grantID };
 }
 
-/** `Authorization: Basic` for a client id and secret (RFC 6749 §2.3.1). */
+/** `Authorization: Basic` as `curl -u 'CLIENT_ID:CLIENT_SECRET'` sends it. */
 export function basic(clientID: string, secret: string): string {
-  const enc = (s: string) => encodeURIComponent(s);
-  return `Basic ${btoa(`${enc(clientID)}:${enc(secret)}`)}`;
+  return `Basic ${btoa(`${clientID}:${secret}`)}`;
 }
 
 /** A form POST, like `curl -d`. */

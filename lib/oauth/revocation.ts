@@ -1,0 +1,76 @@
+/**
+ * POST /revoke (RFC 7009): a client tells us it no longer needs a token. The
+ * answer is 200 whether or not anything was revoked, so the endpoint tells
+ * nobody which tokens exist; revoking a refresh token ends its whole grant.
+ * @module
+ */
+import { revokeAccessToken, revokeGrant } from "../db/tokens.ts";
+import type { Deps } from "../deps.ts";
+import { sha256 } from "../security/crypto.ts";
+import { authenticateClient } from "./clients.ts";
+import { InvalidRequest, OAuthError, oauthErrorResponse } from "./errors.ts";
+import { readForm } from "./token_endpoint.ts";
+import { findToken } from "./tokens.ts";
+
+/** RFC 7009 §2.2: "The content of the response body is ignored by the client". */
+function revoked(): Response {
+  return new Response(null, {
+    status: 200,
+    headers: { "Cache-Control": "no-store", Pragma: "no-cache" },
+  });
+}
+
+/**
+ * Revokes the presented token if it belongs to the calling client
+ * (RFC 7009 §2.1, §2.2). Errors are RFC 6749 §5.2 JSON (§2.2.1).
+ *
+ * @example
+ * ```ts
+ * POST: (c) => revocationEndpoint(c.var.deps, c.req.raw, clientIP(c)),
+ * ```
+ */
+export async function revocationEndpoint(
+  deps: Deps,
+  req: Request,
+  ip: string | null,
+): Promise<Response> {
+  try {
+    // RFC 7009 §2.1: "using the application/x-www-form-urlencoded format".
+    const form = await readForm(req);
+    // RFC 7009 §2.1: "The authorization server first validates the client
+    // credentials (in case of a confidential client)".
+    const client = await authenticateClient(
+      deps,
+      req.headers.get("Authorization"),
+      form,
+      ip,
+    );
+    const token = form.get("token");
+    if (!token) throw new InvalidRequest("token is required");
+
+    // RFC 7009 §2.1: the hint only orders the search; an unknown hint value
+    // is ignored and every token type is searched.
+    const found = await findToken(
+      deps.db,
+      token,
+      form.get("token_type_hint"),
+    );
+    // RFC 7009 §2.2: "invalid tokens do not cause an error response". A
+    // token issued to another client is left alone and answered the same
+    // way, so a client learns nothing about other clients' tokens.
+    if (!found || found.row.client_id !== client.id) return revoked();
+
+    const now = deps.now();
+    if (found.kind === "refresh_token") {
+      // RFC 7009 §2.1: revoking a refresh token SHOULD also invalidate "all
+      // access tokens based on the same authorization grant".
+      await revokeGrant(deps.db, found.row.grant_id, now);
+    } else {
+      await revokeAccessToken(deps.db, sha256(token), now);
+    }
+    return revoked();
+  } catch (err) {
+    if (err instanceof OAuthError) return oauthErrorResponse(err);
+    throw err;
+  }
+}
