@@ -14,10 +14,12 @@ import * as $9 from "./routes/dev/pkce.ts";
 import * as $10 from "./routes/dev/seed.ts";
 import * as $11 from "./routes/healthz.ts";
 import * as $12 from "./routes/index.tsx";
-import * as $13 from "./routes/setup.tsx";
-import * as $14 from "./routes/token.ts";
-import * as $15 from "./routes/userinfo/_middleware.ts";
-import * as $16 from "./routes/userinfo/index.ts";
+import * as $13 from "./routes/introspect.ts";
+import * as $14 from "./routes/revoke.ts";
+import * as $15 from "./routes/setup.tsx";
+import * as $16 from "./routes/token.ts";
+import * as $17 from "./routes/userinfo/_middleware.ts";
+import * as $18 from "./routes/userinfo/index.ts";
 import * as $$0 from "./islands/CopyButton.tsx";
 
 export const manifest: Manifest = {
@@ -35,10 +37,12 @@ export const manifest: Manifest = {
     "./routes/dev/seed.ts": $10,
     "./routes/healthz.ts": $11,
     "./routes/index.tsx": $12,
-    "./routes/setup.tsx": $13,
-    "./routes/token.ts": $14,
-    "./routes/userinfo/_middleware.ts": $15,
-    "./routes/userinfo/index.ts": $16,
+    "./routes/introspect.ts": $13,
+    "./routes/revoke.ts": $14,
+    "./routes/setup.tsx": $15,
+    "./routes/token.ts": $16,
+    "./routes/userinfo/_middleware.ts": $17,
+    "./routes/userinfo/index.ts": $18,
   },
   islands: {
     "./islands/CopyButton.tsx": $$0,

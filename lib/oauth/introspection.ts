@@ -1,0 +1,119 @@
+/**
+ * POST /introspect (RFC 7662): tells an authenticated client whether one of
+ * its tokens is active and, if so, what it carries. Anything else - unknown,
+ * expired, revoked, rotated, another client's token, a token of a deleted or
+ * disabled user - is exactly `{"active":false}`, so the answer reveals
+ * nothing about why.
+ * @module
+ */
+import { findUserByID } from "../db/users.ts";
+import type { Deps } from "../deps.ts";
+import { authenticateClient, type Client } from "./clients.ts";
+import { InvalidRequest, OAuthError, oauthErrorResponse } from "./errors.ts";
+import { readForm } from "./token_endpoint.ts";
+import { findToken, type FoundToken, isTokenActive } from "./tokens.ts";
+
+/** RFC 7662 §2.2: the members this server answers for an active token. */
+export interface ActiveIntrospection {
+  active: true;
+  client_id: string;
+  token_type: "Bearer" | "refresh_token";
+  scope: string;
+  exp: number;
+  iat: number;
+  sub: string;
+  username?: string;
+  iss: string;
+  aud: string;
+  jti?: string;
+}
+
+export type Introspection = ActiveIntrospection | { active: false };
+
+const INACTIVE: Introspection = { active: false };
+
+const JSON_HEADERS = {
+  "Content-Type": "application/json",
+  "Cache-Control": "no-store",
+  Pragma: "no-cache",
+};
+
+/** Describes `found` for `client`, or inactive (RFC 7662 §2.2). */
+export async function introspect(
+  deps: Deps,
+  client: Client,
+  found: FoundToken | null,
+): Promise<Introspection> {
+  if (!found) return INACTIVE;
+  // RFC 7662 §4: a client may learn only about its own tokens; any other
+  // answer would let one client probe tokens issued to another.
+  if (found.row.client_id !== client.id) return INACTIVE;
+  if (!isTokenActive(found, deps.now())) return INACTIVE;
+
+  const { row } = found;
+  let username: string | undefined;
+  if (row.user_id !== null) {
+    // A token outlives nothing: once its user is gone or disabled it is over.
+    const user = await findUserByID(deps.db, row.user_id);
+    if (!user || user.disabled !== 0) return INACTIVE;
+    username = user.username;
+  }
+  const answer: ActiveIntrospection = {
+    active: true,
+    client_id: row.client_id,
+    token_type: found.kind === "access_token" ? "Bearer" : "refresh_token",
+    scope: row.scope,
+    exp: row.expires_at,
+    iat: row.created_at,
+    // A client_credentials token acts for the client itself (RFC 9068 §2.2).
+    sub: row.user_id ?? row.client_id,
+    iss: deps.config.issuer,
+    aud: row.client_id,
+  };
+  if (username !== undefined) answer.username = username;
+  if (found.kind === "access_token" && found.row.jti !== null) {
+    answer.jti = found.row.jti;
+  }
+  return answer;
+}
+
+/**
+ * Answers an introspection request (RFC 7662 §2.1, §2.2). The caller must
+ * authenticate as a client (§2.1: "the endpoint MUST also require some form
+ * of authorization"); errors are RFC 6749 §5.2 JSON (§2.3).
+ *
+ * @example
+ * ```ts
+ * POST: (c) => introspectionEndpoint(c.var.deps, c.req.raw, clientIP(c)),
+ * ```
+ */
+export async function introspectionEndpoint(
+  deps: Deps,
+  req: Request,
+  ip: string | null,
+): Promise<Response> {
+  try {
+    // RFC 7662 §2.1: "HTTP POST ... application/x-www-form-urlencoded".
+    const form = await readForm(req);
+    const client = await authenticateClient(
+      deps,
+      req.headers.get("Authorization"),
+      form,
+      ip,
+    );
+    const token = form.get("token");
+    if (!token) throw new InvalidRequest("token is required");
+    // RFC 7662 §2.1: the hint orders the search; the server "MUST extend
+    // its search across all of its supported token types".
+    const found = await findToken(
+      deps.db,
+      token,
+      form.get("token_type_hint"),
+    );
+    const answer = await introspect(deps, client, found);
+    return new Response(JSON.stringify(answer), { headers: JSON_HEADERS });
+  } catch (err) {
+    if (err instanceof OAuthError) return oauthErrorResponse(err);
+    throw err;
+  }
+}
