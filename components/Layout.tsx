@@ -30,6 +30,8 @@ export function Layout(
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <title>{title}</title>
+        {/* No favicon: say so, or every browser asks for /favicon.ico. */}
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/static/app.css" />
         {scripts.map((src) => <script type="module" src={src} key={src} />)}
       </head>

@@ -7,6 +7,8 @@
  */
 import { type ComponentType, h, options, type VNode } from "preact";
 
+/** The marker element around each island's server-rendered HTML. */
+export const ISLAND_TAG = "island-root";
 const ISLAND_NAMES = new Map<ComponentType<unknown>, string>();
 let insideIsland = 0;
 let usedInRender = false;
@@ -43,12 +45,15 @@ function IslandWrapper(
   insideIsland++;
   try {
     const { children: _children, ...serialisable } = props;
+    // A custom element, not a div: a div would close an enclosing <p> in
+    // the browser's parser and move the island out of its place. No inline
+    // style (the CSP allows none): static/app.css gives [data-island]
+    // `display: contents`, so the marker adds no box.
     const marker: Record<string, unknown> = {
       "data-island": island,
       "data-props": JSON.stringify(serialisable),
-      style: "display:contents",
     };
-    return h("div", marker, h(component, props)) as VNode;
+    return h(ISLAND_TAG, marker, h(component, props)) as VNode;
   } finally {
     insideIsland--;
   }
