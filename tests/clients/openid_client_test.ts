@@ -145,9 +145,10 @@ Deno.test("openid-client: a confidential client with client_secret_basic and cli
     );
     await assert.rejects(
       () => client.clientCredentialsGrant(wrong, { scope: "files.read" }),
+      // A 401 carrying a Basic challenge surfaces as a challenge error.
       (err: unknown) =>
-        err instanceof client.ResponseBodyError &&
-        err.error === "invalid_client",
+        (err as Error).name === "WWWAuthenticateChallengeError" &&
+        (err as { status?: number }).status === 401,
     );
   });
 });
