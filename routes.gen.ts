@@ -12,14 +12,15 @@ import * as $7 from "./routes/dev/_middleware.ts";
 import * as $8 from "./routes/dev/create_client.ts";
 import * as $9 from "./routes/dev/pkce.ts";
 import * as $10 from "./routes/dev/seed.ts";
-import * as $11 from "./routes/healthz.ts";
-import * as $12 from "./routes/index.tsx";
-import * as $13 from "./routes/introspect.ts";
-import * as $14 from "./routes/revoke.ts";
-import * as $15 from "./routes/setup.tsx";
-import * as $16 from "./routes/token.ts";
-import * as $17 from "./routes/userinfo/_middleware.ts";
-import * as $18 from "./routes/userinfo/index.ts";
+import * as $12 from "./routes/healthz.ts";
+import * as $13 from "./routes/index.tsx";
+import * as $14 from "./routes/introspect.ts";
+import * as $16 from "./routes/revoke.ts";
+import * as $17 from "./routes/setup.tsx";
+import * as $18 from "./routes/token/_middleware.ts";
+import * as $19 from "./routes/token/index.ts";
+import * as $20 from "./routes/userinfo/_middleware.ts";
+import * as $21 from "./routes/userinfo/index.ts";
 import * as $$0 from "./islands/CopyButton.tsx";
 
 export const manifest: Manifest = {
@@ -35,14 +36,15 @@ export const manifest: Manifest = {
     "./routes/dev/create_client.ts": $8,
     "./routes/dev/pkce.ts": $9,
     "./routes/dev/seed.ts": $10,
-    "./routes/healthz.ts": $11,
-    "./routes/index.tsx": $12,
-    "./routes/introspect.ts": $13,
-    "./routes/revoke.ts": $14,
-    "./routes/setup.tsx": $15,
-    "./routes/token.ts": $16,
-    "./routes/userinfo/_middleware.ts": $17,
-    "./routes/userinfo/index.ts": $18,
+    "./routes/healthz.ts": $12,
+    "./routes/index.tsx": $13,
+    "./routes/introspect.ts": $14,
+    "./routes/revoke.ts": $16,
+    "./routes/setup.tsx": $17,
+    "./routes/token/_middleware.ts": $18,
+    "./routes/token/index.ts": $19,
+    "./routes/userinfo/_middleware.ts": $20,
+    "./routes/userinfo/index.ts": $21,
   },
   islands: {
     "./islands/CopyButton.tsx": $$0,

@@ -393,3 +393,46 @@ Deno.test("token: ES256 and EdDSA ID tokens per client policy", async () => {
     }
   });
 });
+
+Deno.test("token: redirect_uri may be left out only where /authorize allowed leaving it out", async () => {
+  await withApp(async (t) => {
+    const { params, verifier } = demoParams({ scope: "profile" });
+    delete params.redirect_uri;
+    const flow = await runAuthorize(t, params);
+    const code = flow.location!.searchParams.get("code")!;
+    const res = await tokenRequest(t, {
+      grant_type: "authorization_code",
+      client_id: "demo-web",
+      code_verifier: verifier,
+      code,
+    });
+    assert.equal(res.status, 200);
+    // Under openid the redirect_uri is required at both ends.
+    const oidc = await codeFor(t);
+    const missing = await tokenRequest(t, {
+      grant_type: "authorization_code",
+      client_id: "demo-web",
+      code_verifier: oidc.verifier,
+      code: oidc.code,
+    });
+    assert.equal(missing.body.error, "invalid_grant");
+  });
+});
+
+Deno.test("token: CORS lets browser apps call the token endpoint", async () => {
+  await withApp(async (t) => {
+    const pre = await t.fetch("/token", {
+      method: "OPTIONS",
+      headers: {
+        Origin: "http://localhost:3000",
+        "Access-Control-Request-Method": "POST",
+      },
+    });
+    assert.equal(pre.status, 204);
+    assert.equal(pre.headers.get("Access-Control-Allow-Origin"), "*");
+    const res = await tokenRequest(t, { client_id: "demo-web" }, {
+      Origin: "http://localhost:3000",
+    });
+    assert.equal(res.res.headers.get("Access-Control-Allow-Origin"), "*");
+  });
+});

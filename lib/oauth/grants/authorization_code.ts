@@ -22,6 +22,19 @@ export function refreshTokenAllowed(
   return !scopes.includes("openid") || scopes.includes("offline_access");
 }
 
+/**
+ * The redirect_uri a token request may leave out: only where /authorize
+ * could (a single registered URI, outside OIDC), since then the client did
+ * not send one there either (RFC 6749 §4.1.3 "if ... included").
+ */
+function impliedRedirectURI(
+  registered: string[],
+  scope: string,
+): string | null {
+  const openid = scope.split(" ").includes("openid");
+  return registered.length === 1 && !openid ? registered[0] : null;
+}
+
 export const authorizationCode: GrantHandler = async (deps, client, form) => {
   const code = form.get("code");
   if (!code) throw new InvalidRequest("code is required");
@@ -52,7 +65,9 @@ export const authorizationCode: GrantHandler = async (deps, client, form) => {
   // RFC 6749 §4.1.3: "ensure that the redirect_uri parameter is present if
   // ... included in the initial authorization request ... and if included
   // ensure that their values are identical."
-  if (form.get("redirect_uri") !== row.redirect_uri) {
+  const redirectURI = form.get("redirect_uri") ??
+    impliedRedirectURI(client.redirectURIs, row.scope);
+  if (redirectURI !== row.redirect_uri) {
     throw new InvalidGrant(
       "redirect_uri does not match the one used at the authorization endpoint",
     );
