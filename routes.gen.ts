@@ -12,9 +12,11 @@ import * as $7 from "./routes/dev/_middleware.ts";
 import * as $8 from "./routes/dev/create_client.ts";
 import * as $9 from "./routes/dev/pkce.ts";
 import * as $10 from "./routes/dev/seed.ts";
+import * as $11 from "./routes/end_session.tsx";
 import * as $12 from "./routes/healthz.ts";
 import * as $13 from "./routes/index.tsx";
 import * as $14 from "./routes/introspect.ts";
+import * as $15 from "./routes/logout.tsx";
 import * as $16 from "./routes/revoke.ts";
 import * as $17 from "./routes/setup.tsx";
 import * as $18 from "./routes/token/_middleware.ts";
@@ -36,9 +38,11 @@ export const manifest: Manifest = {
     "./routes/dev/create_client.ts": $8,
     "./routes/dev/pkce.ts": $9,
     "./routes/dev/seed.ts": $10,
+    "./routes/end_session.tsx": $11,
     "./routes/healthz.ts": $12,
     "./routes/index.tsx": $13,
     "./routes/introspect.ts": $14,
+    "./routes/logout.tsx": $15,
     "./routes/revoke.ts": $16,
     "./routes/setup.tsx": $17,
     "./routes/token/_middleware.ts": $18,

@@ -1,5 +1,5 @@
 /** clients and client_policies: registered applications and their rules. */
-import type { Insertable, Updateable } from "kysely";
+import { type Insertable, sql, type Updateable } from "kysely";
 import type {
   ClientPoliciesTable,
   ClientPolicyRow,
@@ -33,6 +33,30 @@ export async function listClients(db: DB): Promise<ClientRow[]> {
 
 export async function listPolicies(db: DB): Promise<ClientPolicyRow[]> {
   return await db.selectFrom("client_policies").selectAll().execute();
+}
+
+/** Escapes LIKE's wildcards, with backslash as the ESCAPE character. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
+/**
+ * The clients whose policy registers exactly `uri` as a
+ * post_logout_redirect_uri. LIKE narrows the rows (case-insensitive on
+ * SQLite, so a superset); the exact, case-sensitive match is made here.
+ */
+export async function findClientIDsByPostLogoutRedirectURI(
+  db: DB,
+  uri: string,
+): Promise<string[]> {
+  const pattern = `%${escapeLike(JSON.stringify(uri))}%`;
+  const rows = await db.selectFrom("client_policies")
+    .select(["client_id", "post_logout_redirect_uris"])
+    .where(sql<boolean>`post_logout_redirect_uris like ${pattern} escape '\\'`)
+    .execute();
+  return rows.filter((row) =>
+    (JSON.parse(row.post_logout_redirect_uris) as string[]).includes(uri)
+  ).map((row) => row.client_id);
 }
 
 export async function insertClient(

@@ -1,0 +1,224 @@
+/**
+ * RP-Initiated Logout (OpenID Connect RP-Initiated Logout 1.0) behind
+ * `/end_session`, and the seed's `/logout`, which also revokes the user's
+ * tokens for the client. The request is checked in full before anything is
+ * ended; post_logout_redirect_uri must match a registered URI exactly, so
+ * the endpoint is never an open redirect.
+ * @module
+ */
+import { compactVerify, createLocalJWKSet } from "jose";
+import { findClientIDsByPostLogoutRedirectURI } from "../db/clients.ts";
+import { deleteSession } from "../db/sessions.ts";
+import { revokeUserClientTokens } from "../db/tokens.ts";
+import type { DB } from "../db/schema.ts";
+import type { Deps } from "../deps.ts";
+import { SIGNING_ALGS } from "../keys.ts";
+import { type Client, loadClient } from "../oauth/clients.ts";
+import { UnredirectableRequest } from "../oauth/errors.ts";
+import { validateSession } from "../security/session.ts";
+
+const FORM_TYPE = "application/x-www-form-urlencoded";
+const PARAMS = [
+  "id_token_hint",
+  "client_id",
+  "post_logout_redirect_uri",
+  "state",
+] as const;
+
+/** The parameters of RP-Initiated Logout 1.0 §2 this server acts on. */
+export interface LogoutRequest {
+  idTokenHint: string | null;
+  clientID: string | null;
+  postLogoutRedirectURI: string | null;
+  state: string | null;
+}
+
+/** What an id_token_hint tells us once its signature checks out. */
+export interface IDTokenHint {
+  clientID: string;
+  userID: string;
+  sessionID: string | null;
+}
+
+export interface LogoutOutcome {
+  /** Where to send the browser (303), or null to show the signed-out page. */
+  redirectTo: string | null;
+  /** Whether a live server-side session was ended. */
+  endedSession: boolean;
+}
+
+/**
+ * Reads the logout parameters: the query of a GET, the form body of a POST
+ * (RP-Initiated Logout 1.0 §2: "the OP MUST support the use of the HTTP GET
+ * and POST methods"; POST uses Form Serialization).
+ */
+export async function readLogoutRequest(req: Request): Promise<LogoutRequest> {
+  let params: URLSearchParams;
+  if (req.method === "POST") {
+    const type = req.headers.get("Content-Type") ?? "";
+    if (type.split(";")[0].trim().toLowerCase() !== FORM_TYPE) {
+      throw new UnredirectableRequest(
+        "the request body must be application/x-www-form-urlencoded",
+      );
+    }
+    params = new URLSearchParams(await req.text());
+  } else {
+    params = new URL(req.url).searchParams;
+  }
+  for (const name of PARAMS) {
+    if (params.getAll(name).length > 1) {
+      throw new UnredirectableRequest(`${name} must not be repeated`);
+    }
+  }
+  const get = (name: (typeof PARAMS)[number]) => params.get(name) || null;
+  return {
+    idTokenHint: get("id_token_hint"),
+    clientID: get("client_id"),
+    postLogoutRedirectURI: get("post_logout_redirect_uri"),
+    state: get("state"),
+  };
+}
+
+function invalidHint(cause?: unknown): UnredirectableRequest {
+  return new UnredirectableRequest(
+    "id_token_hint is not an id token issued by this server",
+    { cause },
+  );
+}
+
+/**
+ * Verifies an id_token_hint against our own published keys (retired keys
+ * included). RP-Initiated Logout 1.0 §2 asks the OP to accept ID Tokens as
+ * hints even when their `exp` has passed, so only the signature, issuer,
+ * subject and audience are checked. §4: a hint that fails is not used and
+ * the request goes no further.
+ */
+export async function verifyIDTokenHint(
+  deps: Deps,
+  hint: string,
+): Promise<IDTokenHint> {
+  let payload: Record<string, unknown>;
+  try {
+    const jwks = createLocalJWKSet(await deps.keys.jwks());
+    const verified = await compactVerify(hint, jwks, {
+      algorithms: [...SIGNING_ALGS],
+    });
+    // An RFC 9068 access token is signed with the same keys; it is not an
+    // ID token and must not pass as one.
+    if (verified.protectedHeader.typ?.toLowerCase() === "at+jwt") {
+      throw new Error("typ at+jwt");
+    }
+    payload = JSON.parse(new TextDecoder().decode(verified.payload));
+  } catch (err) {
+    throw invalidHint(err);
+  }
+  // RP-Initiated Logout 1.0 §2: the OP must validate that it issued the hint.
+  if (payload.iss !== deps.config.issuer) throw invalidHint();
+  const sub = payload.sub;
+  if (typeof sub !== "string" || sub === "") throw invalidHint();
+  // OIDC Core §2: azp names the party the token was issued to; without it
+  // the single audience does.
+  const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+  const clientID = typeof payload.azp === "string"
+    ? payload.azp
+    : aud.length === 1
+    ? aud[0]
+    : undefined;
+  if (typeof clientID !== "string" || clientID === "") throw invalidHint();
+  const sid = typeof payload.sid === "string" ? payload.sid : null;
+  return { clientID, userID: sub, sessionID: sid };
+}
+
+/**
+ * RP-Initiated Logout 1.0 §3: "The OP MUST NOT perform post-logout
+ * redirection if the post_logout_redirect_uri value supplied does not
+ * exactly match one of the previously registered post_logout_redirect_uris
+ * values." With no client identified, some client must have registered it.
+ */
+async function checkPostLogoutRedirectURI(
+  db: DB,
+  client: Client | null,
+  uri: string,
+): Promise<void> {
+  const registered = client
+    ? client.policy.postLogoutRedirectURIs.includes(uri)
+    : (await findClientIDsByPostLogoutRedirectURI(db, uri)).length > 0;
+  if (!registered) {
+    throw new UnredirectableRequest(
+      client
+        ? "post_logout_redirect_uri is not registered for this client"
+        : "post_logout_redirect_uri is not registered",
+    );
+  }
+}
+
+/**
+ * Appends `state` to a registered URI, keeping its query exactly as
+ * registered (RP-Initiated Logout 1.0 §3: state is passed back "as a query
+ * parameter").
+ */
+export function withState(uri: string, state: string | null): string {
+  if (state === null) return uri;
+  const sep = !uri.includes("?") ? "?" : /[?&]$/.test(uri) ? "" : "&";
+  return `${uri}${sep}state=${encodeURIComponent(state)}`;
+}
+
+/**
+ * Ends the browser's session and, with `revokeTokens`, revokes the user's
+ * tokens for the identified client. Throws UnredirectableRequest (shown as
+ * a 400 page, never redirected) when the request is invalid; nothing is
+ * ended in that case.
+ *
+ * @example
+ * ```ts
+ * const request = await readLogoutRequest(c.req.raw);
+ * const outcome = await logout(deps, request, getCookie(c, "sid"));
+ * ```
+ */
+export async function logout(
+  deps: Deps,
+  request: LogoutRequest,
+  sessionCookie: string | undefined,
+  options: { revokeTokens?: boolean } = {},
+): Promise<LogoutOutcome> {
+  const hint = request.idTokenHint
+    ? await verifyIDTokenHint(deps, request.idTokenHint)
+    : null;
+  // RP-Initiated Logout 1.0 §2: with both client_id and id_token_hint, the
+  // OP MUST verify that client_id is the client the ID Token was issued to.
+  if (hint && request.clientID !== null && request.clientID !== hint.clientID) {
+    throw new UnredirectableRequest(
+      "client_id does not match the id_token_hint",
+    );
+  }
+  const clientID = request.clientID ?? hint?.clientID ?? null;
+  const client = clientID === null ? null : await loadClient(deps, clientID);
+  if (clientID !== null && !client) {
+    throw new UnredirectableRequest("client_id is not a registered client");
+  }
+  if (request.postLogoutRedirectURI !== null) {
+    await checkPostLogoutRedirectURI(
+      deps.db,
+      client,
+      request.postLogoutRedirectURI,
+    );
+  }
+
+  const now = deps.now();
+  const session = await validateSession(deps.db, "user", sessionCookie, now);
+  // The hint names the user the client signed in; else the browser's session.
+  const userID = hint?.userID ?? session?.user_id ?? null;
+  await deps.db.transaction().execute(async (trx) => {
+    if (session) await deleteSession(trx, session.id);
+    if (options.revokeTokens && userID !== null && client) {
+      await revokeUserClientTokens(trx, userID, client.id, now);
+    }
+  });
+
+  return {
+    redirectTo: request.postLogoutRedirectURI === null
+      ? null
+      : withState(request.postLogoutRedirectURI, request.state),
+    endedSession: session !== null,
+  };
+}
