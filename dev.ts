@@ -60,6 +60,15 @@ if (import.meta.main) {
     stdout: "inherit",
     stderr: "inherit",
   }).spawn();
+  // Take the server down with us, so no orphan keeps the port.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => {
+      try {
+        server.kill("SIGTERM");
+      } catch { /* already gone */ }
+      Deno.exit(0);
+    });
+  }
   const watcher = Deno.watchFs(["routes", "islands", "components"]);
   let timer: ReturnType<typeof setTimeout> | undefined;
   (async () => {
