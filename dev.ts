@@ -64,7 +64,7 @@ if (import.meta.main) {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => {
       try {
-        server.kill("SIGTERM");
+        server.kill("SIGKILL"); // --watch keeps running after main.ts exits
       } catch { /* already gone */ }
       Deno.exit(0);
     });
