@@ -1,0 +1,359 @@
+/**
+ * The stateful HTTP conversations the bench drives, as a browser and a
+ * relying party would: the authorization code flow (GET /authorize, sign-in
+ * form, consent form, code exchange with PKCE) with one cookie jar per flow,
+ * and refresh-token rotation. Every response is checked; a failed check
+ * throws a `CheckError` naming the step.
+ * @module
+ */
+
+/** A confidential client as /dev/create_client returned it. */
+export interface BenchClient {
+  id: string;
+  secret: string;
+  redirectURI: string;
+  scope: string;
+}
+
+export interface TokenSet {
+  access_token: string;
+  token_type: string;
+  refresh_token?: string;
+  id_token?: string;
+  scope?: string;
+}
+
+/** Milliseconds spent in each step of a code flow. */
+export interface StepTimes {
+  authorize: number;
+  login: number;
+  consent: number;
+  token: number;
+}
+
+export interface CodeFlowOptions {
+  /** The issuer, e.g. `http://127.0.0.1:8000`; also the form's Origin. */
+  base: string;
+  client: BenchClient;
+  username: string;
+  password: string;
+  /** Require the consent page (policy `always`), not a direct redirect. */
+  expectConsent: boolean;
+  /** Filled with per-step times when given. */
+  times?: StepTimes;
+}
+
+/** A response that is not what the server should have answered. */
+export class CheckError extends Error {
+  override name = "CheckError";
+}
+
+const REQUEST_TIMEOUT_MS = 30_000;
+const BROWSER_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8";
+const FORM_TYPE = "application/x-www-form-urlencoded";
+
+/** Cookies by name, as one browser profile keeps them for one host. */
+export class CookieJar {
+  #cookies = new Map<string, string>();
+
+  /** Takes every Set-Cookie of a response (Max-Age=0 deletes). */
+  store(res: Response): void {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair, ...attributes] = line.split(";");
+      const eq = pair.indexOf("=");
+      if (eq < 1) continue;
+      const name = pair.slice(0, eq).trim();
+      const expired = attributes.some((a) =>
+        /^\s*max-age\s*=\s*0\s*$/i.test(a)
+      );
+      if (expired) this.#cookies.delete(name);
+      else this.#cookies.set(name, pair.slice(eq + 1).trim());
+    }
+  }
+
+  /** The Cookie header value, or null when the jar is empty. */
+  header(): string | null {
+    if (this.#cookies.size === 0) return null;
+    return [...this.#cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+}
+
+/** `Authorization: Basic` per RFC 6749 §2.3.1 (form-encoded, then base64). */
+export function basicAuth(id: string, secret: string): string {
+  const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, "+");
+  return `Basic ${btoa(`${enc(id)}:${enc(secret)}`)}`;
+}
+
+function base64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-")
+    .replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function randomString(bytes: number): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+/** RFC 7636 §4.1-4.2: a verifier and its S256 challenge. */
+export async function makePKCE(): Promise<
+  { verifier: string; challenge: string }
+> {
+  const verifier = randomString(32);
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    new TextEncoder().encode(verifier),
+  );
+  return { verifier, challenge: base64url(new Uint8Array(digest)) };
+}
+
+const ENTITIES: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+};
+
+function decodeEntities(value: string): string {
+  return value.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, ref) => {
+    if (ref[0] === "#") {
+      const hex = ref[1] === "x" || ref[1] === "X";
+      return String.fromCodePoint(
+        parseInt(ref.slice(hex ? 2 : 1), hex ? 16 : 10),
+      );
+    }
+    return ENTITIES[ref.toLowerCase()] ?? whole;
+  });
+}
+
+/** The hidden inputs of an HTML page, in document order. */
+export function hiddenInputs(html: string): URLSearchParams {
+  const out = new URLSearchParams();
+  for (const [tag] of html.matchAll(/<input\b[^>]*>/gi)) {
+    const attrs = new Map<string, string>();
+    for (const [, name, value] of tag.matchAll(/([\w:-]+)="([^"]*)"/g)) {
+      attrs.set(name.toLowerCase(), decodeEntities(value));
+    }
+    if (attrs.get("type") === "hidden" && attrs.has("name")) {
+      out.append(attrs.get("name")!, attrs.get("value") ?? "");
+    }
+  }
+  return out;
+}
+
+async function send(
+  url: string,
+  init: RequestInit,
+  jar?: CookieJar,
+): Promise<Response> {
+  const headers = new Headers(init.headers);
+  const cookie = jar?.header();
+  if (cookie) headers.set("Cookie", cookie);
+  const res = await fetch(url, {
+    ...init,
+    headers,
+    redirect: "manual",
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  jar?.store(res);
+  return res;
+}
+
+async function expectPage(
+  step: string,
+  res: Response,
+  action: string,
+): Promise<URLSearchParams> {
+  const body = await res.text();
+  if (res.status !== 200) {
+    throw new CheckError(
+      `${step}: status ${res.status}: ${body.slice(0, 160)}`,
+    );
+  }
+  const fields = hiddenInputs(body);
+  if (fields.get("_action") !== action || !fields.get("csrf_token")) {
+    throw new CheckError(`${step}: no ${action} form with a csrf_token`);
+  }
+  return fields;
+}
+
+/** Checks a token response; returns it parsed. */
+export async function expectTokens(
+  step: string,
+  res: Response,
+  want: { refresh: boolean; idToken: boolean },
+): Promise<TokenSet> {
+  const text = await res.text();
+  if (res.status !== 200) {
+    throw new CheckError(
+      `${step}: status ${res.status}: ${text.slice(0, 160)}`,
+    );
+  }
+  let body: TokenSet;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new CheckError(`${step}: body is not JSON`);
+  }
+  if (!body.access_token || body.token_type !== "Bearer") {
+    throw new CheckError(`${step}: no bearer access_token`);
+  }
+  if (want.refresh && !body.refresh_token) {
+    throw new CheckError(`${step}: no refresh_token`);
+  }
+  if (want.idToken && body.id_token?.split(".").length !== 3) {
+    throw new CheckError(`${step}: no id_token`);
+  }
+  return body;
+}
+
+function idTokenClaims(idToken: string): Record<string, unknown> {
+  const payload = idToken.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+  return JSON.parse(atob(payload));
+}
+
+function timer(times: StepTimes | undefined, step: keyof StepTimes) {
+  const start = performance.now();
+  return () => {
+    if (times) times[step] = performance.now() - start;
+  };
+}
+
+/**
+ * One authorization code flow from a fresh cookie jar, as a browser signs in
+ * and consents and the client then redeems the code with PKCE.
+ */
+export async function runCodeFlow(opts: CodeFlowOptions): Promise<TokenSet> {
+  const { base, client } = opts;
+  const jar = new CookieJar();
+  const pkce = await makePKCE();
+  const state = randomString(16);
+  const nonce = randomString(16);
+  const query = new URLSearchParams({
+    response_type: "code",
+    client_id: client.id,
+    redirect_uri: client.redirectURI,
+    scope: client.scope,
+    state,
+    nonce,
+    code_challenge: pkce.challenge,
+    code_challenge_method: "S256",
+  });
+  const browser = { Accept: BROWSER_ACCEPT };
+  const formPost = (fields: URLSearchParams): RequestInit => ({
+    method: "POST",
+    headers: { ...browser, "Content-Type": FORM_TYPE, Origin: base },
+    body: fields.toString(),
+  });
+
+  let done = timer(opts.times, "authorize");
+  const loginFields = await expectPage(
+    "authorize",
+    await send(`${base}/authorize?${query}`, { headers: browser }, jar),
+    "login",
+  );
+  done();
+
+  done = timer(opts.times, "login");
+  loginFields.set("username", opts.username);
+  loginFields.set("password", opts.password);
+  let res = await send(`${base}/authorize`, formPost(loginFields), jar);
+  if (opts.expectConsent) {
+    const consentFields = await expectPage("login", res, "consent");
+    done();
+    done = timer(opts.times, "consent");
+    consentFields.set("decision", "allow");
+    res = await send(`${base}/authorize`, formPost(consentFields), jar);
+  }
+  await res.body?.cancel();
+  const step = opts.expectConsent ? "consent" : "login";
+  const location = res.headers.get("Location");
+  if (res.status !== 303 || !location) {
+    throw new CheckError(`${step}: expected a 303 redirect, got ${res.status}`);
+  }
+  const target = new URL(location);
+  if (`${target.origin}${target.pathname}` !== client.redirectURI) {
+    throw new CheckError(
+      `${step}: redirected to ${target.origin}${target.pathname}`,
+    );
+  }
+  const code = target.searchParams.get("code");
+  if (!code) {
+    throw new CheckError(
+      `${step}: no code (error=${target.searchParams.get("error")})`,
+    );
+  }
+  if (target.searchParams.get("state") !== state) {
+    throw new CheckError(`${step}: state was not returned unchanged`);
+  }
+  if (target.searchParams.get("iss") !== base) {
+    throw new CheckError(`${step}: iss missing or wrong (RFC 9207)`);
+  }
+  done();
+
+  done = timer(opts.times, "token");
+  const tokens = await expectTokens(
+    "token",
+    await send(`${base}/token`, {
+      method: "POST",
+      headers: {
+        "Content-Type": FORM_TYPE,
+        Authorization: basicAuth(client.id, client.secret),
+      },
+      body: new URLSearchParams({
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: client.redirectURI,
+        code_verifier: pkce.verifier,
+      }).toString(),
+    }),
+    {
+      refresh: client.scope.split(" ").includes("offline_access"),
+      idToken: true,
+    },
+  );
+  const claims = idTokenClaims(tokens.id_token!);
+  if (
+    claims.nonce !== nonce || claims.iss !== base || claims.aud !== client.id
+  ) {
+    throw new CheckError("token: id_token nonce, iss or aud is wrong");
+  }
+  done();
+  return tokens;
+}
+
+/** One refresh-token rotation; returns the new token set. */
+export async function rotateRefreshToken(
+  base: string,
+  client: BenchClient,
+  refreshToken: string,
+): Promise<TokenSet> {
+  const res = await send(`${base}/token`, {
+    method: "POST",
+    headers: {
+      "Content-Type": FORM_TYPE,
+      Authorization: basicAuth(client.id, client.secret),
+    },
+    body: new URLSearchParams({
+      grant_type: "refresh_token",
+      refresh_token: refreshToken,
+    }).toString(),
+  });
+  const tokens = await expectTokens("refresh", res, {
+    refresh: true,
+    idToken: client.scope.split(" ").includes("openid"),
+  });
+  if (tokens.refresh_token === refreshToken) {
+    throw new CheckError("refresh: the refresh token was not rotated");
+  }
+  return tokens;
+}
+
+/** What bench/main.ts prepared on the server for the load process. */
+export interface Fixture {
+  base: string;
+  users: { username: string; password: string }[];
+  /** Consent policy `always`: the consent page is shown on every flow. */
+  flowClient: BenchClient;
+  /** Consent policy `skip`: used to start refresh-token chains. */
+  refreshClient: BenchClient;
+}

@@ -1,0 +1,178 @@
+/**
+ * The child processes of a bench run: each pinned to one core with
+ * `taskset`, tracked from spawn to exit, and always ended (SIGTERM, then
+ * SIGKILL), also when the run fails or is interrupted.
+ * @module
+ */
+
+export interface SpawnOptions {
+  /** CPU to pin to; null runs unpinned (no taskset on this machine). */
+  core: number | null;
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Long-running services write stdout and stderr here. */
+  logFile?: string;
+}
+
+export interface Service {
+  name: string;
+  pid: number;
+  child: Deno.ChildProcess;
+  status: Promise<Deno.CommandStatus>;
+  exited: boolean;
+}
+
+const GRACE_MS = 5_000;
+const live = new Set<Service>();
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function pinned(
+  core: number | null,
+  cmd: string,
+  args: string[],
+): [string, string[]] {
+  return core === null
+    ? [cmd, args]
+    : ["taskset", ["-c", String(core), cmd, ...args]];
+}
+
+/** Whether `taskset` is usable here (it execs, so the pid is the program's). */
+export async function hasTaskset(): Promise<boolean> {
+  try {
+    const out = await new Deno.Command("taskset", {
+      args: ["-c", "0", "true"],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return out.success;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts a long-running process whose output goes to `logFile`. */
+export async function startService(
+  name: string,
+  cmd: string,
+  args: string[],
+  options: SpawnOptions,
+): Promise<Service> {
+  const [program, argv] = pinned(options.core, cmd, args);
+  const log = options.logFile
+    ? await Deno.open(options.logFile, { create: true, append: true })
+    : null;
+  const child = new Deno.Command(program, {
+    args: argv,
+    env: options.env,
+    cwd: options.cwd,
+    stdin: "null",
+    stdout: log ? "piped" : "null",
+    stderr: log ? "piped" : "null",
+  }).spawn();
+  const service: Service = {
+    name,
+    pid: child.pid,
+    child,
+    status: child.status,
+    exited: false,
+  };
+  live.add(service);
+  if (log) {
+    const writer = log.writable.getWriter();
+    const copy = async (stream: ReadableStream<Uint8Array>) => {
+      for await (const chunk of stream) await writer.write(chunk);
+    };
+    Promise.all([copy(child.stdout), copy(child.stderr)])
+      .catch(() => {})
+      .finally(() => writer.close().catch(() => {}));
+  }
+  service.status = child.status.finally(() => {
+    service.exited = true;
+    live.delete(service);
+  });
+  return service;
+}
+
+/** Ends a service: SIGTERM, then SIGKILL after a grace period. */
+export async function stopService(service: Service): Promise<void> {
+  if (service.exited) return;
+  try {
+    service.child.kill("SIGTERM");
+  } catch {
+    // Already gone.
+  }
+  const ended = await Promise.race([
+    service.status.then(() => true),
+    delay(GRACE_MS).then(() => false),
+  ]);
+  if (!ended) {
+    try {
+      service.child.kill("SIGKILL");
+    } catch {
+      // Already gone.
+    }
+    await service.status;
+  }
+}
+
+/** Ends every process still running (on failure or interrupt). */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...live].map(stopService));
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a process to completion and collects its output; killed when it
+ * outlives `timeoutMs`, so a run is always bounded.
+ */
+export async function runPinned(
+  name: string,
+  cmd: string,
+  args: string[],
+  options: SpawnOptions & { timeoutMs: number },
+): Promise<RunResult> {
+  const [program, argv] = pinned(options.core, cmd, args);
+  const child = new Deno.Command(program, {
+    args: argv,
+    env: options.env,
+    cwd: options.cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const service: Service = {
+    name,
+    pid: child.pid,
+    child,
+    status: child.status,
+    exited: false,
+  };
+  live.add(service);
+  const timer = setTimeout(() => {
+    console.error(
+      `${name}: still running after ${options.timeoutMs} ms; killing`,
+    );
+    stopService(service);
+  }, options.timeoutMs);
+  try {
+    const out = await child.output();
+    const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+    return {
+      code: out.code,
+      stdout: decode(out.stdout),
+      stderr: decode(out.stderr),
+    };
+  } finally {
+    clearTimeout(timer);
+    service.exited = true;
+    live.delete(service);
+  }
+}

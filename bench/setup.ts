@@ -1,0 +1,180 @@
+/**
+ * Prepares a freshly started server for the bench, over HTTP only, as an
+ * operator would: demo users from GET /dev/seed and the bench's clients from
+ * POST /dev/create_client (both with the bootstrap ADMIN_TOKEN), then the
+ * first-run setup wizard completed so the server runs in its normal
+ * post-setup state, then one real code flow for a user access token.
+ * Returns the fixed requests wrk sends and the fixture bench/load.ts uses.
+ * @module
+ */
+import {
+  basicAuth,
+  type BenchClient,
+  CookieJar,
+  type Fixture,
+  hiddenInputs,
+  runCodeFlow,
+} from "./flow.ts";
+import type { ScenarioName } from "./scenarios.ts";
+
+/** One fixed request and the substrings its body must contain. */
+export interface WrkRequest {
+  path: string;
+  method: "GET" | "POST";
+  body?: string;
+  contentType?: string;
+  authorization?: string;
+  expect: string[];
+}
+
+export interface Prepared {
+  fixture: Fixture;
+  requests: Partial<Record<ScenarioName, WrkRequest>>;
+}
+
+const REDIRECT_URI = "http://localhost:3000/callback";
+const USER_SCOPE = "openid profile email offline_access";
+const FORM_TYPE = "application/x-www-form-urlencoded";
+
+async function admin(
+  base: string,
+  token: string,
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(base + path, {
+    method: body === undefined ? "GET" : "POST",
+    headers: {
+      "X-Admin-Token": token,
+      "Content-Type": "application/json",
+      Accept: "application/json",
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+async function createClient(
+  base: string,
+  token: string,
+  metadata: Record<string, unknown>,
+): Promise<BenchClient> {
+  const created = await admin(base, token, "/dev/create_client", {
+    token_endpoint_auth_method: "client_secret_basic",
+    ...metadata,
+  });
+  return {
+    id: String(created.client_id),
+    secret: String(created.client_secret),
+    redirectURI: REDIRECT_URI,
+    scope: String(metadata.scope ?? USER_SCOPE),
+  };
+}
+
+/** Completes the first-run wizard (GET /setup, then its form). */
+async function completeSetup(base: string): Promise<void> {
+  const jar = new CookieJar();
+  const page = await fetch(`${base}/setup`, {
+    headers: { Accept: "text/html" },
+  });
+  jar.store(page);
+  const fields = hiddenInputs(await page.text());
+  const res = await fetch(`${base}/setup`, {
+    method: "POST",
+    headers: {
+      Accept: "text/html",
+      "Content-Type": FORM_TYPE,
+      Origin: base,
+      Cookie: jar.header() ?? "",
+    },
+    body: fields.toString(),
+  });
+  await res.body?.cancel();
+  if (res.status !== 200) throw new Error(`POST /setup: ${res.status}`);
+}
+
+/** Seeds, registers the bench clients, completes setup, mints a token. */
+export async function prepareServer(
+  base: string,
+  adminToken: string,
+): Promise<Prepared> {
+  await admin(base, adminToken, "/dev/seed");
+  const users = [
+    { username: "alice", password: "alice" },
+    { username: "bob", password: "bob" },
+  ];
+  // A resource-side client: client_credentials only.
+  const service = await createClient(base, adminToken, {
+    client_name: "bench service",
+    grant_types: ["client_credentials"],
+    scope: "profile email",
+    consent_policy: "skip",
+  });
+  // A web app that never asks for consent: refresh chains and the token
+  // used by userinfo and introspection.
+  const webApp = await createClient(base, adminToken, {
+    client_name: "bench web app",
+    redirect_uris: [REDIRECT_URI],
+    grant_types: ["authorization_code", "refresh_token"],
+    scope: USER_SCOPE,
+    consent_policy: "skip",
+  });
+  // A web app whose policy shows the consent page on every flow.
+  const consentApp = await createClient(base, adminToken, {
+    client_name: "bench consent app",
+    redirect_uris: [REDIRECT_URI],
+    grant_types: ["authorization_code", "refresh_token"],
+    scope: USER_SCOPE,
+    consent_policy: "always",
+  });
+  await completeSetup(base);
+  const tokens = await runCodeFlow({
+    base,
+    client: webApp,
+    ...users[0],
+    expectConsent: false,
+  });
+  const basicService = basicAuth(service.id, service.secret);
+  return {
+    fixture: { base, users, flowClient: consentApp, refreshClient: webApp },
+    requests: {
+      discovery: {
+        path: "/.well-known/openid-configuration",
+        method: "GET",
+        expect: [`"issuer":"${base}"`, '"token_endpoint"'],
+      },
+      jwks: {
+        path: "/.well-known/jwks.json",
+        method: "GET",
+        expect: ['"keys":[', '"kty":"RSA"'],
+      },
+      userinfo: {
+        path: "/userinfo",
+        method: "GET",
+        authorization: `Bearer ${tokens.access_token}`,
+        expect: ['"sub":"', '"email":"alice@example.com"'],
+      },
+      introspection: {
+        path: "/introspect",
+        method: "POST",
+        contentType: FORM_TYPE,
+        authorization: basicAuth(webApp.id, webApp.secret),
+        body: new URLSearchParams({
+          token: tokens.access_token,
+          token_type_hint: "access_token",
+        }).toString(),
+        expect: ['"active":true'],
+      },
+      client_credentials: {
+        path: "/token",
+        method: "POST",
+        contentType: FORM_TYPE,
+        authorization: basicService,
+        body: "grant_type=client_credentials",
+        expect: ['"access_token":"', '"token_type":"Bearer"'],
+      },
+    },
+  };
+}
