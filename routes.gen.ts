@@ -4,25 +4,44 @@ import type { Manifest } from "./lib/http/router.tsx";
 import * as $0 from "./routes/.well-known/jwks.json.ts";
 import * as $1 from "./routes/.well-known/openid-configuration.ts";
 import * as $2 from "./routes/admin/_middleware.ts";
-import * as $3 from "./routes/admin/login.tsx";
-import * as $4 from "./routes/admin/logout.ts";
-import * as $5 from "./routes/admin/ui/index.tsx";
-import * as $6 from "./routes/authorize.tsx";
-import * as $7 from "./routes/dev/_middleware.ts";
-import * as $8 from "./routes/dev/create_client.ts";
-import * as $9 from "./routes/dev/pkce.ts";
-import * as $10 from "./routes/dev/seed.ts";
-import * as $11 from "./routes/end_session.tsx";
-import * as $12 from "./routes/healthz.ts";
-import * as $13 from "./routes/index.tsx";
-import * as $14 from "./routes/introspect.ts";
-import * as $15 from "./routes/logout.tsx";
-import * as $16 from "./routes/revoke.ts";
-import * as $17 from "./routes/setup.tsx";
-import * as $18 from "./routes/token/_middleware.ts";
-import * as $19 from "./routes/token/index.ts";
-import * as $20 from "./routes/userinfo/_middleware.ts";
-import * as $21 from "./routes/userinfo/index.ts";
+import * as $3 from "./routes/admin/audit.ts";
+import * as $4 from "./routes/admin/clients/[client_id]/index.ts";
+import * as $5 from "./routes/admin/clients/[client_id]/policy.ts";
+import * as $6 from "./routes/admin/clients/[client_id]/secret.ts";
+import * as $7 from "./routes/admin/clients/index.ts";
+import * as $8 from "./routes/admin/keys/[kid]/index.ts";
+import * as $9 from "./routes/admin/keys/[kid]/retire.ts";
+import * as $10 from "./routes/admin/keys/index.ts";
+import * as $11 from "./routes/admin/keys/rotate.ts";
+import * as $12 from "./routes/admin/login.tsx";
+import * as $13 from "./routes/admin/logout.ts";
+import * as $14 from "./routes/admin/rotate_jwk.ts";
+import * as $15 from "./routes/admin/scopes/[name].ts";
+import * as $16 from "./routes/admin/scopes/index.ts";
+import * as $17 from "./routes/admin/sessions/[session_id].ts";
+import * as $18 from "./routes/admin/sessions/index.ts";
+import * as $19 from "./routes/admin/ui/index.tsx";
+import * as $20 from "./routes/admin/users/[user_id]/consents/[client_id].ts";
+import * as $21 from "./routes/admin/users/[user_id]/consents/index.ts";
+import * as $22 from "./routes/admin/users/[user_id]/index.ts";
+import * as $23 from "./routes/admin/users/[user_id]/password.ts";
+import * as $24 from "./routes/admin/users/index.ts";
+import * as $25 from "./routes/authorize.tsx";
+import * as $26 from "./routes/dev/_middleware.ts";
+import * as $27 from "./routes/dev/create_client.ts";
+import * as $28 from "./routes/dev/pkce.ts";
+import * as $29 from "./routes/dev/seed.ts";
+import * as $30 from "./routes/end_session.tsx";
+import * as $31 from "./routes/healthz.ts";
+import * as $32 from "./routes/index.tsx";
+import * as $33 from "./routes/introspect.ts";
+import * as $34 from "./routes/logout.tsx";
+import * as $35 from "./routes/revoke.ts";
+import * as $36 from "./routes/setup.tsx";
+import * as $37 from "./routes/token/_middleware.ts";
+import * as $38 from "./routes/token/index.ts";
+import * as $39 from "./routes/userinfo/_middleware.ts";
+import * as $40 from "./routes/userinfo/index.ts";
 import * as $$0 from "./islands/CopyButton.tsx";
 
 export const manifest: Manifest = {
@@ -30,25 +49,44 @@ export const manifest: Manifest = {
     "./routes/.well-known/jwks.json.ts": $0,
     "./routes/.well-known/openid-configuration.ts": $1,
     "./routes/admin/_middleware.ts": $2,
-    "./routes/admin/login.tsx": $3,
-    "./routes/admin/logout.ts": $4,
-    "./routes/admin/ui/index.tsx": $5,
-    "./routes/authorize.tsx": $6,
-    "./routes/dev/_middleware.ts": $7,
-    "./routes/dev/create_client.ts": $8,
-    "./routes/dev/pkce.ts": $9,
-    "./routes/dev/seed.ts": $10,
-    "./routes/end_session.tsx": $11,
-    "./routes/healthz.ts": $12,
-    "./routes/index.tsx": $13,
-    "./routes/introspect.ts": $14,
-    "./routes/logout.tsx": $15,
-    "./routes/revoke.ts": $16,
-    "./routes/setup.tsx": $17,
-    "./routes/token/_middleware.ts": $18,
-    "./routes/token/index.ts": $19,
-    "./routes/userinfo/_middleware.ts": $20,
-    "./routes/userinfo/index.ts": $21,
+    "./routes/admin/audit.ts": $3,
+    "./routes/admin/clients/[client_id]/index.ts": $4,
+    "./routes/admin/clients/[client_id]/policy.ts": $5,
+    "./routes/admin/clients/[client_id]/secret.ts": $6,
+    "./routes/admin/clients/index.ts": $7,
+    "./routes/admin/keys/[kid]/index.ts": $8,
+    "./routes/admin/keys/[kid]/retire.ts": $9,
+    "./routes/admin/keys/index.ts": $10,
+    "./routes/admin/keys/rotate.ts": $11,
+    "./routes/admin/login.tsx": $12,
+    "./routes/admin/logout.ts": $13,
+    "./routes/admin/rotate_jwk.ts": $14,
+    "./routes/admin/scopes/[name].ts": $15,
+    "./routes/admin/scopes/index.ts": $16,
+    "./routes/admin/sessions/[session_id].ts": $17,
+    "./routes/admin/sessions/index.ts": $18,
+    "./routes/admin/ui/index.tsx": $19,
+    "./routes/admin/users/[user_id]/consents/[client_id].ts": $20,
+    "./routes/admin/users/[user_id]/consents/index.ts": $21,
+    "./routes/admin/users/[user_id]/index.ts": $22,
+    "./routes/admin/users/[user_id]/password.ts": $23,
+    "./routes/admin/users/index.ts": $24,
+    "./routes/authorize.tsx": $25,
+    "./routes/dev/_middleware.ts": $26,
+    "./routes/dev/create_client.ts": $27,
+    "./routes/dev/pkce.ts": $28,
+    "./routes/dev/seed.ts": $29,
+    "./routes/end_session.tsx": $30,
+    "./routes/healthz.ts": $31,
+    "./routes/index.tsx": $32,
+    "./routes/introspect.ts": $33,
+    "./routes/logout.tsx": $34,
+    "./routes/revoke.ts": $35,
+    "./routes/setup.tsx": $36,
+    "./routes/token/_middleware.ts": $37,
+    "./routes/token/index.ts": $38,
+    "./routes/userinfo/_middleware.ts": $39,
+    "./routes/userinfo/index.ts": $40,
   },
   islands: {
     "./islands/CopyButton.tsx": $$0,

@@ -93,3 +93,28 @@ export async function deleteClient(db: DB, clientID: string): Promise<boolean> {
     .executeTakeFirst();
   return Number(r.numDeletedRows) === 1;
 }
+
+/**
+ * The clients whose policy lists `scope` in allowed_scopes or default_scopes.
+ * LIKE narrows the rows; the exact match on whole list items is made here.
+ */
+export async function findClientIDsUsingScope(
+  db: DB,
+  scope: string,
+): Promise<string[]> {
+  const pattern = `%${escapeLike(scope)}%`;
+  const rows = await db.selectFrom("client_policies")
+    .select(["client_id", "allowed_scopes", "default_scopes"])
+    .where((eb) =>
+      eb.or([
+        sql<boolean>`allowed_scopes like ${pattern} escape '\\'`,
+        sql<boolean>`default_scopes like ${pattern} escape '\\'`,
+      ])
+    )
+    .orderBy("client_id")
+    .execute();
+  return rows.filter((row) =>
+    `${row.allowed_scopes} ${row.default_scopes}`.split(/\s+/)
+      .includes(scope)
+  ).map((row) => row.client_id);
+}

@@ -45,3 +45,30 @@ export async function deleteConsent(
     .where("client_id", "=", clientID).executeTakeFirst();
   return Number(r.numDeletedRows) === 1;
 }
+
+/** A stored consent with the name of its client. */
+export interface ConsentWithClient {
+  client_id: string;
+  client_name: string;
+  scopes: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Every consent a user has given, by client id. */
+export async function listConsentsOfUser(
+  db: DB,
+  userID: string,
+): Promise<ConsentWithClient[]> {
+  return await db.selectFrom("consents")
+    .innerJoin("clients", "clients.client_id", "consents.client_id")
+    .select([
+      "consents.client_id",
+      "clients.client_name",
+      "consents.scopes",
+      "consents.created_at",
+      "consents.updated_at",
+    ])
+    .where("consents.user_id", "=", userID)
+    .orderBy("consents.client_id").execute();
+}

@@ -70,3 +70,11 @@ export async function deleteScope(db: DB, name: string): Promise<boolean> {
     .executeTakeFirst();
   return Number(r.numDeletedRows) === 1;
 }
+
+export async function findScope(
+  db: DB,
+  name: string,
+): Promise<ScopeRow | undefined> {
+  return await db.selectFrom("scopes").selectAll().where("name", "=", name)
+    .executeTakeFirst();
+}

@@ -47,3 +47,49 @@ export async function deleteExpiredSessions(
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/** A live session with the username of its user (admin listings). */
+export interface SessionWithUser extends SessionRow {
+  username: string | null;
+}
+
+/** Live sessions of `kind`, newest first, optionally of one user. */
+export async function listLiveSessions(
+  db: DB,
+  kind: SessionRow["kind"],
+  now: number,
+  options: { userID?: string } = {},
+): Promise<SessionWithUser[]> {
+  let q = db.selectFrom("sessions")
+    .leftJoin("users", "users.id", "sessions.user_id")
+    .selectAll("sessions")
+    .select("users.username")
+    .where("sessions.kind", "=", kind)
+    .where("sessions.expires_at", ">", now);
+  if (options.userID !== undefined) {
+    q = q.where("sessions.user_id", "=", options.userID);
+  }
+  return await q.orderBy("sessions.created_at", "desc")
+    .orderBy("sessions.id").execute();
+}
+
+/** Deletes one session of `kind`; false when there is none. */
+export async function deleteSessionOfKind(
+  db: DB,
+  id: string,
+  kind: SessionRow["kind"],
+): Promise<boolean> {
+  const r = await db.deleteFrom("sessions").where("id", "=", id)
+    .where("kind", "=", kind).executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}
+
+/** Ends every session of a user; returns how many there were. */
+export async function deleteUserSessions(
+  db: DB,
+  userID: string,
+): Promise<number> {
+  const r = await db.deleteFrom("sessions").where("user_id", "=", userID)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -32,3 +32,42 @@ export async function deleteSigningKey(db: DB, kid: string): Promise<boolean> {
     .where("status", "=", "retired").executeTakeFirst();
   return Number(r.numDeletedRows) === 1;
 }
+
+export async function findSigningKey(
+  db: DB,
+  kid: string,
+): Promise<SigningKeyRow | undefined> {
+  return await db.selectFrom("signing_keys").selectAll()
+    .where("kid", "=", kid).executeTakeFirst();
+}
+
+/**
+ * Retires one active key, in one statement that refuses (returns false) when
+ * it is the last active key of `keepAlg`: tokens must always be signable.
+ */
+export async function retireSigningKey(
+  db: DB,
+  kid: string,
+  now: number,
+  options: { keepAlg?: string } = {},
+): Promise<boolean> {
+  let q = db.updateTable("signing_keys")
+    .set({ status: "retired", retired_at: now })
+    .where("kid", "=", kid).where("status", "=", "active");
+  const keepAlg = options.keepAlg;
+  if (keepAlg !== undefined) {
+    q = q.where((eb) =>
+      eb.or([
+        eb("alg", "!=", keepAlg),
+        eb.exists(
+          eb.selectFrom("signing_keys as other").select("other.kid")
+            .where("other.alg", "=", keepAlg)
+            .where("other.status", "=", "active")
+            .where("other.kid", "!=", kid),
+        ),
+      ])
+    );
+  }
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

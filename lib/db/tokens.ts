@@ -107,3 +107,15 @@ export async function deleteExpiredTokens(
   await db.deleteFrom("refresh_tokens").where("expires_at", "<", before)
     .execute();
 }
+
+/** Revokes every live token a user holds, for every client. */
+export async function revokeUserTokens(
+  db: DB,
+  userID: string,
+  now: number,
+): Promise<void> {
+  await db.updateTable("access_tokens").set({ revoked_at: now })
+    .where("user_id", "=", userID).where("revoked_at", "is", null).execute();
+  await db.updateTable("refresh_tokens").set({ revoked_at: now })
+    .where("user_id", "=", userID).where("revoked_at", "is", null).execute();
+}

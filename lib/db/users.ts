@@ -1,5 +1,5 @@
 /** users: accounts people sign in with. */
-import type { DB, NewUser, UserRow } from "./schema.ts";
+import type { DB, NewUser, UserRow, UserUpdate } from "./schema.ts";
 
 export async function findUserByUsername(
   db: DB,
@@ -24,4 +24,33 @@ export async function insertUser(db: DB, user: NewUser): Promise<void> {
 export async function listUsers(db: DB): Promise<UserRow[]> {
   return await db.selectFrom("users").selectAll().orderBy("username")
     .execute();
+}
+
+/** A user whose username equals `username` ignoring case (duplicate check). */
+export async function findUserByUsernameIgnoringCase(
+  db: DB,
+  username: string,
+): Promise<UserRow | undefined> {
+  return await db.selectFrom("users").selectAll()
+    .where((eb) =>
+      eb(eb.fn("lower", ["username"]), "=", username.toLowerCase())
+    )
+    .executeTakeFirst();
+}
+
+export async function updateUser(
+  db: DB,
+  id: string,
+  values: UserUpdate,
+): Promise<boolean> {
+  const r = await db.updateTable("users").set(values).where("id", "=", id)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Deletes a user; sessions, codes, tokens and consents go with it (FK cascade). */
+export async function deleteUser(db: DB, id: string): Promise<boolean> {
+  const r = await db.deleteFrom("users").where("id", "=", id)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
 }

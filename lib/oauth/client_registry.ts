@@ -136,38 +136,50 @@ export async function registerClient(
   metadata: ClientMetadataValues,
   now: number,
 ): Promise<RegisteredClient> {
+  return await db.transaction().execute((trx) =>
+    insertRegisteredClient(trx, metadata, now)
+  );
+}
+
+/**
+ * The inserts of `registerClient` without a transaction of their own, for a
+ * caller that writes more (an audit event) in the same transaction.
+ */
+export async function insertRegisteredClient(
+  trx: DB,
+  metadata: ClientMetadataValues,
+  now: number,
+): Promise<RegisteredClient> {
   const clientID = metadata.client_id ?? `client-${randomToken(9)}`;
   const isPublic = metadata.token_endpoint_auth_method === "none";
   const secret = isPublic ? undefined : randomToken(32);
   const scope = metadata.scope.join(" ");
-  await db.transaction().execute(async (trx) => {
-    await insertClient(trx, {
-      client_id: clientID,
-      client_name: metadata.client_name ?? clientID,
-      client_secret_hash: secret ? sha256(secret) : null,
-      redirect_uris: JSON.stringify(metadata.redirect_uris),
-      grant_types: metadata.grant_types.join(" "),
-      response_types: metadata.response_types.join(" "),
-      scope,
-      token_endpoint_auth_method: metadata.token_endpoint_auth_method,
-      require_consent: metadata.require_consent ? 1 : 0,
-      created_at: now,
-      updated_at: now,
-    }, {
-      client_id: clientID,
-      allowed_scopes: scope,
-      default_scopes: scope,
-      post_logout_redirect_uris: JSON.stringify(
-        metadata.post_logout_redirect_uris,
-      ),
-      require_pkce: metadata.require_pkce ? 1 : 0,
-      consent_policy: metadata.consent_policy,
-      access_token_lifetime: metadata.access_token_lifetime,
-      refresh_token_ttl_days: metadata.refresh_token_ttl_days,
-      token_format: metadata.token_format,
-      id_token_signed_response_alg: metadata.id_token_signed_response_alg,
-      updated_at: now,
-    });
+  await insertClient(trx, {
+    client_id: clientID,
+    client_name: metadata.client_name ?? clientID,
+    client_secret_hash: secret ? sha256(secret) : null,
+    redirect_uris: JSON.stringify(metadata.redirect_uris),
+    grant_types: metadata.grant_types.join(" "),
+    response_types: metadata.response_types.join(" "),
+    scope,
+    token_endpoint_auth_method: metadata.token_endpoint_auth_method,
+    require_consent: metadata.require_consent ? 1 : 0,
+    created_at: now,
+    updated_at: now,
+  }, {
+    client_id: clientID,
+    allowed_scopes: scope,
+    default_scopes: scope,
+    post_logout_redirect_uris: JSON.stringify(
+      metadata.post_logout_redirect_uris,
+    ),
+    require_pkce: metadata.require_pkce ? 1 : 0,
+    consent_policy: metadata.consent_policy,
+    access_token_lifetime: metadata.access_token_lifetime,
+    refresh_token_ttl_days: metadata.refresh_token_ttl_days,
+    token_format: metadata.token_format,
+    id_token_signed_response_alg: metadata.id_token_signed_response_alg,
+    updated_at: now,
   });
   return {
     client_id: clientID,

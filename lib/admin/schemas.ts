@@ -1,0 +1,208 @@
+/**
+ * Every admin API payload, as zod schemas. Lists are accepted as
+ * space-separated strings (the seed's shape) or JSON arrays; unknown keys are
+ * refused so a misspelt field is a 400, not a silent no-op.
+ * @module
+ */
+import { z } from "zod";
+import { SIGNING_ALGS } from "../keys.ts";
+import { checkRedirectURI } from "../oauth/client_registry.ts";
+
+/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+/** Claim names: printable, no whitespace (URIs allowed, OIDC Core §5.1.2). */
+const CLAIM_NAME = /^[\x21-\x7E]+$/;
+const MAX_LIST = 100;
+
+export const GRANT_TYPES = [
+  "authorization_code",
+  "refresh_token",
+  "client_credentials",
+] as const;
+export const AUTH_METHODS = [
+  "none",
+  "client_secret_basic",
+  "client_secret_post",
+] as const;
+export const CONSENT_POLICIES = ["always", "once", "skip"] as const;
+export const TOKEN_FORMATS = ["opaque", "jwt"] as const;
+
+/**
+ * Claims a user record may not carry in `claims`: protocol claims the server
+ * sets itself, and the ones backed by their own columns.
+ */
+export const RESERVED_CLAIMS = new Set([
+  "sub",
+  "iss",
+  "aud",
+  "exp",
+  "iat",
+  "nbf",
+  "jti",
+  "auth_time",
+  "nonce",
+  "acr",
+  "amr",
+  "azp",
+  "sid",
+  "at_hash",
+  "c_hash",
+  "email",
+  "email_verified",
+  "updated_at",
+]);
+
+export const ScopeName = z.string()
+  .min(1, { message: "must not be empty" })
+  .max(100, { message: "must be at most 100 characters" })
+  .regex(SCOPE_TOKEN, {
+    message: "must be a scope token (printable ASCII, no spaces, quotes or " +
+      "backslashes)",
+  });
+
+/** A list given as "a b c" or ["a","b","c"]; duplicates dropped, order kept. */
+function listOf<T extends z.ZodType>(item: T, options: { min?: number } = {}) {
+  return z.preprocess(
+    (v) =>
+      typeof v === "string"
+        ? [...new Set(v.split(/\s+/).filter(Boolean))]
+        : Array.isArray(v)
+        ? [...new Set(v)]
+        : v,
+    z.array(item, {
+      error: "must be a space-separated string or an array of strings",
+    })
+      .min(options.min ?? 0, {
+        message: `must list at least ${options.min} item(s)`,
+      })
+      .max(MAX_LIST, { message: `must list at most ${MAX_LIST} items` }),
+  );
+}
+
+/** Exact redirect URIs (RFC 9700 §4.1.3), checked like the registry does. */
+const redirectURI = z.string().max(2000).superRefine((uri, ctx) => {
+  const problem = checkRedirectURI(uri);
+  if (problem) ctx.addIssue({ code: "custom", message: `${uri} ${problem}` });
+});
+
+export const ScopeList = listOf(ScopeName);
+export const URIList = listOf(redirectURI);
+
+export const ScopeInput = z.strictObject({
+  name: ScopeName,
+  description: z.string().trim().max(500).optional(),
+  claims: listOf(
+    z.string().max(200).regex(CLAIM_NAME, {
+      message: "claim names are printable characters without spaces",
+    }),
+  ).optional(),
+});
+export type ScopeInputValues = z.output<typeof ScopeInput>;
+
+export const PolicyUpdate = z.strictObject({
+  allowed_scopes: ScopeList.optional(),
+  default_scopes: ScopeList.optional(),
+  post_logout_redirect_uris: URIList.optional(),
+  require_pkce: z.boolean().optional(),
+  consent_policy: z.enum(CONSENT_POLICIES).optional(),
+  access_token_lifetime: z.number().int().min(60).max(86400).optional(),
+  refresh_token_ttl_days: z.number().int().min(1).max(365).optional(),
+  token_format: z.enum(TOKEN_FORMATS).optional(),
+  id_token_signed_response_alg: z.enum(SIGNING_ALGS).optional(),
+});
+export type PolicyUpdateValues = z.output<typeof PolicyUpdate>;
+
+export const ClientUpdate = z.strictObject({
+  /** Accepted only when it names the client being updated. */
+  client_id: z.string().optional(),
+  client_name: z.string().trim().min(1).max(200).optional(),
+  redirect_uris: URIList.optional(),
+  grant_types: listOf(z.enum(GRANT_TYPES), { min: 1 }).optional(),
+  response_types: listOf(z.literal("code")).optional(),
+  scope: ScopeList.optional(),
+  token_endpoint_auth_method: z.enum(AUTH_METHODS).optional(),
+  require_consent: z.boolean().optional(),
+});
+export type ClientUpdateValues = z.output<typeof ClientUpdate>;
+
+/** Extra OIDC claims of a user (name, given_name, picture, …). */
+const UserClaims = z.record(
+  z.string().min(1).max(100).regex(CLAIM_NAME, {
+    message: "claim names are printable characters without spaces",
+  }),
+  z.json(),
+).superRefine((claims, ctx) => {
+  for (const name of Object.keys(claims)) {
+    if (RESERVED_CLAIMS.has(name)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message: `${name} is set by the server and cannot be a user claim`,
+      });
+    }
+  }
+  if (Object.keys(claims).length > 50) {
+    ctx.addIssue({ code: "custom", message: "at most 50 claims" });
+  }
+  if (JSON.stringify(claims).length > 8192) {
+    ctx.addIssue({ code: "custom", message: "claims exceed 8 KiB" });
+  }
+});
+
+/** An email address; "" (an emptied form field) means none. */
+const Email = z.preprocess(
+  (v) => (v === "" ? null : v),
+  z.email({ message: "must be an email address" }).max(254).nullable(),
+);
+
+const Password = z.string()
+  .min(8, { message: "must be at least 8 characters" })
+  .max(1024, { message: "must be at most 1024 characters" });
+
+export const UserCreate = z.strictObject({
+  username: z.string()
+    .min(1, { message: "must not be empty" })
+    .max(100, { message: "must be at most 100 characters" })
+    .regex(/^[^\s\p{Cc}]+$/u, {
+      message: "must not contain spaces or control characters",
+    }),
+  password: Password,
+  email: Email.optional(),
+  email_verified: z.boolean().optional(),
+  claims: UserClaims.optional(),
+});
+export type UserCreateValues = z.output<typeof UserCreate>;
+
+export const UserUpdate = z.strictObject({
+  email: Email.optional(),
+  email_verified: z.boolean().optional(),
+  claims: UserClaims.optional(),
+  disabled: z.boolean().optional(),
+});
+export type UserUpdateValues = z.output<typeof UserUpdate>;
+
+export const PasswordReset = z.strictObject({ password: Password });
+
+export const RotateKey = z.strictObject({
+  alg: z.enum(SIGNING_ALGS).default("RS256"),
+});
+
+/** `?force=true` deletes a retired key inside its grace period. */
+export const DeleteKeyQuery = z.object({
+  force: z.enum(["true", "false"]).optional(),
+});
+
+export const SessionsQuery = z.object({
+  user_id: z.string().min(1).max(100).optional(),
+});
+
+export const AuditQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  /** Epoch seconds, or the `next_before` cursor of the previous page. */
+  before: z.string().regex(/^\d{1,12}(\.[0-9a-f-]{36})?$/, {
+    message: "must be epoch seconds or a next_before cursor",
+  }).optional(),
+  action: z.string().max(100).optional(),
+  target_type: z.string().max(100).optional(),
+  target_id: z.string().max(200).optional(),
+});

@@ -1,0 +1,25 @@
+import { adminActor, adminJSON } from "../../../../lib/admin/admin_http.ts";
+import { getPolicy, savePolicy } from "../../../../lib/admin/policies_admin.ts";
+import { define } from "../../../../lib/http/define.ts";
+import { readJSON } from "../../../../lib/http/json_body.ts";
+
+export const handler = define.handlers({
+  async GET(c) {
+    return adminJSON(
+      c,
+      await getPolicy(c.var.deps, c.req.param("client_id")!),
+    );
+  },
+  async POST(c) {
+    const body = await readJSON(c.req.raw);
+    return adminJSON(
+      c,
+      await savePolicy(
+        c.var.deps,
+        adminActor(c),
+        c.req.param("client_id")!,
+        body,
+      ),
+    );
+  },
+});

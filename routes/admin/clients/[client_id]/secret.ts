@@ -1,0 +1,16 @@
+import { adminActor, adminJSON } from "../../../../lib/admin/admin_http.ts";
+import { regenerateSecret } from "../../../../lib/admin/clients_admin.ts";
+import { define } from "../../../../lib/http/define.ts";
+
+export const handler = define.handlers({
+  async POST(c) {
+    return adminJSON(
+      c,
+      await regenerateSecret(
+        c.var.deps,
+        adminActor(c),
+        c.req.param("client_id")!,
+      ),
+    );
+  },
+});

@@ -1,0 +1,14 @@
+import { adminActor, noContent } from "../../../lib/admin/admin_http.ts";
+import { endUserSession } from "../../../lib/admin/sessions_admin.ts";
+import { define } from "../../../lib/http/define.ts";
+
+export const handler = define.handlers({
+  async DELETE(c) {
+    await endUserSession(
+      c.var.deps,
+      adminActor(c),
+      c.req.param("session_id")!,
+    );
+    return noContent(c);
+  },
+});

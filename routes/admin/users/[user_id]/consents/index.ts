@@ -1,0 +1,12 @@
+import { adminJSON } from "../../../../../lib/admin/admin_http.ts";
+import { listUserConsents } from "../../../../../lib/admin/consents_admin.ts";
+import { define } from "../../../../../lib/http/define.ts";
+
+export const handler = define.handlers({
+  async GET(c) {
+    return adminJSON(
+      c,
+      await listUserConsents(c.var.deps, c.req.param("user_id")!),
+    );
+  },
+});

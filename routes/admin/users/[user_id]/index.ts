@@ -1,0 +1,34 @@
+import {
+  adminActor,
+  adminJSON,
+  noContent,
+} from "../../../../lib/admin/admin_http.ts";
+import {
+  getUserView,
+  removeUser,
+  updateUserAccount,
+} from "../../../../lib/admin/users_admin.ts";
+import { define } from "../../../../lib/http/define.ts";
+import { readJSON } from "../../../../lib/http/json_body.ts";
+
+export const handler = define.handlers({
+  async GET(c) {
+    return adminJSON(c, await getUserView(c.var.deps, c.req.param("user_id")!));
+  },
+  async PATCH(c) {
+    const body = await readJSON(c.req.raw);
+    return adminJSON(
+      c,
+      await updateUserAccount(
+        c.var.deps,
+        adminActor(c),
+        c.req.param("user_id")!,
+        body,
+      ),
+    );
+  },
+  async DELETE(c) {
+    await removeUser(c.var.deps, adminActor(c), c.req.param("user_id")!);
+    return noContent(c);
+  },
+});
