@@ -467,3 +467,65 @@ Deno.test("introspect: a bearer token is not client authentication", async () =>
     await t.close();
   }
 });
+
+Deno.test("discovery: the userinfo, revocation, introspection and end_session endpoints it advertises are served with the auth methods it lists", async () => {
+  const t = await startTestApp();
+  try {
+    const { web, post, spa, alice } = await setup(t);
+    const doc = await (await t.fetch("/.well-known/openid-configuration"))
+      .json();
+    assert.equal(doc.userinfo_endpoint, `${t.base}/userinfo`);
+    assert.equal(doc.revocation_endpoint, `${t.base}/revoke`);
+    assert.equal(doc.introspection_endpoint, `${t.base}/introspect`);
+    assert.equal(doc.end_session_endpoint, `${t.base}/end_session`);
+    const auth: Record<string, (token: string) => RequestInit> = {
+      client_secret_basic: (token) =>
+        formPost({ token }, { Authorization: basic("demo-web", web.secret!) }),
+      client_secret_post: (token) =>
+        formPost({
+          client_id: "demo-post",
+          client_secret: post.secret!,
+          token,
+        }),
+      none: (token) => formPost({ client_id: spa.client.id, token }),
+    };
+    const owners: Record<string, TestClient> = {
+      client_secret_basic: web,
+      client_secret_post: post,
+      none: spa,
+    };
+    for (
+      const key of [
+        "introspection_endpoint_auth_methods_supported",
+        "revocation_endpoint_auth_methods_supported",
+      ]
+    ) {
+      for (const method of doc[key] as string[]) {
+        const tokens = await grant(t, owners[method], alice, ["openid"]);
+        const res = await t.app.fetch(
+          new Request(
+            key.startsWith("introspection")
+              ? doc.introspection_endpoint
+              : doc.revocation_endpoint,
+            auth[method](tokens.access_token),
+          ),
+        );
+        assert.equal(res.status, 200, `${key} ${method}`);
+        await res.body?.cancel();
+      }
+    }
+    const { access_token } = await grant(t, web, alice, ["openid"]);
+    const userinfo = await t.app.fetch(
+      new Request(doc.userinfo_endpoint, {
+        headers: { Authorization: `Bearer ${access_token}` },
+      }),
+    );
+    assert.equal(userinfo.status, 200);
+    await userinfo.body?.cancel();
+    const endSession = await t.app.fetch(new Request(doc.end_session_endpoint));
+    assert.equal(endSession.status, 200);
+    await endSession.body?.cancel();
+  } finally {
+    await t.close();
+  }
+});
