@@ -5,6 +5,7 @@
  * @module
  */
 import type { DB } from "../db/schema.ts";
+import { deleteSessionsOfKind } from "../db/sessions.ts";
 import {
   findSetting,
   insertSettingIfAbsent,
@@ -46,7 +47,11 @@ export async function completeSetup(
       sha256(token),
       now,
     );
-    if (ok) await upsertSetting(trx, SETUP_AT_KEY, String(now), now);
+    if (ok) {
+      await upsertSetting(trx, SETUP_AT_KEY, String(now), now);
+      // Sessions opened with the bootstrap ADMIN_TOKEN must not outlive it.
+      await deleteSessionsOfKind(trx, "admin");
+    }
     return ok;
   });
   return inserted ? token : null;

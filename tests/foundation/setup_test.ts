@@ -164,3 +164,30 @@ Deno.test("setup: the bootstrap ADMIN_TOKEN opens admin routes until setup, then
     await t.close();
   }
 });
+
+Deno.test("setup: an admin session opened with the bootstrap ADMIN_TOKEN ends when setup completes", async () => {
+  const t = await startTestApp({ env: { ADMIN_TOKEN: BOOTSTRAP_TOKEN } });
+  try {
+    // Before setup the login form is not shown to browsers, but a direct
+    // POST with the bootstrap token opens a session.
+    const jar = new CookieJar();
+    const csrf = await openForm(t, "/setup", jar);
+    const login = await postForm(t, "/admin/login", {
+      csrf_token: csrf,
+      token: BOOTSTRAP_TOKEN,
+    }, jar);
+    await login.body?.cancel();
+    assert.equal(login.status, 303);
+    assert.ok(jar.get("admin_sid"));
+
+    await completeSetupFor(t);
+    const res = await t.fetch("/admin/ui", {
+      headers: { ...HTML, Cookie: jar.header() },
+    });
+    await res.body?.cancel();
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get("Location"), "/admin/login");
+  } finally {
+    await t.close();
+  }
+});
