@@ -175,6 +175,24 @@ Deno.test("admin login: logging out ends the session on the server, so the old c
   }
 });
 
+Deno.test("admin login: an admin session ends 12 hours after sign-in", async () => {
+  const t = await startTestApp();
+  try {
+    const jar = await signInAdmin(t, await completeSetupFor(t));
+    t.advance(12 * 3600 - 1);
+    const stillIn = await dashboard(t, jar);
+    await stillIn.body?.cancel();
+    assert.equal(stillIn.status, 200);
+    t.advance(1);
+    const expired = await dashboard(t, jar);
+    await expired.body?.cancel();
+    assert.equal(expired.status, 303);
+    assert.equal(expired.headers.get("Location"), "/admin/login");
+  } finally {
+    await t.close();
+  }
+});
+
 Deno.test("admin login: the session row stores only a hash of the cookie's secret", async () => {
   const t = await startTestApp();
   try {
