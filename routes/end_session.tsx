@@ -1,28 +1,57 @@
 import { deleteCookie, getCookie } from "hono/cookie";
-import { SignedOut } from "../components/SignedOut.tsx";
-import { type AppContext, define } from "../lib/http/define.ts";
+import { LogoutConfirm, SignedOut } from "../components/LogoutPages.tsx";
+import { type AppContext, define, type Handler } from "../lib/http/define.ts";
 import { renderPage } from "../lib/http/render.tsx";
+import { contentSecurityPolicy } from "../lib/http/security_headers.ts";
 import { logout, readLogoutRequest } from "../lib/oidc/logout.ts";
+import { csrfToken, verifyCSRF } from "../lib/security/csrf.ts";
 import { SESSION_COOKIE } from "../lib/security/session.ts";
 
 /**
- * RP-Initiated Logout 1.0: end the browser's session, then return to the
- * client's registered URI (303) or say so on a page.
+ * RP-Initiated Logout 1.0 at `path`: ask the user when the spec says to, end
+ * the browser's session, then return to the client's registered URI (303)
+ * or say so on a page. `/logout` also revokes the user's tokens.
  */
-async function endSession(c: AppContext): Promise<Response> {
-  const { deps } = c.var;
-  const request = await readLogoutRequest(c.req.raw);
-  const cookie = getCookie(c, SESSION_COOKIE.user);
-  const outcome = await logout(deps, request, cookie);
-  if (cookie !== undefined) {
-    deleteCookie(c, SESSION_COOKIE.user, {
-      path: "/",
-      secure: deps.config.issuer.startsWith("https:"),
-    });
-  }
-  c.header("Cache-Control", "no-store");
-  if (outcome.redirectTo) return c.redirect(outcome.redirectTo, 303);
-  return renderPage(c, <SignedOut />, { title: "Signed out" });
+export function logoutHandler(
+  path: string,
+  options: { revokeTokens: boolean },
+): Handler {
+  return async function logoutEndpoint(c: AppContext): Promise<Response> {
+    const { deps } = c.var;
+    const secure = deps.config.issuer.startsWith("https:");
+    // A clone: verifyCSRF reads the same form body afterwards.
+    const request = await readLogoutRequest(c.req.raw.clone());
+    // The confirmation form is ours: its answer must come from our page.
+    if (request.confirmed) await verifyCSRF(c, deps.config.issuer);
+    const cookie = getCookie(c, SESSION_COOKIE.user);
+    const outcome = await logout(deps, request, cookie, options);
+    c.header("Cache-Control", "no-store");
+    if (outcome.kind === "confirm") {
+      return renderPage(
+        c,
+        <LogoutConfirm
+          action={path}
+          csrf={csrfToken(c, secure)}
+          params={outcome.params}
+        />,
+        {
+          title: "Sign out?",
+          headers: {
+            "Content-Security-Policy": contentSecurityPolicy(
+              outcome.redirectOrigin ? [outcome.redirectOrigin] : [],
+            ),
+          },
+        },
+      );
+    }
+    if (cookie !== undefined) {
+      deleteCookie(c, SESSION_COOKIE.user, { path: "/", secure });
+    }
+    if (outcome.redirectTo) return c.redirect(outcome.redirectTo, 303);
+    return renderPage(c, <SignedOut />, { title: "Signed out" });
+  };
 }
+
+const endSession = logoutHandler("/end_session", { revokeTokens: false });
 
 export const handler = define.handlers({ GET: endSession, POST: endSession });

@@ -27,6 +27,8 @@ const PARAMS = [
 
 /** The parameters of RP-Initiated Logout 1.0 §2 this server acts on. */
 export interface LogoutRequest {
+  /** The user answered the confirmation form (route checks CSRF first). */
+  confirmed: boolean;
   idTokenHint: string | null;
   clientID: string | null;
   postLogoutRedirectURI: string | null;
@@ -40,12 +42,21 @@ export interface IDTokenHint {
   sessionID: string | null;
 }
 
-export interface LogoutOutcome {
-  /** Where to send the browser (303), or null to show the signed-out page. */
-  redirectTo: string | null;
-  /** Whether a live server-side session was ended. */
-  endedSession: boolean;
-}
+export type LogoutOutcome =
+  | {
+    kind: "done";
+    /** Where to send the browser (303), or null to show the signed-out page. */
+    redirectTo: string | null;
+    /** Whether a live server-side session was ended. */
+    endedSession: boolean;
+  }
+  | {
+    /** Ask the user first; `params` go back in the confirmation form. */
+    kind: "confirm";
+    params: Record<string, string>;
+    /** Origin the confirmed form may redirect to (for the page's CSP). */
+    redirectOrigin: string | null;
+  };
 
 /**
  * Reads the logout parameters: the query of a GET, the form body of a POST
@@ -72,6 +83,7 @@ export async function readLogoutRequest(req: Request): Promise<LogoutRequest> {
   }
   const get = (name: (typeof PARAMS)[number]) => params.get(name) || null;
   return {
+    confirmed: req.method === "POST" && params.get("confirm") === "yes",
     idTokenHint: get("id_token_hint"),
     clientID: get("client_id"),
     postLogoutRedirectURI: get("post_logout_redirect_uri"),
@@ -152,6 +164,17 @@ async function checkPostLogoutRedirectURI(
   }
 }
 
+function confirmationParams(request: LogoutRequest): Record<string, string> {
+  const params: Record<string, string> = {};
+  if (request.idTokenHint) params.id_token_hint = request.idTokenHint;
+  if (request.clientID) params.client_id = request.clientID;
+  if (request.postLogoutRedirectURI) {
+    params.post_logout_redirect_uri = request.postLogoutRedirectURI;
+  }
+  if (request.state) params.state = request.state;
+  return params;
+}
+
 /**
  * Appends `state` to a registered URI, keeping its query exactly as
  * registered (RP-Initiated Logout 1.0 §3: state is passed back "as a query
@@ -206,6 +229,21 @@ export async function logout(
 
   const now = deps.now();
   const session = await validateSession(deps.db, "user", sessionCookie, now);
+  // RP-Initiated Logout 1.0 §2: "the OP MUST ask the End-User this question
+  // if an id_token_hint was not provided or if the supplied ID Token does not
+  // belong to the current OP session with the RP". Otherwise any page could
+  // sign the user out with an image tag.
+  const hintMatchesSession = hint !== null && session !== null &&
+    hint.sessionID === session.id && hint.userID === session.user_id;
+  if (session && !hintMatchesSession && !request.confirmed) {
+    return {
+      kind: "confirm",
+      params: confirmationParams(request),
+      redirectOrigin: request.postLogoutRedirectURI === null
+        ? null
+        : new URL(request.postLogoutRedirectURI).origin,
+    };
+  }
   // The hint names the user the client signed in; else the browser's session.
   const userID = hint?.userID ?? session?.user_id ?? null;
   await deps.db.transaction().execute(async (trx) => {
@@ -216,6 +254,7 @@ export async function logout(
   });
 
   return {
+    kind: "done",
     redirectTo: request.postLogoutRedirectURI === null
       ? null
       : withState(request.postLogoutRedirectURI, request.state),

@@ -85,6 +85,39 @@ function clearsSessionCookie(res: Response): boolean {
   );
 }
 
+/**
+ * RP-Initiated Logout 1.0 §2: with a session and no id_token_hint of that
+ * session, the OP asks first. Answers the confirmation form as the user
+ * would (CSRF token from the page, our Origin) and returns the final answer.
+ */
+async function confirmLogout(
+  t: TestApp,
+  asked: Response,
+  path: string,
+  sessionCookie: string,
+): Promise<Response> {
+  assert.equal(asked.status, 200);
+  const html = await asked.text();
+  assert.match(html, /Sign out\?/);
+  const fields: Record<string, string> = {};
+  for (
+    const m of html.matchAll(
+      /<input type="hidden" name="([^"]+)" value="([^"]*)"/g,
+    )
+  ) {
+    fields[m[1]] = m[2].replace(/&amp;/g, "&").replace(/&quot;/g, '"');
+  }
+  const csrf = asked.headers.getSetCookie().find((l) => l.startsWith("csrf="))!
+    .split(";")[0];
+  return await t.fetch(path, {
+    ...formPost(fields, {
+      Cookie: `${sessionCookie}; ${csrf}`,
+      Origin: new URL(t.base).origin,
+    }),
+    redirect: "manual",
+  });
+}
+
 async function assertRefused(res: Response, message: RegExp): Promise<void> {
   assert.equal(res.status, 400);
   assert.equal(res.headers.get("Location"), null);
@@ -99,10 +132,15 @@ Deno.test("end_session: the seed curl redirects 303 to a registered URI with sta
     const { alice } = await setup(t);
     const session = await signIn(t, alice);
     // curl "$BASE/end_session?post_logout_redirect_uri=http://localhost:3000/&state=bye"
-    const res = await get(t, "/end_session", {
-      post_logout_redirect_uri: WEB_LOGOUT,
-      state: "bye",
-    }, { Cookie: session.cookie });
+    const res = await confirmLogout(
+      t,
+      await get(t, "/end_session", {
+        post_logout_redirect_uri: WEB_LOGOUT,
+        state: "bye",
+      }, { Cookie: session.cookie }),
+      "/end_session",
+      session.cookie,
+    );
     assert.equal(res.status, 303);
     assert.equal(
       res.headers.get("Location"),
@@ -121,9 +159,14 @@ Deno.test("end_session: without a post_logout_redirect_uri it shows the signed-o
   try {
     const { alice } = await setup(t);
     const session = await signIn(t, alice);
-    const res = await get(t, "/end_session", { state: "ignored" }, {
-      Cookie: session.cookie,
-    });
+    const res = await confirmLogout(
+      t,
+      await get(t, "/end_session", { state: "ignored" }, {
+        Cookie: session.cookie,
+      }),
+      "/end_session",
+      session.cookie,
+    );
     assert.equal(res.status, 200);
     assert.match(res.headers.get("Content-Type")!, /^text\/html/);
     assert.match(await res.text(), /You are signed out/);
@@ -449,14 +492,19 @@ Deno.test("end_session: POST with a form body works like GET", async () => {
     const { web, alice } = await setup(t);
     const session = await signIn(t, alice);
     const { id_token } = await grant(t, web, alice, ["openid"]);
-    const res = await t.fetch("/end_session", {
-      ...formPost({
-        id_token_hint: id_token!,
-        post_logout_redirect_uri: WEB_LOGOUT,
-        state: "posted",
-      }, { Cookie: session.cookie }),
-      redirect: "manual",
-    });
+    const res = await confirmLogout(
+      t,
+      await t.fetch("/end_session", {
+        ...formPost({
+          id_token_hint: id_token!,
+          post_logout_redirect_uri: WEB_LOGOUT,
+          state: "posted",
+        }, { Cookie: session.cookie }),
+        redirect: "manual",
+      }),
+      "/end_session",
+      session.cookie,
+    );
     assert.equal(res.status, 303);
     assert.equal(res.headers.get("Location"), `${WEB_LOGOUT}?state=posted`);
     assert.equal(await findSession(t.deps.db, session.id), undefined);
@@ -494,10 +542,15 @@ Deno.test("end_session: does not revoke tokens", async () => {
     const { web, alice } = await setup(t);
     const session = await signIn(t, alice);
     const tokens = await grant(t, web, alice, ["openid"]);
-    const res = await get(t, "/end_session", {
-      client_id: "demo-web",
-      post_logout_redirect_uri: WEB_LOGOUT,
-    }, { Cookie: session.cookie });
+    const res = await confirmLogout(
+      t,
+      await get(t, "/end_session", {
+        client_id: "demo-web",
+        post_logout_redirect_uri: WEB_LOGOUT,
+      }, { Cookie: session.cookie }),
+      "/end_session",
+      session.cookie,
+    );
     assert.equal(res.status, 303);
     assert.equal(await isActive(t, web, tokens.access_token), true);
     assert.equal(await isActive(t, web, tokens.refresh_token!), true);
@@ -516,11 +569,16 @@ Deno.test("logout: the seed curl revokes that user's tokens for that client only
     const aliceCamera = await grant(t, camera, alice, ["openid"]);
     const bobWeb = await grant(t, web, bob, ["openid"]);
     // curl "$BASE/logout?client_id=demo-web&post_logout_redirect_uri=http://localhost:3000/&state=bye"
-    const res = await get(t, "/logout", {
-      client_id: "demo-web",
-      post_logout_redirect_uri: WEB_LOGOUT,
-      state: "bye",
-    }, { Cookie: session.cookie });
+    const res = await confirmLogout(
+      t,
+      await get(t, "/logout", {
+        client_id: "demo-web",
+        post_logout_redirect_uri: WEB_LOGOUT,
+        state: "bye",
+      }, { Cookie: session.cookie }),
+      "/logout",
+      session.cookie,
+    );
     assert.equal(res.status, 303);
     assert.equal(
       res.headers.get("Location"),
@@ -564,9 +622,14 @@ Deno.test("logout: without an identified client nothing is revoked", async () =>
     const { web, alice } = await setup(t);
     const session = await signIn(t, alice);
     const tokens = await grant(t, web, alice, ["openid"]);
-    const res = await get(t, "/logout", {
-      post_logout_redirect_uri: WEB_LOGOUT,
-    }, { Cookie: session.cookie });
+    const res = await confirmLogout(
+      t,
+      await get(t, "/logout", {
+        post_logout_redirect_uri: WEB_LOGOUT,
+      }, { Cookie: session.cookie }),
+      "/logout",
+      session.cookie,
+    );
     assert.equal(res.status, 303);
     assert.equal(await findSession(t.deps.db, session.id), undefined);
     assert.equal(await isActive(t, web, tokens.access_token), true);
@@ -588,6 +651,74 @@ Deno.test("logout: an invalid request revokes nothing", async () => {
     await assertRefused(res, /post_logout_redirect_uri/);
     assert.ok(await findSession(t.deps.db, session.id));
     assert.equal(await isActive(t, web, tokens.access_token), true);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("end_session: with a session and no id_token_hint a GET only asks; the session lives until confirmed", async () => {
+  const t = await startTestApp();
+  try {
+    const { alice } = await setup(t);
+    const session = await signIn(t, alice);
+    const asked = await get(t, "/end_session", {
+      post_logout_redirect_uri: WEB_LOGOUT,
+    }, { Cookie: session.cookie });
+    assert.equal(asked.status, 200);
+    assert.match(
+      asked.headers.get("Content-Security-Policy")!,
+      /form-action 'self' http:\/\/localhost:3000/,
+    );
+    assert.ok(await findSession(t.deps.db, session.id));
+    const answered = await confirmLogout(
+      t,
+      asked,
+      "/end_session",
+      session.cookie,
+    );
+    assert.equal(answered.status, 303);
+    assert.equal(await findSession(t.deps.db, session.id), undefined);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("end_session: the confirmation needs our CSRF token", async () => {
+  const t = await startTestApp();
+  try {
+    const { alice } = await setup(t);
+    const session = await signIn(t, alice);
+    const forged = await t.fetch("/end_session", {
+      ...formPost({ post_logout_redirect_uri: WEB_LOGOUT, confirm: "yes" }, {
+        Cookie: session.cookie,
+        Origin: "https://evil.example",
+      }),
+      redirect: "manual",
+    });
+    assert.equal(forged.status, 403);
+    await forged.body?.cancel();
+    assert.ok(await findSession(t.deps.db, session.id));
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("end_session: an id_token_hint of the current session signs out at once", async () => {
+  const t = await startTestApp();
+  try {
+    const { web, alice } = await setup(t);
+    const session = await signIn(t, alice);
+    const { id_token } = await grant(t, web, alice, ["openid"], {
+      sessionID: session.id,
+    });
+    const res = await get(t, "/end_session", {
+      id_token_hint: id_token!,
+      post_logout_redirect_uri: WEB_LOGOUT,
+      state: "s",
+    }, { Cookie: session.cookie });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get("Location"), `${WEB_LOGOUT}?state=s`);
+    assert.equal(await findSession(t.deps.db, session.id), undefined);
   } finally {
     await t.close();
   }
