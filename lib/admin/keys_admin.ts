@@ -49,8 +49,13 @@ export function keyView(row: SigningKeyRow): KeyView {
   };
 }
 
+/** Active keys first, then newest first (by creation, then retirement). */
 export async function listKeyViews(deps: Deps): Promise<KeyView[]> {
-  return (await listSigningKeys(deps.db)).map(keyView);
+  const rank = (k: KeyView): number => (k.status === "active" ? 0 : 1);
+  return (await listSigningKeys(deps.db)).map(keyView).sort((a, b) =>
+    rank(a) - rank(b) || b.created_at - a.created_at ||
+    (b.retired_at ?? 0) - (a.retired_at ?? 0) || (a.kid < b.kid ? -1 : 1)
+  );
 }
 
 /**
