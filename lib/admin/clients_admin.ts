@@ -112,7 +112,12 @@ export async function createClient(
   who: AdminActor,
   body: unknown,
 ): Promise<ClientWithSecret> {
-  const metadata = parseWith(ClientMetadata, body);
+  // An emptied client_id field means "generate one", as if it were omitted.
+  const input = typeof body === "object" && body !== null &&
+      (body as { client_id?: unknown }).client_id === ""
+    ? { ...body, client_id: undefined }
+    : body;
+  const metadata = parseWith(ClientMetadata, input);
   throwIssues(await unknownScopeIssues(deps.db, "scope", metadata.scope));
   const now = deps.now();
   try {

@@ -117,10 +117,11 @@ Deno.test("admin clients: creating a confidential client answers 201 with its se
   }
 });
 
-Deno.test("admin clients: a public client has no secret; an omitted client_id is generated", async () => {
+Deno.test("admin clients: a public client has no secret; an omitted or empty client_id is generated", async () => {
   const { t, api } = await startAdminApp();
   try {
     const res = await api("POST", "/admin/clients", {
+      client_id: "",
       client_name: "SPA",
       redirect_uris: "https://spa.example.com/cb http://127.0.0.1:5173/cb",
       token_endpoint_auth_method: "none",
