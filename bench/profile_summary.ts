@@ -1,7 +1,9 @@
 /**
  * Summarises a V8 `.cpuprofile` (from `deno task bench --profile DIR`): where
  * the server's CPU went, by package or project file and by function, self
- * and inclusive time, idle excluded from the shares.
+ * and inclusive time, idle excluded from the shares. Main thread only:
+ * argon2 (napi thread pool) and other off-thread work show up in the
+ * bench's "server CPU ms/req", not here.
  *
  * ```sh
  * deno run -R bench/profile_summary.ts prof/CPU.*.cpuprofile [--top 25]
@@ -52,8 +54,18 @@ function top(map: Map<string, number>, n: number): [string, number][] {
   return [...map].sort((a, b) => b[1] - a[1]).slice(0, n);
 }
 
+/** Microseconds on the main thread, split several ways. */
+export interface ProfileSummary {
+  busy: number;
+  idle: number;
+  selfBucket: Map<string, number>;
+  selfFn: Map<string, number>;
+  inclusiveFn: Map<string, number>;
+  inclusiveBucket: Map<string, number>;
+}
+
 /** Self and inclusive microseconds by bucket and by function. */
-export function summarise(profile: CPUProfile) {
+export function summarise(profile: CPUProfile): ProfileSummary {
   const byID = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) {
