@@ -11,44 +11,43 @@
  * deno task bench --quick               # 1 s + 3 s smoke run
  * deno task bench --scenario refresh    # one scenario (plus the ceiling)
  * deno task bench --profile prof/       # server under --cpu-prof
- * deno task bench --out bench/RESULTS.md
+ * deno task bench --nice=-10            # on a machine shared with other work
+ * deno task bench --out /tmp/bench.md   # also write the report to a file
  * ```
+ *
+ * Parts: servers.ts starts the ceiling and the server, setup.ts prepares the
+ * server over HTTP, wrk.ts + check.lua drive fixed requests, load.ts +
+ * flow.ts the stateful flows, cpu.ts reads the server's CPU time,
+ * report.ts prints the table; profile_summary.ts reads `--profile` output.
  * @module
  */
 import { parseArgs } from "node:util";
-import { cpuSeconds, cpuUse } from "./cpu.ts";
 import type { LoadResult } from "./load.ts";
 import {
   hasTaskset,
   runPinned,
-  type Service,
   setNiceness,
-  startService,
   stopAll,
   stopService,
 } from "./processes.ts";
-import {
-  formatTable,
-  type Measurement,
-  type Scenario,
-  SCENARIOS,
-  toRow,
-} from "./scenarios.ts";
-import { prepareServer, type WrkRequest } from "./setup.ts";
+import { coreBusy, loadAverage, machineInfo } from "./machine.ts";
+import { report } from "./report.ts";
+import { type Measurement, type Scenario, SCENARIOS } from "./scenarios.ts";
+import { logTail, startCeiling, startServer } from "./servers.ts";
+import { prepareServer } from "./setup.ts";
+import { ensureWrk, measureWrk } from "./wrk.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
-const LUA = new URL("./check.lua", import.meta.url).pathname;
 const LOAD = new URL("./load.ts", import.meta.url).pathname;
-const CEILING = new URL("./ceiling.ts", import.meta.url).pathname;
 const SERVER_CORE = 0;
 const LOAD_CORE = 1;
-const READY_TIMEOUT_MS = 60_000;
 /** A core busier than this before the run means a noisy neighbour. */
 const QUIET_PERCENT = 10;
 /** The run's temp dir, removed on exit and on interrupt. */
 let tmpDir: string | null = null;
 const HELP =
   `deno task bench [--quick] [--scenario NAME] [--profile DIR] [--out FILE]
+                [--wait-quiet S] [--nice=N]
   --quick           1 s warm-up + 3 s per scenario (smoke run)
   --scenario NAME   run one of: ${SCENARIOS.map((s) => s.name).join(", ")}
                     (the ceiling always runs: shares are relative to it)
@@ -102,194 +101,13 @@ function parseOptions(): Options {
     warmup: values.quick ? 1 : 2,
     seconds: values.quick ? 3 : 10,
     only,
-    profileDir: values.profile ?? null,
+    // The server runs in the project root: make the path absolute first.
+    profileDir: values.profile
+      ? new URL(values.profile, `file://${Deno.cwd()}/`).pathname
+      : null,
     out: values.out ?? null,
     waitQuiet: Number(values["wait-quiet"] ?? 0),
     nice: Number(values.nice ?? 0),
-  };
-}
-
-async function commandOutput(cmd: string, args: string[]): Promise<string> {
-  try {
-    const out = await new Deno.Command(cmd, { args, stderr: "piped" })
-      .output();
-    return new TextDecoder().decode(out.stdout) +
-      new TextDecoder().decode(out.stderr);
-  } catch {
-    return "";
-  }
-}
-
-/** Installs wrk from Debian's packages when it is missing. */
-async function ensureWrk(): Promise<string> {
-  const version = async () =>
-    (await commandOutput("wrk", ["-v"])).split("\n")[0].split(" [")[0].trim();
-  const present = await version();
-  if (present.startsWith("wrk")) return present;
-  console.error("wrk is missing; installing it with apt-get");
-  const apt = (...args: string[]) =>
-    new Deno.Command("apt-get", { args, stdout: "inherit", stderr: "inherit" })
-      .output().then((o) => o.success, () => false);
-  if (!(await apt("install", "-y", "wrk"))) {
-    if (!(await apt("update")) || !(await apt("install", "-y", "wrk"))) {
-      throw new Error("could not install wrk (apt-get install -y wrk)");
-    }
-  }
-  return await version();
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-function randomSecret(bytes: number): string {
-  return btoa(
-    String.fromCharCode(...crypto.getRandomValues(new Uint8Array(bytes))),
-  ).replace(/[+/=]/g, "x");
-}
-
-async function logTail(file: string): Promise<string> {
-  try {
-    return (await Deno.readTextFile(file)).split("\n").slice(-20).join("\n");
-  } catch {
-    return "(no log)";
-  }
-}
-
-/** Polls `url` until it answers 200; fails fast when the process exits. */
-async function waitReady(
-  url: string,
-  service: Service,
-  logFile: string,
-): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (service.exited) {
-      throw new Error(
-        `${service.name} exited early:\n${await logTail(logFile)}`,
-      );
-    }
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      await res.body?.cancel();
-      if (res.status === 200) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${service.name} not ready after ${READY_TIMEOUT_MS} ms`);
-}
-
-/** One request checked the way check.lua checks it; null when it passes. */
-async function precheck(base: string, req: WrkRequest): Promise<string | null> {
-  const headers: Record<string, string> = {};
-  if (req.contentType) headers["Content-Type"] = req.contentType;
-  if (req.authorization) headers["Authorization"] = req.authorization;
-  try {
-    const res = await fetch(base + req.path, {
-      method: req.method,
-      headers,
-      body: req.body,
-      signal: AbortSignal.timeout(10_000),
-    });
-    const body = await res.text();
-    if (res.status < 200 || res.status > 299) {
-      return `precheck: ${req.method} ${req.path} answered ${res.status} ${
-        body.slice(0, 120)
-      }`;
-    }
-    const missing = req.expect.find((e) => !body.includes(e));
-    if (missing) return `precheck: body lacks ${missing}`;
-    return null;
-  } catch (err) {
-    return `precheck: ${err}`;
-  }
-}
-
-interface WrkResult {
-  requests: number;
-  duration_us: number;
-  bad: number;
-  connect: number;
-  read: number;
-  write: number;
-  timeout: number;
-  p50_us: number;
-  p99_us: number;
-  sample: string;
-}
-
-async function wrk(
-  base: string,
-  req: WrkRequest,
-  seconds: number,
-  connections: number,
-  core: number | null,
-): Promise<WrkResult> {
-  const out = await runPinned("wrk", "wrk", [
-    "-t1",
-    `-c${connections}`,
-    `-d${seconds}s`,
-    "--timeout",
-    "10s",
-    "-s",
-    LUA,
-    base + req.path,
-  ], {
-    core,
-    timeoutMs: seconds * 1000 + 30_000,
-    env: {
-      BENCH_METHOD: req.method,
-      BENCH_BODY: req.body ?? "",
-      BENCH_CONTENT_TYPE: req.contentType ?? "",
-      BENCH_AUTHORIZATION: req.authorization ?? "",
-      BENCH_EXPECT: req.expect.join("\n"),
-    },
-  });
-  const line = out.stdout.split("\n").findLast((l) => l.startsWith("{"));
-  if (out.code !== 0 || !line) {
-    throw new Error(`wrk failed (${out.code}): ${out.stderr}${out.stdout}`);
-  }
-  return JSON.parse(line);
-}
-
-async function measureWrk(
-  scenario: Scenario,
-  base: string,
-  req: WrkRequest,
-  options: Options,
-  cores: Cores,
-  serverPID: number,
-): Promise<Measurement> {
-  const problem = await precheck(base, req);
-  if (problem) {
-    return {
-      scenario,
-      rate: null,
-      p50Ms: null,
-      p99Ms: null,
-      errors: 0,
-      note: problem,
-    };
-  }
-  const c = scenario.concurrency;
-  await wrk(base, req, options.warmup, c, cores.load);
-  const before = await cpuSeconds(serverPID);
-  const r = await wrk(base, req, options.seconds, c, cores.load);
-  const after = await cpuSeconds(serverPID);
-  const errors = r.bad + r.connect + r.read + r.write + r.timeout;
-  return {
-    cpu: cpuUse(before, after, r.requests, r.duration_us / 1e6),
-    scenario,
-    rate: r.requests / (r.duration_us / 1e6),
-    p50Ms: r.p50_us / 1000,
-    p99Ms: r.p99_us / 1000,
-    errors,
-    note: errors ? `first error: ${r.sample}` : undefined,
   };
 }
 
@@ -299,7 +117,7 @@ async function measureLoad(
   options: Options,
   cores: Cores,
   serverPID: number,
-): Promise<Measurement & { steps?: Record<string, number> }> {
+): Promise<Measurement> {
   const out = await runPinned("load", Deno.execPath(), [
     "run",
     "-A",
@@ -359,26 +177,14 @@ async function runCeiling(
   options: Options,
   cores: Cores,
 ): Promise<Measurement> {
-  const port = freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const logFile = `${tmp}/ceiling.log`;
-  const service = await startService("ceiling", Deno.execPath(), [
-    "run",
-    "-A",
-    CEILING,
-  ], { core: cores.server, cwd: ROOT, env: { PORT: String(port) }, logFile });
+  const { service, base } = await startCeiling(tmp, cores.server);
   try {
-    await waitReady(`${base}/`, service, logFile);
     return await measureWrk(
       SCENARIOS[0],
       base,
-      {
-        path: "/",
-        method: "GET",
-        expect: ['"ok":true'],
-      },
+      { path: "/", method: "GET", expect: ['"ok":true'] },
       options,
-      cores,
+      cores.load,
       service.pid,
     );
   } finally {
@@ -391,39 +197,14 @@ async function runServer(
   options: Options,
   cores: Cores,
   selected: Scenario[],
-  record: (m: Measurement & { steps?: Record<string, number> }) => void,
+  record: (m: Measurement) => void,
 ): Promise<void> {
-  const port = freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const adminToken = randomSecret(24);
-  const logFile = `${tmp}/server.log`;
-  const flags = options.profileDir
-    ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`]
-    : [];
-  const service = await startService("server", Deno.execPath(), [
-    "run",
-    "-A",
-    ...flags,
-    "main.ts",
-  ], {
-    core: cores.server,
-    cwd: ROOT,
-    logFile,
-    env: {
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      ISSUER: base,
-      DATABASE_URL: `sqlite:///${tmp}/bench.db`,
-      DENO_KV_PATH: `${tmp}/kv.sqlite`,
-      APP_SECRET: randomSecret(48),
-      APP_SECRET_FILE: `${tmp}/app_secret`,
-      ENABLE_DEV_ENDPOINTS: "true",
-      ADMIN_TOKEN: adminToken,
-      LOG_REQUESTS: "false",
-    },
-  });
+  const { service, base, logFile, adminToken } = await startServer(
+    tmp,
+    cores.server,
+    options.profileDir,
+  );
   try {
-    await waitReady(`${base}/healthz`, service, logFile);
     const prepared = await prepareServer(base, adminToken);
     const fixtureFile = `${tmp}/fixture.json`;
     await Deno.writeTextFile(fixtureFile, JSON.stringify(prepared.fixture));
@@ -434,7 +215,7 @@ async function runServer(
           base,
           prepared.requests[scenario.name]!,
           options,
-          cores,
+          cores.load,
           service.pid,
         )
         : await measureLoad(scenario, fixtureFile, options, cores, service.pid);
@@ -455,97 +236,6 @@ async function runServer(
   }
 }
 
-/** Per-core busy share (%) over `ms`, from /proc/stat; [] when unreadable. */
-async function coreBusy(ms: number): Promise<number[]> {
-  const read = async () =>
-    (await Deno.readTextFile("/proc/stat").catch(() => "")).split("\n")
-      .filter((l) => /^cpu\d+ /.test(l))
-      .map((l) => {
-        const f = l.split(/\s+/).slice(1).map(Number);
-        const idle = f[3] + (f[4] ?? 0);
-        return { idle, total: f.reduce((a, b) => a + b, 0) };
-      });
-  const before = await read();
-  await new Promise((r) => setTimeout(r, ms));
-  const after = await read();
-  return after.map((a, i) => {
-    const total = a.total - before[i].total;
-    return total ? (1 - (a.idle - before[i].idle) / total) * 100 : 0;
-  });
-}
-
-async function loadAverage(): Promise<string> {
-  const text = await Deno.readTextFile("/proc/loadavg").catch(() => "");
-  return text.split(" ")[0] || "?";
-}
-
-async function machineInfo(
-  wrkVersion: string,
-  cores: Cores,
-  nice: number,
-): Promise<string> {
-  const cpu = (await Deno.readTextFile("/proc/cpuinfo").catch(() => ""))
-    .match(/model name\s*:\s*(.+)/)?.[1] ?? "unknown CPU";
-  const pinning = cores.server === null
-    ? "unpinned (no taskset or fewer than 2 CPUs)"
-    : `server and ceiling on core ${cores.server}, load on core ${cores.load}${
-      nice ? `, all at nice ${nice}` : ""
-    }`;
-  return `${
-    new Date().toISOString()
-  }; ${cpu}, ${navigator.hardwareConcurrency} CPUs; ` +
-    `deno ${Deno.version.deno}; ${wrkVersion}; ${pinning}`;
-}
-
-function report(
-  options: Options,
-  info: string,
-  results: (Measurement & { steps?: Record<string, number> })[],
-): string {
-  const ceiling = results.find((m) => m.scenario.name === "ceiling");
-  const ref = {
-    rate: ceiling?.rate ?? null,
-    cpuMs: ceiling?.cpu?.msPerRequest ?? null,
-  };
-  const table = formatTable(results.map((m) => toRow(m, ref)));
-  const lines = [
-    `Run: ${info}.`,
-    `Each scenario: ${options.warmup} s warm-up + ${options.seconds} s measured, ` +
-    "32 connections over loopback (code flow: 4 flows at a time); " +
-    "req/s counts every response, errors are non-2xx or failed body checks. " +
-    "Server CPU ms/req is the CPU time of the server process (all threads, " +
-    "from /proc) per request in the measured window; share by CPU is the " +
-    "ceiling's CPU ms/req over the row's, which a busy neighbour distorts " +
-    "far less than req/s; server core use below ~95% means the server was " +
-    "starved of its core or waiting. Targets need zero errors and are " +
-    "judged twice: on req/s (as specified) and on CPU cost alone (the " +
-    "share by CPU, or for the code flow 1000 / CPU ms per flow).",
-    "",
-    table,
-  ];
-  const notes = results.filter((m) =>
-    m.note || m.steps || (m.scenario.unit === "flows/s" && m.cpu)
-  );
-  if (notes.length) lines.push("");
-  for (const m of notes) {
-    if (m.steps) {
-      const steps = Object.entries(m.steps).map(([k, v]) =>
-        `${k} ${v.toFixed(1)} ms`
-      ).join(", ");
-      lines.push(`- ${m.scenario.name} step medians: ${steps}`);
-    }
-    if (m.note) lines.push(`- ${m.scenario.name}: ${m.note}`);
-    if (m.scenario.unit === "flows/s" && m.cpu) {
-      lines.push(
-        `- ${m.scenario.name}: ${m.cpu.msPerRequest.toFixed(1)} CPU ms per ` +
-          `flow, so ${(1000 / m.cpu.msPerRequest).toFixed(1)} flows/s on a ` +
-          "full core",
-      );
-    }
-  }
-  return lines.join("\n");
-}
-
 async function main(): Promise<number> {
   const options = parseOptions();
   const wrkVersion = await ensureWrk();
@@ -560,7 +250,7 @@ async function main(): Promise<number> {
   );
   const tmp = await Deno.makeTempDir({ prefix: "oauth-bench-" });
   tmpDir = tmp;
-  const results: (Measurement & { steps?: Record<string, number> })[] = [];
+  const results: Measurement[] = [];
   let quiet = "";
   try {
     console.error(

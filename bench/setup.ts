@@ -16,16 +16,7 @@ import {
   runCodeFlow,
 } from "./flow.ts";
 import type { ScenarioName } from "./scenarios.ts";
-
-/** One fixed request and the substrings its body must contain. */
-export interface WrkRequest {
-  path: string;
-  method: "GET" | "POST";
-  body?: string;
-  contentType?: string;
-  authorization?: string;
-  expect: string[];
-}
+import type { WrkRequest } from "./wrk.ts";
 
 export interface Prepared {
   fixture: Fixture;
