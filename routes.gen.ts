@@ -20,29 +20,43 @@ import * as $15 from "./routes/admin/scopes/[name].ts";
 import * as $16 from "./routes/admin/scopes/index.ts";
 import * as $17 from "./routes/admin/sessions/[session_id].ts";
 import * as $18 from "./routes/admin/sessions/index.ts";
-import * as $19 from "./routes/admin/ui/index.tsx";
-import * as $20 from "./routes/admin/users/[user_id]/consents/[client_id].ts";
-import * as $21 from "./routes/admin/users/[user_id]/consents/index.ts";
-import * as $22 from "./routes/admin/users/[user_id]/index.ts";
-import * as $23 from "./routes/admin/users/[user_id]/password.ts";
-import * as $24 from "./routes/admin/users/index.ts";
-import * as $25 from "./routes/authorize.tsx";
-import * as $26 from "./routes/dev/_middleware.ts";
-import * as $27 from "./routes/dev/create_client.ts";
-import * as $28 from "./routes/dev/pkce.ts";
-import * as $29 from "./routes/dev/seed.ts";
-import * as $30 from "./routes/end_session.tsx";
-import * as $31 from "./routes/healthz.ts";
-import * as $32 from "./routes/index.tsx";
-import * as $33 from "./routes/introspect.ts";
-import * as $34 from "./routes/logout.tsx";
-import * as $35 from "./routes/revoke.ts";
-import * as $36 from "./routes/setup.tsx";
-import * as $37 from "./routes/token/_middleware.ts";
-import * as $38 from "./routes/token/index.ts";
-import * as $39 from "./routes/userinfo/_middleware.ts";
-import * as $40 from "./routes/userinfo/index.ts";
-import * as $$0 from "./islands/CopyButton.tsx";
+import * as $19 from "./routes/admin/ui/audit.tsx";
+import * as $20 from "./routes/admin/ui/clients/[client_id].tsx";
+import * as $21 from "./routes/admin/ui/clients/index.tsx";
+import * as $22 from "./routes/admin/ui/help.tsx";
+import * as $23 from "./routes/admin/ui/index.tsx";
+import * as $24 from "./routes/admin/ui/keys.tsx";
+import * as $25 from "./routes/admin/ui/scopes.tsx";
+import * as $26 from "./routes/admin/ui/sessions.tsx";
+import * as $27 from "./routes/admin/ui/users/[user_id].tsx";
+import * as $28 from "./routes/admin/ui/users/index.tsx";
+import * as $29 from "./routes/admin/users/[user_id]/consents/[client_id].ts";
+import * as $30 from "./routes/admin/users/[user_id]/consents/index.ts";
+import * as $31 from "./routes/admin/users/[user_id]/index.ts";
+import * as $32 from "./routes/admin/users/[user_id]/password.ts";
+import * as $33 from "./routes/admin/users/index.ts";
+import * as $34 from "./routes/authorize.tsx";
+import * as $35 from "./routes/dev/_middleware.ts";
+import * as $36 from "./routes/dev/create_client.ts";
+import * as $37 from "./routes/dev/pkce.ts";
+import * as $38 from "./routes/dev/seed.ts";
+import * as $39 from "./routes/end_session.tsx";
+import * as $40 from "./routes/healthz.ts";
+import * as $41 from "./routes/index.tsx";
+import * as $42 from "./routes/introspect.ts";
+import * as $43 from "./routes/logout.tsx";
+import * as $44 from "./routes/revoke.ts";
+import * as $45 from "./routes/setup.tsx";
+import * as $46 from "./routes/token/_middleware.ts";
+import * as $47 from "./routes/token/index.ts";
+import * as $48 from "./routes/userinfo/_middleware.ts";
+import * as $49 from "./routes/userinfo/index.ts";
+import * as $$0 from "./islands/ClientForm.tsx";
+import * as $$1 from "./islands/ConfirmButton.tsx";
+import * as $$2 from "./islands/CopyButton.tsx";
+import * as $$3 from "./islands/PolicyForm.tsx";
+import * as $$4 from "./islands/ScopeEditor.tsx";
+import * as $$5 from "./islands/UserForm.tsx";
 
 export const manifest: Manifest = {
   routes: {
@@ -65,30 +79,44 @@ export const manifest: Manifest = {
     "./routes/admin/scopes/index.ts": $16,
     "./routes/admin/sessions/[session_id].ts": $17,
     "./routes/admin/sessions/index.ts": $18,
-    "./routes/admin/ui/index.tsx": $19,
-    "./routes/admin/users/[user_id]/consents/[client_id].ts": $20,
-    "./routes/admin/users/[user_id]/consents/index.ts": $21,
-    "./routes/admin/users/[user_id]/index.ts": $22,
-    "./routes/admin/users/[user_id]/password.ts": $23,
-    "./routes/admin/users/index.ts": $24,
-    "./routes/authorize.tsx": $25,
-    "./routes/dev/_middleware.ts": $26,
-    "./routes/dev/create_client.ts": $27,
-    "./routes/dev/pkce.ts": $28,
-    "./routes/dev/seed.ts": $29,
-    "./routes/end_session.tsx": $30,
-    "./routes/healthz.ts": $31,
-    "./routes/index.tsx": $32,
-    "./routes/introspect.ts": $33,
-    "./routes/logout.tsx": $34,
-    "./routes/revoke.ts": $35,
-    "./routes/setup.tsx": $36,
-    "./routes/token/_middleware.ts": $37,
-    "./routes/token/index.ts": $38,
-    "./routes/userinfo/_middleware.ts": $39,
-    "./routes/userinfo/index.ts": $40,
+    "./routes/admin/ui/audit.tsx": $19,
+    "./routes/admin/ui/clients/[client_id].tsx": $20,
+    "./routes/admin/ui/clients/index.tsx": $21,
+    "./routes/admin/ui/help.tsx": $22,
+    "./routes/admin/ui/index.tsx": $23,
+    "./routes/admin/ui/keys.tsx": $24,
+    "./routes/admin/ui/scopes.tsx": $25,
+    "./routes/admin/ui/sessions.tsx": $26,
+    "./routes/admin/ui/users/[user_id].tsx": $27,
+    "./routes/admin/ui/users/index.tsx": $28,
+    "./routes/admin/users/[user_id]/consents/[client_id].ts": $29,
+    "./routes/admin/users/[user_id]/consents/index.ts": $30,
+    "./routes/admin/users/[user_id]/index.ts": $31,
+    "./routes/admin/users/[user_id]/password.ts": $32,
+    "./routes/admin/users/index.ts": $33,
+    "./routes/authorize.tsx": $34,
+    "./routes/dev/_middleware.ts": $35,
+    "./routes/dev/create_client.ts": $36,
+    "./routes/dev/pkce.ts": $37,
+    "./routes/dev/seed.ts": $38,
+    "./routes/end_session.tsx": $39,
+    "./routes/healthz.ts": $40,
+    "./routes/index.tsx": $41,
+    "./routes/introspect.ts": $42,
+    "./routes/logout.tsx": $43,
+    "./routes/revoke.ts": $44,
+    "./routes/setup.tsx": $45,
+    "./routes/token/_middleware.ts": $46,
+    "./routes/token/index.ts": $47,
+    "./routes/userinfo/_middleware.ts": $48,
+    "./routes/userinfo/index.ts": $49,
   },
   islands: {
-    "./islands/CopyButton.tsx": $$0,
+    "./islands/ClientForm.tsx": $$0,
+    "./islands/ConfirmButton.tsx": $$1,
+    "./islands/CopyButton.tsx": $$2,
+    "./islands/PolicyForm.tsx": $$3,
+    "./islands/ScopeEditor.tsx": $$4,
+    "./islands/UserForm.tsx": $$5,
   },
 };

@@ -10,18 +10,29 @@ export interface LayoutProps {
   scripts?: string[];
   /** CSRF token for the admin navigation's logout form. */
   csrf?: string;
+  /** The request path, to mark the current admin section. */
+  path?: string;
 }
 
 const ADMIN_LINKS: [string, string][] = [
   ["/admin/ui", "Dashboard"],
-  ["/admin/ui/scopes", "Scopes"],
   ["/admin/ui/clients", "Clients"],
+  ["/admin/ui/scopes", "Scopes"],
+  ["/admin/ui/users", "Users"],
+  ["/admin/ui/sessions", "Sessions"],
   ["/admin/ui/keys", "Keys"],
+  ["/admin/ui/audit", "Audit log"],
+  ["/admin/ui/help", "Help"],
 ];
+
+function isCurrent(href: string, path: string): boolean {
+  if (href === "/admin/ui") return path === href || path === `${href}/`;
+  return path === href || path.startsWith(`${href}/`);
+}
 
 /** The HTML shell of every page. */
 export function Layout(
-  { title, children, admin, scripts = [], csrf = "" }: LayoutProps,
+  { title, children, admin, scripts = [], csrf = "", path = "" }: LayoutProps,
 ): VNode {
   return (
     <html lang="en">
@@ -36,22 +47,33 @@ export function Layout(
         {scripts.map((src) => <script type="module" src={src} key={src} />)}
       </head>
       <body>
+        <a class="skip-link" href="#main">Skip to content</a>
         <header class="topbar">
           <a class="brand" href={admin ? "/admin/ui" : "/"}>
             Authorization Server
+            {admin && <span class="brand-tag">Admin</span>}
           </a>
           {admin && (
             <nav aria-label="Admin">
-              {ADMIN_LINKS.map(([href, label]) => (
-                <a href={href} key={href}>{label}</a>
-              ))}
-              <Form action="/admin/logout" csrf={csrf} class="inline">
+              <ul>
+                {ADMIN_LINKS.map(([href, label]) => (
+                  <li key={href}>
+                    <a
+                      href={href}
+                      aria-current={isCurrent(href, path) ? "page" : undefined}
+                    >
+                      {label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+              <Form action="/admin/logout" csrf={csrf} class="inline logout">
                 <button type="submit" class="link">Log out</button>
               </Form>
             </nav>
           )}
         </header>
-        <main>{children}</main>
+        <main id="main" tabIndex={-1}>{children}</main>
       </body>
     </html>
   );

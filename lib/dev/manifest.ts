@@ -25,10 +25,13 @@ async function listFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-/** Island modules: islands/*.tsx except `_`-prefixed helpers. */
+/**
+ * Island modules: the files under islands/ except `_`-prefixed helpers,
+ * files or folders alike (`islands/_shared/validate.ts`), as in Fresh.
+ */
 async function listIslands(): Promise<string[]> {
   return (await listFiles("islands")).filter((f) =>
-    !f.split("/").pop()!.startsWith("_")
+    !f.split("/").slice(2).some((segment) => segment.startsWith("_"))
   );
 }
 

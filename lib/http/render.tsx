@@ -37,6 +37,7 @@ export function renderPage(
       title={options.title}
       admin={options.admin}
       csrf={options.csrf}
+      path={c.req.path}
       scripts={used ? [ISLAND_BUNDLE_URL] : []}
     >
       <div dangerouslySetInnerHTML={{ __html: inner }} />

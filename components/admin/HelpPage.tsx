@@ -1,0 +1,508 @@
+/**
+ * The in-app guide the info icons link to: one section per field, each with
+ * a stable anchor (`/admin/ui/help#redirect-uris`). Written from the seed's
+ * Admin UI Reference. Server-only.
+ * @module
+ */
+import type { ComponentChildren, VNode } from "preact";
+import { PageHeader } from "./common.tsx";
+
+interface Topic {
+  id: string;
+  title: string;
+  body: ComponentChildren;
+}
+
+interface Group {
+  id: string;
+  title: string;
+  intro?: ComponentChildren;
+  topics: Topic[];
+}
+
+const CLIENT_FIELDS: Topic[] = [
+  {
+    id: "client-id",
+    title: "Client ID",
+    body: (
+      <>
+        <p>
+          The name apps use to identify themselves in every request. Pick
+          something short, stable and URL-safe (letters, digits,{" "}
+          <code>. _ ~ -</code>), such as <code>todo-spa</code> or{" "}
+          <code>camera-web</code>. It cannot be changed later, because apps and
+          issued tokens refer to it.
+        </p>
+      </>
+    ),
+  },
+  {
+    id: "client-name",
+    title: "Client Name",
+    body: (
+      <p>
+        The human-readable name people see on the sign-in and consent screens,
+        for example{" "}
+        <em>My Camera App</em>. Make it something your users recognise.
+      </p>
+    ),
+  },
+  {
+    id: "redirect-uris",
+    title: "Redirect URIs",
+    body: (
+      <>
+        <p>
+          The callback addresses the server may send people back to after they
+          sign in, separated by spaces or new lines. A request's{" "}
+          <code>redirect_uri</code>{" "}
+          must equal one of them exactly: no wildcards, no prefix matching.
+        </p>
+        <ul>
+          <li>Each must be an absolute URL without a #fragment.</li>
+          <li>
+            Use <code>https</code>; plain <code>http</code> is accepted only for
+            {" "}
+            <code>localhost</code> and <code>127.0.0.1</code>{" "}
+            during development.
+          </li>
+          <li>
+            Examples: <code>http://localhost:3000/callback</code>,{" "}
+            <code>https://myapp.example.com/auth/callback</code>.
+          </li>
+        </ul>
+      </>
+    ),
+  },
+  {
+    id: "client-scope",
+    title: "Client Scope",
+    body: (
+      <p>
+        The scopes this client is registered to ask for, separated by spaces; a
+        typical set is{" "}
+        <code>openid profile email offline_access</code>. Every scope named must
+        exist on the Scopes page. What a request may actually receive is also
+        limited by the policy's <a href="#allowed-scopes">Allowed Scopes</a>.
+      </p>
+    ),
+  },
+  {
+    id: "grant-types",
+    title: "Grant Types",
+    body: (
+      <>
+        <p>Which OAuth 2.0 flows this client may use at the token endpoint:</p>
+        <ul>
+          <li>
+            <code>authorization_code</code>: people sign in through the browser
+            and the app exchanges a one-time code for tokens (with PKCE).
+          </li>
+          <li>
+            <code>refresh_token</code>: the app renews access without asking
+            again; each refresh token works once and is replaced.
+          </li>
+          <li>
+            <code>client_credentials</code>: a confidential client acts on its
+            own behalf, with no user. Public clients cannot use it.
+          </li>
+        </ul>
+        <p>
+          Most apps want <code>authorization_code refresh_token</code>.
+        </p>
+      </>
+    ),
+  },
+  {
+    id: "response-types",
+    title: "Response Types",
+    body: (
+      <p>
+        What the authorization endpoint hands back. This server supports{" "}
+        <code>code</code>{" "}
+        only (the authorization code flow), which is also what current security
+        advice recommends.
+      </p>
+    ),
+  },
+  {
+    id: "client-type",
+    title: "Client Type",
+    body: (
+      <ul>
+        <li>
+          <strong>Public</strong>: apps that cannot keep a secret, such as
+          single-page apps and mobile or desktop apps. They get no client secret
+          and must use PKCE.
+        </li>
+        <li>
+          <strong>Confidential</strong>: server-side apps that can keep a
+          secret. They get a client secret (shown once) and authenticate with it
+          at the token endpoint.
+        </li>
+      </ul>
+    ),
+  },
+  {
+    id: "token-endpoint-auth-method",
+    title: "Token Endpoint Auth Method",
+    body: (
+      <>
+        <p>How the client proves who it is when it calls /token:</p>
+        <ul>
+          <li>
+            <code>none</code>: public clients; only the client ID is sent.
+          </li>
+          <li>
+            <code>client_secret_basic</code>: the ID and secret in an HTTP Basic
+            {" "}
+            <code>Authorization</code> header (recommended).
+          </li>
+          <li>
+            <code>client_secret_post</code>: the ID and secret as form fields in
+            the request body.
+          </li>
+        </ul>
+      </>
+    ),
+  },
+  {
+    id: "require-consent",
+    title: "Require Consent",
+    body: (
+      <p>
+        When on, people must approve the requested access on the consent screen
+        before the app gets tokens. How often they are asked is set by the
+        policy's <a href="#consent-policy">Consent Policy</a>.
+      </p>
+    ),
+  },
+];
+
+const POLICY_FIELDS: Topic[] = [
+  {
+    id: "allowed-scopes",
+    title: "Allowed Scopes",
+    body: (
+      <p>
+        The scopes this client may request, separated by spaces. A request for
+        any scope outside this list is refused with{" "}
+        <code>invalid_scope</code>. Each must exist on the Scopes page.
+      </p>
+    ),
+  },
+  {
+    id: "default-scopes",
+    title: "Default Scopes",
+    body: (
+      <p>
+        The scopes used when an authorization request does not name any. They
+        must be part of the Allowed Scopes.
+      </p>
+    ),
+  },
+  {
+    id: "post-logout-redirect-uris",
+    title: "Post-Logout Redirect URIs",
+    body: (
+      <p>
+        Where people may be sent after signing out through{" "}
+        <code>/end_session</code> or{" "}
+        <code>/logout</code>, separated by spaces or new lines. Like redirect
+        URIs, they must match exactly.
+      </p>
+    ),
+  },
+  {
+    id: "require-pkce",
+    title: "Require PKCE",
+    body: (
+      <p>
+        Requires a PKCE <code>code_challenge</code> (method{" "}
+        <code>S256</code>) on every authorization request, so a stolen code is
+        useless without the app's secret verifier. Always on for public clients,
+        and recommended for every client.
+      </p>
+    ),
+  },
+  {
+    id: "consent-policy",
+    title: "Consent Policy",
+    body: (
+      <ul>
+        <li>
+          <code>always</code>: show the consent screen on every request.
+        </li>
+        <li>
+          <code>once</code>: ask the first time, then remember the answer for
+          this user, client and set of scopes; asking for more scopes asks
+          again.
+        </li>
+        <li>
+          <code>skip</code>: never show it (for first-party apps you trust).
+        </li>
+      </ul>
+    ),
+  },
+  {
+    id: "access-token-lifetime",
+    title: "Access Token Lifetime (seconds)",
+    body: (
+      <p>
+        How long an access token stays valid, between 60 seconds and one day. An
+        hour (<code>3600</code>) is a common choice: short enough to limit
+        damage from a leak, long enough to avoid constant refreshing.
+      </p>
+    ),
+  },
+  {
+    id: "refresh-token-ttl",
+    title: "Refresh Token TTL (days)",
+    body: (
+      <p>
+        How long a refresh token stays usable, between 1 and 365 days. Each use
+        replaces it with a new one; presenting an old one again revokes the
+        whole chain, since it suggests the token was stolen.
+      </p>
+    ),
+  },
+  {
+    id: "token-format",
+    title: "Token Format",
+    body: (
+      <ul>
+        <li>
+          <code>opaque</code>{" "}
+          (default): a random reference the server looks up; APIs check it with
+          {" "}
+          <code>/introspect</code>. Revocation takes effect at once.
+        </li>
+        <li>
+          <code>jwt</code>: a signed, self-contained token APIs can verify
+          offline with the keys at{" "}
+          <code>/.well-known/jwks.json</code>; it stays valid until it expires.
+        </li>
+      </ul>
+    ),
+  },
+  {
+    id: "id-token-signing-alg",
+    title: "ID Token Signing Algorithm",
+    body: (
+      <p>
+        The algorithm of the key that signs this client's ID tokens:{" "}
+        <code>RS256</code> (the OpenID Connect default every library supports),
+        {" "}
+        <code>ES256</code> or <code>EdDSA</code>{" "}
+        (smaller and faster, if the app's library supports them). A key of that
+        algorithm is created the first time one is needed.
+      </p>
+    ),
+  },
+];
+
+const SCOPE_FIELDS: Topic[] = [
+  {
+    id: "scope-name",
+    title: "Scope name",
+    body: (
+      <p>
+        The token apps put in the <code>scope</code> parameter, such as{" "}
+        <code>files.read</code>. Printable characters without spaces, quotes or
+        backslashes. The OpenID Connect scopes (
+        <code>openid</code>, <code>profile</code>, <code>email</code>,{" "}
+        <code>offline_access</code>) are built in: they can be edited but not
+        deleted.
+      </p>
+    ),
+  },
+  {
+    id: "scope-description",
+    title: "Scope description",
+    body: (
+      <p>
+        A short sentence shown on the consent screen to explain what the app
+        will be able to do, e.g. <em>Read your files</em>.
+      </p>
+    ),
+  },
+  {
+    id: "scope-claims",
+    title: "Scope claims",
+    body: (
+      <p>
+        The user claims this scope releases in ID tokens and at{" "}
+        <code>/userinfo</code>, separated by spaces. A scope still named by a
+        client's policy cannot be deleted; the page names those clients.
+      </p>
+    ),
+  },
+];
+
+const OTHER: Topic[] = [
+  {
+    id: "signing-keys",
+    title: "Signing keys",
+    body: (
+      <>
+        <p>
+          Keys sign ID tokens and JWT access tokens; their public halves are
+          published at <code>/.well-known/jwks.json</code>{" "}
+          for apps to verify signatures.
+        </p>
+        <ul>
+          <li>
+            <strong>Rotate</strong>{" "}
+            creates a new active key for an algorithm and retires the previous
+            one. Rotate regularly, and at once if a key may have leaked.
+          </li>
+          <li>
+            <strong>Retired</strong>{" "}
+            keys sign nothing new but stay published, so tokens they signed
+            still verify.
+          </li>
+          <li>
+            <strong>Delete</strong>{" "}
+            a retired key once its tokens have expired (after a day); deleting
+            earlier breaks tokens still in use. The last active RS256 key cannot
+            be retired.
+          </li>
+        </ul>
+      </>
+    ),
+  },
+  {
+    id: "users",
+    title: "Users",
+    body: (
+      <p>
+        Accounts that sign in here. Usernames are unique ignoring case.
+        Disabling a user or setting a new password signs them out everywhere and
+        revokes their tokens. The Consents list shows which apps they allowed;
+        revoking one also revokes that app's tokens for them.
+      </p>
+    ),
+  },
+  {
+    id: "user-claims",
+    title: "User claims",
+    body: (
+      <p>
+        Extra OpenID Connect claims as a JSON object, such as{" "}
+        <code>{'{"name": "Alice Liddell", "locale": "en"}'}</code>. They are
+        released according to the scopes a client was granted. Protocol claims
+        (<code>sub</code>,{" "}
+        <code>iss</code>, …) and email are set by the server and cannot be
+        stored here.
+      </p>
+    ),
+  },
+  {
+    id: "sessions",
+    title: "Sessions",
+    body: (
+      <p>
+        Browser sign-ins at this server. Ending one signs that browser out;
+        tokens already issued to apps stay valid until they expire or are
+        revoked (disable the user or revoke a consent for that).
+      </p>
+    ),
+  },
+  {
+    id: "audit-log",
+    title: "Audit log",
+    body: (
+      <p>
+        Every change made through the admin UI or API, with who made it, from
+        which address and what changed. Secrets are never recorded.
+      </p>
+    ),
+  },
+  {
+    id: "setup",
+    title: "First-time setup and the admin token",
+    body: (
+      <p>
+        On first start, <code>/setup</code>{" "}
+        creates the admin token, shows it once and keeps only its hash. Use it
+        to sign in here and as the <code>X-Admin-Token</code>{" "}
+        header for the admin API. Lost it? Run{" "}
+        <code>deno task admin:reset-token</code> on the server.
+      </p>
+    ),
+  },
+  {
+    id: "dev-endpoints",
+    title: "Dev endpoints",
+    body: (
+      <p>
+        With <code>ENABLE_DEV_ENDPOINTS=true</code>, <code>GET /dev/seed</code>,
+        {" "}
+        <code>GET /dev/pkce</code> and <code>POST /dev/create_client</code>{" "}
+        help local testing. They are off by default and still require the admin
+        token.
+      </p>
+    ),
+  },
+];
+
+const GROUPS: Group[] = [
+  {
+    id: "clients",
+    title: "Client fields",
+    intro: "What each field of a client means, as on the client pages.",
+    topics: CLIENT_FIELDS,
+  },
+  {
+    id: "policy",
+    title: "Client policy",
+    intro: "Per-client rules applied at every authorization and token request.",
+    topics: POLICY_FIELDS,
+  },
+  { id: "scopes", title: "Scopes", topics: SCOPE_FIELDS },
+  { id: "operations", title: "Keys, users and operations", topics: OTHER },
+];
+
+/** Every anchor the help page offers (for tests and info links). */
+export const HELP_TOPICS: string[] = GROUPS.flatMap((g) =>
+  g.topics.map((t) => t.id)
+);
+
+export function HelpPage(): VNode {
+  return (
+    <>
+      <PageHeader
+        title="Help"
+        lead="What the fields of the admin pages mean. The info icons beside each field link here."
+      />
+      <nav class="card" aria-labelledby="toc-title">
+        <h2 id="toc-title">Contents</h2>
+        <ul class="toc">
+          {GROUPS.map((g) => (
+            <li key={g.id}>
+              <a href={`#${g.id}`}>{g.title}</a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {GROUPS.map((g) => (
+        <section class="card" id={g.id} aria-labelledby={`${g.id}-title`}>
+          <h2 id={`${g.id}-title`}>{g.title}</h2>
+          {g.intro && <p class="muted">{g.intro}</p>}
+          {g.topics.map((t) => (
+            <div
+              class="help-section"
+              id={t.id}
+              key={t.id}
+              aria-labelledby={`${t.id}-title`}
+              role="group"
+            >
+              <h3 id={`${t.id}-title`}>{t.title}</h3>
+              {t.body}
+            </div>
+          ))}
+        </section>
+      ))}
+    </>
+  );
+}

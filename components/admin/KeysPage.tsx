@@ -1,0 +1,157 @@
+/** Signing keys: rotate per algorithm, retire, delete retired. Server-only. */
+import type { VNode } from "preact";
+import ConfirmButton from "../../islands/ConfirmButton.tsx";
+import { SIGNING_ALG_OPTIONS } from "../../islands/_shared/specs.ts";
+import { SelectField } from "../../islands/_shared/fields.tsx";
+import type { KeyView } from "../../lib/admin/keys_admin.ts";
+import type { NoticeRef } from "../../lib/admin/ui/page.tsx";
+import { Form } from "../Form.tsx";
+import {
+  Badge,
+  FormAlert,
+  Notice,
+  PageHeader,
+  TableWrap,
+  Time,
+} from "./common.tsx";
+
+export const KEYS_PAGE = "/admin/ui/keys";
+
+export interface KeysPageProps {
+  csrf: string;
+  keys: KeyView[];
+  now: number;
+  graceSeconds: number;
+  notice?: NoticeRef;
+  error?: string;
+}
+
+function keyActions(props: KeysPageProps, key: KeyView): VNode | string {
+  const { csrf } = props;
+  const kid = encodeURIComponent(key.kid);
+  if (key.status === "active") {
+    const lastRS256 = key.alg === "RS256" &&
+      props.keys.filter((k) => k.alg === "RS256" && k.status === "active")
+          .length === 1;
+    if (lastRS256) return <span class="muted">required (rotate instead)</span>;
+    return (
+      <ConfirmButton
+        csrf={csrf}
+        label="Retire"
+        subject={`key ${key.kid}`}
+        title={`Retire key ${key.kid}?`}
+        message={`It stops signing ${key.alg} tokens but stays in the JWKS, so tokens it signed still verify.`}
+        confirmLabel="Retire key"
+        action={KEYS_PAGE}
+        fields={{ _action: "retire", kid: key.kid }}
+        api={{ method: "POST", url: `/admin/keys/${kid}/retire` }}
+        done={`${KEYS_PAGE}?notice=key.retired&subject=${kid}`}
+        tone="secondary"
+      />
+    );
+  }
+  const early = (key.retired_at ?? 0) + props.graceSeconds > props.now;
+  return (
+    <ConfirmButton
+      csrf={csrf}
+      label={early ? "Delete now" : "Delete"}
+      subject={`key ${key.kid}`}
+      title={`Delete key ${key.kid}?`}
+      message={early
+        ? "It was retired less than a day ago: tokens it signed may still be in use and will fail verification once it leaves the JWKS."
+        : "It leaves the JWKS. Tokens it signed have all expired."}
+      confirmLabel="Delete key"
+      action={KEYS_PAGE}
+      fields={{
+        _action: "delete",
+        kid: key.kid,
+        ...(early ? { force: "true" } : {}),
+      }}
+      api={{
+        method: "DELETE",
+        url: `/admin/keys/${kid}${early ? "?force=true" : ""}`,
+      }}
+      done={`${KEYS_PAGE}?notice=key.deleted&subject=${kid}`}
+    />
+  );
+}
+
+export function KeysPage(props: KeysPageProps): VNode {
+  return (
+    <>
+      <PageHeader
+        title="Signing keys"
+        lead={
+          <>
+            Keys that sign ID tokens and JWT access tokens, published at{" "}
+            <a href="/.well-known/jwks.json">/.well-known/jwks.json</a>.
+            Rotating creates a new key and retires the old one, which stays
+            published so the tokens it signed still verify.
+          </>
+        }
+      />
+      <Notice notice={props.notice} />
+      {props.error && (
+        <FormAlert>
+          <p>{props.error}</p>
+        </FormAlert>
+      )}
+      <section class="card" aria-labelledby="rotate-title">
+        <h2 id="rotate-title">Rotate</h2>
+        <Form action={KEYS_PAGE} csrf={props.csrf} class="filters rotate">
+          <input type="hidden" name="_action" value="rotate" />
+          <SelectField
+            id="rotate-alg"
+            name="alg"
+            label="Algorithm"
+            help="signing-keys"
+            value="RS256"
+            options={SIGNING_ALG_OPTIONS}
+          />
+          <button type="submit">Rotate key</button>
+        </Form>
+      </section>
+      <section class="card" aria-labelledby="keys">
+        <h2 id="keys">Keys</h2>
+        <TableWrap label="Signing keys">
+          <table class="stack">
+            <thead>
+              <tr>
+                <th scope="col">Key ID</th>
+                <th scope="col">Algorithm</th>
+                <th scope="col">Status</th>
+                <th scope="col">Created</th>
+                <th scope="col">Retired</th>
+                <th scope="col">
+                  <span class="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.keys.map((key) => (
+                <tr key={key.kid}>
+                  <td data-label="Key ID">
+                    <code class="tokens">{key.kid}</code>
+                  </td>
+                  <td data-label="Algorithm">{key.alg}</td>
+                  <td data-label="Status">
+                    <Badge tone={key.status === "active" ? "ok" : "muted"}>
+                      {key.status}
+                    </Badge>
+                  </td>
+                  <td data-label="Created">
+                    <Time at={key.created_at} />
+                  </td>
+                  <td data-label="Retired">
+                    <Time at={key.retired_at} />
+                  </td>
+                  <td class="row-actions">{keyActions(props, key)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,119 @@
+/** Signed-in user sessions, with revoke. Server-only. */
+import type { VNode } from "preact";
+import ConfirmButton from "../../islands/ConfirmButton.tsx";
+import type { SessionView } from "../../lib/admin/sessions_admin.ts";
+import type { NoticeRef } from "../../lib/admin/ui/page.tsx";
+import { Empty, Notice, PageHeader, TableWrap, Time } from "./common.tsx";
+import { userHref } from "./UsersPage.tsx";
+
+export const SESSIONS_PAGE = "/admin/ui/sessions";
+
+export interface SessionsPageProps {
+  csrf: string;
+  sessions: SessionView[];
+  /** Narrowed to one user (`?user_id=`). */
+  userID?: string;
+  notice?: NoticeRef;
+}
+
+/** "Firefox 128 on Linux"-ish, short: the user agent's first 60 characters. */
+function device(ua: string | null): string {
+  if (!ua) return "—";
+  return ua.length > 60 ? `${ua.slice(0, 60)}…` : ua;
+}
+
+export function SessionsPage(props: SessionsPageProps): VNode {
+  const here = props.userID
+    ? `${SESSIONS_PAGE}?user_id=${encodeURIComponent(props.userID)}`
+    : SESSIONS_PAGE;
+  const done = `${SESSIONS_PAGE}?notice=session.revoked${
+    props.userID ? `&user_id=${encodeURIComponent(props.userID)}` : ""
+  }`;
+  return (
+    <>
+      <PageHeader
+        title="Sessions"
+        lead="People signed in here right now. Ending a session signs that browser out; tokens already issued to apps stay valid until they expire or are revoked."
+      />
+      <Notice notice={props.notice} />
+      {props.userID && (
+        <p>
+          Showing one user's sessions. <a href={SESSIONS_PAGE}>Show all</a>
+        </p>
+      )}
+      <section class="card" aria-labelledby="sessions">
+        <h2 id="sessions">Active sessions ({props.sessions.length})</h2>
+        {props.sessions.length === 0
+          ? <Empty>Nobody is signed in.</Empty>
+          : (
+            <TableWrap label="Active sessions">
+              <table class="stack">
+                <thead>
+                  <tr>
+                    <th scope="col">User</th>
+                    <th scope="col">Signed in</th>
+                    <th scope="col">Last seen</th>
+                    <th scope="col">Expires</th>
+                    <th scope="col">From</th>
+                    <th scope="col">
+                      <span class="sr-only">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {props.sessions.map((s) => (
+                    <tr key={s.id}>
+                      <td data-label="User">
+                        {s.user_id
+                          ? (
+                            <a href={userHref(s.user_id)}>
+                              {s.username ?? s.user_id}
+                            </a>
+                          )
+                          : <span class="muted">—</span>}
+                      </td>
+                      <td data-label="Signed in">
+                        <Time at={s.auth_time} />
+                      </td>
+                      <td data-label="Last seen">
+                        <Time at={s.last_seen_at} />
+                      </td>
+                      <td data-label="Expires">
+                        <Time at={s.expires_at} />
+                      </td>
+                      <td data-label="From">
+                        {s.ip ?? "—"}
+                        <br />
+                        <span class="muted" title={s.user_agent ?? undefined}>
+                          {device(s.user_agent)}
+                        </span>
+                      </td>
+                      <td class="row-actions">
+                        <ConfirmButton
+                          csrf={props.csrf}
+                          label="End session"
+                          subject={`session of ${s.username ?? s.user_id}`}
+                          title={`End this session of ${
+                            s.username ?? "the user"
+                          }?`}
+                          message="That browser is signed out and must sign in again."
+                          confirmLabel="End session"
+                          action={here}
+                          fields={{ _action: "revoke", session_id: s.id }}
+                          api={{
+                            method: "DELETE",
+                            url: `/admin/sessions/${encodeURIComponent(s.id)}`,
+                          }}
+                          done={done}
+                        />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableWrap>
+          )}
+      </section>
+    </>
+  );
+}

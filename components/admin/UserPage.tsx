@@ -1,0 +1,227 @@
+/**
+ * One user: profile and claims, password, disable/enable, consents with
+ * revoke, delete. Server-only.
+ * @module
+ */
+import type { VNode } from "preact";
+import ConfirmButton from "../../islands/ConfirmButton.tsx";
+import UserForm, { type UserFormProps } from "../../islands/UserForm.tsx";
+import type { ConsentView } from "../../lib/admin/consents_admin.ts";
+import type { UserView } from "../../lib/admin/users_admin.ts";
+import type { NoticeRef } from "../../lib/admin/ui/page.tsx";
+import { Form } from "../Form.tsx";
+import { clientHref } from "./ClientsPage.tsx";
+import {
+  Badge,
+  Empty,
+  FormAlert,
+  Notice,
+  PageHeader,
+  TableWrap,
+  Time,
+} from "./common.tsx";
+import { userHref } from "./UsersPage.tsx";
+
+export function userFormValues(user: UserView): UserFormProps["values"] {
+  return {
+    email: user.email ?? "",
+    email_verified: user.email_verified,
+    claims: Object.keys(user.claims).length
+      ? JSON.stringify(user.claims, null, 2)
+      : "",
+  };
+}
+
+export interface UserPageProps {
+  csrf: string;
+  user: UserView;
+  consents: ConsentView[];
+  edit: Omit<UserFormProps, "csrf" | "mode" | "userID">;
+  password: Omit<UserFormProps, "csrf" | "mode" | "userID">;
+  notice?: NoticeRef;
+  error?: string;
+}
+
+export function UserPage(props: UserPageProps): VNode {
+  const { user, csrf } = props;
+  const href = userHref(user.id);
+  const api = `/admin/users/${encodeURIComponent(user.id)}`;
+  return (
+    <>
+      <p class="crumbs">
+        <a href="/admin/ui/users">← All users</a>
+      </p>
+      <PageHeader
+        title={user.username}
+        lead={
+          <>
+            {user.disabled
+              ? <Badge tone="warn">disabled</Badge>
+              : <Badge tone="ok">active</Badge>}{" "}
+            <span class="muted">
+              created <Time at={user.created_at} />, updated{" "}
+              <Time at={user.updated_at} />. Subject (<code>sub</code>):{" "}
+              <code>{user.id}</code>
+            </span>
+          </>
+        }
+      >
+        <a
+          class="button secondary"
+          href={`/admin/ui/sessions?user_id=${encodeURIComponent(user.id)}`}
+        >
+          Sessions
+        </a>
+      </PageHeader>
+      <Notice notice={props.notice} />
+      {props.error && (
+        <FormAlert>
+          <p>{props.error}</p>
+        </FormAlert>
+      )}
+      <div class="grid-2">
+        <section class="card" aria-labelledby="profile">
+          <h2 id="profile">Profile</h2>
+          <UserForm csrf={csrf} mode="edit" userID={user.id} {...props.edit} />
+        </section>
+        <div>
+          <section class="card" aria-labelledby="password">
+            <h2 id="password">Password</h2>
+            <p class="muted">
+              Setting a password ends the user's sessions and revokes their
+              tokens.
+            </p>
+            <UserForm
+              csrf={csrf}
+              mode="password"
+              userID={user.id}
+              {...props.password}
+            />
+          </section>
+          <section class="card" aria-labelledby="access">
+            <h2 id="access">Access</h2>
+            {user.disabled
+              ? (
+                <>
+                  <p>This user cannot sign in.</p>
+                  <Form action={href} csrf={csrf}>
+                    <input type="hidden" name="_action" value="enable" />
+                    <button type="submit" class="secondary">
+                      Enable user
+                    </button>
+                  </Form>
+                </>
+              )
+              : (
+                <>
+                  <p>
+                    Disabling blocks sign-in, ends the user's sessions and
+                    revokes their tokens.
+                  </p>
+                  <ConfirmButton
+                    csrf={csrf}
+                    label="Disable user"
+                    subject={user.username}
+                    title={`Disable ${user.username}?`}
+                    message="They are signed out everywhere and their tokens are revoked. You can enable them again later."
+                    confirmLabel="Disable user"
+                    action={href}
+                    fields={{ _action: "disable" }}
+                    api={{
+                      method: "PATCH",
+                      url: api,
+                      body: { disabled: true },
+                    }}
+                    done={`${href}?notice=user.disabled`}
+                  />
+                </>
+              )}
+          </section>
+        </div>
+      </div>
+      <section class="card" aria-labelledby="consents">
+        <h2 id="consents">Consents</h2>
+        {props.consents.length === 0
+          ? <Empty>This user has not granted any client access.</Empty>
+          : (
+            <TableWrap label="Consents">
+              <table class="stack">
+                <thead>
+                  <tr>
+                    <th scope="col">Client</th>
+                    <th scope="col">Scopes</th>
+                    <th scope="col">Granted</th>
+                    <th scope="col">
+                      <span class="sr-only">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {props.consents.map((consent) => (
+                    <tr key={consent.client_id}>
+                      <td data-label="Client">
+                        <a href={clientHref(consent.client_id)}>
+                          {consent.client_name}
+                        </a>{" "}
+                        <code>{consent.client_id}</code>
+                      </td>
+                      <td data-label="Scopes">
+                        <span class="tokens">{consent.scopes.join(" ")}</span>
+                      </td>
+                      <td data-label="Granted">
+                        <Time at={consent.updated_at} />
+                      </td>
+                      <td class="row-actions">
+                        <ConfirmButton
+                          csrf={csrf}
+                          label="Revoke"
+                          subject={`consent to ${consent.client_id}`}
+                          title={`Revoke consent to ${consent.client_name}?`}
+                          message="The client's tokens for this user are revoked, and the user is asked again next time."
+                          confirmLabel="Revoke consent"
+                          action={href}
+                          fields={{
+                            _action: "revoke_consent",
+                            client_id: consent.client_id,
+                          }}
+                          api={{
+                            method: "DELETE",
+                            url: `${api}/consents/${
+                              encodeURIComponent(consent.client_id)
+                            }`,
+                          }}
+                          done={`${href}?notice=consent.revoked&subject=${
+                            encodeURIComponent(consent.client_id)
+                          }`}
+                        />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableWrap>
+          )}
+      </section>
+      <section class="card danger-zone" aria-labelledby="delete-user">
+        <h2 id="delete-user">Delete user</h2>
+        <p>
+          Removes the account with its sessions, tokens and consents.
+        </p>
+        <ConfirmButton
+          csrf={csrf}
+          label="Delete user"
+          subject={user.username}
+          title={`Delete ${user.username}?`}
+          message="The account, its sessions, tokens and consents are removed. This cannot be undone."
+          confirmLabel="Delete user"
+          action={href}
+          fields={{ _action: "delete" }}
+          api={{ method: "DELETE", url: api }}
+          done={`/admin/ui/users?notice=user.deleted&subject=${
+            encodeURIComponent(user.username)
+          }`}
+        />
+      </section>
+    </>
+  );
+}

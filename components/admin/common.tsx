@@ -1,0 +1,131 @@
+/**
+ * Pieces every admin page shares: the page header, the notice after a
+ * saved form, the no-JavaScript confirmation step, times and badges.
+ * Server-only.
+ * @module
+ */
+import type { ComponentChildren, VNode } from "preact";
+import { formatTime, isoTime } from "../../islands/_shared/format.ts";
+import type { NoticeRef } from "../../lib/admin/ui/page.tsx";
+import { Form } from "../Form.tsx";
+
+export function PageHeader(
+  { title, lead, children }: {
+    title: string;
+    lead?: ComponentChildren;
+    children?: ComponentChildren;
+  },
+): VNode {
+  return (
+    <header class="page-head">
+      <div>
+        <h1>{title}</h1>
+        {lead && <p class="lead">{lead}</p>}
+      </div>
+      {children && <div class="page-actions">{children}</div>}
+    </header>
+  );
+}
+
+const NOTICES: Record<string, (subject: string) => string> = {
+  "scope.saved": (s) => `Scope ${s} saved.`,
+  "scope.deleted": (s) => `Scope ${s} deleted.`,
+  "client.created": () => "Client created.",
+  "client.saved": () => "Client settings saved.",
+  "client.deleted": (s) => `Client ${s} deleted.`,
+  "policy.saved": () => "Policy saved. The next authorization request uses it.",
+  "key.rotated": (s) =>
+    `New ${s} signing key is active; the previous one is retired and stays in the JWKS.`,
+  "key.retired": (s) => `Key ${s} retired. It stays in the JWKS until deleted.`,
+  "key.deleted": (s) => `Key ${s} deleted and removed from the JWKS.`,
+  "user.created": () => "User created.",
+  "user.saved": () => "User saved.",
+  "user.disabled": () =>
+    "User disabled. Their sessions were ended and tokens revoked.",
+  "user.enabled": () => "User enabled.",
+  "user.password": () =>
+    "Password set. The user's sessions were ended and tokens revoked.",
+  "user.deleted": (s) => `User ${s} deleted.`,
+  "consent.revoked": (s) =>
+    `Consent to ${s} revoked, with the tokens it issued.`,
+  "session.revoked": () => "Session ended. The user must sign in again.",
+};
+
+/** The confirmation of the last action, announced politely. */
+export function Notice({ notice }: { notice?: NoticeRef }): VNode | null {
+  const text = notice && NOTICES[notice.key]?.(notice.subject ?? "");
+  if (!text) return null;
+  return <p class="notice" role="status">{text}</p>;
+}
+
+/** A failure that is not about one field (409: a scope still in use). */
+export function FormAlert(
+  { children }: { children: ComponentChildren },
+): VNode {
+  return <div class="form-error" role="alert">{children}</div>;
+}
+
+export interface ConfirmStepProps {
+  csrf: string;
+  title: string;
+  message: ComponentChildren;
+  confirmLabel: string;
+  action: string;
+  fields: Record<string, string>;
+  cancel: string;
+  tone?: "danger" | "secondary";
+}
+
+/**
+ * The confirmation a destructive form gets without JavaScript: the same
+ * fields again, with `confirm=yes`.
+ */
+export function ConfirmStep(props: ConfirmStepProps): VNode {
+  return (
+    <section class="card narrow confirm-step" aria-labelledby="confirm-title">
+      <h1 id="confirm-title">{props.title}</h1>
+      <p>{props.message}</p>
+      <Form action={props.action} csrf={props.csrf}>
+        {Object.entries(props.fields).map(([name, value]) => (
+          <input type="hidden" name={name} value={value} key={name} />
+        ))}
+        <input type="hidden" name="confirm" value="yes" />
+        <div class="actions">
+          <a class="button secondary" href={props.cancel}>Cancel</a>
+          <button type="submit" class={props.tone ?? "danger"}>
+            {props.confirmLabel}
+          </button>
+        </div>
+      </Form>
+    </section>
+  );
+}
+
+export function Time({ at }: { at: number | null }): VNode {
+  if (at === null) return <span class="muted">—</span>;
+  return <time datetime={isoTime(at)}>{formatTime(at)}</time>;
+}
+
+export function Badge(
+  { tone, children }: {
+    tone: "ok" | "muted" | "warn" | "info";
+    children: ComponentChildren;
+  },
+): VNode {
+  return <span class={`badge ${tone}`}>{children}</span>;
+}
+
+/** A table that scrolls inside its card on narrow screens, never the page. */
+export function TableWrap(
+  { label, children }: { label: string; children: ComponentChildren },
+): VNode {
+  return (
+    <div class="table-wrap" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}
+
+export function Empty({ children }: { children: ComponentChildren }): VNode {
+  return <p class="empty">{children}</p>;
+}

@@ -1,0 +1,41 @@
+/**
+ * Rendering an admin UI page: the admin layout, the page's CSRF token (for
+ * its forms and the islands' `X-CSRF-Token`), and the notice a 303 carried.
+ * @module
+ */
+import type { VNode } from "preact";
+import type { AppContext } from "../../http/define.ts";
+import { renderPage } from "../../http/render.tsx";
+import { csrfToken } from "../../security/csrf.ts";
+
+/** The CSRF token the page's forms repeat. */
+export function adminCSRF(c: AppContext): string {
+  return csrfToken(c, c.var.deps.config.issuer.startsWith("https:"));
+}
+
+/** A notice from the query of a 303 target (`?notice=scope.saved&subject=x`). */
+export interface NoticeRef {
+  key: string;
+  subject?: string;
+}
+
+export function noticeOf(c: AppContext): NoticeRef | undefined {
+  const key = c.req.query("notice");
+  if (!key) return undefined;
+  return { key, subject: c.req.query("subject") };
+}
+
+/** Renders `body` as an admin page (status 200 unless a form failed). */
+export function adminPage(
+  c: AppContext,
+  title: string,
+  body: VNode,
+  options: { status?: number; csrf?: string } = {},
+): Response {
+  return renderPage(c, body, {
+    title: `${title} · Admin`,
+    admin: true,
+    csrf: options.csrf ?? adminCSRF(c),
+    status: options.status,
+  });
+}

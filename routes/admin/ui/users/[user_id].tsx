@@ -1,0 +1,181 @@
+import { ConfirmStep } from "../../../../components/admin/common.tsx";
+import {
+  userFormValues,
+  UserPage,
+} from "../../../../components/admin/UserPage.tsx";
+import { userHref } from "../../../../components/admin/UsersPage.tsx";
+import type { UserFormProps } from "../../../../islands/UserForm.tsx";
+import {
+  PASSWORD_FORM,
+  USER_EDIT_FORM,
+} from "../../../../islands/_shared/specs.ts";
+import { adminActor } from "../../../../lib/admin/admin_http.ts";
+import {
+  listUserConsents,
+  revokeConsent,
+} from "../../../../lib/admin/consents_admin.ts";
+import {
+  getUserView,
+  removeUser,
+  resetPassword,
+  updateUserAccount,
+} from "../../../../lib/admin/users_admin.ts";
+import {
+  bodyOf,
+  errorProps,
+  field,
+  type FormFailure,
+  formFailure,
+  intentOf,
+  isConfirmed,
+  noticeURL,
+  readForm,
+  valuesOf,
+} from "../../../../lib/admin/ui/forms.ts";
+import {
+  adminCSRF,
+  adminPage,
+  noticeOf,
+} from "../../../../lib/admin/ui/page.tsx";
+import { type AppContext, define } from "../../../../lib/http/define.ts";
+import { HttpError } from "../../../../lib/http/http_error.ts";
+
+interface PageState {
+  status?: number;
+  edit?: UserFormProps["values"];
+  editFailure?: FormFailure;
+  passwordFailure?: FormFailure;
+  error?: string;
+}
+
+async function page(c: AppContext, state: PageState = {}): Promise<Response> {
+  const { deps } = c.var;
+  const user = await getUserView(deps, c.req.param("user_id")!);
+  const body = (
+    <UserPage
+      csrf={adminCSRF(c)}
+      user={user}
+      consents={await listUserConsents(deps, user.id)}
+      edit={{
+        values: state.edit ?? userFormValues(user),
+        ...errorProps(USER_EDIT_FORM, state.editFailure),
+      }}
+      password={{
+        values: {},
+        ...errorProps(PASSWORD_FORM, state.passwordFailure),
+      }}
+      notice={noticeOf(c)}
+      error={state.error}
+    />
+  );
+  return adminPage(c, user.username, body, { status: state.status });
+}
+
+/** The no-JavaScript confirmation of a destructive form on this page. */
+function confirm(
+  c: AppContext,
+  form: FormData,
+  title: string,
+  message: string,
+  confirmLabel: string,
+): Response {
+  const href = userHref(c.req.param("user_id")!);
+  const fields: Record<string, string> = { _action: intentOf(form) };
+  if (form.has("client_id")) fields.client_id = field(form, "client_id");
+  return adminPage(
+    c,
+    title,
+    <ConfirmStep
+      csrf={adminCSRF(c)}
+      {...{ title, message, confirmLabel, fields, cancel: href }}
+      action={href}
+    />,
+  );
+}
+
+async function act(c: AppContext, form: FormData): Promise<Response> {
+  const { deps } = c.var;
+  const who = adminActor(c);
+  const id = c.req.param("user_id")!;
+  const back = (notice: string, subject?: string) =>
+    c.redirect(noticeURL(userHref(id), notice, subject), 303);
+  switch (intentOf(form)) {
+    case "edit": {
+      const values = valuesOf(USER_EDIT_FORM, form);
+      try {
+        await updateUserAccount(deps, who, id, bodyOf(USER_EDIT_FORM, values));
+        return back("user.saved");
+      } catch (err) {
+        const failure = formFailure(err);
+        if (!failure) throw err;
+        const edit = values as UserFormProps["values"];
+        return page(c, { status: failure.status, edit, editFailure: failure });
+      }
+    }
+    case "password": {
+      const values = valuesOf(PASSWORD_FORM, form);
+      try {
+        await resetPassword(deps, who, id, bodyOf(PASSWORD_FORM, values));
+        return back("user.password");
+      } catch (err) {
+        const failure = formFailure(err);
+        if (!failure) throw err;
+        return page(c, { status: failure.status, passwordFailure: failure });
+      }
+    }
+    case "enable":
+      await updateUserAccount(deps, who, id, { disabled: false });
+      return back("user.enabled");
+    case "disable":
+      if (!isConfirmed(form)) {
+        return confirm(
+          c,
+          form,
+          "Disable this user?",
+          "They are signed out everywhere and their tokens are revoked.",
+          "Disable user",
+        );
+      }
+      await updateUserAccount(deps, who, id, { disabled: true });
+      return back("user.disabled");
+    case "revoke_consent": {
+      const clientID = field(form, "client_id");
+      if (!isConfirmed(form)) {
+        return confirm(
+          c,
+          form,
+          `Revoke consent to ${clientID}?`,
+          "The client's tokens for this user are revoked, and the user is asked again next time.",
+          "Revoke consent",
+        );
+      }
+      await revokeConsent(deps, who, id, clientID);
+      return back("consent.revoked", clientID);
+    }
+    case "delete": {
+      if (!isConfirmed(form)) {
+        return confirm(
+          c,
+          form,
+          "Delete this user?",
+          "The account, its sessions, tokens and consents are removed. This cannot be undone.",
+          "Delete user",
+        );
+      }
+      const user = await getUserView(deps, id);
+      await removeUser(deps, who, id);
+      return c.redirect(
+        noticeURL("/admin/ui/users", "user.deleted", user.username),
+        303,
+      );
+    }
+  }
+  throw new HttpError(400, "unknown form action");
+}
+
+export const handler = define.handlers({
+  GET: (c) => page(c),
+  async POST(c) {
+    return await act(c, await readForm(c));
+  },
+});
