@@ -6,7 +6,6 @@
  * @module
  */
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { ErrorPage } from "../components/ErrorPage.tsx";
 import type { Deps } from "./deps.ts";
 import type { AppEnv } from "./http/define.ts";
@@ -16,12 +15,10 @@ import { renderPage } from "./http/render.tsx";
 import { wantsHTML } from "./http/request.ts";
 import { requestLog } from "./http/request_log.ts";
 import { type Manifest, mountRoutes } from "./http/router.tsx";
-import { securityHeaders } from "./http/security_headers.ts";
-import { setupRedirect } from "./http/setup_redirect.ts";
+import { baseMiddleware } from "./http/base.ts";
 import { staticFiles } from "./http/static_files.ts";
 import { OAuthError, oauthErrorResponse } from "./oauth/errors.ts";
 
-const MAX_BODY_BYTES = 1024 * 1024;
 const STATIC_DIR = new URL("../static/", import.meta.url);
 
 const TITLES: Record<number, string> = {
@@ -76,42 +73,23 @@ export async function createApp(
   registerIslands(manifest.islands);
   const app = new Hono<AppEnv>();
   if (deps.config.logRequests) app.use("*", requestLog(deps.log));
-  app.use(
-    "*",
-    securityHeaders({ https: deps.config.issuer.startsWith("https:") }),
-  );
-  app.use("*", async function injectDeps(c, next) {
-    c.set("deps", deps);
-    await next();
-  });
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new HttpError(413, "request body is larger than 1 MiB");
-      },
-    }),
-  );
-  app.use("*", setupRedirect());
+  app.use("*", baseMiddleware(deps, handleError));
   app.get("/static/*", await staticFiles(STATIC_DIR));
-  app.use("*", async function wrapNonErrors(_c, next) {
-    // Hono hands only Error instances to onError; anything else thrown (a
-    // string, a plain object) would escape as a bare 500 without our headers,
-    // body or log line.
-    try {
-      await next();
-    } catch (err) {
-      if (err instanceof Error) throw err;
-      throw new Error(`non-Error thrown: ${String(err)}`, { cause: err });
-    }
-  });
-  mountRoutes(app, manifest);
+  const allowedMethods = mountRoutes(app, manifest);
 
-  app.notFound((c) =>
-    errorResponse(c, 404, "not_found", "nothing is served at this path")
-  );
-  app.onError((err, c) => {
+  app.notFound((c) => {
+    const allowed = allowedMethods(c.req.path);
+    if (allowed) {
+      return errorResponse(c, 405, "method_not_allowed", "method not allowed", {
+        Allow: allowed.join(", "),
+      });
+    }
+    return errorResponse(c, 404, "not_found", "nothing is served at this path");
+  });
+  app.onError(handleError);
+  return app;
+
+  function handleError(err: Error, c: Context<AppEnv>): Response {
     if (err instanceof OAuthError) {
       if (!err.redirectable && wantsHTML(c.req.raw)) {
         return errorResponse(c, err.status, err.code, err.description);
@@ -150,8 +128,7 @@ export async function createApp(
       "server_error",
       "the server failed to handle this request",
     );
-  });
-  return app;
+  }
 }
 
 /** Connection-level failures (PostgreSQL down, SQLite busy too long). */

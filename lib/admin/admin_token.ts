@@ -26,6 +26,11 @@ export class SetupState {
     return this.#done;
   }
 
+  /** True once this process has seen setup done (no database read). */
+  isKnownComplete(): boolean {
+    return this.#done;
+  }
+
   markComplete(): void {
     this.#done = true;
   }

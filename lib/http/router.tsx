@@ -14,7 +14,6 @@ import {
   type RouteModule,
 } from "./define.ts";
 import { renderPage } from "./render.tsx";
-import { HttpError } from "./http_error.ts";
 
 export interface Manifest {
   routes: Record<string, RouteModule>;
@@ -37,8 +36,29 @@ function specificity(path: string): string {
   return path.split("/").map((s) => (s.startsWith(":") ? "~" : s)).join("/");
 }
 
-/** Mounts every route and folder middleware of `manifest` on `app`. */
-export function mountRoutes(app: Hono<AppEnv>, manifest: Manifest): void {
+/**
+ * Answers which methods a path allows, for a 405 with `Allow`; null when no
+ * route has this path at all (a 404).
+ */
+export type MethodLookup = (path: string) => string[] | null;
+
+/** `/admin/clients/:client_id` -> a regex matching one concrete path. */
+function pathPattern(path: string): RegExp {
+  const escaped = path.split("/").map((seg) =>
+    seg.startsWith(":") ? "[^/]+" : seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+  ).join("/");
+  return new RegExp(`^${escaped}$`);
+}
+
+/**
+ * Mounts every route and folder middleware of `manifest` on `app`; returns
+ * the lookup the not-found handler uses to tell 405 from 404 (kept off the
+ * router so matched requests pay nothing for it).
+ */
+export function mountRoutes(
+  app: Hono<AppEnv>,
+  manifest: Manifest,
+): MethodLookup {
   const files = Object.keys(manifest.routes);
   const middlewares = files.filter(isMiddlewareFile).sort((a, b) =>
     a.length - b.length
@@ -65,6 +85,7 @@ export function mountRoutes(app: Hono<AppEnv>, manifest: Manifest): void {
       const y = specificity(b.path);
       return x < y ? -1 : x > y ? 1 : 0;
     });
+  const allowedByPattern: [RegExp, string[]][] = [];
   for (const { file, path } of pages) {
     const mod = manifest.routes[file];
     const handlers = (mod.handler ?? {}) as Handlers;
@@ -80,10 +101,8 @@ export function mountRoutes(app: Hono<AppEnv>, manifest: Manifest): void {
       app.get(path, (c) => renderPage(c, <Page />, { title: Page.name }));
     }
     const allowed = METHODS.filter((m) => handlers[m] || (m === "GET" && Page));
-    app.all(path, () => {
-      throw new HttpError(405, "method not allowed", {
-        headers: { Allow: allowed.join(", ") },
-      });
-    });
+    allowedByPattern.push([pathPattern(path), allowed]);
   }
+  return (path) =>
+    allowedByPattern.find(([pattern]) => pattern.test(path))?.[1] ?? null;
 }
