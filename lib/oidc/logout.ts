@@ -227,6 +227,15 @@ export async function logout(
     );
   }
 
+  // RP-Initiated Logout 1.0 §2: without an id_token_hint "the OP MUST NOT
+  // perform post-logout redirection unless the OP has other means of
+  // confirming the legitimacy of the post-logout redirection target". Ours
+  // is client_id naming the client that registered the URI; a URI alone
+  // (registered by some client) is checked above but not followed.
+  const redirectTo = request.postLogoutRedirectURI === null || client === null
+    ? null
+    : withState(request.postLogoutRedirectURI, request.state);
+
   const now = deps.now();
   const session = await validateSession(deps.db, "user", sessionCookie, now);
   // RP-Initiated Logout 1.0 §2: "the OP MUST ask the End-User this question
@@ -239,9 +248,7 @@ export async function logout(
     return {
       kind: "confirm",
       params: confirmationParams(request),
-      redirectOrigin: request.postLogoutRedirectURI === null
-        ? null
-        : new URL(request.postLogoutRedirectURI).origin,
+      redirectOrigin: redirectTo === null ? null : new URL(redirectTo).origin,
     };
   }
   // The hint names the user the client signed in; else the browser's session.
@@ -255,9 +262,7 @@ export async function logout(
 
   return {
     kind: "done",
-    redirectTo: request.postLogoutRedirectURI === null
-      ? null
-      : withState(request.postLogoutRedirectURI, request.state),
+    redirectTo,
     endedSession: session !== null,
   };
 }
