@@ -1,9 +1,11 @@
 /**
- * Production entry: config -> database (migrated) -> keys -> app -> serve.
+ * Production entry: config -> storage prepared (migrations, scopes, first
+ * key) -> serve on every core (WORKERS threads sharing the port) or on this
+ * thread when WORKERS=1.
  */
-import { createApp } from "./lib/app.tsx";
 import { ConfigError, loadConfig } from "./lib/config.ts";
-import { openDeps } from "./lib/deps.ts";
+import { createConsoleLogger } from "./lib/log.ts";
+import { prepareStorage, serveHere, serveWithWorkers } from "./lib/server.ts";
 import { manifest } from "./routes.gen.ts";
 
 if (import.meta.main) {
@@ -17,22 +19,26 @@ if (import.meta.main) {
     }
     throw err;
   }
-  const deps = await openDeps(config);
-  const app = await createApp(deps, manifest);
-  const server = Deno.serve({
-    hostname: config.host,
-    port: config.port,
-    onListen: ({ hostname, port }) => {
-      deps.log.log("info", "listening", {
-        url: `http://${hostname}:${port}`,
-        issuer: config.issuer,
-        database: deps.engine,
-      });
-    },
-  }, app.fetch);
+  const log = createConsoleLogger();
+  let close: () => Promise<void>;
+  if (config.workers > 1) {
+    await prepareStorage(config, log);
+    const pool = await serveWithWorkers(config.workers, log);
+    close = pool.close;
+  } else {
+    const server = await serveHere(config, manifest, { log });
+    close = server.close;
+  }
+  log.log("info", "listening", {
+    url: `http://${
+      config.host.includes(":") ? `[${config.host}]` : config.host
+    }:${config.port}`,
+    issuer: config.issuer,
+    database: config.database.engine,
+    workers: config.workers,
+  });
   const shutdown = async () => {
-    await server.shutdown();
-    await deps.close();
+    await close();
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGINT", shutdown);

@@ -116,6 +116,8 @@ export async function startServer(
       ENABLE_DEV_ENDPOINTS: "true",
       ADMIN_TOKEN: adminToken,
       LOG_REQUESTS: "false",
+      // One server thread: the table compares one core with one core.
+      WORKERS: "1",
     },
   });
   await waitReady(`${base}/healthz`, service, logFile);

@@ -29,6 +29,12 @@ export interface Config {
   databasePoolSize: number;
   /** Log one line per request. */
   logRequests: boolean;
+  /**
+   * Server threads sharing the port (SO_REUSEPORT). Defaults to the number
+   * of cores; 1 serves on the main thread. An in-memory SQLite database
+   * cannot be shared, so it always gets 1.
+   */
+  workers: number;
 }
 
 /** A bad environment variable; `message` is one line naming it. */
@@ -85,6 +91,11 @@ const SCHEMAS = {
       message: "must be 1-1000",
     }),
   LOG_REQUESTS: flag,
+  WORKERS: z.string().trim().regex(/^\d{1,3}$/, {
+    message: "must be a whole number 1-256",
+  }).transform(Number).refine((n) => n >= 1 && n <= 256, {
+    message: "must be a whole number 1-256",
+  }),
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -160,5 +171,10 @@ export function loadConfig(env: Env): Config {
     kvPath: read(env, "DENO_KV_PATH") ?? null,
     databasePoolSize: read(env, "DATABASE_POOL_SIZE") ?? 10,
     logRequests: read(env, "LOG_REQUESTS") ?? true,
+    // A random port (0) would differ per thread.
+    workers: (database.engine === "sqlite" && database.path === ":memory:") ||
+        portNumber === 0
+      ? 1
+      : read(env, "WORKERS") ?? navigator.hardwareConcurrency ?? 1,
   };
 }

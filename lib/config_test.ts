@@ -158,3 +158,20 @@ Deno.test("config: an APP_SECRET shorter than 32 characters is refused, naming i
   assertRefused({ APP_SECRET: "too-short" }, "APP_SECRET");
   assert.equal(loadConfig({ APP_SECRET: SECRET }).appSecret, SECRET);
 });
+
+Deno.test("config: WORKERS defaults to the core count, accepts 1-256, and is 1 for in-memory SQLite or a random port", () => {
+  assert.equal(loadConfig({}).workers, navigator.hardwareConcurrency);
+  assert.equal(loadConfig({ WORKERS: "3" }).workers, 3);
+  assert.equal(
+    loadConfig({ WORKERS: "4", DATABASE_URL: "sqlite::memory:" }).workers,
+    1,
+  );
+  assert.equal(loadConfig({ WORKERS: "4", PORT: "0" }).workers, 1);
+  for (const bad of ["0", "257", "two", "-1", ""]) {
+    assert.throws(
+      () => loadConfig({ WORKERS: bad }),
+      (err: unknown) => err instanceof ConfigError && err.variable === "WORKERS",
+      bad,
+    );
+  }
+});

@@ -1,0 +1,28 @@
+/**
+ * One server thread of `deno task start` when WORKERS > 1: its own app and
+ * database connection on the shared port (see lib/server.ts).
+ */
+/// <reference lib="deno.worker" />
+import { loadConfig } from "./lib/config.ts";
+import { type RunningServer, serveHere } from "./lib/server.ts";
+import { manifest } from "./routes.gen.ts";
+
+let running: RunningServer | null = null;
+
+self.onmessage = async (e: MessageEvent<{ type: "start" | "stop" }>) => {
+  try {
+    if (e.data.type === "start") {
+      const config = loadConfig(Deno.env.toObject());
+      running = await serveHere(config, manifest, { reusePort: true });
+      self.postMessage({ type: "listening" });
+    } else if (e.data.type === "stop") {
+      await running?.close();
+      self.postMessage({ type: "stopped" });
+    }
+  } catch (err) {
+    self.postMessage({
+      type: "failed",
+      error: err instanceof Error ? err.message : String(err),
+    });
+  }
+};
