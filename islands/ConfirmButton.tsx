@@ -40,6 +40,8 @@ export default function ConfirmButton(props: ConfirmButtonProps): VNode {
   const dialog = useRef<HTMLDialogElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
+  /** Clients named by a refusal (a scope still in their policy). */
+  const [clients, setClients] = useState<string[]>([]);
   const [secret, setSecret] = useState("");
   const tone = props.tone ?? "danger";
   const titleID = `confirm-${props.fields._action}-${props.subject}`
@@ -62,6 +64,8 @@ export default function ConfirmButton(props: ConfirmButtonProps): VNode {
     setBusy(false);
     if (!result.ok) {
       setError(result.message);
+      const named = result.data?.clients;
+      setClients(Array.isArray(named) ? named.map(String) : []);
       return;
     }
     if (props.reveal && result.data?.[props.reveal]) {
@@ -101,7 +105,23 @@ export default function ConfirmButton(props: ConfirmButtonProps): VNode {
               <p>{props.message}</p>
             </>
           )}
-        {error && <p class="form-error" role="alert">{error}</p>}
+        {error && (
+          <div class="form-error" role="alert">
+            <p>{error}</p>
+            {clients.length > 0 && (
+              <p>
+                Open: {clients.map((id, i) => (
+                  <span key={id}>
+                    {i > 0 && ", "}
+                    <a href={`/admin/ui/clients/${encodeURIComponent(id)}`}>
+                      {id}
+                    </a>
+                  </span>
+                ))}
+              </p>
+            )}
+          </div>
+        )}
         <div class="actions">
           {secret ? <button type="button" onClick={close}>Done</button> : (
             <>

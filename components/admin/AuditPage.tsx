@@ -78,7 +78,6 @@ export function AuditPage({ data, filters, paged }: AuditPageProps): VNode {
                     <th scope="col">When</th>
                     <th scope="col">Action</th>
                     <th scope="col">Target</th>
-                    <th scope="col">Actor</th>
                     <th scope="col">Detail</th>
                   </tr>
                 </thead>
@@ -90,19 +89,20 @@ export function AuditPage({ data, filters, paged }: AuditPageProps): VNode {
                       </td>
                       <td data-label="Action">
                         <code class="nowrap">{e.action}</code>
+                        <br />
+                        <span class="muted small">
+                          by {e.actor}
+                          {e.ip && ` from ${e.ip}`}
+                        </span>
                       </td>
                       <td data-label="Target">
                         {e.target_type}
                         {e.target_id && (
                           <>
-                            {" "}
+                            <br />
                             <code class="tokens">{e.target_id}</code>
                           </>
                         )}
-                      </td>
-                      <td data-label="Actor">
-                        {e.actor}
-                        {e.ip && <span class="muted">{` from ${e.ip}`}</span>}
                       </td>
                       <td data-label="Detail" class="detail">
                         {detail(e.detail)}
