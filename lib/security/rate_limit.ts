@@ -1,10 +1,35 @@
 /**
  * Failure counters in Deno KV, shared by every instance: failed logins,
  * client authentications, admin-token and setup attempts, counted per bucket
- * and key (an IP, an account) in fixed windows. Only failures touch KV; a
- * successful request only reads.
+ * and key (an IP, an account) in fixed windows. Only failures write to KV.
+ *
+ * A KV read on every client authentication cost about a third of an
+ * introspection, so each process keeps the counts it read for up to a
+ * second (and counts its own failures at once): a limit is exact for one
+ * process and at most a second behind for failures on other instances.
  * @module
  */
+
+/** How long a count read from KV is trusted without reading again. */
+const LOCAL_TTL_MS = 1000;
+const LOCAL_MAX_ENTRIES = 10_000;
+
+interface LocalCount {
+  count: number;
+  readAt: number;
+}
+
+const localCounts = new WeakMap<Deno.Kv, Map<string, LocalCount>>();
+
+function localFor(kv: Deno.Kv): Map<string, LocalCount> {
+  let map = localCounts.get(kv);
+  if (!map) {
+    map = new Map();
+    localCounts.set(kv, map);
+  }
+  if (map.size > LOCAL_MAX_ENTRIES) map.clear();
+  return map;
+}
 
 export interface Budget {
   /** Failures allowed per window before requests are refused. */
@@ -45,8 +70,17 @@ export async function checkLimit(
   nowMs: number = Date.now(),
 ): Promise<LimitState> {
   const { key, resetAt } = windowKey(bucket, id, budget, nowMs);
-  const entry = await kv.get<Deno.KvU64>(key);
-  const count = entry.value ? Number(entry.value.value) : 0;
+  const local = localFor(kv);
+  const cacheKey = JSON.stringify(key);
+  const cached = local.get(cacheKey);
+  let count: number;
+  if (cached && Date.now() - cached.readAt < LOCAL_TTL_MS) {
+    count = cached.count;
+  } else {
+    const entry = await kv.get<Deno.KvU64>(key);
+    count = entry.value ? Number(entry.value.value) : 0;
+    local.set(cacheKey, { count, readAt: Date.now() });
+  }
   return {
     limited: count >= budget.limit,
     retryAfter: Math.max(1, Math.ceil(resetAt - nowMs / 1000)),
@@ -70,6 +104,12 @@ export async function recordFailure(
     const next = new Deno.KvU64((entry.value?.value ?? 0n) + 1n);
     const result = await kv.atomic().check(entry).set(key, next, { expireIn })
       .commit();
-    if (result.ok) return;
+    if (result.ok) {
+      localFor(kv).set(JSON.stringify(key), {
+        count: Number(next.value),
+        readAt: Date.now(),
+      });
+      return;
+    }
   }
 }
