@@ -1,6 +1,7 @@
 /** sessions: server-side browser sessions (user and admin). */
 import type { Insertable } from "kysely";
 import type { DB, SessionRow, SessionsTable } from "./schema.ts";
+import { prepared } from "./prepared.ts";
 
 export async function insertSession(
   db: DB,
@@ -9,12 +10,15 @@ export async function insertSession(
   await db.insertInto("sessions").values(row).execute();
 }
 
+const selectSession = prepared((db, id: string) =>
+  db.selectFrom("sessions").selectAll().where("id", "=", id)
+);
+
 export async function findSession(
   db: DB,
   id: string,
 ): Promise<SessionRow | undefined> {
-  return await db.selectFrom("sessions").selectAll().where("id", "=", id)
-    .executeTakeFirst();
+  return (await selectSession(db, id))[0];
 }
 
 export async function touchSession(

@@ -12,6 +12,7 @@ import type {
   RefreshTokenRow,
   RefreshTokensTable,
 } from "./schema.ts";
+import { prepared } from "./prepared.ts";
 
 export async function insertAccessToken(
   db: DB,
@@ -27,20 +28,30 @@ export async function insertRefreshToken(
   await db.insertInto("refresh_tokens").values(row).execute();
 }
 
+const selectAccessToken = prepared((db, tokenHash: string) =>
+  db.selectFrom("access_tokens").selectAll().where("token_hash", "=", tokenHash)
+);
+
 export async function findAccessToken(
   db: DB,
   tokenHash: string,
 ): Promise<AccessTokenRow | undefined> {
-  return await db.selectFrom("access_tokens").selectAll()
-    .where("token_hash", "=", tokenHash).executeTakeFirst();
+  return (await selectAccessToken(db, tokenHash))[0];
 }
+
+const selectRefreshToken = prepared((db, tokenHash: string) =>
+  db.selectFrom("refresh_tokens").selectAll().where(
+    "token_hash",
+    "=",
+    tokenHash,
+  )
+);
 
 export async function findRefreshToken(
   db: DB,
   tokenHash: string,
 ): Promise<RefreshTokenRow | undefined> {
-  return await db.selectFrom("refresh_tokens").selectAll()
-    .where("token_hash", "=", tokenHash).executeTakeFirst();
+  return (await selectRefreshToken(db, tokenHash))[0];
 }
 
 /**

@@ -1,5 +1,6 @@
 /** users: accounts people sign in with. */
 import type { DB, NewUser, UserRow, UserUpdate } from "./schema.ts";
+import { prepared } from "./prepared.ts";
 
 export async function findUserByUsername(
   db: DB,
@@ -9,12 +10,15 @@ export async function findUserByUsername(
     .where("username", "=", username).executeTakeFirst();
 }
 
+const selectUserByID = prepared((db, id: string) =>
+  db.selectFrom("users").selectAll().where("id", "=", id)
+);
+
 export async function findUserByID(
   db: DB,
   id: string,
 ): Promise<UserRow | undefined> {
-  return await db.selectFrom("users").selectAll().where("id", "=", id)
-    .executeTakeFirst();
+  return (await selectUserByID(db, id))[0];
 }
 
 export async function insertUser(db: DB, user: NewUser): Promise<void> {
