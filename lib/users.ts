@@ -13,6 +13,7 @@ import {
   verifyPassword,
 } from "./security/password.ts";
 import { BUDGETS, checkLimit, recordFailure } from "./security/rate_limit.ts";
+import { logins } from "./metrics/metrics.ts";
 
 export interface NewUserInput {
   username: string;
@@ -75,19 +76,25 @@ export async function signIn(
     ),
   ]);
   if (states.some((s) => s.limited)) {
+    logins.inc({ result: "limited" });
     return {
       ok: false,
       reason: "limited",
       retryAfter: Math.max(...states.map((s) => s.retryAfter)),
     };
   }
-  const user = username && username.length <= 200
+  // A NUL is in no username, and PostgreSQL text cannot even compare one.
+  const user = username && username.length <= 200 && !username.includes("\0")
     ? await findUserByUsername(deps.db, username)
     : undefined;
   let ok = false;
   if (user) ok = await verifyPassword(user.password_hash, password);
   else await verifyDummyPassword(password);
-  if (ok && user && user.disabled === 0) return { ok: true, user };
+  if (ok && user && user.disabled === 0) {
+    logins.inc({ result: "success" });
+    return { ok: true, user };
+  }
+  logins.inc({ result: "failure" });
   await Promise.all([
     recordFailure(deps.kv, "login-ip", ipKey, BUDGETS.loginPerIP, nowMs),
     recordFailure(

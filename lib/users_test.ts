@@ -79,3 +79,13 @@ Deno.test("signIn: a disabled user cannot sign in", async () => {
     await t.close();
   }
 });
+
+Deno.test("signIn: a username with a NUL is simply unknown (no database error on PostgreSQL)", async () => {
+  const t = await startTestApp();
+  try {
+    const result = await signIn(t.deps, "al\0ice", "whatever", null);
+    assert.deepEqual(result, { ok: false, reason: "invalid" });
+  } finally {
+    await t.close();
+  }
+});

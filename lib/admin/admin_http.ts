@@ -63,6 +63,18 @@ export function throwIssues(issues: FieldIssue[]): void {
   });
 }
 
+/**
+ * A path parameter naming an admin object. One no object can have (a NUL,
+ * which PostgreSQL text cannot hold, or absurd length) is a 404 at once.
+ */
+export function pathParam(c: AppContext, name: string, kind: string): string {
+  const value = c.req.param(name) ?? "";
+  if (value === "" || value.length > 1000 || value.includes("\0")) {
+    throw new HttpError(404, `unknown ${kind}`);
+  }
+  return value;
+}
+
 /** 404 for an admin object that does not exist. */
 export function notFound(kind: string, id: string): HttpError {
   return new HttpError(404, `unknown ${kind}: ${id}`);

@@ -14,6 +14,16 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const CLAIM_NAME = /^[\x21-\x7E]+$/;
 const MAX_LIST = 100;
 
+/**
+ * Free text stored as is: no NUL characters (PostgreSQL text cannot hold
+ * them, and no name or description needs one).
+ */
+function text() {
+  return z.string().refine((v) => !v.includes("\0"), {
+    message: "must not contain NUL characters",
+  });
+}
+
 export const GRANT_TYPES = [
   "authorization_code",
   "refresh_token",
@@ -90,7 +100,7 @@ export const URIList = listOf(redirectURI);
 
 export const ScopeInput = z.strictObject({
   name: ScopeName,
-  description: z.string().trim().max(500).optional(),
+  description: text().trim().max(500).optional(),
   claims: listOf(
     z.string().max(200).regex(CLAIM_NAME, {
       message: "claim names are printable characters without spaces",
@@ -115,7 +125,7 @@ export type PolicyUpdateValues = z.output<typeof PolicyUpdate>;
 export const ClientUpdate = z.strictObject({
   /** Accepted only when it names the client being updated. */
   client_id: z.string().optional(),
-  client_name: z.string().trim().min(1).max(200).optional(),
+  client_name: text().trim().min(1).max(200).optional(),
   redirect_uris: URIList.optional(),
   grant_types: listOf(z.enum(GRANT_TYPES), { min: 1 }).optional(),
   response_types: listOf(z.literal("code")).optional(),
@@ -193,7 +203,7 @@ export const DeleteKeyQuery = z.object({
 });
 
 export const SessionsQuery = z.object({
-  user_id: z.string().min(1).max(100).optional(),
+  user_id: text().min(1).max(100).optional(),
 });
 
 export const AuditQuery = z.object({
@@ -202,7 +212,7 @@ export const AuditQuery = z.object({
   before: z.string().regex(/^\d{1,12}(\.[0-9a-f-]{36})?$/, {
     message: "must be epoch seconds or a next_before cursor",
   }).optional(),
-  action: z.string().max(100).optional(),
-  target_type: z.string().max(100).optional(),
-  target_id: z.string().max(200).optional(),
+  action: text().max(100).optional(),
+  target_type: text().max(100).optional(),
+  target_id: text().max(200).optional(),
 });

@@ -60,7 +60,10 @@ export const ClientMetadata = z.object({
   client_id: z.string().regex(/^[A-Za-z0-9._~-]{1,100}$/, {
     message: "client_id must be 1-100 URL-safe characters",
   }).optional(),
-  client_name: z.string().trim().min(1).max(200).optional(),
+  client_name: z.string().trim().min(1).max(200).refine(
+    (v) => !v.includes("\0"),
+    { message: "client_name must not contain NUL characters" },
+  ).optional(),
   redirect_uris: uriList.default([]),
   grant_types: z.union([z.string(), z.array(z.enum(GRANT_TYPES))]).transform((
     v,

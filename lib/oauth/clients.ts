@@ -81,7 +81,10 @@ export async function loadClient(
   deps: Deps,
   clientID: string,
 ): Promise<Client | null> {
-  if (!clientID || clientID.length > 255) return null;
+  // No client id holds a NUL (PostgreSQL text cannot even compare one).
+  if (!clientID || clientID.length > 255 || clientID.includes("\0")) {
+    return null;
+  }
   const found = await findClientWithPolicy(deps.db, clientID);
   return found ? toClient(found.client, found.policy) : null;
 }

@@ -135,3 +135,48 @@ Deno.test("admin API: odd path and query values answer 4xx, never 5xx", async ()
     await t.close();
   }
 });
+
+Deno.test("admin API: a NUL character in stored text is a 400 naming the field (PostgreSQL text cannot hold it)", async () => {
+  const { t, api } = await startAdminApp();
+  try {
+    const cases: [string, string, Record<string, unknown>, string][] = [
+      [
+        "POST",
+        "/admin/scopes",
+        { name: "ok", description: "a\0b" },
+        "description",
+      ],
+      ["POST", "/admin/clients", {
+        client_name: "a\0b",
+        redirect_uris: ["https://a.example/cb"],
+      }, "client_name"],
+      [
+        "PATCH",
+        "/admin/clients/demo-web",
+        { client_name: "a\0b" },
+        "client_name",
+      ],
+      ["POST", "/admin/users", {
+        username: "a\0b",
+        password: "long-enough",
+      }, "username"],
+    ];
+    for (const [method, path, body, field] of cases) {
+      const res = await api(method, path, body);
+      assert.equal(res.status, 400, `${method} ${path}`);
+      assert.deepEqual(
+        [...new Set(res.body.issues.map((i: { path: string }) => i.path))],
+        [field],
+      );
+    }
+    const claims = await api("POST", "/admin/users", {
+      username: "nul",
+      password: "long-enough",
+      claims: { nickname: "a\0b" },
+    });
+    assert.equal(claims.status, 201, "JSON claims store NUL escaped");
+    assert.equal(claims.body.claims.nickname, "a\0b");
+  } finally {
+    await t.close();
+  }
+});

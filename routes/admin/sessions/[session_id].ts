@@ -1,4 +1,8 @@
-import { adminActor, noContent } from "../../../lib/admin/admin_http.ts";
+import {
+  adminActor,
+  noContent,
+  pathParam,
+} from "../../../lib/admin/admin_http.ts";
 import { endUserSession } from "../../../lib/admin/sessions_admin.ts";
 import { define } from "../../../lib/http/define.ts";
 
@@ -7,7 +11,7 @@ export const handler = define.handlers({
     await endUserSession(
       c.var.deps,
       adminActor(c),
-      c.req.param("session_id")!,
+      pathParam(c, "session_id", "session"),
     );
     return noContent(c);
   },

@@ -2,6 +2,7 @@ import {
   adminActor,
   adminJSON,
   noContent,
+  pathParam,
 } from "../../../../lib/admin/admin_http.ts";
 import {
   getClientDetail,
@@ -19,7 +20,7 @@ async function update(c: AppContext): Promise<Response> {
     await updateClientFields(
       c.var.deps,
       adminActor(c),
-      c.req.param("client_id")!,
+      pathParam(c, "client_id", "client"),
       body,
     ),
   );
@@ -29,13 +30,17 @@ export const handler = define.handlers({
   async GET(c) {
     return adminJSON(
       c,
-      await getClientDetail(c.var.deps, c.req.param("client_id")!),
+      await getClientDetail(c.var.deps, pathParam(c, "client_id", "client")),
     );
   },
   PUT: update,
   PATCH: update,
   async DELETE(c) {
-    await removeClient(c.var.deps, adminActor(c), c.req.param("client_id")!);
+    await removeClient(
+      c.var.deps,
+      adminActor(c),
+      pathParam(c, "client_id", "client"),
+    );
     return noContent(c);
   },
 });

@@ -1,4 +1,8 @@
-import { adminActor, adminJSON } from "../../../../lib/admin/admin_http.ts";
+import {
+  adminActor,
+  adminJSON,
+  pathParam,
+} from "../../../../lib/admin/admin_http.ts";
 import { getPolicy, savePolicy } from "../../../../lib/admin/policies_admin.ts";
 import { define } from "../../../../lib/http/define.ts";
 import { readJSON } from "../../../../lib/http/json_body.ts";
@@ -7,7 +11,7 @@ export const handler = define.handlers({
   async GET(c) {
     return adminJSON(
       c,
-      await getPolicy(c.var.deps, c.req.param("client_id")!),
+      await getPolicy(c.var.deps, pathParam(c, "client_id", "client")),
     );
   },
   async POST(c) {
@@ -17,7 +21,7 @@ export const handler = define.handlers({
       await savePolicy(
         c.var.deps,
         adminActor(c),
-        c.req.param("client_id")!,
+        pathParam(c, "client_id", "client"),
         body,
       ),
     );

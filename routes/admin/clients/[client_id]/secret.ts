@@ -1,4 +1,8 @@
-import { adminActor, adminJSON } from "../../../../lib/admin/admin_http.ts";
+import {
+  adminActor,
+  adminJSON,
+  pathParam,
+} from "../../../../lib/admin/admin_http.ts";
 import { regenerateSecret } from "../../../../lib/admin/clients_admin.ts";
 import { define } from "../../../../lib/http/define.ts";
 
@@ -9,7 +13,7 @@ export const handler = define.handlers({
       await regenerateSecret(
         c.var.deps,
         adminActor(c),
-        c.req.param("client_id")!,
+        pathParam(c, "client_id", "client"),
       ),
     );
   },

@@ -1,4 +1,8 @@
-import { adminActor, noContent } from "../../../../lib/admin/admin_http.ts";
+import {
+  adminActor,
+  noContent,
+  pathParam,
+} from "../../../../lib/admin/admin_http.ts";
 import { deleteKey } from "../../../../lib/admin/keys_admin.ts";
 import { define } from "../../../../lib/http/define.ts";
 
@@ -7,7 +11,7 @@ export const handler = define.handlers({
     await deleteKey(
       c.var.deps,
       adminActor(c),
-      c.req.param("kid")!,
+      pathParam(c, "kid", "signing key"),
       c.req.query(),
     );
     return noContent(c);

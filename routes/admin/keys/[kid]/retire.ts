@@ -1,4 +1,8 @@
-import { adminActor, adminJSON } from "../../../../lib/admin/admin_http.ts";
+import {
+  adminActor,
+  adminJSON,
+  pathParam,
+} from "../../../../lib/admin/admin_http.ts";
 import { retireKey } from "../../../../lib/admin/keys_admin.ts";
 import { define } from "../../../../lib/http/define.ts";
 
@@ -6,7 +10,11 @@ export const handler = define.handlers({
   async POST(c) {
     return adminJSON(
       c,
-      await retireKey(c.var.deps, adminActor(c), c.req.param("kid")!),
+      await retireKey(
+        c.var.deps,
+        adminActor(c),
+        pathParam(c, "kid", "signing key"),
+      ),
     );
   },
 });

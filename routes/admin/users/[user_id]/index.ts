@@ -2,6 +2,7 @@ import {
   adminActor,
   adminJSON,
   noContent,
+  pathParam,
 } from "../../../../lib/admin/admin_http.ts";
 import {
   getUserView,
@@ -13,7 +14,10 @@ import { readJSON } from "../../../../lib/http/json_body.ts";
 
 export const handler = define.handlers({
   async GET(c) {
-    return adminJSON(c, await getUserView(c.var.deps, c.req.param("user_id")!));
+    return adminJSON(
+      c,
+      await getUserView(c.var.deps, pathParam(c, "user_id", "user")),
+    );
   },
   async PATCH(c) {
     const body = await readJSON(c.req.raw);
@@ -22,13 +26,17 @@ export const handler = define.handlers({
       await updateUserAccount(
         c.var.deps,
         adminActor(c),
-        c.req.param("user_id")!,
+        pathParam(c, "user_id", "user"),
         body,
       ),
     );
   },
   async DELETE(c) {
-    await removeUser(c.var.deps, adminActor(c), c.req.param("user_id")!);
+    await removeUser(
+      c.var.deps,
+      adminActor(c),
+      pathParam(c, "user_id", "user"),
+    );
     return noContent(c);
   },
 });

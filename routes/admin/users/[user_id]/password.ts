@@ -1,4 +1,8 @@
-import { adminActor, adminJSON } from "../../../../lib/admin/admin_http.ts";
+import {
+  adminActor,
+  adminJSON,
+  pathParam,
+} from "../../../../lib/admin/admin_http.ts";
 import { resetPassword } from "../../../../lib/admin/users_admin.ts";
 import { define } from "../../../../lib/http/define.ts";
 import { readJSON } from "../../../../lib/http/json_body.ts";
@@ -11,7 +15,7 @@ export const handler = define.handlers({
       await resetPassword(
         c.var.deps,
         adminActor(c),
-        c.req.param("user_id")!,
+        pathParam(c, "user_id", "user"),
         body,
       ),
     );

@@ -1,4 +1,8 @@
-import { adminActor, noContent } from "../../../../../lib/admin/admin_http.ts";
+import {
+  adminActor,
+  noContent,
+  pathParam,
+} from "../../../../../lib/admin/admin_http.ts";
 import { revokeConsent } from "../../../../../lib/admin/consents_admin.ts";
 import { define } from "../../../../../lib/http/define.ts";
 
@@ -7,8 +11,8 @@ export const handler = define.handlers({
     await revokeConsent(
       c.var.deps,
       adminActor(c),
-      c.req.param("user_id")!,
-      c.req.param("client_id")!,
+      pathParam(c, "user_id", "user"),
+      pathParam(c, "client_id", "client"),
     );
     return noContent(c);
   },

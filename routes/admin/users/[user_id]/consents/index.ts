@@ -1,4 +1,4 @@
-import { adminJSON } from "../../../../../lib/admin/admin_http.ts";
+import { adminJSON, pathParam } from "../../../../../lib/admin/admin_http.ts";
 import { listUserConsents } from "../../../../../lib/admin/consents_admin.ts";
 import { define } from "../../../../../lib/http/define.ts";
 
@@ -6,7 +6,7 @@ export const handler = define.handlers({
   async GET(c) {
     return adminJSON(
       c,
-      await listUserConsents(c.var.deps, c.req.param("user_id")!),
+      await listUserConsents(c.var.deps, pathParam(c, "user_id", "user")),
     );
   },
 });
