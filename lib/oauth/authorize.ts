@@ -8,6 +8,7 @@
  */
 import { findScopes } from "../db/scopes.ts";
 import type { Deps } from "../deps.ts";
+import { verifyIDTokenHint } from "../oidc/id_token.ts";
 import { type Client, loadClient, splitList } from "./clients.ts";
 import {
   InvalidRedirectURI,
@@ -53,6 +54,8 @@ export interface AuthorizationRequest {
   prompt: Set<Prompt>;
   maxAge: number | null;
   loginHint: string | null;
+  /** The user an id_token_hint names (OIDC Core §3.1.2.1), if one was sent. */
+  hintedUserID: string | null;
   /** The validated parameters, for the hidden fields of the next form. */
   params: Record<string, string>;
 }
@@ -244,6 +247,34 @@ function checkMaxAge(ctx: Context): number | null {
 }
 
 /**
+ * OIDC Core §3.1.2.1: id_token_hint is an "ID Token previously issued by
+ * the Authorization Server" about the End-User's session "with the
+ * Client": one we signed (expired is fine) and issued to this client. The
+ * user it names decides whether the current session may answer silently
+ * (see interaction.ts). It is not carried into the sign-in form: whoever
+ * signs in there is the answer.
+ */
+async function checkIDTokenHint(ctx: Context): Promise<string | null> {
+  const hint = ctx.get("id_token_hint");
+  if (hint === null || hint === "") return null;
+  if (ctx.params.getAll("id_token_hint").length > 1) {
+    throw new InvalidRequest("id_token_hint must not be repeated");
+  }
+  let verified;
+  try {
+    verified = await verifyIDTokenHint(ctx.deps, hint);
+  } catch {
+    throw new InvalidRequest(
+      "id_token_hint is not an id token issued by this server",
+    );
+  }
+  if (verified.clientID !== ctx.client!.id) {
+    throw new InvalidRequest("id_token_hint was issued to another client");
+  }
+  return verified.userID;
+}
+
+/**
  * Validates an authorization request. Throws an OAuthError (shown on a page)
  * before redirect_uri is verified, a RedirectableError after.
  */
@@ -280,6 +311,7 @@ export async function parseAuthorizationRequest(
     );
     const prompt = checkPrompt(ctx);
     const maxAge = checkMaxAge(ctx);
+    const hintedUserID = await checkIDTokenHint(ctx);
     const kept: Record<string, string> = {};
     for (const name of AUTHORIZATION_PARAMS) {
       const v = params.get(name);
@@ -297,6 +329,7 @@ export async function parseAuthorizationRequest(
       prompt,
       maxAge,
       loginHint: ctx.get("login_hint") || null,
+      hintedUserID,
       params: kept,
     };
   } catch (err) {

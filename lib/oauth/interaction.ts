@@ -89,6 +89,17 @@ function needsLogin(
   if (!current) return true;
   if (freshLogin) return false;
   if (request.prompt.has("login")) return true;
+  // OIDC Core §3.1.2.1 id_token_hint: "If the End-User identified by the ID
+  // Token is logged in or is logged in by the request, then the
+  // Authorization Server returns a positive response; otherwise, it SHOULD
+  // return an error, such as login_required." Another user's session does
+  // not answer for the hinted one.
+  if (
+    request.hintedUserID !== null &&
+    request.hintedUserID !== current.user.id
+  ) {
+    return true;
+  }
   if (request.maxAge !== null) {
     return deps.now() - current.session.auth_time > request.maxAge;
   }

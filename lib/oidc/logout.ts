@@ -6,16 +6,15 @@
  * the endpoint is never an open redirect.
  * @module
  */
-import { compactVerify, createLocalJWKSet } from "jose";
 import { findClientIDsByPostLogoutRedirectURI } from "../db/clients.ts";
 import { deleteSession } from "../db/sessions.ts";
 import { revokeUserClientTokens } from "../db/tokens.ts";
 import type { DB } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
-import { SIGNING_ALGS } from "../keys.ts";
 import { type Client, loadClient } from "../oauth/clients.ts";
 import { UnredirectableRequest } from "../oauth/errors.ts";
 import { validateSession } from "../security/session.ts";
+import { verifyIDTokenHint } from "./id_token.ts";
 
 const FORM_TYPE = "application/x-www-form-urlencoded";
 const PARAMS = [
@@ -33,13 +32,6 @@ export interface LogoutRequest {
   clientID: string | null;
   postLogoutRedirectURI: string | null;
   state: string | null;
-}
-
-/** What an id_token_hint tells us once its signature checks out. */
-export interface IDTokenHint {
-  clientID: string;
-  userID: string;
-  sessionID: string | null;
 }
 
 export type LogoutOutcome =
@@ -89,56 +81,6 @@ export async function readLogoutRequest(req: Request): Promise<LogoutRequest> {
     postLogoutRedirectURI: get("post_logout_redirect_uri"),
     state: get("state"),
   };
-}
-
-function invalidHint(cause?: unknown): UnredirectableRequest {
-  return new UnredirectableRequest(
-    "id_token_hint is not an id token issued by this server",
-    { cause },
-  );
-}
-
-/**
- * Verifies an id_token_hint against our own published keys (retired keys
- * included). RP-Initiated Logout 1.0 §2 asks the OP to accept ID Tokens as
- * hints even when their `exp` has passed, so only the signature, issuer,
- * subject and audience are checked. §4: a hint that fails is not used and
- * the request goes no further.
- */
-export async function verifyIDTokenHint(
-  deps: Deps,
-  hint: string,
-): Promise<IDTokenHint> {
-  let payload: Record<string, unknown>;
-  try {
-    const jwks = createLocalJWKSet(await deps.keys.jwks());
-    const verified = await compactVerify(hint, jwks, {
-      algorithms: [...SIGNING_ALGS],
-    });
-    // An RFC 9068 access token is signed with the same keys; it is not an
-    // ID token and must not pass as one.
-    if (verified.protectedHeader.typ?.toLowerCase() === "at+jwt") {
-      throw new Error("typ at+jwt");
-    }
-    payload = JSON.parse(new TextDecoder().decode(verified.payload));
-  } catch (err) {
-    throw invalidHint(err);
-  }
-  // RP-Initiated Logout 1.0 §2: the OP must validate that it issued the hint.
-  if (payload.iss !== deps.config.issuer) throw invalidHint();
-  const sub = payload.sub;
-  if (typeof sub !== "string" || sub === "") throw invalidHint();
-  // OIDC Core §2: azp names the party the token was issued to; without it
-  // the single audience does.
-  const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-  const clientID = typeof payload.azp === "string"
-    ? payload.azp
-    : aud.length === 1
-    ? aud[0]
-    : undefined;
-  if (typeof clientID !== "string" || clientID === "") throw invalidHint();
-  const sid = typeof payload.sid === "string" ? payload.sid : null;
-  return { clientID, userID: sub, sessionID: sid };
 }
 
 /**
