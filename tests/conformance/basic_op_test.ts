@@ -12,6 +12,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { decodeProtectedHeader } from "jose";
 import { generatePKCE } from "../../lib/oauth/pkce.ts";
 import {
   addUser,
@@ -101,7 +102,7 @@ Deno.test("oidcc-idtoken-rs256", async () => {
     ),
   );
   const { tokens } = await codeFlow(s, s.basic);
-  const header = JSON.parse(atob(tokens.id_token!.split(".")[0]));
+  const header = decodeProtectedHeader(tokens.id_token!);
   assert.equal(header.alg, "RS256");
   const jwks = await (await s.t.fetch("/.well-known/jwks.json")).json();
   const key = jwks.keys.find((k: { kid: string }) => k.kid === header.kid);
@@ -287,6 +288,31 @@ Deno.test("oidcc-id-token-hint", async () => {
   assert.deepEqual(titles(second.flow), []);
   assert.equal(second.claims.sub, first.claims.sub);
   assert.equal(second.claims.auth_time, first.claims.auth_time);
+});
+
+Deno.test("oidcc-id-token-hint (beyond the module): another user's hint is not answered by this session", async () => {
+  const bob = await codeFlow(s, s.basic, {}, { username: "bob" });
+  const alice = await codeFlow(s, s.basic);
+  // OIDC Core §3.1.2.1: the hinted End-User is not the one logged in, so
+  // a silent request SHOULD fail with login_required ...
+  const silent = await authorize(s, s.basic, {
+    prompt: "none",
+    id_token_hint: bob.tokens.id_token!,
+  }, { jar: alice.flow.jar });
+  assert.equal(expectCallbackError(s, silent), "login_required");
+  // ... and an interactive one asks who is signing in.
+  const asked = await codeFlow(s, s.basic, {
+    id_token_hint: bob.tokens.id_token!,
+  }, { jar: alice.flow.jar, username: "bob" });
+  assert.deepEqual(titles(asked.flow), ["Sign in"]);
+  assert.equal(asked.claims.sub, bob.claims.sub);
+  // A hint we did not issue to this client is refused (invalid_request).
+  const other = await codeFlow(s, s.post);
+  const foreign = await authorize(s, s.basic, {
+    prompt: "none",
+    id_token_hint: other.tokens.id_token!,
+  }, { jar: other.flow.jar });
+  assert.equal(expectCallbackError(s, foreign), "invalid_request");
 });
 
 Deno.test("oidcc-login-hint", async () => {
