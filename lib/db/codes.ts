@@ -15,16 +15,19 @@ export async function insertCode(
 
 /**
  * Marks the code used and returns it, in one statement: of two concurrent
- * exchanges exactly one gets the row.
+ * exchanges exactly one gets the row. Only the client the code was issued to
+ * consumes it; for any other client the row is left as it was.
  */
 export async function consumeCode(
   db: DB,
   codeHash: string,
+  clientID: string,
   now: number,
 ): Promise<AuthorizationCodeRow | undefined> {
   return await db.updateTable("authorization_codes")
     .set({ consumed_at: now })
-    .where("code_hash", "=", codeHash).where("consumed_at", "is", null)
+    .where("code_hash", "=", codeHash).where("client_id", "=", clientID)
+    .where("consumed_at", "is", null)
     .returningAll().executeTakeFirst();
 }
 

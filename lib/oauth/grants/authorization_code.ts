@@ -1,7 +1,8 @@
 /**
- * grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.5): the code
- * is consumed in one statement before anything else, so it is single use
- * even under concurrency; a replayed code revokes everything it issued.
+ * grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.5): a code
+ * presented by the client it was issued to is consumed in one statement
+ * before anything else is checked, so it is single use even under
+ * concurrency; a replayed code revokes everything it issued.
  * @module
  */
 import { consumeCode, findCode } from "../../db/codes.ts";
@@ -40,7 +41,12 @@ export const authorizationCode: GrantHandler = async (deps, client, form) => {
   if (!code) throw new InvalidRequest("code is required");
   const now = deps.now();
   const codeHash = sha256(code);
-  const row = await consumeCode(deps.db, codeHash, now);
+  // RFC 6749 §4.1.3: "ensure that the authorization code was issued to the
+  // authenticated confidential client, or ... to the public client". Part
+  // of the consuming statement: a client holding another client's code
+  // (leaked through a log or a Referer) can neither use it nor burn it, so
+  // the client it was issued to still redeems it.
+  const row = await consumeCode(deps.db, codeHash, client.id, now);
   if (!row) {
     const used = await findCode(deps.db, codeHash);
     // RFC 6749 §4.1.2: "If an authorization code is used more than once, the
@@ -53,11 +59,6 @@ export const authorizationCode: GrantHandler = async (deps, client, form) => {
       });
     }
     throw new InvalidGrant("code is invalid, expired or already used");
-  }
-  // RFC 6749 §4.1.3: "ensure that the authorization code was issued to the
-  // authenticated confidential client, or ... to the public client".
-  if (row.client_id !== client.id) {
-    throw new InvalidGrant("code was issued to another client");
   }
   if (row.expires_at <= now) {
     throw new InvalidGrant("code is invalid, expired or already used");
