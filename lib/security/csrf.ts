@@ -42,19 +42,32 @@ export function isSameOrigin(req: Request, origin: string): boolean {
   return true;
 }
 
+/**
+ * The token the request repeats: the header, else the form field. A form
+ * body is read here even when the header is sent, so a body that cannot be
+ * parsed (multipart without a boundary, a broken part) is a 400 before any
+ * handler acts on it; Hono keeps the parsed form for the handler.
+ */
 async function presentedToken(c: Context): Promise<string | null> {
   const header = c.req.header(CSRF_HEADER);
-  if (header) return header;
-  const type = c.req.header("Content-Type") ?? "";
+  const type = (c.req.header("Content-Type") ?? "").toLowerCase();
+  let form: Record<string, unknown> | null = null;
   if (
     type.startsWith("application/x-www-form-urlencoded") ||
     type.startsWith("multipart/form-data")
   ) {
-    const body = await c.req.parseBody();
-    const value = body[CSRF_FIELD];
-    return typeof value === "string" ? value : null;
+    try {
+      form = await c.req.parseBody();
+    } catch (err) {
+      throw new HttpError(400, "the form body could not be read", {
+        code: "invalid_request",
+        cause: err,
+      });
+    }
   }
-  return null;
+  if (header) return header;
+  const value = form?.[CSRF_FIELD];
+  return typeof value === "string" ? value : null;
 }
 
 /** Throws 403 unless the request is same-origin and repeats the CSRF token. */
