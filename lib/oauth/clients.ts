@@ -170,6 +170,11 @@ export async function authenticateClient(
   const creds = readClientCredentials(authorization, form);
   const basic = creds.method === "client_secret_basic";
   const ipKey = ip ?? "unknown";
+  // Deno KV keys are capped at 2 KiB: an id longer than any client's (which
+  // loadClient refuses anyway) is counted by its digest.
+  const clientKey = creds.clientID.length > 255
+    ? `sha256:${sha256(creds.clientID)}`
+    : creds.clientID;
   const nowMs = deps.now() * 1000;
   const [byIP, byClient] = await Promise.all([
     checkLimit(
@@ -182,7 +187,7 @@ export async function authenticateClient(
     checkLimit(
       deps.kv,
       "client-auth-client",
-      creds.clientID,
+      clientKey,
       BUDGETS.clientAuthPerClient,
       nowMs,
     ),
@@ -205,7 +210,7 @@ export async function authenticateClient(
       recordFailure(
         deps.kv,
         "client-auth-client",
-        creds.clientID,
+        clientKey,
         BUDGETS.clientAuthPerClient,
         nowMs,
       ),
