@@ -5,6 +5,7 @@
  */
 import { ConfigError, loadConfig } from "./lib/config.ts";
 import { createConsoleLogger } from "./lib/log.ts";
+import { serveMetricsPort } from "./lib/metrics/exposition.ts";
 import { prepareStorage, serveHere, serveWithWorkers } from "./lib/server.ts";
 import { manifest } from "./routes.gen.ts";
 
@@ -29,6 +30,14 @@ if (import.meta.main) {
     const server = await serveHere(config, manifest, { log });
     close = server.close;
   }
+  if (config.metricsPort !== null) {
+    const metrics = serveMetricsPort(config.metricsPort, config.workers);
+    const closeServer = close;
+    close = async () => {
+      await metrics.shutdown();
+      await closeServer();
+    };
+  }
   log.log("info", "listening", {
     url: `http://${
       config.host.includes(":") ? `[${config.host}]` : config.host
@@ -36,6 +45,7 @@ if (import.meta.main) {
     issuer: config.issuer,
     database: config.database.engine,
     workers: config.workers,
+    metrics_port: config.metricsPort,
   });
   const shutdown = async () => {
     await close();

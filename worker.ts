@@ -4,6 +4,10 @@
  */
 /// <reference lib="deno.worker" />
 import { loadConfig } from "./lib/config.ts";
+import {
+  answerMetricsRequests,
+  stopAnsweringMetricsRequests,
+} from "./lib/metrics/collect.ts";
 import { type RunningServer, serveHere } from "./lib/server.ts";
 import { manifest } from "./routes.gen.ts";
 
@@ -14,8 +18,10 @@ self.onmessage = async (e: MessageEvent<{ type: "start" | "stop" }>) => {
     if (e.data.type === "start") {
       const config = loadConfig(Deno.env.toObject());
       running = await serveHere(config, manifest, { reusePort: true });
+      answerMetricsRequests();
       self.postMessage({ type: "listening" });
     } else if (e.data.type === "stop") {
+      stopAnsweringMetricsRequests();
       await running?.close();
       self.postMessage({ type: "stopped" });
     }

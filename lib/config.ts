@@ -35,6 +35,8 @@ export interface Config {
    * cannot be shared, so it always gets 1.
    */
   workers: number;
+  /** Serve /metrics without auth on 127.0.0.1 at this port (null: off). */
+  metricsPort: number | null;
 }
 
 /** A bad environment variable; `message` is one line naming it. */
@@ -91,6 +93,7 @@ const SCHEMAS = {
       message: "must be 1-1000",
     }),
   LOG_REQUESTS: flag,
+  METRICS_PORT: port.refine((n) => n > 0, { message: "must be 1-65535" }),
   WORKERS: z.string().trim().regex(/^\d{1,3}$/, {
     message: "must be a whole number 1-256",
   }).transform(Number).refine((n) => n >= 1 && n <= 256, {
@@ -176,5 +179,6 @@ export function loadConfig(env: Env): Config {
         portNumber === 0
       ? 1
       : read(env, "WORKERS") ?? navigator.hardwareConcurrency ?? 1,
+    metricsPort: read(env, "METRICS_PORT") ?? null,
   };
 }

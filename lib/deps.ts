@@ -10,6 +10,7 @@ import { migrateToLatest } from "./db/migrate.ts";
 import type { DB } from "./db/schema.ts";
 import { insertScopesIfAbsent } from "./db/scopes.ts";
 import { KeyStore } from "./keys.ts";
+import { reportPoolFrom } from "./metrics/metrics.ts";
 import { createConsoleLogger, type Logger } from "./log.ts";
 import { DEFAULT_SCOPES } from "./oidc/default_scopes.ts";
 import { SetupState } from "./admin/admin_token.ts";
@@ -65,6 +66,7 @@ export async function openDeps(
     await insertScopesIfAbsent(handle.db, DEFAULT_SCOPES, now());
     const keys = await KeyStore.open(handle.db, secret, now);
     const kv = options.kv ?? await Deno.openKv(config.kvPath ?? undefined);
+    reportPoolFrom(handle.poolStats ?? null);
     return {
       config,
       db: handle.db,

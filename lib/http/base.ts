@@ -11,6 +11,7 @@ import type { ErrorHandler, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Deps } from "../deps.ts";
 import type { AppEnv } from "./define.ts";
+import { httpDuration, httpRequests } from "../metrics/metrics.ts";
 import { HttpError } from "./http_error.ts";
 import { wantsHTML } from "./request.ts";
 import { contentSecurityPolicy } from "./security_headers.ts";
@@ -54,6 +55,7 @@ export function baseMiddleware(
   }
 
   return async function base(c, next) {
+    const start = performance.now();
     c.set("deps", deps);
     try {
       const early = await inner(c, next);
@@ -79,5 +81,11 @@ export function baseMiddleware(
     if (hsts) {
       h.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     }
+    // The route pattern, not the path: /admin/clients/:client_id stays one
+    // series however many clients there are.
+    const route = c.res.status === 404 ? "(unmatched)" : c.req.routePath;
+    const method = c.req.method;
+    httpRequests.inc({ method, route, status: String(c.res.status) });
+    httpDuration.observe({ method, route }, (performance.now() - start) / 1000);
   };
 }

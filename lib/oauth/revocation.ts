@@ -11,6 +11,7 @@ import { authenticateClient } from "./clients.ts";
 import { InvalidRequest, OAuthError, oauthErrorResponse } from "./errors.ts";
 import { readForm } from "./token_endpoint.ts";
 import { findToken } from "./tokens.ts";
+import { tokensRevoked } from "../metrics/metrics.ts";
 
 /** RFC 7009 §2.2: "The content of the response body is ignored by the client". */
 function revoked(): Response {
@@ -68,6 +69,7 @@ export async function revocationEndpoint(
     } else {
       await revokeAccessToken(deps.db, sha256(token), now);
     }
+    tokensRevoked.inc({ kind: found.kind, client_id: client.id });
     return revoked();
   } catch (err) {
     if (err instanceof OAuthError) return oauthErrorResponse(err);

@@ -14,6 +14,7 @@ import {
   UnsupportedGrantType,
 } from "./errors.ts";
 import { GRANTS } from "./grants/mod.ts";
+import { tokensIssued } from "../metrics/metrics.ts";
 
 /** Parses an application/x-www-form-urlencoded body, refusing repeats. */
 export async function readForm(req: Request): Promise<URLSearchParams> {
@@ -68,6 +69,7 @@ export async function tokenEndpoint(
       );
     }
     const body = await grant(deps, client, form);
+    tokensIssued.inc({ grant_type: grantType, client_id: client.id });
     return new Response(JSON.stringify(body), { headers: JSON_HEADERS });
   } catch (err) {
     if (err instanceof OAuthError) return oauthErrorResponse(err);

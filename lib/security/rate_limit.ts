@@ -9,6 +9,7 @@
  * process and at most a second behind for failures on other instances.
  * @module
  */
+import { rateLimitHits } from "../metrics/metrics.ts";
 
 /** How long a count read from KV is trusted without reading again. */
 const LOCAL_TTL_MS = 1000;
@@ -81,6 +82,7 @@ export async function checkLimit(
     count = entry.value ? Number(entry.value.value) : 0;
     local.set(cacheKey, { count, readAt: Date.now() });
   }
+  if (count >= budget.limit) rateLimitHits.inc({ bucket });
   return {
     limited: count >= budget.limit,
     retryAfter: Math.max(1, Math.ceil(resetAt - nowMs / 1000)),
