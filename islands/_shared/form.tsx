@@ -23,11 +23,16 @@ export interface SpecForm {
   /** Marks a field visited and checks it. */
   leave(name: string): void;
   setErrors(errors: FieldErrors): void;
-  /** Input props for a text field: value, onInput, onBlur. */
+  /**
+   * Input props for a text field: value, onInput, onBlur, and autofocus on
+   * the first field the server refused (a page re-rendered without
+   * JavaScript opens on it).
+   */
   text(name: string): {
     value: string;
     onInput: (e: Event) => void;
     onBlur: () => void;
+    autofocus?: boolean;
   };
 }
 
@@ -39,6 +44,7 @@ export function useSpecForm(
   const [values, setValues] = useState<Values>(initial);
   const [errors, setErrors] = useState<FieldErrors>(initialErrors);
   const visited = useRef(new Set<string>());
+  const [firstRefused] = useState(() => Object.keys(initialErrors)[0]);
   function recheck(next: Values, names: string[]): void {
     const found = checkAll(spec, next);
     setErrors((old) => {
@@ -78,6 +84,7 @@ export function useSpecForm(
       value: typeof values[name] === "string" ? values[name] as string : "",
       onInput: (e: Event) => set(name, (e.target as HTMLInputElement).value),
       onBlur: () => leave(name),
+      ...(name === firstRefused ? { autofocus: true } : {}),
     }),
   };
 }

@@ -15,7 +15,7 @@ import {
   launchChromium,
   screenshot,
 } from "../helpers/browser.ts";
-import { tokenRequest } from "../helpers/oauth.ts";
+import { basicAuth, tokenRequest } from "../helpers/oauth.ts";
 import { completeSetupFor, startTestApp } from "../helpers/test_app.ts";
 
 /** A loopback port with nothing listening: the client's callback. */
@@ -167,6 +167,36 @@ Deno.test({
         secretText,
       );
       await screenshot(page, "admin-ui-client-secret");
+
+      // Regenerated from the client's page: confirmed in a dialog, the new
+      // secret shown there once; the old one stops working at once.
+      const introspect = (secret: string) =>
+        t.fetch("/introspect", {
+          method: "POST",
+          headers: {
+            Authorization: basicAuth("ui-backend", secret),
+            "Content-Type": "application/x-www-form-urlencoded",
+          },
+          body: "token=nothing",
+        }).then((r) => r.status);
+      assert.equal(await introspect(secretText), 200);
+      await page.getByRole("link", { name: "Open the client's settings" })
+        .click();
+      await page.waitForURL(`${t.base}/admin/ui/clients/ui-backend`);
+      await hydrated("ConfirmButton");
+      await page.getByRole("button", { name: /^Regenerate secret/ }).click();
+      const regen = page.getByRole("dialog");
+      await regen.getByRole("button", { name: "Regenerate secret" }).click();
+      const fresh = regen.locator("#client-secret");
+      await fresh.waitFor();
+      const freshText = (await fresh.textContent())?.trim() ?? "";
+      assert.match(freshText, /^[A-Za-z0-9_-]{43}$/);
+      assert.notEqual(freshText, secretText);
+      await screenshot(page, "admin-ui-secret-regenerated");
+      assert.equal(await introspect(secretText), 401);
+      assert.equal(await introspect(freshText), 200);
+      await regen.getByRole("button", { name: "Done" }).click();
+      await page.waitForLoadState();
 
       // Rotate the RS256 key: the old one is retired and kept.
       await page.goto(`${t.base}/admin/ui/keys`);
@@ -323,6 +353,59 @@ Deno.test({
 
       assert.deepEqual(errors, [], "no script or CSP errors in the pages");
       await visitor.close();
+      await context.close();
+    } finally {
+      await browser.close();
+      await t.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "browser without JavaScript: forms post to their page, errors show inline, deletion asks on a page of its own",
+  ignore: !chromiumAvailable(),
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const t = await startTestApp({ listen: true });
+    const browser = await launchChromium();
+    try {
+      const token = await completeSetupFor(t);
+      const context = await browser.newContext({ javaScriptEnabled: false });
+      const page = await context.newPage();
+      await page.goto(`${t.base}/admin/login`);
+      await page.locator("#token").fill(token);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL(`${t.base}/admin/ui`);
+
+      await page.goto(`${t.base}/admin/ui/scopes`);
+      await page.getByLabel("Name", { exact: true }).fill("bad scope");
+      await page.getByRole("button", { name: "Add scope" }).click();
+      await page.locator("#scope-name-error").waitFor();
+      assert.equal(
+        await page.getByLabel("Name", { exact: true }).inputValue(),
+        "bad scope",
+        "what was typed is kept",
+      );
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.id),
+        "scope-name",
+        "the page opens on the refused field",
+      );
+      await screenshot(page, "admin-ui-nojs-scope-error");
+      await page.getByLabel("Name", { exact: true }).fill("photos.read");
+      await page.getByRole("button", { name: "Add scope" }).click();
+      await page.waitForURL(/notice=scope\.saved/);
+
+      await page.locator("#scope-photos\\.read")
+        .getByRole("button", { name: /Delete/ }).click();
+      await page.getByRole("heading", { name: "Delete scope photos.read?" })
+        .waitFor();
+      await screenshot(page, "admin-ui-nojs-confirm");
+      await page.getByRole("button", { name: "Delete scope" }).click();
+      await page.waitForURL(/notice=scope\.deleted/);
+      assert.equal(await page.locator("#scope-photos\\.read").count(), 0);
       await context.close();
     } finally {
       await browser.close();

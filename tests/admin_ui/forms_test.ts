@@ -992,3 +992,48 @@ uiTest(
     }
   },
 );
+
+uiTest("forms: odd input answers 4xx, never 5xx", async (ui) => {
+  for (
+    const path of [
+      "/admin/ui/clients/%00",
+      "/admin/ui/users/%00",
+      "/admin/ui/clients/nope",
+      "/admin/ui/users/nope",
+    ]
+  ) {
+    assert.equal((await ui.get(path)).status, 404, path);
+  }
+  const nul = await ui.post("/admin/ui/keys", {
+    _action: "retire",
+    kid: "a\0b",
+    confirm: "yes",
+  });
+  assert.equal(nul.status, 400);
+  const unknown = await ui.post("/admin/ui/clients/demo-web", {
+    _action: "constructor",
+  });
+  assert.equal(unknown.status, 400);
+  const missing = await ui.post("/admin/ui/scopes", { name: "x" });
+  assert.equal(missing.status, 400);
+  const gone = await ui.post("/admin/ui/clients/nope", {
+    csrf_token: await ui.csrf("/admin/ui/clients"),
+    _action: "delete",
+    confirm: "yes",
+  });
+  assert.equal(gone.status, 404);
+  const csrf = await ui.csrf("/admin/ui/scopes");
+  const json = await ui.t.fetch("/admin/ui/scopes", {
+    method: "POST",
+    headers: {
+      Accept: "text/html",
+      Cookie: ui.jar.header(),
+      Origin: new URL(ui.t.base).origin,
+      "Content-Type": "application/json",
+      "X-CSRF-Token": csrf,
+    },
+    body: JSON.stringify({ _action: "save", name: "x" }),
+  });
+  await json.body?.cancel();
+  assert.equal(json.status, 415);
+});

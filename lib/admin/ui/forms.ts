@@ -37,7 +37,15 @@ export async function readForm(c: AppContext): Promise<FormData> {
   ) {
     throw new HttpError(415, "this page accepts form posts only");
   }
-  return await c.req.formData();
+  const form = await c.req.formData();
+  // PostgreSQL text cannot hold NUL, and no admin value needs one: refuse
+  // it here rather than as a database error deep in a handler.
+  for (const value of form.values()) {
+    if (typeof value === "string" && value.includes("\0")) {
+      throw new HttpError(400, "form fields must not contain NUL characters");
+    }
+  }
+  return form;
 }
 
 /** What the form asks the page to do (`_action`). */

@@ -5,6 +5,7 @@
  */
 import type { VNode } from "preact";
 import type { AppContext } from "../../http/define.ts";
+import { HttpError } from "../../http/http_error.ts";
 import { renderPage } from "../../http/render.tsx";
 import { csrfToken } from "../../security/csrf.ts";
 
@@ -38,4 +39,16 @@ export function adminPage(
     csrf: options.csrf ?? adminCSRF(c),
     status: options.status,
   });
+}
+
+/**
+ * The page's path parameter (a client id, a user id). One no object can
+ * have (empty, a NUL, absurdly long) is a 404 before any query.
+ */
+export function pageParam(c: AppContext, name: string): string {
+  const value = c.req.param(name) ?? "";
+  if (value === "" || value.length > 1000 || value.includes("\0")) {
+    throw new HttpError(404, "no such page");
+  }
+  return value;
 }

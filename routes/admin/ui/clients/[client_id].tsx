@@ -34,6 +34,7 @@ import {
   adminCSRF,
   adminPage,
   noticeOf,
+  pageParam,
 } from "../../../../lib/admin/ui/page.tsx";
 import { type AppContext, define } from "../../../../lib/http/define.ts";
 import { HttpError } from "../../../../lib/http/http_error.ts";
@@ -48,7 +49,7 @@ interface PageState {
 }
 
 async function page(c: AppContext, state: PageState = {}): Promise<Response> {
-  const client = await getClientDetail(c.var.deps, c.req.param("client_id")!);
+  const client = await getClientDetail(c.var.deps, pageParam(c, "client_id"));
   const body = (
     <ClientPage
       csrf={adminCSRF(c)}
@@ -190,6 +191,6 @@ export const handler = define.handlers({
     if (!Object.hasOwn(INTENTS, intent)) {
       throw new HttpError(400, "unknown form action");
     }
-    return await INTENTS[intent](c, form, c.req.param("client_id")!);
+    return await INTENTS[intent](c, form, pageParam(c, "client_id"));
   },
 });

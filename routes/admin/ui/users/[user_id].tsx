@@ -36,6 +36,7 @@ import {
   adminCSRF,
   adminPage,
   noticeOf,
+  pageParam,
 } from "../../../../lib/admin/ui/page.tsx";
 import { type AppContext, define } from "../../../../lib/http/define.ts";
 import { HttpError } from "../../../../lib/http/http_error.ts";
@@ -50,7 +51,7 @@ interface PageState {
 
 async function page(c: AppContext, state: PageState = {}): Promise<Response> {
   const { deps } = c.var;
-  const user = await getUserView(deps, c.req.param("user_id")!);
+  const user = await getUserView(deps, pageParam(c, "user_id"));
   const body = (
     <UserPage
       csrf={adminCSRF(c)}
@@ -79,7 +80,7 @@ function confirm(
   message: string,
   confirmLabel: string,
 ): Response {
-  const href = userHref(c.req.param("user_id")!);
+  const href = userHref(pageParam(c, "user_id"));
   const fields: Record<string, string> = { _action: intentOf(form) };
   if (form.has("client_id")) fields.client_id = field(form, "client_id");
   return adminPage(
@@ -96,7 +97,7 @@ function confirm(
 async function act(c: AppContext, form: FormData): Promise<Response> {
   const { deps } = c.var;
   const who = adminActor(c);
-  const id = c.req.param("user_id")!;
+  const id = pageParam(c, "user_id");
   const back = (notice: string, subject?: string) =>
     c.redirect(noticeURL(userHref(id), notice, subject), 303);
   switch (intentOf(form)) {
