@@ -70,6 +70,21 @@ export async function createSession(
   return { token: `${id}.${secret}`, session };
 }
 
+/** A cookie value as `createSession` makes it: `id.secret`, both base64url. */
+const TOKEN_SHAPE = /^([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{1,128})$/;
+
+/**
+ * Splits a cookie value into id and secret, or null when it cannot be one
+ * of ours. Checked before any query: a NUL or an absurd length would
+ * otherwise reach the database (PostgreSQL refuses NUL in text).
+ */
+function parseToken(
+  token: string | undefined,
+): { id: string; secret: string } | null {
+  const m = token?.match(TOKEN_SHAPE);
+  return m ? { id: m[1], secret: m[2] } : null;
+}
+
 /** Returns the live session a cookie names, or null. */
 export async function validateSession(
   db: DB,
@@ -77,11 +92,9 @@ export async function validateSession(
   token: string | undefined,
   now: number,
 ): Promise<SessionRow | null> {
-  if (!token || token.length > 200) return null;
-  const dot = token.indexOf(".");
-  if (dot <= 0) return null;
-  const id = token.slice(0, dot);
-  const secret = token.slice(dot + 1);
+  const parsed = parseToken(token);
+  if (!parsed) return null;
+  const { id, secret } = parsed;
   const row = await findSession(db, id);
   if (!row || row.kind !== kind) return null;
   if (!timingSafeEqual(sha256(secret), row.secret_hash)) return null;
@@ -95,11 +108,19 @@ export async function validateSession(
   return row;
 }
 
-/** Ends a session by cookie value (unknown values are ignored). */
+/**
+ * Ends the session a cookie value proves (its secret, not just its id, must
+ * match: a session id is no secret - it is the `sid` of every ID token).
+ * Unknown or malformed values are ignored.
+ */
 export async function endSession(
   db: DB,
   token: string | undefined,
 ): Promise<void> {
-  const id = token?.split(".")[0];
-  if (id) await deleteSession(db, id);
+  const parsed = parseToken(token);
+  if (!parsed) return;
+  const row = await findSession(db, parsed.id);
+  if (row && timingSafeEqual(sha256(parsed.secret), row.secret_hash)) {
+    await deleteSession(db, parsed.id);
+  }
 }
