@@ -18,6 +18,7 @@ import type { ClientDetail } from "../../lib/admin/clients_admin.ts";
 import type { NoticeRef } from "../../lib/admin/ui/page.tsx";
 import { Badge, Notice, PageHeader, Time } from "./common.tsx";
 import { clientHref } from "./ClientsPage.tsx";
+import { CONFIRM } from "./confirms.ts";
 
 /** The client form's values for a stored client. */
 export function clientFormValues(client: ClientDetail): ClientFormValues {
@@ -121,9 +122,7 @@ export function ClientPage(props: ClientPageProps): VNode {
             csrf={csrf}
             label="Regenerate secret"
             subject={`client ${id}`}
-            title={`Regenerate the secret of ${id}?`}
-            message="The current secret stops working immediately. The new one is shown once."
-            confirmLabel="Regenerate secret"
+            {...CONFIRM.regenerateSecret(id)}
             action={href}
             fields={{ _action: "regenerate_secret", client_id: id }}
             api={{
@@ -131,7 +130,6 @@ export function ClientPage(props: ClientPageProps): VNode {
               url: `/admin/clients/${encodeURIComponent(id)}/secret`,
             }}
             reveal="client_secret"
-            tone="secondary"
           />
         </section>
       )}
@@ -145,9 +143,7 @@ export function ClientPage(props: ClientPageProps): VNode {
           csrf={csrf}
           label="Delete client"
           subject={id}
-          title={`Delete client ${id}?`}
-          message="Its tokens stop working and its consents are removed. This cannot be undone."
-          confirmLabel="Delete client"
+          {...CONFIRM.deleteClient(id)}
           action={href}
           fields={{ _action: "delete", client_id: id }}
           api={{

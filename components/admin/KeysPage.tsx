@@ -14,6 +14,7 @@ import {
   TableWrap,
   Time,
 } from "./common.tsx";
+import { CONFIRM } from "./confirms.ts";
 
 export const KEYS_PAGE = "/admin/ui/keys";
 
@@ -39,14 +40,11 @@ function keyActions(props: KeysPageProps, key: KeyView): VNode | string {
         csrf={csrf}
         label="Retire"
         subject={`key ${key.kid}`}
-        title={`Retire key ${key.kid}?`}
-        message={`It stops signing ${key.alg} tokens but stays in the JWKS, so tokens it signed still verify.`}
-        confirmLabel="Retire key"
+        {...CONFIRM.retireKey(key.kid)}
         action={KEYS_PAGE}
         fields={{ _action: "retire", kid: key.kid }}
         api={{ method: "POST", url: `/admin/keys/${kid}/retire` }}
         done={`${KEYS_PAGE}?notice=key.retired&subject=${kid}`}
-        tone="secondary"
       />
     );
   }
@@ -56,11 +54,7 @@ function keyActions(props: KeysPageProps, key: KeyView): VNode | string {
       csrf={csrf}
       label={early ? "Delete now" : "Delete"}
       subject={`key ${key.kid}`}
-      title={`Delete key ${key.kid}?`}
-      message={early
-        ? "It was retired less than a day ago: tokens it signed may still be in use and will fail verification once it leaves the JWKS."
-        : "It leaves the JWKS. Tokens it signed have all expired."}
-      confirmLabel="Delete key"
+      {...CONFIRM.deleteKey(key.kid, early)}
       action={KEYS_PAGE}
       fields={{
         _action: "delete",

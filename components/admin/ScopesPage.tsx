@@ -14,6 +14,7 @@ import {
   PageHeader,
   TableWrap,
 } from "./common.tsx";
+import { CONFIRM } from "./confirms.ts";
 
 export interface ScopesPageProps {
   csrf: string;
@@ -100,9 +101,7 @@ export function ScopesPage(props: ScopesPageProps): VNode {
                             csrf={csrf}
                             label="Delete"
                             subject={`scope ${s.name}`}
-                            title={`Delete scope ${s.name}?`}
-                            message="Clients can no longer request it. A scope that a client's policy still names cannot be deleted."
-                            confirmLabel="Delete scope"
+                            {...CONFIRM.deleteScope(s.name)}
                             action="/admin/ui/scopes"
                             fields={{ _action: "delete", name: s.name }}
                             api={{

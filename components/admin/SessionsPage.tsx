@@ -4,6 +4,7 @@ import ConfirmButton from "../../islands/ConfirmButton.tsx";
 import type { SessionView } from "../../lib/admin/sessions_admin.ts";
 import type { NoticeRef } from "../../lib/admin/ui/page.tsx";
 import { Empty, Notice, PageHeader, TableWrap, Time } from "./common.tsx";
+import { CONFIRM } from "./confirms.ts";
 import { userHref } from "./UsersPage.tsx";
 
 export const SESSIONS_PAGE = "/admin/ui/sessions";
@@ -93,11 +94,7 @@ export function SessionsPage(props: SessionsPageProps): VNode {
                           csrf={props.csrf}
                           label="End session"
                           subject={`session of ${s.username ?? s.user_id}`}
-                          title={`End this session of ${
-                            s.username ?? "the user"
-                          }?`}
-                          message="That browser is signed out and must sign in again."
-                          confirmLabel="End session"
+                          {...CONFIRM.endSession(s.username ?? undefined)}
                           action={here}
                           fields={{ _action: "revoke", session_id: s.id }}
                           api={{

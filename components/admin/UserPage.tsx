@@ -20,6 +20,7 @@ import {
   TableWrap,
   Time,
 } from "./common.tsx";
+import { CONFIRM } from "./confirms.ts";
 import { userHref } from "./UsersPage.tsx";
 
 export function userFormValues(user: UserView): UserFormProps["values"] {
@@ -122,9 +123,7 @@ export function UserPage(props: UserPageProps): VNode {
                     csrf={csrf}
                     label="Disable user"
                     subject={user.username}
-                    title={`Disable ${user.username}?`}
-                    message="They are signed out everywhere and their tokens are revoked. You can enable them again later."
-                    confirmLabel="Disable user"
+                    {...CONFIRM.disableUser(user.username)}
                     action={href}
                     fields={{ _action: "disable" }}
                     api={{
@@ -176,9 +175,7 @@ export function UserPage(props: UserPageProps): VNode {
                           csrf={csrf}
                           label="Revoke"
                           subject={`consent to ${consent.client_id}`}
-                          title={`Revoke consent to ${consent.client_name}?`}
-                          message="The client's tokens for this user are revoked, and the user is asked again next time."
-                          confirmLabel="Revoke consent"
+                          {...CONFIRM.revokeConsent(consent.client_name)}
                           action={href}
                           fields={{
                             _action: "revoke_consent",
@@ -211,9 +208,7 @@ export function UserPage(props: UserPageProps): VNode {
           csrf={csrf}
           label="Delete user"
           subject={user.username}
-          title={`Delete ${user.username}?`}
-          message="The account, its sessions, tokens and consents are removed. This cannot be undone."
-          confirmLabel="Delete user"
+          {...CONFIRM.deleteUser(user.username)}
           action={href}
           fields={{ _action: "delete" }}
           api={{ method: "DELETE", url: api }}

@@ -819,7 +819,7 @@ uiTest(
 
     const askDisable = await ui.post(page, { _action: "disable" });
     assert.equal(askDisable.status, 200);
-    assert.match(askDisable.html, /Disable this user\?/);
+    assert.match(askDisable.html, /Disable carol\?/);
     assert.equal(
       (await ui.post(page, { _action: "disable", confirm: "yes" })).status,
       303,

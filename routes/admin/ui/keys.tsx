@@ -1,4 +1,5 @@
 import { ConfirmStep } from "../../../components/admin/common.tsx";
+import { CONFIRM } from "../../../components/admin/confirms.ts";
 import { KEYS_PAGE, KeysPage } from "../../../components/admin/KeysPage.tsx";
 import { adminActor } from "../../../lib/admin/admin_http.ts";
 import {
@@ -57,11 +58,9 @@ async function act(c: AppContext, form: FormData): Promise<Response> {
           "Confirm",
           <ConfirmStep
             csrf={adminCSRF(c)}
-            title={`${retire ? "Retire" : "Delete"} key ${kid}?`}
-            message={retire
-              ? "It stops signing but stays in the JWKS, so tokens it signed still verify."
-              : "It leaves the JWKS; tokens it signed no longer verify."}
-            confirmLabel={retire ? "Retire key" : "Delete key"}
+            {...(retire
+              ? CONFIRM.retireKey(kid)
+              : CONFIRM.deleteKey(kid, force))}
             action={KEYS_PAGE}
             fields={{
               _action: intentOf(form),
@@ -69,17 +68,12 @@ async function act(c: AppContext, form: FormData): Promise<Response> {
               ...(force ? { force: "true" } : {}),
             }}
             cancel={KEYS_PAGE}
-            tone={retire ? "secondary" : "danger"}
           />,
         );
       }
-      if (retire) await retireKey(deps, adminActor(c), kid);
-      else {await deleteKey(
-          deps,
-          adminActor(c),
-          kid,
-          force ? { force: "true" } : {},
-        );}
+      const who = adminActor(c);
+      if (retire) await retireKey(deps, who, kid);
+      else await deleteKey(deps, who, kid, force ? { force: "true" } : {});
       return c.redirect(
         noticeURL(KEYS_PAGE, retire ? "key.retired" : "key.deleted", kid),
         303,

@@ -1,4 +1,5 @@
 import { ConfirmStep } from "../../../components/admin/common.tsx";
+import { CONFIRM } from "../../../components/admin/confirms.ts";
 import { ScopesPage } from "../../../components/admin/ScopesPage.tsx";
 import { SCOPE_FORM } from "../../../islands/_shared/specs.ts";
 import { adminActor } from "../../../lib/admin/admin_http.ts";
@@ -93,9 +94,7 @@ export const handler = define.handlers({
           "Delete scope",
           <ConfirmStep
             csrf={adminCSRF(c)}
-            title={`Delete scope ${name}?`}
-            message="Clients can no longer request it. This cannot be undone."
-            confirmLabel="Delete scope"
+            {...CONFIRM.deleteScope(name)}
             action={PAGE}
             fields={{ _action: "delete", name }}
             cancel={PAGE}

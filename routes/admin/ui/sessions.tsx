@@ -1,4 +1,5 @@
 import { ConfirmStep } from "../../../components/admin/common.tsx";
+import { CONFIRM } from "../../../components/admin/confirms.ts";
 import {
   SESSIONS_PAGE,
   SessionsPage,
@@ -52,9 +53,7 @@ export const handler = define.handlers({
         "End session",
         <ConfirmStep
           csrf={adminCSRF(c)}
-          title="End this session?"
-          message="That browser is signed out and must sign in again."
-          confirmLabel="End session"
+          {...CONFIRM.endSession()}
           action={back}
           fields={{ _action: "revoke", session_id: id }}
           cancel={back}

@@ -1,4 +1,5 @@
 import { ConfirmStep } from "../../../../components/admin/common.tsx";
+import { CONFIRM } from "../../../../components/admin/confirms.ts";
 import {
   clientFormValues,
   ClientPage,
@@ -127,13 +128,7 @@ const INTENTS: Record<
   },
   async regenerate_secret(c, form, id) {
     if (!isConfirmed(form)) {
-      return confirmStep(c, id, "regenerate_secret", {
-        title: `Regenerate the secret of ${id}?`,
-        message:
-          "The current secret stops working immediately. The new one is shown once.",
-        confirmLabel: "Regenerate secret",
-        tone: "secondary",
-      });
+      return confirmStep(c, id, "regenerate_secret");
     }
     const { client_secret } = await regenerateSecret(
       c.var.deps,
@@ -144,12 +139,7 @@ const INTENTS: Record<
   },
   async delete(c, form, id) {
     if (!isConfirmed(form)) {
-      return confirmStep(c, id, "delete", {
-        title: `Delete client ${id}?`,
-        message:
-          "Its tokens stop working and its consents are removed. This cannot be undone.",
-        confirmLabel: "Delete client",
-      });
+      return confirmStep(c, id, "delete");
     }
     await removeClient(c.var.deps, adminActor(c), id);
     return c.redirect(
@@ -162,14 +152,11 @@ const INTENTS: Record<
 function confirmStep(
   c: AppContext,
   id: string,
-  intent: string,
-  text: {
-    title: string;
-    message: string;
-    confirmLabel: string;
-    tone?: "danger" | "secondary";
-  },
+  intent: "delete" | "regenerate_secret",
 ): Response {
+  const text = intent === "delete"
+    ? CONFIRM.deleteClient(id)
+    : CONFIRM.regenerateSecret(id);
   return adminPage(
     c,
     text.title,

@@ -1,5 +1,9 @@
 import { ConfirmStep } from "../../../../components/admin/common.tsx";
 import {
+  CONFIRM,
+  type ConfirmText,
+} from "../../../../components/admin/confirms.ts";
+import {
   userFormValues,
   UserPage,
 } from "../../../../components/admin/UserPage.tsx";
@@ -73,23 +77,19 @@ async function page(c: AppContext, state: PageState = {}): Promise<Response> {
 }
 
 /** The no-JavaScript confirmation of a destructive form on this page. */
-function confirm(
-  c: AppContext,
-  form: FormData,
-  title: string,
-  message: string,
-  confirmLabel: string,
-): Response {
+function confirm(c: AppContext, form: FormData, text: ConfirmText): Response {
   const href = userHref(pageParam(c, "user_id"));
   const fields: Record<string, string> = { _action: intentOf(form) };
   if (form.has("client_id")) fields.client_id = field(form, "client_id");
   return adminPage(
     c,
-    title,
+    text.title,
     <ConfirmStep
       csrf={adminCSRF(c)}
-      {...{ title, message, confirmLabel, fields, cancel: href }}
+      {...text}
       action={href}
+      fields={fields}
+      cancel={href}
     />,
   );
 }
@@ -100,6 +100,7 @@ async function act(c: AppContext, form: FormData): Promise<Response> {
   const id = pageParam(c, "user_id");
   const back = (notice: string, subject?: string) =>
     c.redirect(noticeURL(userHref(id), notice, subject), 303);
+  const username = async () => (await getUserView(deps, id)).username;
   switch (intentOf(form)) {
     case "edit": {
       const values = valuesOf(USER_EDIT_FORM, form);
@@ -129,39 +130,21 @@ async function act(c: AppContext, form: FormData): Promise<Response> {
       return back("user.enabled");
     case "disable":
       if (!isConfirmed(form)) {
-        return confirm(
-          c,
-          form,
-          "Disable this user?",
-          "They are signed out everywhere and their tokens are revoked.",
-          "Disable user",
-        );
+        return confirm(c, form, CONFIRM.disableUser(await username()));
       }
       await updateUserAccount(deps, who, id, { disabled: true });
       return back("user.disabled");
     case "revoke_consent": {
       const clientID = field(form, "client_id");
       if (!isConfirmed(form)) {
-        return confirm(
-          c,
-          form,
-          `Revoke consent to ${clientID}?`,
-          "The client's tokens for this user are revoked, and the user is asked again next time.",
-          "Revoke consent",
-        );
+        return confirm(c, form, CONFIRM.revokeConsent(clientID));
       }
       await revokeConsent(deps, who, id, clientID);
       return back("consent.revoked", clientID);
     }
     case "delete": {
       if (!isConfirmed(form)) {
-        return confirm(
-          c,
-          form,
-          "Delete this user?",
-          "The account, its sessions, tokens and consents are removed. This cannot be undone.",
-          "Delete user",
-        );
+        return confirm(c, form, CONFIRM.deleteUser(await username()));
       }
       const user = await getUserView(deps, id);
       await removeUser(deps, who, id);

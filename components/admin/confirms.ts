@@ -1,0 +1,72 @@
+/**
+ * What each destructive action says before it happens: the same words in
+ * the ConfirmButton dialog (JavaScript) and on the confirmation page a form
+ * gets without it.
+ * @module
+ */
+
+export interface ConfirmText {
+  title: string;
+  message: string;
+  confirmLabel: string;
+  tone?: "danger" | "secondary";
+}
+
+export const CONFIRM = {
+  deleteScope: (name: string): ConfirmText => ({
+    title: `Delete scope ${name}?`,
+    message:
+      "Clients can no longer request it. A scope that a client's policy still names cannot be deleted.",
+    confirmLabel: "Delete scope",
+  }),
+  deleteClient: (id: string): ConfirmText => ({
+    title: `Delete client ${id}?`,
+    message:
+      "Its tokens stop working and its consents are removed. This cannot be undone.",
+    confirmLabel: "Delete client",
+  }),
+  regenerateSecret: (id: string): ConfirmText => ({
+    title: `Regenerate the secret of ${id}?`,
+    message:
+      "The current secret stops working immediately. The new one is shown once.",
+    confirmLabel: "Regenerate secret",
+    tone: "secondary",
+  }),
+  retireKey: (kid: string): ConfirmText => ({
+    title: `Retire key ${kid}?`,
+    message:
+      "It stops signing new tokens but stays in the JWKS, so tokens it signed still verify.",
+    confirmLabel: "Retire key",
+    tone: "secondary",
+  }),
+  deleteKey: (kid: string, early: boolean): ConfirmText => ({
+    title: `Delete key ${kid}?`,
+    message: early
+      ? "It was retired less than a day ago: tokens it signed may still be in use and fail verification once it leaves the JWKS."
+      : "It leaves the JWKS. Tokens it signed have all expired.",
+    confirmLabel: "Delete key",
+  }),
+  disableUser: (username: string): ConfirmText => ({
+    title: `Disable ${username}?`,
+    message:
+      "They are signed out everywhere and their tokens are revoked. You can enable them again later.",
+    confirmLabel: "Disable user",
+  }),
+  deleteUser: (username: string): ConfirmText => ({
+    title: `Delete ${username}?`,
+    message:
+      "The account, its sessions, tokens and consents are removed. This cannot be undone.",
+    confirmLabel: "Delete user",
+  }),
+  revokeConsent: (client: string): ConfirmText => ({
+    title: `Revoke consent to ${client}?`,
+    message:
+      "The client's tokens for this user are revoked, and the user is asked again next time.",
+    confirmLabel: "Revoke consent",
+  }),
+  endSession: (username?: string): ConfirmText => ({
+    title: `End this session${username ? ` of ${username}` : ""}?`,
+    message: "That browser is signed out and must sign in again.",
+    confirmLabel: "End session",
+  }),
+};
