@@ -1,0 +1,265 @@
+/**
+ * A person in Chromium (Playwright) signs in and consents, and a real
+ * relying party receives the answer: a tiny callback server on a free
+ * loopback port, registered as the client's redirect URI, captures the
+ * callback, and openid-client (form_post) or oauth4webapi (query) finishes
+ * the flow. This is where the pages' CSP meets a real browser: the sign-in
+ * and consent forms must be allowed to lead to the client, and the
+ * form_post page must submit itself.
+ * @module
+ */
+import assert from "node:assert/strict";
+import * as oauth from "oauth4webapi";
+import * as client from "openid-client";
+import type { Browser, Page } from "playwright-core";
+import {
+  chromiumAvailable,
+  launchChromium,
+  screenshot,
+} from "../helpers/browser.ts";
+import type { TestApp } from "../helpers/test_app.ts";
+import {
+  atHash,
+  type CallbackServer,
+  type Captured,
+  registerRP,
+  startCallbackServer,
+  startServer,
+} from "./rp_fixture.ts";
+
+const CALLBACK_TIMEOUT_MS = 15_000;
+
+/** Waits for the callback, failing (not hanging) if it never comes. */
+async function callbackOf(cb: CallbackServer): Promise<Captured> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error("the browser never reached the callback")),
+      CALLBACK_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([cb.received, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Signs in as alice and allows, as a person would, with screenshots. */
+async function signInAndAllow(page: Page, name: string): Promise<void> {
+  await page.getByRole("heading", { name: "Sign in" }).waitFor();
+  await page.getByLabel("Username").fill("alice");
+  await page.getByLabel("Password").fill("alice");
+  await screenshot(page, `${name}-sign-in`);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Allow access?" }).waitFor();
+  await screenshot(page, `${name}-consent`);
+  await page.getByRole("button", { name: "Allow" }).click();
+}
+
+Deno.test.sanitizer({ ops: false, resources: false });
+
+const HAVE_CHROMIUM = chromiumAvailable();
+let t: TestApp;
+let browser: Browser;
+
+Deno.test.beforeAll(async () => {
+  if (!HAVE_CHROMIUM) return;
+  t = await startServer();
+  browser = await launchChromium();
+});
+
+Deno.test.afterAll(async () => {
+  if (!HAVE_CHROMIUM) return;
+  await browser.close();
+  await t.close();
+});
+
+interface Harness {
+  t: TestApp;
+  cb: CallbackServer;
+  errors: string[];
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** A fresh browser context (no cookies) and a fresh RP callback server. */
+async function harness(): Promise<Harness> {
+  const cb = startCallbackServer();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (err) => errors.push(err.message));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") {
+      errors.push(`${msg.text()} (${msg.location().url})`);
+    }
+  });
+  return {
+    t,
+    cb,
+    errors,
+    page,
+    async close() {
+      await context.close();
+      await cb.close();
+    },
+  };
+}
+
+Deno.test({
+  name:
+    "browser + openid-client: Chromium signs in and consents; the form_post answer reaches the RP, which completes code + PKCE",
+  ignore: !HAVE_CHROMIUM,
+  async fn() {
+    const h = await harness();
+    try {
+      const rp = await registerRP(h.t, {
+        client_id: "browser-openid-client",
+        client_name: "Photo app (openid-client)",
+        redirect_uris: [h.cb.redirectURI],
+        token_endpoint_auth_method: "none",
+      });
+      const config = await client.discovery(
+        new URL(h.t.base),
+        rp.clientID,
+        undefined,
+        client.None(),
+        { execute: [client.allowInsecureRequests] },
+      );
+      client.enableNonRepudiationChecks(config);
+      const verifier = client.randomPKCECodeVerifier();
+      const nonce = client.randomNonce();
+      const state = client.randomState();
+      const url = client.buildAuthorizationUrl(config, {
+        redirect_uri: h.cb.redirectURI,
+        scope: "openid profile email",
+        code_challenge: await client.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: "S256",
+        response_mode: "form_post",
+        nonce,
+        state,
+      });
+
+      await h.page.goto(url.href);
+      await signInAndAllow(h.page, "rp-openid-client");
+      // The server's form_post page submits itself to the RP.
+      const captured = await callbackOf(h.cb);
+      await h.page.getByRole("heading", { name: "Back at the app" }).waitFor();
+      await screenshot(h.page, "rp-openid-client-callback");
+      assert.equal(captured.method, "POST");
+      assert.equal(captured.contentType, "application/x-www-form-urlencoded");
+
+      const request = new Request(captured.url, {
+        method: "POST",
+        headers: { "Content-Type": captured.contentType! },
+        body: captured.body,
+      });
+      const tokens = await client.authorizationCodeGrant(config, request, {
+        pkceCodeVerifier: verifier,
+        expectedNonce: nonce,
+        expectedState: state,
+        idTokenExpected: true,
+      });
+      const claims = tokens.claims()!;
+      assert.equal(claims.iss, h.t.base);
+      assert.equal(claims.aud, rp.clientID);
+      assert.equal(claims.name, "Alice Liddell");
+      assert.equal(claims.at_hash, atHash(tokens.access_token));
+      const info = await client.fetchUserInfo(
+        config,
+        tokens.access_token,
+        claims.sub,
+      );
+      assert.equal(info.email, "alice@example.com");
+      assert.deepEqual(h.errors, [], "no script or CSP errors in the pages");
+    } finally {
+      await h.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "browser + oauth4webapi: Chromium signs in and consents; the query callback reaches a confidential RP (client_secret_basic)",
+  ignore: !HAVE_CHROMIUM,
+  async fn() {
+    const h = await harness();
+    try {
+      const rp = await registerRP(h.t, {
+        client_id: "browser-oauth4webapi",
+        client_name: "Notes app (oauth4webapi)",
+        redirect_uris: [h.cb.redirectURI],
+        token_endpoint_auth_method: "client_secret_basic",
+      });
+      const INSECURE = { [oauth.allowInsecureRequests]: true } as const;
+      const issuer = new URL(h.t.base);
+      const as = await oauth.processDiscoveryResponse(
+        issuer,
+        await oauth.discoveryRequest(issuer, INSECURE),
+      );
+      const rpClient: oauth.Client = { client_id: rp.clientID };
+      const verifier = oauth.generateRandomCodeVerifier();
+      const nonce = oauth.generateRandomNonce();
+      const state = oauth.generateRandomState();
+      const url = new URL(as.authorization_endpoint!);
+      url.search = new URLSearchParams({
+        client_id: rp.clientID,
+        response_type: "code",
+        redirect_uri: h.cb.redirectURI,
+        scope: "openid email offline_access",
+        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: "S256",
+        nonce,
+        state,
+      }).toString();
+
+      await h.page.goto(url.href);
+      await signInAndAllow(h.page, "rp-oauth4webapi");
+      const captured = await callbackOf(h.cb);
+      await h.page.getByRole("heading", { name: "Back at the app" }).waitFor();
+      assert.equal(captured.method, "GET");
+
+      const params = oauth.validateAuthResponse(
+        as,
+        rpClient,
+        captured.url,
+        state,
+      );
+      const response = await oauth.authorizationCodeGrantRequest(
+        as,
+        rpClient,
+        oauth.ClientSecretBasic(rp.secret!),
+        params,
+        h.cb.redirectURI,
+        verifier,
+        INSECURE,
+      );
+      const result = await oauth.processAuthorizationCodeResponse(
+        as,
+        rpClient,
+        response,
+        { expectedNonce: nonce, requireIdToken: true },
+      );
+      await oauth.validateApplicationLevelSignature(as, response, INSECURE);
+      const claims = oauth.getValidatedIdTokenClaims(result)!;
+      assert.equal(claims.email, "alice@example.com");
+      assert.ok(result.refresh_token, "offline_access was allowed");
+      const info = await oauth.processUserInfoResponse(
+        as,
+        rpClient,
+        claims.sub,
+        await oauth.userInfoRequest(
+          as,
+          rpClient,
+          result.access_token,
+          INSECURE,
+        ),
+      );
+      assert.equal(info.email_verified, true);
+      assert.deepEqual(h.errors, [], "no script or CSP errors in the pages");
+    } finally {
+      await h.close();
+    }
+  },
+});
