@@ -1,0 +1,251 @@
+/**
+ * Three server processes on one database and one Deno KV act as one server:
+ * a token issued by one is accepted, rotated and revoked by the others,
+ * failure budgets are shared, and a key rotated on one is used by the others
+ * within seconds. Runs on SQLite (one file) and, with TEST_DATABASE_URL, on
+ * PostgreSQL.
+ */
+import assert from "node:assert/strict";
+import { decodeProtectedHeader } from "jose";
+import { Browser } from "../examples/browser.ts";
+import { demoParams } from "../helpers/oauth.ts";
+import { freshDatabaseURL, TEST_APP_SECRET } from "../helpers/test_app.ts";
+
+const ROOT = new URL("../../", import.meta.url);
+const BOOTSTRAP = "bootstrap-token-multi-instance";
+
+interface Instance {
+  base: string;
+  child: Deno.ChildProcess;
+}
+
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+async function start(
+  databaseURL: string,
+  kvPath: string,
+  issuer?: string,
+): Promise<Instance> {
+  const port = freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "main.ts"],
+    cwd: ROOT,
+    env: {
+      PORT: String(port),
+      // Every instance names the same public issuer, as behind a balancer
+      // (here the first instance's address, where the browser signs in).
+      ISSUER: issuer ?? `http://127.0.0.1:${port}`,
+      WORKERS: "1",
+      DATABASE_URL: databaseURL,
+      APP_SECRET: TEST_APP_SECRET,
+      DENO_KV_PATH: kvPath,
+      ENABLE_DEV_ENDPOINTS: "true",
+      ADMIN_TOKEN: BOOTSTRAP,
+      LOG_REQUESTS: "false",
+    },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  for (let i = 0; i < 300; i++) {
+    try {
+      const res = await fetch(`${base}/healthz`);
+      await res.body?.cancel();
+      if (res.ok) return { base, child };
+    } catch { /* starting */ }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill("SIGKILL");
+  throw new Error("instance did not start");
+}
+
+function form(
+  url: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      ...headers,
+    },
+    body: new URLSearchParams(fields),
+  });
+}
+
+async function until<T>(
+  fn: () => Promise<T | undefined>,
+  seconds: number,
+): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`not within ${seconds} s`);
+}
+
+Deno.test("multi-instance: three processes share tokens, rotation, revocation, rate limits and keys", async () => {
+  const database = await freshDatabaseURL();
+  const dir = await Deno.makeTempDir();
+  const kvPath = `${dir}/kv.sqlite`;
+  const instances: Instance[] = [];
+  try {
+    // The first instance prepares the storage; the others start together.
+    instances.push(await start(database.url, kvPath));
+    instances.push(
+      ...await Promise.all([
+        start(database.url, kvPath),
+        start(database.url, kvPath),
+      ]),
+    );
+    const [a, b, c] = instances.map((i) => i.base);
+
+    // Setup on A; its token is the admin token on B and C too.
+    const browser = new Browser();
+    const setupPage = await browser.go(`${a}/setup`);
+    const csrf = setupPage.html.match(/name="csrf_token" value="([^"]+)"/)![1];
+    const done = await browser.post(`${a}/setup`, { csrf_token: csrf });
+    const admin = done.html.match(/id="admin-token">([^<]+)</)![1];
+    const seeded = await fetch(`${b}/dev/seed`, {
+      headers: { "X-Admin-Token": admin },
+    });
+    assert.equal(seeded.status, 200);
+    await seeded.body?.cancel();
+
+    // Sign in on A, redeem the code on B, call userinfo on C.
+    const { params, verifier } = demoParams();
+    const page = await browser.signIn(
+      `${a}/authorize?${new URLSearchParams(params as Record<string, string>)}`,
+      { stopBefore: (url) => url.port === "3000" },
+    );
+    const code = page.url.searchParams.get("code");
+    assert.ok(code, `no code: ${page.status} ${page.url}`);
+    const exchanged = await form(`${b}/token`, {
+      grant_type: "authorization_code",
+      client_id: "demo-web",
+      code,
+      code_verifier: verifier,
+      redirect_uri: params.redirect_uri!,
+    });
+    assert.equal(exchanged.status, 200);
+    const first = await exchanged.json();
+    const userinfo = await fetch(`${c}/userinfo`, {
+      headers: { Authorization: `Bearer ${first.access_token}` },
+    });
+    assert.equal((await userinfo.json()).preferred_username, "alice");
+
+    // Rotate on C; presenting the old refresh token on A revokes the family,
+    // which B then reports as inactive.
+    const rotated = await (await form(`${c}/token`, {
+      grant_type: "refresh_token",
+      client_id: "demo-web",
+      refresh_token: first.refresh_token,
+    })).json();
+    assert.ok(rotated.refresh_token);
+    const reuse = await form(`${a}/token`, {
+      grant_type: "refresh_token",
+      client_id: "demo-web",
+      refresh_token: first.refresh_token,
+    });
+    assert.equal((await reuse.json()).error, "invalid_grant");
+    const introspected = await (await form(`${b}/introspect`, {
+      client_id: "demo-web",
+      token: rotated.access_token,
+    })).json();
+    assert.deepEqual(introspected, { active: false });
+
+    // Failure budgets are counted in the shared KV: 10 bad admin tokens
+    // spread over the three instances use up the per-IP budget on all.
+    for (const [base, n] of [[a, 4], [b, 4], [c, 2]] as const) {
+      for (let i = 0; i < n; i++) {
+        const res = await fetch(`${base}/admin/scopes`, {
+          headers: { "X-Admin-Token": `wrong-token-${i}-xxxxxxxx` },
+        });
+        assert.equal(res.status, 401);
+        await res.body?.cancel();
+      }
+    }
+    // Each process trusts what it read from KV for up to a second.
+    await new Promise((r) => setTimeout(r, 1100));
+    for (const base of [a, b, c]) {
+      const res = await fetch(`${base}/admin/scopes`, {
+        headers: { "X-Admin-Token": "wrong-token-once-more-xx" },
+      });
+      assert.equal(res.status, 429, base);
+      assert.ok(Number(res.headers.get("Retry-After")) > 0);
+      await res.body?.cancel();
+    }
+  } finally {
+    for (const i of instances) {
+      try {
+        i.child.kill("SIGTERM");
+      } catch { /* gone */ }
+      await i.child.status;
+    }
+    await database.drop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("multi-instance: a key rotated on one instance signs the others' tokens within seconds", async () => {
+  const database = await freshDatabaseURL();
+  const dir = await Deno.makeTempDir();
+  const instances: Instance[] = [];
+  try {
+    instances.push(await start(database.url, `${dir}/kv.sqlite`));
+    instances.push(
+      await start(database.url, `${dir}/kv.sqlite`, instances[0].base),
+    );
+    const [a, b] = instances.map((i) => i.base);
+    const created = await (await fetch(`${a}/dev/create_client`, {
+      method: "POST",
+      headers: {
+        "X-Admin-Token": BOOTSTRAP,
+        "Content-Type": "application/json",
+      },
+      body: JSON.stringify({
+        client_id: "svc",
+        grant_types: ["client_credentials"],
+        scope: "files.read",
+        token_format: "jwt",
+      }),
+    })).json();
+    const basic = `Basic ${btoa(`svc:${created.client_secret}`)}`;
+    const kidOn = async (base: string) => {
+      const res = await form(`${base}/token`, {
+        grant_type: "client_credentials",
+      }, { Authorization: basic });
+      return decodeProtectedHeader((await res.json()).access_token).kid;
+    };
+    const before = await kidOn(b);
+    const rotated = await fetch(`${a}/admin/rotate_jwk`, {
+      method: "POST",
+      headers: { "X-Admin-Token": BOOTSTRAP },
+    });
+    assert.equal(rotated.status, 200);
+    const newKid = (await rotated.json()).kid;
+    assert.notEqual(newKid, before);
+    // B reloads its key cache at most every few seconds.
+    await until(async () => (await kidOn(b)) === newKid ? true : undefined, 10);
+    const jwks = await (await fetch(`${b}/.well-known/jwks.json`)).json();
+    const kids = jwks.keys.map((k: { kid: string }) => k.kid);
+    assert.ok(kids.includes(newKid) && kids.includes(before));
+  } finally {
+    for (const i of instances) {
+      try {
+        i.child.kill("SIGTERM");
+      } catch { /* gone */ }
+      await i.child.status;
+    }
+    await database.drop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
