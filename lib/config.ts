@@ -88,6 +88,7 @@ const SCHEMAS = {
     message: "must be at least 16 characters",
   }),
   DENO_KV_PATH: z.string().min(1),
+  DENO_KV_URL: httpURL,
   DATABASE_POOL_SIZE: z.coerce.number({ message: "must be a number" }).int()
     .min(1, { message: "must be 1-1000" }).max(1000, {
       message: "must be 1-1000",
@@ -171,7 +172,9 @@ export function loadConfig(env: Env): Config {
     database,
     enableDevEndpoints: read(env, "ENABLE_DEV_ENDPOINTS") ?? false,
     bootstrapAdminToken: read(env, "ADMIN_TOKEN") ?? null,
-    kvPath: read(env, "DENO_KV_PATH") ?? null,
+    // A remote KV (KV Connect, with DENO_KV_ACCESS_TOKEN) shared by several
+    // machines, else a local file shared by the processes of one.
+    kvPath: read(env, "DENO_KV_URL") ?? read(env, "DENO_KV_PATH") ?? null,
     databasePoolSize: read(env, "DATABASE_POOL_SIZE") ?? 10,
     logRequests: read(env, "LOG_REQUESTS") ?? true,
     // A random port (0) would differ per thread.

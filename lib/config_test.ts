@@ -170,8 +170,25 @@ Deno.test("config: WORKERS defaults to the core count, accepts 1-256, and is 1 f
   for (const bad of ["0", "257", "two", "-1", ""]) {
     assert.throws(
       () => loadConfig({ WORKERS: bad }),
-      (err: unknown) => err instanceof ConfigError && err.variable === "WORKERS",
+      (err: unknown) =>
+        err instanceof ConfigError && err.variable === "WORKERS",
       bad,
     );
   }
+});
+
+Deno.test("config: DENO_KV_URL names a remote KV and wins over DENO_KV_PATH", () => {
+  assert.equal(
+    loadConfig({
+      DENO_KV_URL: "https://api.deno.com/databases/abc/connect",
+      DENO_KV_PATH: "kv.sqlite",
+    }).kvPath,
+    "https://api.deno.com/databases/abc/connect",
+  );
+  assert.equal(loadConfig({ DENO_KV_PATH: "kv.sqlite" }).kvPath, "kv.sqlite");
+  assert.throws(
+    () => loadConfig({ DENO_KV_URL: "not a url" }),
+    (err: unknown) =>
+      err instanceof ConfigError && err.variable === "DENO_KV_URL",
+  );
 });
