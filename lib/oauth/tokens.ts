@@ -45,6 +45,13 @@ export interface IssueInput {
   nonce?: string | null;
   refreshToken: boolean;
   idToken: boolean;
+  /**
+   * Runs first inside the transaction that stores the new tokens, after all
+   * signing; if it throws, nothing is stored. The refresh grant retires the
+   * presented token here, so a rotation commits with its successor or not at
+   * all (a crash in between cannot leave the client with a dead chain).
+   */
+  beforeStore?: (trx: DB) => Promise<void>;
 }
 
 /** RFC 9068 §2.2: a JWT access token's claims. */
@@ -110,6 +117,7 @@ export async function issueTokens(
     ? randomToken(32)
     : null;
   const store = async (trx: DB): Promise<void> => {
+    await input.beforeStore?.(trx);
     await insertAccessToken(trx, {
       token_hash: sha256(accessToken),
       grant_id: input.grantID,

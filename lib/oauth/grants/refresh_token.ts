@@ -1,7 +1,8 @@
 /**
  * grant_type=refresh_token (RFC 6749 §6) with rotation (RFC 9700 §4.14.2):
- * the presented token is retired in one statement and a new one issued in
- * the same family; presenting a retired token again revokes the family.
+ * the presented token is retired in the same transaction that stores its
+ * successor; presenting a retired token again - later or concurrently -
+ * revokes the whole family.
  * @module
  */
 import {
@@ -9,12 +10,42 @@ import {
   findRefreshToken,
   revokeGrant,
 } from "../../db/tokens.ts";
+import type { RefreshTokenRow } from "../../db/schema.ts";
 import { findUserByID } from "../../db/users.ts";
+import type { Deps } from "../../deps.ts";
 import { sha256 } from "../../security/crypto.ts";
 import { splitList } from "../clients.ts";
 import { InvalidGrant, InvalidRequest, InvalidScope } from "../errors.ts";
 import { issueTokens } from "../tokens.ts";
 import type { GrantHandler } from "./mod.ts";
+
+/** Another request retired the token between our read and our rotation. */
+class RotationLost extends Error {
+  override name = "RotationLost";
+}
+
+/** Whether a stored refresh token has been rotated or revoked. */
+function retired(row: RefreshTokenRow): boolean {
+  return row.consumed_at !== null || row.revoked_at !== null;
+}
+
+/**
+ * RFC 9700 §4.14.2: "If a refresh token is compromised and subsequently
+ * used by both the attacker and the legitimate client, one of them will
+ * present an invalidated refresh token ... The authorization server cannot
+ * determine which party submitted the invalid refresh token, but it will
+ * revoke the active refresh token."
+ */
+async function revokeFamily(
+  deps: Deps,
+  row: RefreshTokenRow,
+  now: number,
+): Promise<void> {
+  await revokeGrant(deps.db, row.grant_id, now);
+  deps.log.log("warn", "refresh token reused; family revoked", {
+    client_id: row.client_id,
+  });
+}
 
 export const refreshToken: GrantHandler = async (deps, client, form) => {
   const token = form.get("refresh_token");
@@ -23,8 +54,8 @@ export const refreshToken: GrantHandler = async (deps, client, form) => {
   const hash = sha256(token);
   const found = await findRefreshToken(deps.db, hash);
   // RFC 6749 §6: "validate the refresh token ... was issued to the
-  // authenticated client". Checked before consuming, so another client
-  // cannot burn someone else's token.
+  // authenticated client". Checked first, so another client cannot burn
+  // someone else's token or revoke its family.
   if (!found || found.client_id !== client.id) {
     throw new InvalidGrant("refresh_token is invalid");
   }
@@ -41,32 +72,44 @@ export const refreshToken: GrantHandler = async (deps, client, form) => {
         : "scope must not be empty",
     );
   }
-  const row = await consumeRefreshToken(deps.db, hash, now);
-  if (!row) {
-    if (found.consumed_at !== null || found.revoked_at !== null) {
-      // RFC 9700 §4.14.2: a rotated token presented again means one of two
-      // parties has a stolen copy: revoke the whole family.
-      await revokeGrant(deps.db, found.grant_id, now);
-      deps.log.log("warn", "refresh token reused; family revoked", {
-        client_id: client.id,
-      });
-    }
+  if (retired(found)) {
+    await revokeFamily(deps, found, now);
     throw new InvalidGrant("refresh_token is invalid, expired or revoked");
   }
-  const user = await findUserByID(deps.db, row.user_id);
+  if (found.expires_at <= now) {
+    throw new InvalidGrant("refresh_token is invalid, expired or revoked");
+  }
+  const user = await findUserByID(deps.db, found.user_id);
   if (!user || user.disabled === 1) {
     throw new InvalidGrant(
       "the user of this refresh token is no longer active",
     );
   }
-  return await issueTokens(deps, deps.db, {
-    client,
-    user,
-    scopes,
-    grantID: row.grant_id,
-    authTime: row.auth_time,
-    sessionID: row.session_id,
-    refreshToken: true,
-    idToken: scopes.includes("openid"),
-  });
+  try {
+    return await issueTokens(deps, deps.db, {
+      client,
+      user,
+      scopes,
+      grantID: found.grant_id,
+      authTime: found.auth_time,
+      sessionID: found.session_id,
+      refreshToken: true,
+      idToken: scopes.includes("openid"),
+      // One statement retires the token: of concurrent refreshes exactly
+      // one gets the row, and only its successor is stored.
+      beforeStore: async (trx) => {
+        if (!(await consumeRefreshToken(trx, hash, now))) {
+          throw new RotationLost();
+        }
+      },
+    });
+  } catch (err) {
+    if (!(err instanceof RotationLost)) throw err;
+  }
+  // Lost a race with another presentation of the same token. The winner's
+  // rotation committed together with its successor, so revoking now reaches
+  // the successor too: concurrent presentation is reuse (§4.14.2).
+  const current = await findRefreshToken(deps.db, hash);
+  if (current && retired(current)) await revokeFamily(deps, current, now);
+  throw new InvalidGrant("refresh_token is invalid, expired or revoked");
 };
