@@ -170,7 +170,9 @@ export async function updateClientFields(
   throwIssues(issues);
   const now = deps.now();
   return await deps.db.transaction().execute(async (trx) => {
-    const found = await findClientWithPolicy(trx, clientID);
+    const found = await findClientWithPolicy(trx, clientID, {
+      forUpdate: true,
+    });
     if (!found) throw notFound("client", clientID);
     const { client, policy } = found;
     const redirectURIs = input.redirect_uris ??
@@ -270,7 +272,9 @@ export async function regenerateSecret(
 ): Promise<{ client_id: string; client_secret: string }> {
   const now = deps.now();
   return await deps.db.transaction().execute(async (trx) => {
-    const found = await findClientWithPolicy(trx, clientID);
+    const found = await findClientWithPolicy(trx, clientID, {
+      forUpdate: true,
+    });
     if (!found) throw notFound("client", clientID);
     if (found.client.token_endpoint_auth_method === "none") {
       throw new HttpError(

@@ -84,7 +84,9 @@ export async function savePolicy(
   const input = parseWith(PolicyUpdate, body);
   const now = deps.now();
   return await deps.db.transaction().execute(async (trx) => {
-    const found = await findClientWithPolicy(trx, clientID);
+    const found = await findClientWithPolicy(trx, clientID, {
+      forUpdate: true,
+    });
     if (!found) throw notFound("client", clientID);
     const { client, policy } = found;
     const issues: FieldIssue[] = [];

@@ -1,5 +1,5 @@
 /** clients and client_policies: registered applications and their rules. */
-import { type Insertable, sql, type Updateable } from "kysely";
+import { type Insertable, sql, SqliteAdapter, type Updateable } from "kysely";
 import type {
   ClientPoliciesTable,
   ClientPolicyRow,
@@ -13,15 +13,35 @@ export interface ClientWithPolicy {
   policy: ClientPolicyRow;
 }
 
+export interface FindClientOptions {
+  /**
+   * Lock both rows until the transaction `db` ends (PostgreSQL `FOR
+   * UPDATE`), for a check-then-write: two admin edits that are each valid
+   * alone but not together (default_scopes outside allowed_scopes, a public
+   * client without PKCE) then run one after the other instead of both
+   * passing their checks against the same old rows. SQLite needs no lock:
+   * it has one writer at a time, and a transaction that read rows another
+   * connection has since changed cannot write (SQLITE_BUSY_SNAPSHOT).
+   */
+  forUpdate?: boolean;
+}
+
 export async function findClientWithPolicy(
   db: DB,
   clientID: string,
+  options: FindClientOptions = {},
 ): Promise<ClientWithPolicy | undefined> {
-  const client = await db.selectFrom("clients").selectAll()
-    .where("client_id", "=", clientID).executeTakeFirst();
+  const lock = options.forUpdate === true &&
+    !(db.getExecutor().adapter instanceof SqliteAdapter);
+  const clientQuery = db.selectFrom("clients").selectAll()
+    .where("client_id", "=", clientID);
+  const client = await (lock ? clientQuery.forUpdate() : clientQuery)
+    .executeTakeFirst();
   if (!client) return undefined;
-  const policy = await db.selectFrom("client_policies").selectAll()
-    .where("client_id", "=", clientID).executeTakeFirst();
+  const policyQuery = db.selectFrom("client_policies").selectAll()
+    .where("client_id", "=", clientID);
+  const policy = await (lock ? policyQuery.forUpdate() : policyQuery)
+    .executeTakeFirst();
   if (!policy) return undefined;
   return { client, policy };
 }
