@@ -42,31 +42,37 @@ export function isSameOrigin(req: Request, origin: string): boolean {
   return true;
 }
 
+const FORM_TYPES = new Set([
+  "application/x-www-form-urlencoded",
+  "multipart/form-data",
+]);
+
 /**
- * The token the request repeats: the header, else the form field. A form
- * body is read here even when the header is sent, so a body that cannot be
- * parsed (multipart without a boundary, a broken part) is a 400 before any
- * handler acts on it; Hono keeps the parsed form for the handler.
+ * The posted form, read from a copy so the request body stays the handler's
+ * to read (as JSON, text or form). A body already read through Hono comes
+ * from Hono's cache. One that cannot be parsed (multipart without a
+ * boundary, a broken part) is a 400 here, before any handler acts on it.
  */
-async function presentedToken(c: Context): Promise<string | null> {
-  const header = c.req.header(CSRF_HEADER);
-  const type = (c.req.header("Content-Type") ?? "").toLowerCase();
-  let form: Record<string, unknown> | null = null;
-  if (
-    type.startsWith("application/x-www-form-urlencoded") ||
-    type.startsWith("multipart/form-data")
-  ) {
-    try {
-      form = await c.req.parseBody();
-    } catch (err) {
-      throw new HttpError(400, "the form body could not be read", {
-        code: "invalid_request",
-        cause: err,
-      });
-    }
+async function readPostedForm(c: Context): Promise<FormData> {
+  try {
+    if (c.req.raw.bodyUsed) return await c.req.formData();
+    return await c.req.raw.clone().formData();
+  } catch (err) {
+    throw new HttpError(400, "the form body could not be read", {
+      code: "invalid_request",
+      cause: err,
+    });
   }
+}
+
+/** The token the request repeats: the header, else the form field. */
+async function presentedToken(c: Context): Promise<string | null> {
+  const type = (c.req.header("Content-Type") ?? "").split(";")[0].trim()
+    .toLowerCase();
+  const form = FORM_TYPES.has(type) ? await readPostedForm(c) : null;
+  const header = c.req.header(CSRF_HEADER);
   if (header) return header;
-  const value = form?.[CSRF_FIELD];
+  const value = form?.get(CSRF_FIELD);
   return typeof value === "string" ? value : null;
 }
 
