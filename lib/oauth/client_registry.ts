@@ -15,8 +15,14 @@ import { randomToken, sha256 } from "../security/crypto.ts";
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
+/** The longest redirect or post-logout URI a client may register. */
+export const MAX_REDIRECT_URI_LENGTH = 2000;
+
 /** RFC 9700 §2.1 / RFC 8252 §7: absolute, no fragment, https except loopback. */
 export function checkRedirectURI(value: string): string | null {
+  if (value.length > MAX_REDIRECT_URI_LENGTH) {
+    return `must be at most ${MAX_REDIRECT_URI_LENGTH} characters`;
+  }
   let url: URL;
   try {
     url = new URL(value);

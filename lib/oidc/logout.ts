@@ -11,6 +11,7 @@ import { deleteSession } from "../db/sessions.ts";
 import { revokeUserClientTokens } from "../db/tokens.ts";
 import type { DB } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
+import { MAX_REDIRECT_URI_LENGTH } from "../oauth/client_registry.ts";
 import { type Client, loadClient } from "../oauth/clients.ts";
 import { UnredirectableRequest } from "../oauth/errors.ts";
 import { validateSession } from "../security/session.ts";
@@ -94,7 +95,11 @@ async function checkPostLogoutRedirectURI(
   client: Client | null,
   uri: string,
 ): Promise<void> {
-  const registered = client
+  // Longer than any URI a client can register: not registered, and not worth
+  // a query (SQLite refuses LIKE patterns past 50 kB).
+  const registered = uri.length > MAX_REDIRECT_URI_LENGTH
+    ? false
+    : client
     ? client.policy.postLogoutRedirectURIs.includes(uri)
     : (await findClientIDsByPostLogoutRedirectURI(db, uri)).length > 0;
   if (!registered) {
