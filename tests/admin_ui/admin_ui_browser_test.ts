@@ -315,6 +315,33 @@ Deno.test({
       await page.waitForURL(/notice=consent\.revoked/);
       await page.getByText("has not granted any client access").waitFor();
 
+      // Her claims and password, saved through the API without leaving.
+      await hydrated("UserForm");
+      const claims = page.getByLabel("Claims (JSON)");
+      await claims.fill('{"name": "Alice L.", "locale": "en-GB"}');
+      await page.getByRole("button", { name: "Save user" }).click();
+      await page.getByRole("status").filter({ hasText: "User saved." })
+        .waitFor();
+      const aliceID = new URL(userURL).pathname.split("/").pop();
+      const saved = await (await t.fetch(`/admin/users/${aliceID}`, {
+        headers: { "X-Admin-Token": token },
+      })).json();
+      assert.deepEqual(saved.claims, { name: "Alice L.", locale: "en-GB" });
+      await page.getByLabel("New password").fill("through the looking glass");
+      await page.getByRole("button", { name: "Set password" }).click();
+      await page.getByRole("status").filter({ hasText: "Password set." })
+        .waitFor();
+      assert.equal(await page.getByLabel("New password").inputValue(), "");
+
+      // The client's own fields through PATCH: a new name, back to the page.
+      await page.goto(`${t.base}/admin/ui/clients/ui-app`);
+      await hydrated("ClientForm");
+      await page.getByLabel("Client Name").fill("UI Test App (renamed)");
+      await page.getByRole("button", { name: "Save client" }).click();
+      await page.waitForURL(/notice=client\.saved/);
+      await page.getByRole("heading", { name: "UI Test App (renamed)" })
+        .waitFor();
+
       // A scope still used by a policy is not deleted; the dialog says why.
       await page.goto(`${t.base}/admin/ui/scopes`);
       await page.locator("#scope-files\\.read")
