@@ -143,7 +143,7 @@ async function codeFlow(
   return { result, claims, browsed };
 }
 
-function rejectsWith(code: string) {
+function rejectsWith(code: string): (err: unknown) => boolean {
   return (err: unknown): boolean => {
     assert.ok(err instanceof oauth.ResponseBodyError, String(err));
     assert.equal(err.error, code);

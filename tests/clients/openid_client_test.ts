@@ -128,7 +128,7 @@ async function signIn(
   return { tokens, claims, jar: browsed.jar, pages: browsed.pages };
 }
 
-function isResponseBodyError(code: string) {
+function isResponseBodyError(code: string): (err: unknown) => boolean {
   return (err: unknown): boolean => {
     assert.ok(err instanceof client.ResponseBodyError, String(err));
     assert.equal(err.error, code);
