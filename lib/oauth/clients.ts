@@ -176,45 +176,35 @@ export async function authenticateClient(
     ? `sha256:${sha256(creds.clientID)}`
     : creds.clientID;
   const nowMs = deps.now() * 1000;
-  const [byIP, byClient] = await Promise.all([
-    checkLimit(
-      deps.kv,
-      "client-auth-ip",
-      ipKey,
-      BUDGETS.clientAuthPerIP,
-      nowMs,
+  // Like sign-in: per source, per client from that source (so a guesser
+  // elsewhere cannot lock the real client out), and a looser cap per client
+  // from anywhere.
+  const counters = [
+    ["client-auth-ip", ipKey, BUDGETS.clientAuthPerIP],
+    [
+      "client-auth-client-ip",
+      `${clientKey}|${ipKey}`,
+      BUDGETS.clientAuthPerClientIP,
+    ],
+    ["client-auth-client", clientKey, BUDGETS.clientAuthPerClient],
+  ] as const;
+  const states = await Promise.all(
+    counters.map(([bucket, id, budget]) =>
+      checkLimit(deps.kv, bucket, id, budget, nowMs)
     ),
-    checkLimit(
-      deps.kv,
-      "client-auth-client",
-      clientKey,
-      BUDGETS.clientAuthPerClient,
-      nowMs,
-    ),
-  ]);
-  if (byIP.limited || byClient.limited) {
+  );
+  if (states.some((s) => s.limited)) {
     throw new SlowDown(
       "too many failed client authentications; retry later",
-      Math.max(byIP.retryAfter, byClient.retryAfter),
+      Math.max(...states.filter((s) => s.limited).map((s) => s.retryAfter)),
     );
   }
   const fail = async (description: string): Promise<never> => {
-    await Promise.all([
-      recordFailure(
-        deps.kv,
-        "client-auth-ip",
-        ipKey,
-        BUDGETS.clientAuthPerIP,
-        nowMs,
+    await Promise.all(
+      counters.map(([bucket, id, budget]) =>
+        recordFailure(deps.kv, bucket, id, budget, nowMs)
       ),
-      recordFailure(
-        deps.kv,
-        "client-auth-client",
-        clientKey,
-        BUDGETS.clientAuthPerClient,
-        nowMs,
-      ),
-    ]);
+    );
     throw new InvalidClient(description, { basic });
   };
   const client = await loadClient(deps, creds.clientID);

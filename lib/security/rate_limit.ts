@@ -53,7 +53,10 @@ export const BUDGETS = {
   /** Per account from anywhere: a looser cap on distributed guessing. */
   loginPerAccount: { limit: 100, windowSeconds: 300 },
   clientAuthPerIP: { limit: 30, windowSeconds: 300 },
-  clientAuthPerClient: { limit: 20, windowSeconds: 300 },
+  /** Per client and IP: stops one source without locking the client out. */
+  clientAuthPerClientIP: { limit: 20, windowSeconds: 300 },
+  /** Per client from anywhere: a looser cap on distributed guessing. */
+  clientAuthPerClient: { limit: 200, windowSeconds: 300 },
 } as const satisfies Record<string, Budget>;
 
 function windowKey(bucket: string, id: string, budget: Budget, nowMs: number) {

@@ -1,0 +1,221 @@
+/**
+ * Brute force is stopped by the failure budgets in Deno KV
+ * (lib/security/rate_limit.ts BUDGETS): guessing a password at the sign-in
+ * form or a client secret at /token hits 429 with Retry-After within the
+ * budget, the right user (or client) still gets in from another address,
+ * and once the window has passed the guessing address may try again.
+ * The peer address is the serve info's `remoteAddr`, set per request.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { BUDGETS } from "../../lib/security/rate_limit.ts";
+import {
+  basicAuth,
+  createClient,
+  DEMO_REDIRECT,
+  demoParams,
+} from "../helpers/oauth.ts";
+import {
+  CookieJar,
+  fetchFrom,
+  openAuthorize,
+  postFrom,
+  startSecurityApp,
+} from "./fixture.ts";
+import type { TestApp } from "../helpers/test_app.ts";
+
+const ATTACKER = "203.0.113.5";
+const OWNER = "198.51.100.7";
+
+/** Opens the sign-in form of a demo-web request from `ip`. */
+async function signInForm(
+  t: TestApp,
+  ip: string,
+): Promise<{ jar: CookieJar; fields: Record<string, string> }> {
+  const jar = new CookieJar();
+  const { params } = demoParams();
+  const page = await openAuthorize(
+    t,
+    ip,
+    new URLSearchParams(params as Record<string, string>),
+    jar,
+  );
+  assert.equal(page.fields._action, "login", "a sign-in form");
+  return { jar, fields: page.fields };
+}
+
+async function signIn(
+  t: TestApp,
+  ip: string,
+  username: string,
+  password: string,
+): Promise<Response> {
+  const { jar, fields } = await signInForm(t, ip);
+  const res = await postFrom(t, ip, "/authorize", {
+    ...fields,
+    username,
+    password,
+  }, jar);
+  return res;
+}
+
+function assertRetryAfter(res: Response, windowSeconds: number): void {
+  const retry = Number(res.headers.get("Retry-After"));
+  assert.ok(
+    Number.isInteger(retry) && retry >= 1 && retry <= windowSeconds,
+    `Retry-After ${res.headers.get("Retry-After")} within 1..${windowSeconds}`,
+  );
+}
+
+Deno.test("rate limit: guessing alice's password from one address hits 429 within the budget; alice still signs in from another; the window passing lets the address try again", async () => {
+  const { t } = await startSecurityApp();
+  try {
+    const budget = BUDGETS.loginPerAccountIP;
+    let firstLimited = 0;
+    for (let attempt = 1; attempt <= budget.limit + 3; attempt++) {
+      const res = await signIn(t, ATTACKER, "alice", `guess-${attempt}`);
+      const body = await res.text();
+      if (res.status === 429) {
+        firstLimited ||= attempt;
+        assertRetryAfter(res, budget.windowSeconds);
+        assert.match(body, /Too many failed sign-in attempts/);
+      } else {
+        assert.equal(res.status, 401, `attempt ${attempt}`);
+        assert.equal(firstLimited, 0, "no success after being limited");
+      }
+    }
+    assert.equal(
+      firstLimited,
+      budget.limit + 1,
+      "limited right after the per-account-and-address budget",
+    );
+
+    // The right password from the guessing address is refused too, and
+    // starts no session.
+    const blocked = await signIn(t, ATTACKER, "alice", "alice");
+    assert.equal(blocked.status, 429);
+    assert.equal(
+      blocked.headers.getSetCookie().some((c) => c.startsWith("sid=")),
+      false,
+    );
+    await blocked.body?.cancel();
+
+    // Alice herself, from her own address, is not locked out.
+    const owner = await signIn(t, OWNER, "alice", "alice");
+    assert.equal(owner.status, 200, "the consent page");
+    assert.ok(owner.headers.getSetCookie().some((c) => c.startsWith("sid=")));
+    assert.match(await owner.text(), /Allow access\?/);
+
+    // After the window the guessing address may try again (and succeeds
+    // with the right password).
+    t.advance(budget.windowSeconds);
+    const later = await signIn(t, ATTACKER, "alice", "alice");
+    assert.equal(later.status, 200);
+    assert.match(await later.text(), /Allow access\?/);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("rate limit: one address guessing many accounts hits its own budget, whoever it names", async () => {
+  const { t } = await startSecurityApp();
+  try {
+    const budget = BUDGETS.loginPerIP;
+    for (let i = 1; i <= budget.limit; i++) {
+      const res = await signIn(t, ATTACKER, `nobody-${i}`, "x");
+      assert.equal(res.status, 401, `attempt ${i}`);
+      await res.body?.cancel();
+    }
+    const next = await signIn(t, ATTACKER, "bob", "bob");
+    assert.equal(next.status, 429);
+    assertRetryAfter(next, budget.windowSeconds);
+    await next.body?.cancel();
+    const elsewhere = await signIn(t, OWNER, "bob", "bob");
+    assert.equal(elsewhere.status, 200);
+    await elsewhere.body?.cancel();
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("rate limit: guessing a client secret at /token hits 429 within the budget; the client itself still gets tokens from its own address; the window passing lets the address try again", async () => {
+  const { t } = await startSecurityApp();
+  try {
+    const client = await createClient(t, {
+      client_id: "payments",
+      redirect_uris: ["https://payments.example.com/cb"],
+      grant_types: ["client_credentials"],
+      scope: "profile",
+      token_endpoint_auth_method: "client_secret_basic",
+    });
+    const token = (ip: string, secret: string) =>
+      fetchFrom(t, ip, "/token", {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/x-www-form-urlencoded",
+          Authorization: basicAuth("payments", secret),
+        },
+        body: "grant_type=client_credentials",
+      });
+    const budget = Math.min(
+      BUDGETS.clientAuthPerIP.limit,
+      BUDGETS.clientAuthPerClientIP.limit,
+    );
+    const window = BUDGETS.clientAuthPerClientIP.windowSeconds;
+    let firstLimited = 0;
+    for (let attempt = 1; attempt <= budget + 3; attempt++) {
+      const res = await token(ATTACKER, `guess-${attempt}`);
+      const body = await res.json();
+      if (res.status === 429) {
+        firstLimited ||= attempt;
+        assertRetryAfter(res, window);
+        assert.equal(typeof body.error, "string");
+      } else {
+        assert.equal(res.status, 401, `attempt ${attempt}`);
+        assert.equal(body.error, "invalid_client");
+        assert.equal(firstLimited, 0);
+      }
+    }
+    assert.equal(firstLimited, budget + 1, "limited right after the budget");
+
+    const blocked = await token(ATTACKER, client.client_secret!);
+    assert.equal(blocked.status, 429, "the right secret from that address too");
+    await blocked.body?.cancel();
+
+    const owner = await token(OWNER, client.client_secret!);
+    assert.equal(owner.status, 200, "the client from its own address");
+    assert.equal(typeof (await owner.json()).access_token, "string");
+
+    t.advance(window);
+    const later = await token(ATTACKER, client.client_secret!);
+    assert.equal(later.status, 200);
+    await later.body?.cancel();
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("rate limit: the code flow of a public client is never counted as a failure", async () => {
+  const { t } = await startSecurityApp();
+  try {
+    // A public client authenticates with its id alone: many token requests
+    // with bad codes are invalid_grant, not failed client authentications.
+    for (let i = 0; i < BUDGETS.clientAuthPerIP.limit + 5; i++) {
+      const res = await fetchFrom(t, ATTACKER, "/token", {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          grant_type: "authorization_code",
+          client_id: "demo-web",
+          code: `bad-${i}`,
+          redirect_uri: DEMO_REDIRECT,
+          code_verifier: "a".repeat(43),
+        }),
+      });
+      assert.equal(res.status, 400);
+      assert.equal((await res.json()).error, "invalid_grant");
+    }
+  } finally {
+    await t.close();
+  }
+});
