@@ -18,6 +18,7 @@ import { type Manifest, mountRoutes } from "./http/router.tsx";
 import { baseMiddleware } from "./http/base.ts";
 import { staticFiles } from "./http/static_files.ts";
 import { OAuthError, oauthErrorResponse } from "./oauth/errors.ts";
+import { isDatabaseUnavailable } from "./db/unavailable.ts";
 
 const STATIC_DIR = new URL("../static/", import.meta.url);
 
@@ -129,11 +130,4 @@ export async function createApp(
       "the server failed to handle this request",
     );
   }
-}
-
-/** Connection-level failures (PostgreSQL down, SQLite busy too long). */
-function isDatabaseUnavailable(err: unknown): boolean {
-  const code = (err as { code?: string })?.code ?? "";
-  return ["ECONNREFUSED", "ECONNRESET", "57P01", "57P03", "ERR_SQLITE_BUSY"]
-    .includes(code) || /SQLITE_BUSY|database is locked/.test(String(err));
 }

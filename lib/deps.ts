@@ -5,7 +5,11 @@
  * @module
  */
 import type { Config } from "./config.ts";
-import { connectDatabase, type Engine } from "./db/connect.ts";
+import {
+  connectDatabase,
+  type DatabaseHandle,
+  type Engine,
+} from "./db/connect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import type { DB } from "./db/schema.ts";
 import { insertScopesIfAbsent } from "./db/scopes.ts";
@@ -41,6 +45,27 @@ function systemNow(): number {
   return Math.floor(Date.now() / 1000);
 }
 
+/**
+ * Brings the schema up to date. On PostgreSQL this runs on a connection of
+ * its own without the per-query timeout: it may wait for another instance's
+ * migration (advisory lock) far longer than a request may wait for a query.
+ */
+async function migrate(
+  config: Config,
+  handle: DatabaseHandle,
+): Promise<string[]> {
+  if (handle.engine !== "postgres") return await migrateToLatest(handle.db);
+  const own = connectDatabase(config.database, {
+    poolSize: 1,
+    queryTimeoutMs: 0,
+  });
+  try {
+    return await migrateToLatest(own.db);
+  } finally {
+    await own.close();
+  }
+}
+
 /** Opens and prepares every dependency; the caller owns `close()`. */
 export async function openDeps(
   config: Config,
@@ -61,7 +86,7 @@ export async function openDeps(
     poolSize: config.databasePoolSize,
   });
   try {
-    const applied = await migrateToLatest(handle.db);
+    const applied = await migrate(config, handle);
     if (applied.length) log.log("info", "migrations applied", { applied });
     await insertScopesIfAbsent(handle.db, DEFAULT_SCOPES, now());
     const keys = await KeyStore.open(handle.db, secret, now);

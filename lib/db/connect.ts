@@ -21,10 +21,57 @@ export interface DatabaseHandle {
 
 const PG_INT8 = 20;
 
+/**
+ * How long a request waits for a PostgreSQL connection (a free one from the
+ * pool, or a new one) and for one query's answer. Every query here is a
+ * lookup by key or a small write; past these the database is down, frozen
+ * or unreachable, and the request answers 503 within a few seconds instead
+ * of hanging (a SYN to a dead host is retried for minutes, a frozen server
+ * never answers).
+ */
+export const PG_CONNECT_TIMEOUT_MS = 2_000;
+export const PG_QUERY_TIMEOUT_MS = 2_500;
+
+export interface ConnectOptions {
+  /** PostgreSQL connections in the pool (default 10). */
+  poolSize?: number;
+  /**
+   * Per-query timeout on PostgreSQL (default PG_QUERY_TIMEOUT_MS; 0: none,
+   * for migrations, which may wait on another instance's migration lock).
+   */
+  queryTimeoutMs?: number;
+}
+
+/**
+ * A `pg` client whose query gives up after `timeoutMs` by closing the
+ * connection. pg's own `query_timeout` rejects the promise but leaves the
+ * query running on a connection that goes back to the pool - behind it the
+ * next queries queue, and a `BEGIN` that completes later would leave the
+ * connection inside a transaction nobody commits. A closed connection is
+ * dropped by the pool instead (it is no longer queryable).
+ */
+function timedClient(timeoutMs: number): typeof pg.Client {
+  return class TimedClient extends pg.Client {
+    // deno-lint-ignore no-explicit-any
+    query(...args: any[]): any {
+      // deno-lint-ignore no-explicit-any
+      const result = (super.query as any)(...args);
+      if (!(result instanceof Promise)) return result;
+      const timer = setTimeout(() => {
+        // The pending query fails with "Connection terminated", which the
+        // app answers with 503.
+        // deno-lint-ignore no-explicit-any
+        (this as any).connection?.stream?.destroy();
+      }, timeoutMs);
+      return result.finally(() => clearTimeout(timer));
+    }
+  };
+}
+
 /** Opens a database; the caller owns `close()`. */
 export function connectDatabase(
   target: DatabaseTarget,
-  options: { poolSize?: number } = {},
+  options: ConnectOptions = {},
 ): DatabaseHandle {
   if (target.engine === "sqlite") {
     const db = new Kysely<Database>({
@@ -32,9 +79,12 @@ export function connectDatabase(
     });
     return { db, engine: "sqlite", close: () => db.destroy() };
   }
+  const queryTimeoutMs = options.queryTimeoutMs ?? PG_QUERY_TIMEOUT_MS;
   const pool = new pg.Pool({
     connectionString: target.url,
     max: options.poolSize ?? 10,
+    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    ...(queryTimeoutMs > 0 ? { Client: timedClient(queryTimeoutMs) } : {}),
     // Epoch seconds are bigint columns; numbers are exact to 2^53.
     types: {
       getTypeParser: (oid: number, format?: string) =>
@@ -43,6 +93,14 @@ export function connectDatabase(
           // deno-lint-ignore no-explicit-any
           : pg.types.getTypeParser(oid, format as any),
     },
+  });
+  // A connection that dies while a request holds it (PostgreSQL crashed or
+  // restarted) makes its client emit "error"; the pool listens only while
+  // the client is idle, and an unheard "error" event kills the process. The
+  // request's own query already fails with the error (answered 503), and the
+  // pool drops the client when it comes back, as it is no longer queryable.
+  pool.on("connect", (client: pg.PoolClient) => {
+    client.on("error", () => {});
   });
   // A dropped idle connection must not crash the process.
   pool.on("error", (err: Error) => {
