@@ -217,8 +217,32 @@ export interface PostgresCluster {
   start(): Promise<void>;
   /** `pg_ctl stop -m <mode>` (immediate: no shutdown checkpoint). */
   stop(mode?: "fast" | "immediate"): Promise<void>;
+  /**
+   * SIGSTOP to the postmaster and every backend: the server is still there
+   * (connections are accepted by the kernel) but never answers, like a
+   * frozen host. `thaw()` sends SIGCONT.
+   */
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
   /** Stops (if running) and deletes the cluster. */
   destroy(): Promise<void>;
+}
+
+/** The postmaster and its children, from postmaster.pid and /proc. */
+async function clusterPids(dataDir: string): Promise<number[]> {
+  const text = await Deno.readTextFile(`${dataDir}/postmaster.pid`);
+  const postmaster = Number(text.split("\n")[0]);
+  const pids = [postmaster];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      // pid (comm) state ppid ...; comm may hold spaces, so split after ")".
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === postmaster) pids.push(Number(entry.name));
+    } catch { /* exited meanwhile */ }
+  }
+  return pids;
 }
 
 const IS_ROOT = Deno.uid() === 0;
@@ -276,6 +300,7 @@ export async function startPostgres(bin: string): Promise<PostgresCluster> {
     "-c max_connections=200",
   ].join(" ");
   let running = false;
+  let frozen: number[] = [];
   const cluster: PostgresCluster = {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
@@ -298,7 +323,21 @@ export async function startPostgres(bin: string): Promise<PostgresCluster> {
       });
       running = false;
     },
+    async freeze() {
+      frozen = await clusterPids(dataDir);
+      for (const pid of frozen) Deno.kill(pid, "SIGSTOP");
+    },
+    thaw() {
+      for (const pid of frozen) {
+        try {
+          Deno.kill(pid, "SIGCONT");
+        } catch { /* gone */ }
+      }
+      frozen = [];
+      return Promise.resolve();
+    },
     async destroy() {
+      if (frozen.length) await cluster.thaw();
       if (running) {
         await cluster.stop("immediate").catch(() => {});
       }
