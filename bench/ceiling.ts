@@ -1,17 +1,17 @@
 /**
- * The ceiling the server is compared against: a bare `Deno.serve` answering
- * one constant JSON body, on the same core and in the same run as the
- * server. Listens on 127.0.0.1:$PORT until killed.
+ * The ceiling the server is compared against: a bare Deno HTTP server
+ * answering one constant JSON body, in the same run and on the same cores as
+ * the server. Run with `deno serve` (one thread, like WORKERS=1) or
+ * `deno serve --parallel` with DENO_JOBS=N (N threads sharing the port, like
+ * WORKERS=N); see bench/servers.ts.
  * @module
  */
 
 const BODY = JSON.stringify({ ok: true, service: "ceiling" });
 const HEADERS = { "Content-Type": "application/json" };
 
-if (import.meta.main) {
-  const port = Number(Deno.env.get("PORT") ?? "8080");
-  Deno.serve(
-    { hostname: "127.0.0.1", port, onListen: () => {} },
-    () => new Response(BODY, { headers: HEADERS }),
-  );
-}
+export default {
+  fetch(): Response {
+    return new Response(BODY, { headers: HEADERS });
+  },
+} satisfies Deno.ServeDefaultExport;

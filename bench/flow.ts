@@ -356,4 +356,6 @@ export interface Fixture {
   flowClient: BenchClient;
   /** Consent policy `skip`: used to start refresh-token chains. */
   refreshClient: BenchClient;
+  /** As refreshClient, with EdDSA (Ed25519) ID tokens instead of RS256. */
+  refreshClientEdDSA: BenchClient;
 }

@@ -7,13 +7,20 @@
  *
  * ```sh
  * deno run -A bench/load.ts --scenario refresh --fixture fixture.json \
- *   --warmup 2 --duration 10 --concurrency 32 [--server-pid PID]
+ *   --warmup 2 --duration 10 --concurrency 32 [--server-pid PID] [--db-pid PID]
  * ```
  * @module
  */
 import { parseArgs } from "node:util";
-import { cpuSeconds, type CPUUse, cpuUse } from "./cpu.ts";
 import {
+  type CPUProbe,
+  type CPUReading,
+  type CPUUse,
+  readProbe,
+  windowCPU,
+} from "./cpu.ts";
+import {
+  type BenchClient,
   type Fixture,
   rotateRefreshToken,
   runCodeFlow,
@@ -34,6 +41,10 @@ export interface LoadResult {
   stepsP50Ms?: Record<string, number>;
   /** The server's CPU over the window, when its pid was given. */
   cpu: CPUUse | null;
+  /** PostgreSQL's CPU over the window, when its pid was given. */
+  dbCpu: CPUUse | null;
+  /** Share of all cores busy over the window (%). */
+  machineBusy: number | null;
   /** The first few distinct failure messages. */
   errorSamples: string[];
 }
@@ -41,8 +52,8 @@ export interface LoadResult {
 interface Window {
   measureFrom: number;
   end: number;
-  /** Server CPU seconds read when the window opens and closes. */
-  cpu: Promise<[number | null, number | null]>;
+  /** CPU readings when the window opens and closes (null: no probe). */
+  cpu: Promise<[CPUReading, CPUReading] | null>;
 }
 
 interface Recorder {
@@ -119,11 +130,15 @@ function userFor(fixture: Fixture, i: number) {
   return fixture.users[i % fixture.users.length];
 }
 
-async function newChain(fixture: Fixture, i: number): Promise<string> {
+async function newChain(
+  fixture: Fixture,
+  client: BenchClient,
+  i: number,
+): Promise<string> {
   const user = userFor(fixture, i);
   const tokens = await runCodeFlow({
     base: fixture.base,
-    client: fixture.refreshClient,
+    client,
     username: user.username,
     password: user.password,
     expectConsent: false,
@@ -146,10 +161,16 @@ export async function runLoad(
   const { concurrency } = options;
   const indexes = Array.from({ length: concurrency }, (_, i) => i);
   let win: Window | undefined;
-  if (scenario === "refresh") {
+  if (scenario === "refresh" || scenario === "refresh_eddsa") {
+    const client = scenario === "refresh"
+      ? fixture.refreshClient
+      : fixture.refreshClientEdDSA;
     // Each connection starts its own chain before the clock starts.
     const chains = await Promise.all(
-      indexes.map(async (i) => ({ i, token: await newChain(fixture, i) })),
+      indexes.map(async (i) => ({
+        i,
+        token: await newChain(fixture, client, i),
+      })),
     );
     win = startWindow(options);
     await drive(
@@ -159,14 +180,14 @@ export async function runLoad(
       async (chain) => {
         const next = await rotateRefreshToken(
           fixture.base,
-          fixture.refreshClient,
+          client,
           chain.token,
         );
         chain.token = next.refresh_token!;
       },
       rec,
       async (chain) => {
-        chain.token = await newChain(fixture, chain.i);
+        chain.token = await newChain(fixture, client, chain.i);
       },
     );
   } else if (scenario === "code_flow") {
@@ -185,7 +206,10 @@ export async function runLoad(
   } else {
     throw new Error(`unknown load scenario ${scenario}`);
   }
-  const [cpuBefore, cpuAfter] = await win!.cpu;
+  const readings = await win!.cpu;
+  const cpu = readings
+    ? windowCPU(readings[0], readings[1], rec.latencies.length, options.seconds)
+    : null;
   const result: LoadResult = {
     scenario,
     requests: rec.latencies.length,
@@ -194,7 +218,9 @@ export async function runLoad(
     rate: rec.latencies.length / options.seconds,
     p50Ms: percentile(rec.latencies, 0.5),
     p99Ms: percentile(rec.latencies, 0.99),
-    cpu: cpuUse(cpuBefore, cpuAfter, rec.latencies.length, options.seconds),
+    cpu: cpu?.server ?? null,
+    dbCpu: cpu?.db ?? null,
+    machineBusy: cpu?.machineBusy ?? null,
     errorSamples: [...rec.errorSamples],
   };
   if (scenario === "code_flow") {
@@ -209,12 +235,12 @@ export interface LoadOptions {
   warmupSeconds: number;
   seconds: number;
   concurrency: number;
-  /** The server's pid, for its CPU time over the window. */
-  serverPID: number | null;
+  /** The server's (and PostgreSQL's) pid, for CPU time over the window. */
+  probe: CPUProbe | null;
 }
 
-function at(ms: number, read: () => Promise<number | null>) {
-  return new Promise<number | null>((resolve) =>
+function at(ms: number, read: () => Promise<CPUReading>) {
+  return new Promise<CPUReading>((resolve) =>
     setTimeout(() => resolve(read()), ms)
   );
 }
@@ -224,11 +250,10 @@ function startWindow(options: LoadOptions): Window {
   const warmupMs = options.warmupSeconds * 1000;
   const measureFrom = now + warmupMs;
   const end = measureFrom + options.seconds * 1000;
-  const pid = options.serverPID;
-  const read = () => pid === null ? Promise.resolve(null) : cpuSeconds(pid);
-  const cpu = Promise.all([
-    at(warmupMs, read),
-    at(warmupMs + options.seconds * 1000, read),
+  const probe = options.probe;
+  const cpu = probe === null ? Promise.resolve(null) : Promise.all([
+    at(warmupMs, () => readProbe(probe)),
+    at(warmupMs + options.seconds * 1000, () => readProbe(probe)),
   ]);
   return { measureFrom, end, cpu };
 }
@@ -243,11 +268,12 @@ if (import.meta.main) {
       duration: { type: "string", default: "10" },
       concurrency: { type: "string", default: "32" },
       "server-pid": { type: "string" },
+      "db-pid": { type: "string" },
     },
   });
   if (!values.scenario || !values.fixture) {
     console.error(
-      "usage: load.ts --scenario refresh|code_flow --fixture FILE [--warmup S] [--duration S] [--concurrency N]",
+      "usage: load.ts --scenario refresh|refresh_eddsa|code_flow --fixture FILE [--warmup S] [--duration S] [--concurrency N]",
     );
     Deno.exit(2);
   }
@@ -256,7 +282,12 @@ if (import.meta.main) {
     warmupSeconds: Number(values.warmup),
     seconds: Number(values.duration),
     concurrency: Number(values.concurrency),
-    serverPID: values["server-pid"] ? Number(values["server-pid"]) : null,
+    probe: values["server-pid"]
+      ? {
+        serverPID: Number(values["server-pid"]),
+        dbPID: values["db-pid"] ? Number(values["db-pid"]) : null,
+      }
+      : null,
   });
   console.log(JSON.stringify(result));
 }

@@ -1,6 +1,7 @@
 /**
- * Facts about the machine a bench run had: CPU, versions, pinning, and how
- * busy the cores were (a shared machine's neighbours show up as noise).
+ * Facts about the machine a bench run had: CPU, versions, the code measured,
+ * and how busy the cores were (a shared machine's neighbours show up as
+ * noise).
  * @module
  */
 
@@ -28,20 +29,33 @@ export async function loadAverage(): Promise<string> {
   return text.split(" ")[0] || "?";
 }
 
-export async function machineInfo(
-  wrkVersion: string,
-  cores: { server: number | null; load: number | null },
-  nice: number,
-): Promise<string> {
+/** The commit the server ran from, marked when the working tree differs. */
+async function gitState(): Promise<string> {
+  const git = async (...args: string[]) => {
+    try {
+      const out = await new Deno.Command("git", {
+        args,
+        cwd: new URL("../", import.meta.url).pathname,
+        stdout: "piped",
+        stderr: "null",
+      }).output();
+      return out.success ? new TextDecoder().decode(out.stdout).trim() : null;
+    } catch {
+      return null;
+    }
+  };
+  const head = await git("rev-parse", "--short", "HEAD");
+  if (!head) return "not a git checkout";
+  const changed = await git("status", "--porcelain", "--untracked-files=no");
+  return `commit ${head}${changed ? " plus uncommitted changes" : ""}`;
+}
+
+/** Date, CPU, versions and the code measured, for the report's first line. */
+export async function machineInfo(wrkVersion: string): Promise<string> {
   const cpu = (await Deno.readTextFile("/proc/cpuinfo").catch(() => ""))
     .match(/model name\s*:\s*(.+)/)?.[1] ?? "unknown CPU";
-  const pinning = cores.server === null
-    ? "unpinned (no taskset or fewer than 2 CPUs)"
-    : `server and ceiling on core ${cores.server}, load on core ${cores.load}${
-      nice ? `, all at nice ${nice}` : ""
-    }`;
   return `${
     new Date().toISOString()
   }; ${cpu}, ${navigator.hardwareConcurrency} CPUs; ` +
-    `deno ${Deno.version.deno}; ${wrkVersion}; ${pinning}`;
+    `deno ${Deno.version.deno}; ${wrkVersion}; ${await gitState()}`;
 }

@@ -1,13 +1,17 @@
 /**
  * `deno task bench`: the project's performance measurement. Starts the
- * server (`deno run -A main.ts`, fresh SQLite and Deno KV in a temp dir) and
- * a bare `Deno.serve` ceiling pinned to core 0, drives them from core 1 over
- * loopback (wrk for fixed requests, bench/load.ts for stateful flows), checks
- * every response, and prints one table against the peer numbers and our
- * targets. Every process it starts is ended, also on failure.
+ * server (`deno run -A main.ts`, fresh database and Deno KV) and a bare Deno
+ * ceiling, drives them over loopback (wrk for fixed requests, bench/load.ts
+ * for stateful flows), checks every response, and prints the tables: one
+ * server thread pinned to core 0 with the load on core 1, and the server on
+ * all cores (WORKERS = cores, unpinned, the load generator competing for the
+ * same cores), each against a ceiling with as many threads measured in the
+ * same run. Every process it starts is ended, also on failure.
  *
  * ```sh
- * deno task bench                       # 2 s warm-up + 10 s per scenario
+ * deno task bench                       # both core modes, SQLite
+ * deno task bench --cores 1             # one thread only (the old table)
+ * deno task bench --db postgres --pool 10
  * deno task bench --quick               # 1 s + 3 s smoke run
  * deno task bench --scenario refresh    # one scenario (plus the ceiling)
  * deno task bench --profile prof/       # server under --cpu-prof
@@ -15,13 +19,15 @@
  * deno task bench --out /tmp/bench.md   # also write the report to a file
  * ```
  *
- * Parts: servers.ts starts the ceiling and the server, setup.ts prepares the
- * server over HTTP, wrk.ts + check.lua drive fixed requests, load.ts +
- * flow.ts the stateful flows, cpu.ts reads the server's CPU time,
- * report.ts prints the table; profile_summary.ts reads `--profile` output.
+ * Parts: servers.ts starts the ceiling and the server, postgres.ts a
+ * throwaway PostgreSQL, setup.ts prepares the server over HTTP, wrk.ts +
+ * check.lua drive fixed requests, load.ts + flow.ts the stateful flows,
+ * cpu.ts reads CPU time, report.ts prints the tables; profile_summary.ts
+ * reads `--profile` output.
  * @module
  */
 import { parseArgs } from "node:util";
+import type { CPUProbe } from "./cpu.ts";
 import type { LoadResult } from "./load.ts";
 import {
   hasTaskset,
@@ -31,23 +37,49 @@ import {
   stopService,
 } from "./processes.ts";
 import { coreBusy, loadAverage, machineInfo } from "./machine.ts";
-import { report } from "./report.ts";
-import { type Measurement, type Scenario, SCENARIOS } from "./scenarios.ts";
-import { logTail, startCeiling, startServer } from "./servers.ts";
+import {
+  type Cluster,
+  createDatabase,
+  durabilitySettings,
+  initCluster,
+  removeCluster,
+  startPostgres,
+  stopPostgres,
+} from "./postgres.ts";
+import { type ModeResult, report } from "./report.ts";
+import {
+  type CoresMode,
+  type Measurement,
+  type Placement,
+  type Scenario,
+  SCENARIOS,
+} from "./scenarios.ts";
+import { freePort, logTail, startCeiling, startServer } from "./servers.ts";
 import { prepareServer } from "./setup.ts";
 import { ensureWrk, measureWrk } from "./wrk.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const LOAD = new URL("./load.ts", import.meta.url).pathname;
-const SERVER_CORE = 0;
-const LOAD_CORE = 1;
+const SERVER_CORE = "0";
+const LOAD_CORE = "1";
 /** A core busier than this before the run means a noisy neighbour. */
 const QUIET_PERCENT = 10;
 /** The run's temp dir, removed on exit and on interrupt. */
 let tmpDir: string | null = null;
+/** The run's PostgreSQL, stopped and removed on exit and on interrupt. */
+let cluster: Cluster | null = null;
 const HELP =
-  `deno task bench [--quick] [--scenario NAME] [--profile DIR] [--out FILE]
+  `deno task bench [--cores all|1|both] [--db sqlite|postgres] [--pool N]
+                [--quick] [--scenario NAME] [--profile DIR] [--out FILE]
                 [--wait-quiet S] [--nice=N]
+  --cores MODE      1: one server thread pinned to core 0, load on core 1;
+                    all: WORKERS=<cores>, server and load unpinned (they
+                    compete for the cores); both (default): 1, then all
+  --db ENGINE       sqlite (default, a fresh file) or postgres (a throwaway
+                    PostgreSQL started from /usr/lib/postgresql/*/bin,
+                    default durability settings, removed at the end)
+  --pool N          DATABASE_POOL_SIZE with --db postgres (per server
+                    thread; default 10, the server's default)
   --quick           1 s warm-up + 3 s per scenario (smoke run)
   --scenario NAME   run one of: ${SCENARIOS.map((s) => s.name).join(", ")}
                     (the ceiling always runs: shares are relative to it)
@@ -68,11 +100,14 @@ interface Options {
   waitQuiet: number;
   /** `nice` value for every process the bench starts (0: unchanged). */
   nice: number;
+  cores: CoresMode[];
+  db: "sqlite" | "postgres";
+  pool: number;
 }
 
-interface Cores {
-  server: number | null;
-  load: number | null;
+function fail(message: string): never {
+  console.error(`${message}\n${HELP}`);
+  Deno.exit(2);
 }
 
 function parseOptions(): Options {
@@ -85,6 +120,9 @@ function parseOptions(): Options {
       out: { type: "string" },
       "wait-quiet": { type: "string" },
       nice: { type: "string" },
+      cores: { type: "string", default: "both" },
+      db: { type: "string", default: "sqlite" },
+      pool: { type: "string", default: "10" },
       help: { type: "boolean", default: false },
     },
   });
@@ -94,8 +132,19 @@ function parseOptions(): Options {
   }
   const only = values.scenario ?? null;
   if (only && !SCENARIOS.some((s) => s.name === only)) {
-    console.error(`unknown scenario ${only}\n${HELP}`);
-    Deno.exit(2);
+    fail(`unknown scenario ${only}`);
+  }
+  const cores: CoresMode[] = values.cores === "both"
+    ? ["1", "all"]
+    : values.cores === "1" || values.cores === "all"
+    ? [values.cores]
+    : fail(`--cores must be all, 1 or both, not ${values.cores}`);
+  if (values.db !== "sqlite" && values.db !== "postgres") {
+    fail(`--db must be sqlite or postgres, not ${values.db}`);
+  }
+  const pool = Number(values.pool);
+  if (!Number.isInteger(pool) || pool < 1 || pool > 1000) {
+    fail(`--pool must be a whole number 1-1000, not ${values.pool}`);
   }
   return {
     warmup: values.quick ? 1 : 2,
@@ -108,6 +157,47 @@ function parseOptions(): Options {
     out: values.out ?? null,
     waitQuiet: Number(values["wait-quiet"] ?? 0),
     nice: Number(values.nice ?? 0),
+    cores,
+    db: values.db,
+    pool,
+  };
+}
+
+function placementOf(
+  mode: CoresMode,
+  pinnable: boolean,
+  nice: number,
+): Placement {
+  const cores = navigator.hardwareConcurrency;
+  const niced = nice ? `, all at nice ${nice}` : "";
+  if (mode === "all") {
+    return {
+      mode,
+      serverCPUs: null,
+      loadCPUs: null,
+      threads: cores,
+      description: `server WORKERS=${cores} and a ${cores}-thread ceiling ` +
+        `(deno serve --parallel), unpinned; the load generator unpinned ` +
+        `too, so it competes with the server for the ${cores} cores${niced}`,
+    };
+  }
+  if (!pinnable) {
+    return {
+      mode,
+      serverCPUs: null,
+      loadCPUs: null,
+      threads: 1,
+      description: "server WORKERS=1 and a 1-thread ceiling, unpinned " +
+        `(no taskset or fewer than 2 CPUs)${niced}`,
+    };
+  }
+  return {
+    mode,
+    serverCPUs: SERVER_CORE,
+    loadCPUs: LOAD_CORE,
+    threads: 1,
+    description: `server WORKERS=1 and a 1-thread ceiling (deno serve) on ` +
+      `core ${SERVER_CORE}, load on core ${LOAD_CORE}${niced}`,
   };
 }
 
@@ -115,8 +205,8 @@ async function measureLoad(
   scenario: Scenario,
   fixtureFile: string,
   options: Options,
-  cores: Cores,
-  serverPID: number,
+  placement: Placement,
+  probe: CPUProbe,
 ): Promise<Measurement> {
   const out = await runPinned("load", Deno.execPath(), [
     "run",
@@ -131,11 +221,12 @@ async function measureLoad(
     "--duration",
     String(options.seconds),
     "--concurrency",
-    String(scenario.concurrency),
+    String(scenario.concurrency * (scenario.perThread ? placement.threads : 1)),
     "--server-pid",
-    String(serverPID),
+    String(probe.serverPID),
+    ...(probe.dbPID === null ? [] : ["--db-pid", String(probe.dbPID)]),
   ], {
-    core: cores.load,
+    cpus: placement.loadCPUs,
     cwd: ROOT,
     timeoutMs: (options.warmup + options.seconds) * 1000 + 180_000,
   });
@@ -158,82 +249,177 @@ async function measureLoad(
     p99Ms: r.p99Ms,
     errors: r.errors,
     cpu: r.cpu,
+    dbCpu: r.dbCpu,
+    machineBusy: r.machineBusy,
     note: r.errors ? `errors: ${r.errorSamples.join(" | ")}` : undefined,
     steps: r.stepsP50Ms,
   };
 }
 
-function progress(m: Measurement): void {
+function progress(mode: CoresMode, m: Measurement): void {
   const rate = m.rate === null ? "n/a" : m.rate.toFixed(1);
+  const cpu = m.cpu ? `, ${m.cpu.msPerRequest.toFixed(3)} CPU ms/req` : "";
   console.error(
-    `  ${m.scenario.name}: ${rate} ${m.scenario.unit}, ${m.errors} errors${
-      m.note ? ` (${m.note})` : ""
-    }`,
+    `  [${mode === "1" ? "1 thread" : "all cores"}] ${m.scenario.name}: ` +
+      `${rate} ${m.scenario.unit}${cpu}, ${m.errors} errors${
+        m.note ? ` (${m.note})` : ""
+      }`,
   );
 }
 
 async function runCeiling(
   tmp: string,
   options: Options,
-  cores: Cores,
+  placement: Placement,
 ): Promise<Measurement> {
-  const { service, base } = await startCeiling(tmp, cores.server);
+  const { service, base } = await startCeiling(
+    tmp,
+    placement.serverCPUs,
+    placement.threads,
+  );
   try {
     return await measureWrk(
       SCENARIOS[0],
       base,
       { path: "/", method: "GET", expect: ['"ok":true'] },
       options,
-      cores.load,
-      service.pid,
+      placement.loadCPUs,
+      { serverPID: service.pid, dbPID: null },
     );
   } finally {
     await stopService(service);
   }
 }
 
+/** PostgreSQL connections the server may open, with room for psql. */
+function maxConnections(options: Options, threads: number): number {
+  return Math.max(100, options.pool * (threads + 1) + 20);
+}
+
 async function runServer(
   tmp: string,
   options: Options,
-  cores: Cores,
+  placement: Placement,
   selected: Scenario[],
   record: (m: Measurement) => void,
-): Promise<void> {
-  const { service, base, logFile, adminToken } = await startServer(
-    tmp,
-    cores.server,
-    options.profileDir,
-  );
+): Promise<string | null> {
+  let databaseURL: string | null = null;
+  let dbPID: number | null = null;
+  let dbNote: string | null = null;
+  if (cluster) {
+    const pg = await startPostgres(
+      cluster,
+      freePort(),
+      placement.serverCPUs,
+      maxConnections(options, placement.threads),
+      `${tmp}/postgres.log`,
+    );
+    dbPID = pg.pid;
+    databaseURL = await createDatabase(
+      cluster,
+      `bench_${placement.mode === "1" ? "one" : "all"}`,
+    );
+    dbNote = `PostgreSQL ${cluster.version} (${await durabilitySettings(
+      cluster,
+    )}); DATABASE_POOL_SIZE=${options.pool} per server thread`;
+  }
   try {
-    const prepared = await prepareServer(base, adminToken);
-    const fixtureFile = `${tmp}/fixture.json`;
-    await Deno.writeTextFile(fixtureFile, JSON.stringify(prepared.fixture));
-    for (const scenario of selected) {
-      const m = scenario.driver === "wrk"
-        ? await measureWrk(
-          scenario,
-          base,
-          prepared.requests[scenario.name]!,
-          options,
-          cores.load,
-          service.pid,
-        )
-        : await measureLoad(scenario, fixtureFile, options, cores, service.pid);
-      progress(m);
-      record(m);
-      if (service.exited) {
-        throw new Error(
-          `server exited during ${scenario.name}:\n${await logTail(logFile)}`,
-        );
+    const { service, base, logFile, adminToken } = await startServer(
+      tmp,
+      placement.serverCPUs,
+      {
+        workers: placement.threads,
+        databaseURL,
+        poolSize: options.pool,
+        profileDir: options.profileDir,
+      },
+    );
+    const probe: CPUProbe = { serverPID: service.pid, dbPID };
+    try {
+      const prepared = await prepareServer(base, adminToken);
+      const fixtureFile = `${tmp}/fixture-${placement.mode}.json`;
+      await Deno.writeTextFile(fixtureFile, JSON.stringify(prepared.fixture));
+      for (const scenario of selected) {
+        const m = scenario.driver === "wrk"
+          ? await measureWrk(
+            scenario,
+            base,
+            prepared.requests[scenario.name]!,
+            options,
+            placement.loadCPUs,
+            probe,
+          )
+          : await measureLoad(scenario, fixtureFile, options, placement, probe);
+        progress(placement.mode, m);
+        record(m);
+        if (service.exited) {
+          throw new Error(
+            `server exited during ${scenario.name}:\n${await logTail(
+              logFile,
+            )}`,
+          );
+        }
+      }
+    } finally {
+      await stopService(service);
+      const tail = await logTail(logFile);
+      if (/"level":"error"|error:/i.test(tail)) {
+        console.error(`server log (last lines):\n${tail}`);
       }
     }
   } finally {
-    await stopService(service);
-    const tail = await logTail(logFile);
-    if (/"level":"error"|error:/i.test(tail)) {
-      console.error(`server log (last lines):\n${tail}`);
+    if (cluster) await stopPostgres(cluster);
+  }
+  return dbNote;
+}
+
+async function busyNow(): Promise<string> {
+  const busy = await coreBusy(1000);
+  return `cores ${
+    busy.map((b) => `${b.toFixed(0)}%`).join("/")
+  } busy, load average ${await loadAverage()}`;
+}
+
+async function runMode(
+  tmp: string,
+  options: Options,
+  placement: Placement,
+  selected: Scenario[],
+): Promise<ModeResult> {
+  const results: Measurement[] = [];
+  const before = await busyNow();
+  console.error(`bench [${placement.description}]; before: ${before}`);
+  const first = await runCeiling(tmp, options, placement);
+  progress(placement.mode, first);
+  results.push(first);
+  let dbNote: string | null = null;
+  if (selected.length) {
+    dbNote = await runServer(
+      tmp,
+      options,
+      placement,
+      selected,
+      (m) => results.push(m),
+    );
+    // Measured again after the server: a noisy neighbour shows as a gap;
+    // the higher of the two is the ceiling (the stricter comparison).
+    const last = await runCeiling(tmp, options, placement);
+    progress(placement.mode, last);
+    if (first.rate !== null && last.rate !== null) {
+      const best = last.rate > first.rate ? last : first;
+      results[0] = {
+        ...best,
+        note: `measured ${first.rate.toFixed(0)} req/s before the server ` +
+          `scenarios and ${last.rate.toFixed(0)} after; the higher is used`,
+      };
     }
   }
+  return {
+    placement,
+    results,
+    machine: `before: ${before}; load average after ${await loadAverage()}`,
+    dbNote,
+  };
 }
 
 async function main(): Promise<number> {
@@ -241,20 +427,24 @@ async function main(): Promise<number> {
   const wrkVersion = await ensureWrk();
   setNiceness(options.nice);
   const pinnable = (await hasTaskset()) && navigator.hardwareConcurrency >= 2;
-  const cores: Cores = pinnable
-    ? { server: SERVER_CORE, load: LOAD_CORE }
-    : { server: null, load: null };
-  if (!pinnable) console.error("warning: running unpinned");
+  if (!pinnable) console.error("warning: cannot pin; 1-thread runs unpinned");
   const selected = SCENARIOS.filter((s) =>
     s.name !== "ceiling" && (!options.only || s.name === options.only)
   );
   const tmp = await Deno.makeTempDir({ prefix: "oauth-bench-" });
   tmpDir = tmp;
-  const results: Measurement[] = [];
-  let quiet = "";
+  const modes: ModeResult[] = [];
   try {
+    if (options.db === "postgres") {
+      console.error("bench: initdb of a throwaway PostgreSQL");
+      cluster = await initCluster();
+    }
     console.error(
-      `bench: ceiling, then ${
+      `bench: ${options.db}, ${
+        options.cores.map((c) => c === "1" ? "1 thread" : "all cores").join(
+          " then ",
+        )
+      }: ceiling, then ${
         selected.map((s) => s.name).join(", ") || "nothing else"
       }`,
     );
@@ -263,41 +453,31 @@ async function main(): Promise<number> {
     while (busy.some((b) => b > QUIET_PERCENT) && Date.now() < waitUntil) {
       busy = await coreBusy(2000);
     }
-    quiet = `before the run: cores ${
-      busy.map((b) => `${b.toFixed(0)}%`).join("/")
-    } busy, load average ${await loadAverage()}`;
     if (busy.some((b) => b > QUIET_PERCENT)) {
-      console.error(`warning: the machine is busy (${quiet}); expect noise`);
+      console.error(
+        `warning: the machine is busy (cores ${
+          busy.map((b) => `${b.toFixed(0)}%`).join("/")
+        }); expect noise`,
+      );
     }
-    const first = await runCeiling(tmp, options, cores);
-    progress(first);
-    results.push(first);
-    if (selected.length) {
-      await runServer(tmp, options, cores, selected, (m) => results.push(m));
-      // Measured again after the server: a noisy neighbour shows as a gap;
-      // the higher of the two is the ceiling (the stricter comparison).
-      const last = await runCeiling(tmp, options, cores);
-      progress(last);
-      if (first.rate !== null && last.rate !== null) {
-        const best = last.rate > first.rate ? last : first;
-        results[0] = {
-          ...best,
-          note: `measured ${first.rate.toFixed(0)} req/s before the server ` +
-            `scenarios and ${last.rate.toFixed(0)} after; the higher is used`,
-        };
-      }
+    for (const mode of options.cores) {
+      modes.push(
+        await runMode(
+          tmp,
+          options,
+          placementOf(mode, pinnable, options.nice),
+          selected,
+        ),
+      );
     }
-    quiet += `; load average after ${await loadAverage()}`;
   } finally {
     await stopAll();
+    if (cluster) await removeCluster(cluster);
+    cluster = null;
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }
-  const info = `${await machineInfo(
-    wrkVersion,
-    cores,
-    options.nice,
-  )}; ${quiet}`;
-  const text = report(options, info, results);
+  const info = await machineInfo(wrkVersion);
+  const text = report(options, info, options.db, modes);
   console.log(text);
   if (options.out) await Deno.writeTextFile(options.out, text + "\n");
   if (options.profileDir) {
@@ -305,13 +485,14 @@ async function main(): Promise<number> {
       `CPU profiles: ${options.profileDir} (summarise with bench/profile_summary.ts)`,
     );
   }
-  return results.some((m) => m.rate === null) ? 1 : 0;
+  return modes.some((m) => m.results.some((r) => r.rate === null)) ? 1 : 0;
 }
 
 if (import.meta.main) {
   const interrupt = async () => {
     console.error("interrupted; stopping child processes");
     await stopAll();
+    if (cluster) await removeCluster(cluster);
     if (tmpDir) await Deno.remove(tmpDir, { recursive: true }).catch(() => {});
     Deno.exit(130);
   };
@@ -323,6 +504,7 @@ if (import.meta.main) {
   } catch (err) {
     console.error(`bench failed: ${err instanceof Error ? err.message : err}`);
     await stopAll();
+    if (cluster) await removeCluster(cluster);
   }
   Deno.exit(code);
 }

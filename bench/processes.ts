@@ -1,17 +1,23 @@
 /**
- * The child processes of a bench run: each pinned to one core with
- * `taskset`, tracked from spawn to exit, and always ended (SIGTERM, then
- * SIGKILL), also when the run fails or is interrupted.
+ * The child processes of a bench run: each pinned to its cores with
+ * `taskset` (or unpinned), tracked from spawn to exit, and always ended
+ * (SIGTERM or the service's own stop signal, then SIGKILL), also when the
+ * run fails or is interrupted.
  * @module
  */
 
 export interface SpawnOptions {
-  /** CPU to pin to; null runs unpinned (no taskset on this machine). */
-  core: number | null;
+  /**
+   * CPUs to pin to, as taskset takes them ("0", "0,1"); null runs unpinned
+   * (all cores, or no taskset on this machine).
+   */
+  cpus: string | null;
   env?: Record<string, string>;
   cwd?: string;
   /** Long-running services write stdout and stderr here. */
   logFile?: string;
+  /** The signal that asks a service to stop (default SIGTERM). */
+  stopSignal?: Deno.Signal;
 }
 
 export interface Service {
@@ -20,6 +26,7 @@ export interface Service {
   child: Deno.ChildProcess;
   status: Promise<Deno.CommandStatus>;
   exited: boolean;
+  stopSignal: Deno.Signal;
 }
 
 const GRACE_MS = 5_000;
@@ -75,15 +82,15 @@ async function applyAutogroupNice(pid: number): Promise<void> {
 }
 
 function pinned(
-  core: number | null,
+  cpus: string | null,
   cmd: string,
   args: string[],
 ): [string, string[]] {
   // setsid (the child is no group leader), nice and taskset all exec, so
   // the child's pid is the program's own.
-  const [program, argv] = core === null
+  const [program, argv] = cpus === null
     ? [cmd, args]
-    : ["taskset", ["-c", String(core), cmd, ...args]];
+    : ["taskset", ["-c", cpus, cmd, ...args]];
   return niceness === 0
     ? [program, argv]
     : ["setsid", ["nice", "-n", String(niceness), program, ...argv]];
@@ -110,7 +117,7 @@ export async function startService(
   args: string[],
   options: SpawnOptions,
 ): Promise<Service> {
-  const [program, argv] = pinned(options.core, cmd, args);
+  const [program, argv] = pinned(options.cpus, cmd, args);
   const log = options.logFile
     ? await Deno.open(options.logFile, { create: true, append: true })
     : null;
@@ -128,6 +135,7 @@ export async function startService(
     child,
     status: child.status,
     exited: false,
+    stopSignal: options.stopSignal ?? "SIGTERM",
   };
   live.add(service);
   await applyAutogroupNice(child.pid);
@@ -147,11 +155,11 @@ export async function startService(
   return service;
 }
 
-/** Ends a service: SIGTERM, then SIGKILL after a grace period. */
+/** Ends a service: its stop signal, then SIGKILL after a grace period. */
 export async function stopService(service: Service): Promise<void> {
   if (service.exited) return;
   try {
-    service.child.kill("SIGTERM");
+    service.child.kill(service.stopSignal);
   } catch {
     // Already gone.
   }
@@ -190,7 +198,7 @@ export async function runPinned(
   args: string[],
   options: SpawnOptions & { timeoutMs: number },
 ): Promise<RunResult> {
-  const [program, argv] = pinned(options.core, cmd, args);
+  const [program, argv] = pinned(options.cpus, cmd, args);
   const child = new Deno.Command(program, {
     args: argv,
     env: options.env,
@@ -205,6 +213,7 @@ export async function runPinned(
     child,
     status: child.status,
     exited: false,
+    stopSignal: "SIGTERM",
   };
   live.add(service);
   await applyAutogroupNice(child.pid);

@@ -1,29 +1,28 @@
 /**
- * The table `deno task bench` prints: each measurement against the ceiling
- * measured in the same run, the peer's number and our target, judged on
- * req/s and on server CPU per request.
+ * The tables `deno task bench` prints: a side-by-side summary of one thread
+ * and all cores, then one detailed table per mode, each measurement against
+ * the ceiling measured in the same run and mode; the one-thread table also
+ * against the peer's number and our target, judged on req/s and on CPU per
+ * request.
  * @module
  */
-import type { Measurement } from "./scenarios.ts";
+import type { CPUUse } from "./cpu.ts";
+import type { Measurement, Placement } from "./scenarios.ts";
 
-export interface Row {
-  scenario: string;
-  rate: string;
-  p50: string;
-  p99: string;
-  errors: string;
-  share: string;
-  cpuMs: string;
-  cpuShare: string;
-  coreUse: string;
-  peer: string;
-  target: string;
-  met: string;
-  metByCPU: string;
+/** One mode's measurements (the ceiling first) and its run facts. */
+export interface ModeResult {
+  placement: Placement;
+  results: Measurement[];
+  /** Machine load before and after the mode ran. */
+  machine: string;
+  /** PostgreSQL version and settings; null for SQLite. */
+  dbNote: string | null;
 }
 
-function fixed(value: number | null, digits: number): string {
-  if (value === null || !Number.isFinite(value)) return "-";
+function fixed(value: number | null | undefined, digits: number): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) {
+    return "-";
+  }
   return value.toLocaleString("en-US", {
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
@@ -34,23 +33,37 @@ function percent(value: number): string {
   return `${value < 1 ? value.toFixed(2) : value.toFixed(1)}%`;
 }
 
+function rateText(m: Measurement): string {
+  return m.rate === null ? "n/a" : fixed(m.rate, m.rate < 100 ? 1 : 0);
+}
+
 /** The ceiling's rate and CPU cost, the reference of every share. */
 export interface Reference {
   rate: number | null;
   cpuMs: number | null;
 }
 
+/** CPU per request of the server and PostgreSQL together; null if unread. */
+export function totalCPUms(m: Measurement): number | null {
+  if (!m.cpu) return null;
+  return m.cpu.msPerRequest + (m.dbCpu?.msPerRequest ?? 0);
+}
+
 /**
  * Whether the row's CPU cost alone meets the target: the share of the
  * ceiling's CPU cost, or for an absolute rate the rate one full core would
- * give. Reads through a noisy neighbour that req/s cannot.
+ * give. Reads through a noisy neighbour that req/s cannot. With PostgreSQL
+ * its CPU counts too.
  */
 export function meetsTargetByCPU(m: Measurement, ref: Reference): boolean {
   const { peer, factor } = m.scenario;
-  if (!peer || factor === undefined || !m.cpu || m.errors > 0) return false;
-  if ("rate" in peer) return 1000 / m.cpu.msPerRequest >= peer.rate * factor;
+  const cpuMs = totalCPUms(m);
+  if (!peer || factor === undefined || cpuMs === null || m.errors > 0) {
+    return false;
+  }
+  if ("rate" in peer) return 1000 / cpuMs >= peer.rate * factor;
   if (ref.cpuMs === null) return false;
-  return (ref.cpuMs / m.cpu.msPerRequest) * 100 >= peer.share * factor;
+  return (ref.cpuMs / cpuMs) * 100 >= peer.share * factor;
 }
 
 /** Whether a row meets its target (it must also be free of errors). */
@@ -64,131 +77,272 @@ export function meetsTarget(m: Measurement, ceiling: number | null): boolean {
   return (m.rate / ceiling) * 100 >= peer.share * factor;
 }
 
-/** The printed row of one measurement. */
-export function toRow(m: Measurement, ref: Reference): Row {
-  const ceiling = ref.rate;
-  const { peer, factor, unit } = m.scenario;
-  const share = m.rate !== null && ceiling ? (m.rate / ceiling) * 100 : null;
-  const cpuShare = m.cpu && ref.cpuMs
-    ? (ref.cpuMs / m.cpu.msPerRequest) * 100
-    : null;
-  let peerText = "-";
-  let targetText = "-";
-  if (peer && factor !== undefined) {
-    if ("rate" in peer) {
-      peerText = `${peer.rate} ${unit}`;
-      targetText = `>= ${fixed(peer.rate * factor, 1)} ${unit}`;
-    } else {
-      peerText = percent(peer.share);
-      const target = peer.share * factor;
-      targetText = ceiling
-        ? `>= ${percent(target)} (${fixed((target / 100) * ceiling, 0)}/s)`
-        : `>= ${percent(target)}`;
-    }
-  }
-  const measured = m.rate !== null;
-  return {
-    scenario: unit === "flows/s"
-      ? `${m.scenario.label} (flows/s)`
-      : m.scenario.label,
-    rate: measured ? fixed(m.rate, m.rate! < 100 ? 1 : 0) : "n/a",
-    p50: fixed(m.p50Ms, 2),
-    p99: fixed(m.p99Ms, 2),
-    errors: measured ? String(m.errors) : "-",
-    share: share === null ? "-" : percent(share),
-    cpuMs: m.cpu ? fixed(m.cpu.msPerRequest, 3) : "-",
-    cpuShare: cpuShare === null ? "-" : percent(cpuShare),
-    coreUse: m.cpu ? `${m.cpu.coreUse.toFixed(0)}%` : "-",
-    peer: peerText,
-    target: targetText,
-    met: !peer ? "-" : meetsTarget(m, ceiling) ? "met" : "NOT met",
-    metByCPU: !peer || !m.cpu
-      ? "-"
-      : meetsTargetByCPU(m, ref)
-      ? "met"
-      : "NOT met",
-  };
+function shareOfCeiling(m: Measurement, ref: Reference): string {
+  return m.rate !== null && ref.rate ? percent((m.rate / ref.rate) * 100) : "-";
 }
 
-const HEADER: Row = {
-  scenario: "scenario",
-  rate: "req/s",
-  p50: "p50 ms",
-  p99: "p99 ms",
-  errors: "errors",
-  share: "share of ceiling",
-  cpuMs: "server CPU ms/req",
-  cpuShare: "share by CPU",
-  coreUse: "server core use",
-  peer: "peer (oidc-provider)",
-  target: "target",
-  met: "met? (req/s)",
-  metByCPU: "met? (by CPU)",
-};
+function coreUse(use: CPUUse | null | undefined): string {
+  return use ? `${use.coreUse.toFixed(0)}%` : "-";
+}
+
+function scenarioLabel(m: Measurement): string {
+  return m.scenario.unit === "flows/s"
+    ? `${m.scenario.label} (flows/s)`
+    : m.scenario.label;
+}
+
+/** A column: header, numeric (right-aligned), and the cell of a row. */
+interface Column<T> {
+  header: string;
+  numeric: boolean;
+  cell(row: T): string;
+}
 
 /** A Markdown table, padded so it also reads well in a terminal. */
-export function formatTable(rows: Row[]): string {
-  const all = [HEADER, ...rows];
-  const keys = Object.keys(HEADER) as (keyof Row)[];
-  const widths = keys.map((k) => Math.max(...all.map((r) => r[k].length)));
-  const numeric = new Set<keyof Row>([
-    "rate",
-    "p50",
-    "p99",
-    "errors",
-    "share",
-    "cpuMs",
-    "cpuShare",
-    "coreUse",
-  ]);
-  const line = (r: Row) =>
+export function formatTable<T>(columns: Column<T>[], rows: T[]): string {
+  const cells = rows.map((r) => columns.map((c) => c.cell(r)));
+  const widths = columns.map((c, i) =>
+    Math.max(c.header.length, ...cells.map((r) => r[i].length))
+  );
+  const line = (values: string[], header: boolean) =>
     "| " +
-    keys.map((k, i) =>
-      numeric.has(k) && r !== HEADER
-        ? r[k].padStart(widths[i])
-        : r[k].padEnd(widths[i])
+    values.map((v, i) =>
+      columns[i].numeric && !header
+        ? v.padStart(widths[i])
+        : v.padEnd(widths[i])
     ).join(" | ") + " |";
   const rule = "|" +
-    keys.map((k, i) =>
-      numeric.has(k)
-        ? "-".repeat(widths[i] + 1) + ":"
-        : "-".repeat(widths[i] + 2)
+    columns.map((c, i) =>
+      c.numeric ? "-".repeat(widths[i] + 1) + ":" : "-".repeat(widths[i] + 2)
     ).join("|") + "|";
-  return [line(HEADER), rule, ...rows.map(line)].join("\n");
+  return [
+    line(columns.map((c) => c.header), true),
+    rule,
+    ...cells.map((r) => line(r, false)),
+  ].join("\n");
 }
 
-/** The whole report: run facts, the table, then notes per scenario. */
-export function report(
-  window: { warmup: number; seconds: number },
-  info: string,
-  results: Measurement[],
-): string {
+function referenceOf(results: Measurement[]): Reference {
   const ceiling = results.find((m) => m.scenario.name === "ceiling");
-  const ref = {
+  return {
     rate: ceiling?.rate ?? null,
     cpuMs: ceiling?.cpu?.msPerRequest ?? null,
   };
-  const table = formatTable(results.map((m) => toRow(m, ref)));
-  const lines = [
-    `Run: ${info}.`,
-    `Each scenario: ${window.warmup} s warm-up + ${window.seconds} s measured, ` +
-    "32 connections over loopback (code flow: 4 flows at a time); " +
-    "req/s counts every response, errors are non-2xx or failed body checks. " +
-    "Server CPU ms/req is the CPU time of the server process (all threads, " +
-    "from /proc) per request in the measured window; share by CPU is the " +
-    "ceiling's CPU ms/req over the row's, which a busy neighbour distorts " +
-    "far less than req/s; server core use below ~95% means the server was " +
-    "starved of its core or waiting. Targets need zero errors and are " +
-    "judged twice: on req/s (as specified) and on CPU cost alone (the " +
-    "share by CPU, or for the code flow 1000 / CPU ms per flow).",
-    "",
-    table,
+}
+
+/** The detailed table of one mode. */
+export function modeTable(mode: ModeResult, postgres: boolean): string {
+  const ref = referenceOf(mode.results);
+  const oneThread = mode.placement.mode === "1";
+  const columns: Column<Measurement>[] = [
+    { header: "scenario", numeric: false, cell: scenarioLabel },
+    { header: "req/s", numeric: true, cell: rateText },
+    { header: "p50 ms", numeric: true, cell: (m) => fixed(m.p50Ms, 2) },
+    { header: "p99 ms", numeric: true, cell: (m) => fixed(m.p99Ms, 2) },
+    {
+      header: "errors",
+      numeric: true,
+      cell: (m) => m.rate === null ? "-" : String(m.errors),
+    },
+    {
+      header: "share of ceiling",
+      numeric: true,
+      cell: (m) => shareOfCeiling(m, ref),
+    },
+    {
+      header: "server CPU ms/req",
+      numeric: true,
+      cell: (m) => fixed(m.cpu?.msPerRequest, 3),
+    },
   ];
-  const notes = results.filter((m) =>
-    m.note || m.steps || (m.scenario.unit === "flows/s" && m.cpu)
+  if (postgres) {
+    columns.push({
+      header: "PG CPU ms/req",
+      numeric: true,
+      cell: (m) => fixed(m.dbCpu?.msPerRequest, 3),
+    });
+  }
+  columns.push(
+    {
+      header: "share by CPU",
+      numeric: true,
+      cell: (m) => {
+        const cpu = totalCPUms(m);
+        return cpu && ref.cpuMs ? percent((ref.cpuMs / cpu) * 100) : "-";
+      },
+    },
+    {
+      header: "server CPU use (100% = 1 core)",
+      numeric: true,
+      cell: (m) => coreUse(m.cpu),
+    },
   );
-  if (notes.length) lines.push("");
-  for (const m of notes) {
+  if (postgres) {
+    columns.push({
+      header: "PG CPU use",
+      numeric: true,
+      cell: (m) => coreUse(m.dbCpu),
+    });
+  }
+  columns.push({
+    header: "machine busy",
+    numeric: true,
+    cell: (m) =>
+      m.machineBusy === null || m.machineBusy === undefined
+        ? "-"
+        : `${m.machineBusy.toFixed(0)}%`,
+  });
+  if (oneThread) {
+    columns.push(
+      {
+        header: "peer (oidc-provider)",
+        numeric: false,
+        cell: (m) => {
+          const { peer, factor, unit } = m.scenario;
+          if (!peer || factor === undefined) return "-";
+          return "rate" in peer ? `${peer.rate} ${unit}` : percent(peer.share);
+        },
+      },
+      {
+        header: "target",
+        numeric: false,
+        cell: (m) => {
+          const { peer, factor, unit } = m.scenario;
+          if (!peer || factor === undefined) return "-";
+          if ("rate" in peer) {
+            return `>= ${fixed(peer.rate * factor, 1)} ${unit}`;
+          }
+          const target = peer.share * factor;
+          return ref.rate
+            ? `>= ${percent(target)} (${fixed((target / 100) * ref.rate, 0)}/s)`
+            : `>= ${percent(target)}`;
+        },
+      },
+      {
+        header: "met? (req/s)",
+        numeric: false,
+        cell: (m) =>
+          !m.scenario.peer ? "-" : meetsTarget(m, ref.rate) ? "met" : "NOT met",
+      },
+      {
+        header: "met? (by CPU)",
+        numeric: false,
+        cell: (m) =>
+          !m.scenario.peer || !m.cpu
+            ? "-"
+            : meetsTargetByCPU(m, ref)
+            ? "met"
+            : "NOT met",
+      },
+    );
+  }
+  return formatTable(columns, mode.results);
+}
+
+/** One row of the side-by-side table. */
+interface PairRow {
+  one: Measurement;
+  all: Measurement | undefined;
+}
+
+/** One thread and all cores side by side, per scenario. */
+export function sideBySideTable(
+  one: ModeResult,
+  all: ModeResult,
+  postgres: boolean,
+): string {
+  const refOne = referenceOf(one.results);
+  const refAll = referenceOf(all.results);
+  const rows: PairRow[] = one.results.map((m) => ({
+    one: m,
+    all: all.results.find((a) => a.scenario.name === m.scenario.name),
+  }));
+  const cpuHeader = postgres ? "CPU ms/req (server + PG)" : "CPU ms/req";
+  const n = all.placement.threads;
+  const half = (
+    label: string,
+    pick: (r: PairRow) => Measurement | undefined,
+    ref: Reference,
+  ): Column<PairRow>[] => [
+    {
+      header: `${label} req/s`,
+      numeric: true,
+      cell: (r) => {
+        const m = pick(r);
+        return m ? rateText(m) : "-";
+      },
+    },
+    {
+      header: "p50 ms",
+      numeric: true,
+      cell: (r) => fixed(pick(r)?.p50Ms, 2),
+    },
+    {
+      header: "p99 ms",
+      numeric: true,
+      cell: (r) => fixed(pick(r)?.p99Ms, 2),
+    },
+    {
+      header: "of ceiling",
+      numeric: true,
+      cell: (r) => {
+        const m = pick(r);
+        return m ? shareOfCeiling(m, ref) : "-";
+      },
+    },
+    {
+      header: cpuHeader,
+      numeric: true,
+      cell: (r) => {
+        const m = pick(r);
+        return m ? fixed(totalCPUms(m), 3) : "-";
+      },
+    },
+  ];
+  const columns: Column<PairRow>[] = [
+    { header: "scenario", numeric: false, cell: (r) => scenarioLabel(r.one) },
+    ...half("1 thread", (r) => r.one, refOne),
+    ...half(`all cores (${n} threads)`, (r) => r.all, refAll),
+    {
+      header: "all / 1 req/s",
+      numeric: true,
+      cell: (r) =>
+        r.one.rate && r.all?.rate
+          ? `${(r.all.rate / r.one.rate).toFixed(2)}x`
+          : "-",
+    },
+    {
+      header: "all / 1 CPU/req",
+      numeric: true,
+      cell: (r) => {
+        const a = r.all ? totalCPUms(r.all) : null;
+        const o = totalCPUms(r.one);
+        return a && o ? `${(a / o).toFixed(2)}x` : "-";
+      },
+    },
+  ];
+  return formatTable(columns, rows);
+}
+
+function modeTitle(mode: ModeResult): string {
+  return mode.placement.mode === "1"
+    ? "One server thread"
+    : `All cores (${mode.placement.threads} server threads)`;
+}
+
+function modeNotes(mode: ModeResult): string[] {
+  const lines: string[] = [];
+  const ceiling = mode.results.find((m) => m.scenario.name === "ceiling");
+  const cores = mode.placement.threads;
+  if (ceiling?.cpu && ceiling.cpu.coreUse < 90 * cores) {
+    lines.push(
+      `- ceiling: used ${ceiling.cpu.coreUse.toFixed(0)}% of a core ` +
+        `(${cores} available to it): the load generator (wrk, one thread) ` +
+        "and the neighbours bound it as much as Deno does, so shares of " +
+        "the ceiling by req/s flatter the server; the share by CPU does not",
+    );
+  }
+  for (const m of mode.results) {
     if (m.steps) {
       const steps = Object.entries(m.steps).map(([k, v]) =>
         `${k} ${v.toFixed(1)} ms`
@@ -196,13 +350,96 @@ export function report(
       lines.push(`- ${m.scenario.name} step medians: ${steps}`);
     }
     if (m.note) lines.push(`- ${m.scenario.name}: ${m.note}`);
-    if (m.scenario.unit === "flows/s" && m.cpu) {
+    const cpu = totalCPUms(m);
+    if (m.scenario.unit === "flows/s" && cpu) {
       lines.push(
-        `- ${m.scenario.name}: ${m.cpu.msPerRequest.toFixed(1)} CPU ms per ` +
-          `flow, so ${(1000 / m.cpu.msPerRequest).toFixed(1)} flows/s on a ` +
-          "full core",
+        `- ${m.scenario.name}: ${cpu.toFixed(1)} CPU ms per flow${
+          m.dbCpu ? " (server + PostgreSQL)" : ""
+        }, so ${(1000 / cpu).toFixed(1)} flows/s per fully used core`,
       );
     }
+  }
+  return lines;
+}
+
+/** The whole report: run facts, the tables, then notes per mode. */
+export function report(
+  window: { warmup: number; seconds: number },
+  info: string,
+  db: "sqlite" | "postgres",
+  modes: ModeResult[],
+): string {
+  const postgres = db === "postgres";
+  const lines = [
+    `Run: ${info}; database: ${
+      postgres
+        ? "PostgreSQL started by the bench (see each mode)"
+        : "SQLite (a fresh file per server, WAL, synchronous=NORMAL)"
+    }; Deno KV: a fresh local file per server.`,
+    "",
+    `Each scenario: ${window.warmup} s warm-up + ${window.seconds} s ` +
+    "measured, 32 connections over loopback (code flow: 4 flows at a time " +
+    "per server thread, so 4 with one thread); " +
+    "req/s counts every response, errors are non-2xx or failed body checks. " +
+    "CPU ms/req is CPU time (all threads, from /proc) per request in the " +
+    "measured window: the server process" +
+    (postgres ? ", and PostgreSQL's processes in their own column" : "") +
+    "; share by CPU is the ceiling's CPU ms/req over the row's" +
+    (postgres ? " (server + PostgreSQL)" : "") +
+    ", which a busy neighbour or a competing load generator distorts far " +
+    "less than req/s. Machine busy is the share of all cores busy with " +
+    "anything (server, load generator, neighbours) over the window.",
+  ];
+  const one = modes.find((m) => m.placement.mode === "1");
+  const all = modes.find((m) => m.placement.mode === "all");
+  if (one && all) {
+    lines.push(
+      "",
+      `### One thread and all cores, side by side (${
+        postgres ? "PostgreSQL" : "SQLite"
+      })`,
+      "",
+      sideBySideTable(one, all, postgres),
+      "",
+      `- 1 thread: ${one.placement.description}. All cores: ${all.placement.description}.`,
+      '- "of ceiling" is req/s over the ceiling\'s req/s measured in the ' +
+        "same mode of the same run: for one thread a 1-thread `deno serve`, " +
+        `for all cores a ${all.placement.threads}-thread \`deno serve ` +
+        "--parallel` placed like the server (unpinned, same load generator " +
+        "competing for the cores), so both sides of each ratio ran under " +
+        "the same conditions. Against the 1-thread ceiling the all-cores " +
+        "shares would mix the server's scaling with the ceiling's.",
+      "- With all cores the load generator takes CPU from the server on " +
+        "this machine, so all-cores req/s understates what the server " +
+        "would do with the load on another machine; CPU ms/req does not " +
+        "depend on that, and 1000 / (CPU ms/req) is the rate one fully " +
+        "used core sustains. all / 1 CPU/req above 1.00x is the cost of " +
+        "running threads side by side (lock waits, cache, the kernel " +
+        "spreading connections).",
+    );
+  }
+  for (const mode of modes) {
+    lines.push(
+      "",
+      `### ${modeTitle(mode)}`,
+      "",
+      `${mode.placement.description}; ${mode.machine}.${
+        mode.dbNote ? ` ${mode.dbNote}.` : ""
+      }`,
+      "",
+      modeTable(mode, postgres),
+    );
+    if (mode.placement.mode === "1") {
+      lines.push(
+        "",
+        "Targets (1 thread only: the peer was measured on one core) need " +
+          "zero errors and are judged twice: on req/s (as specified) and " +
+          "on CPU cost alone (the share by CPU, or for the code flow 1000 " +
+          "/ CPU ms per flow).",
+      );
+    }
+    const notes = modeNotes(mode);
+    if (notes.length) lines.push("", ...notes);
   }
   return lines.join("\n");
 }

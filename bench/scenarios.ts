@@ -14,6 +14,7 @@ export type ScenarioName =
   | "introspection"
   | "client_credentials"
   | "refresh"
+  | "refresh_eddsa"
   | "code_flow";
 
 export interface Scenario {
@@ -23,6 +24,12 @@ export interface Scenario {
   driver: "wrk" | "load";
   /** Concurrent connections (flows for the code flow). */
   concurrency: number;
+  /**
+   * Multiply `concurrency` by the server's threads: a closed-loop driver
+   * with few clients in flight is bound by latency, not by the server,
+   * once there is more than one thread to keep busy.
+   */
+  perThread?: boolean;
   /** The peer's number: a share of the ceiling (%) or an absolute rate. */
   peer?: { share: number } | { rate: number };
   /** Our target as a multiple of the peer's number. */
@@ -33,7 +40,7 @@ export interface Scenario {
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: "ceiling",
-    label: "ceiling: bare Deno.serve JSON",
+    label: "ceiling: bare deno serve JSON",
     driver: "wrk",
     concurrency: 32,
     unit: "req/s",
@@ -93,15 +100,39 @@ export const SCENARIOS: readonly Scenario[] = [
     unit: "req/s",
   },
   {
+    name: "refresh_eddsa",
+    label: "refresh rotation, EdDSA ID token",
+    driver: "load",
+    concurrency: 32,
+    unit: "req/s",
+  },
+  {
     name: "code_flow",
     label: "full code flow",
     driver: "load",
     concurrency: 4,
+    perThread: true,
     peer: { rate: 12.8 },
     factor: 1.5,
     unit: "flows/s",
   },
 ];
+
+/** 1: one server thread pinned to a core; all: WORKERS = cores, unpinned. */
+export type CoresMode = "1" | "all";
+
+/** Where one mode's processes run and how many threads serve. */
+export interface Placement {
+  mode: CoresMode;
+  /** taskset CPU list of the server, ceiling and PostgreSQL; null: any. */
+  serverCPUs: string | null;
+  /** taskset CPU list of wrk and load.ts; null: any. */
+  loadCPUs: string | null;
+  /** Server WORKERS, and the ceiling's threads. */
+  threads: number;
+  /** How the processes were placed, for the report. */
+  description: string;
+}
 
 /** One measured scenario. */
 export interface Measurement {
@@ -113,6 +144,10 @@ export interface Measurement {
   errors: number;
   /** The server's CPU over the measured window. */
   cpu?: CPUUse | null;
+  /** PostgreSQL's CPU over the window (its own processes); null for SQLite. */
+  dbCpu?: CPUUse | null;
+  /** Share of all the machine's cores busy over the window (%). */
+  machineBusy?: number | null;
   /** Why the row has no rate, or the first error seen. */
   note?: string;
   /** Code flow: median milliseconds of each step. */

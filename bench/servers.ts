@@ -1,8 +1,10 @@
 /**
- * The two processes a bench run measures, each started pinned to the
- * server core on a free loopback port and answering before it returns: the
- * bare `Deno.serve` ceiling, and the server itself (`deno run -A main.ts`)
- * on a fresh SQLite database and Deno KV in the run's temp dir.
+ * The two processes a bench run measures, each started on the server's
+ * cores (pinned, or unpinned for the all-cores runs) on a free loopback port
+ * and answering before it returns: the bare Deno ceiling (`deno serve`, with
+ * `--parallel` for several threads), and the server itself (`deno run -A
+ * main.ts` with WORKERS threads) on a fresh database (SQLite in the run's
+ * temp dir, or the PostgreSQL URL given) and Deno KV in the temp dir.
  * @module
  */
 import { type Service, startService } from "./processes.ts";
@@ -17,7 +19,7 @@ export interface Started {
   logFile: string;
 }
 
-function freePort(): number {
+export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();
@@ -63,21 +65,47 @@ async function waitReady(
   throw new Error(`${service.name} not ready after ${READY_TIMEOUT_MS} ms`);
 }
 
-/** Starts bench/ceiling.ts. */
+/**
+ * Starts bench/ceiling.ts under `deno serve`: one thread, or `threads`
+ * threads sharing the port (`--parallel`, DENO_JOBS), as the server's
+ * WORKERS do.
+ */
 export async function startCeiling(
   tmp: string,
-  core: number | null,
+  cpus: string | null,
+  threads: number,
 ): Promise<Started> {
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
   const logFile = `${tmp}/ceiling.log`;
   const service = await startService("ceiling", Deno.execPath(), [
-    "run",
+    "serve",
     "-A",
+    ...(threads > 1 ? ["--parallel"] : []),
+    "--host",
+    "127.0.0.1",
+    "--port",
+    String(port),
     CEILING,
-  ], { core, cwd: ROOT, env: { PORT: String(port) }, logFile });
+  ], {
+    cpus,
+    cwd: ROOT,
+    env: { DENO_JOBS: String(threads) },
+    logFile,
+  });
   await waitReady(`${base}/`, service, logFile);
   return { service, base, logFile };
+}
+
+export interface ServerOptions {
+  /** WORKERS: server threads sharing the port. */
+  workers: number;
+  /** DATABASE_URL; null: a fresh SQLite file in the temp dir. */
+  databaseURL: string | null;
+  /** DATABASE_POOL_SIZE (PostgreSQL connections per server thread). */
+  poolSize: number;
+  /** Run under --cpu-prof, profiles written here. */
+  profileDir: string | null;
 }
 
 /**
@@ -86,13 +114,16 @@ export async function startCeiling(
  */
 export async function startServer(
   tmp: string,
-  core: number | null,
-  profileDir: string | null,
+  cpus: string | null,
+  options: ServerOptions,
 ): Promise<Started & { adminToken: string }> {
+  const { profileDir } = options;
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
   const adminToken = randomSecret(24);
-  const logFile = `${tmp}/server.log`;
+  // Each server gets its own KV, SQLite and log files: runs share no state.
+  const id = crypto.randomUUID().slice(0, 8);
+  const logFile = `${tmp}/server-${id}.log`;
   const flags = profileDir
     ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]
     : [];
@@ -102,22 +133,22 @@ export async function startServer(
     ...flags,
     "main.ts",
   ], {
-    core,
+    cpus,
     cwd: ROOT,
     logFile,
     env: {
       HOST: "127.0.0.1",
       PORT: String(port),
       ISSUER: base,
-      DATABASE_URL: `sqlite:///${tmp}/bench.db`,
-      DENO_KV_PATH: `${tmp}/kv.sqlite`,
+      DATABASE_URL: options.databaseURL ?? `sqlite:///${tmp}/bench-${id}.db`,
+      DATABASE_POOL_SIZE: String(options.poolSize),
+      DENO_KV_PATH: `${tmp}/kv-${id}.sqlite`,
       APP_SECRET: randomSecret(48),
       APP_SECRET_FILE: `${tmp}/app_secret`,
       ENABLE_DEV_ENDPOINTS: "true",
       ADMIN_TOKEN: adminToken,
       LOG_REQUESTS: "false",
-      // One server thread: the table compares one core with one core.
-      WORKERS: "1",
+      WORKERS: String(options.workers),
     },
   });
   await waitReady(`${base}/healthz`, service, logFile);

@@ -112,6 +112,15 @@ export async function prepareServer(
     scope: USER_SCOPE,
     consent_policy: "skip",
   });
+  // The same web app with EdDSA ID tokens: what RS256 signing costs.
+  const webAppEdDSA = await createClient(base, adminToken, {
+    client_name: "bench web app (EdDSA ID tokens)",
+    redirect_uris: [REDIRECT_URI],
+    grant_types: ["authorization_code", "refresh_token"],
+    scope: USER_SCOPE,
+    consent_policy: "skip",
+    id_token_signed_response_alg: "EdDSA",
+  });
   // A web app whose policy shows the consent page on every flow.
   const consentApp = await createClient(base, adminToken, {
     client_name: "bench consent app",
@@ -129,7 +138,13 @@ export async function prepareServer(
   });
   const basicService = basicAuth(service.id, service.secret);
   return {
-    fixture: { base, users, flowClient: consentApp, refreshClient: webApp },
+    fixture: {
+      base,
+      users,
+      flowClient: consentApp,
+      refreshClient: webApp,
+      refreshClientEdDSA: webAppEdDSA,
+    },
     requests: {
       discovery: {
         path: "/.well-known/openid-configuration",

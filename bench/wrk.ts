@@ -5,7 +5,7 @@
  * as a note instead of a row of errors.
  * @module
  */
-import { cpuSeconds, cpuUse } from "./cpu.ts";
+import { type CPUProbe, readProbe, windowCPU } from "./cpu.ts";
 import { runPinned } from "./processes.ts";
 import type { Measurement, Scenario } from "./scenarios.ts";
 
@@ -94,7 +94,7 @@ async function wrk(
   req: WrkRequest,
   seconds: number,
   connections: number,
-  core: number | null,
+  cpus: string | null,
 ): Promise<WrkResult> {
   const out = await runPinned("wrk", "wrk", [
     "-t1",
@@ -106,7 +106,7 @@ async function wrk(
     LUA,
     base + req.path,
   ], {
-    core,
+    cpus,
     timeoutMs: seconds * 1000 + 30_000,
     env: {
       BENCH_METHOD: req.method,
@@ -128,8 +128,8 @@ export async function measureWrk(
   base: string,
   req: WrkRequest,
   window: { warmup: number; seconds: number },
-  loadCore: number | null,
-  serverPID: number,
+  loadCPUs: string | null,
+  probe: CPUProbe,
 ): Promise<Measurement> {
   const problem = await precheck(base, req);
   if (problem) {
@@ -143,13 +143,16 @@ export async function measureWrk(
     };
   }
   const c = scenario.concurrency;
-  await wrk(base, req, window.warmup, c, loadCore);
-  const before = await cpuSeconds(serverPID);
-  const r = await wrk(base, req, window.seconds, c, loadCore);
-  const after = await cpuSeconds(serverPID);
+  await wrk(base, req, window.warmup, c, loadCPUs);
+  const before = await readProbe(probe);
+  const r = await wrk(base, req, window.seconds, c, loadCPUs);
+  const after = await readProbe(probe);
   const errors = r.bad + r.connect + r.read + r.write + r.timeout;
+  const cpu = windowCPU(before, after, r.requests, r.duration_us / 1e6);
   return {
-    cpu: cpuUse(before, after, r.requests, r.duration_us / 1e6),
+    cpu: cpu.server,
+    dbCpu: cpu.db,
+    machineBusy: cpu.machineBusy,
     scenario,
     rate: r.requests / (r.duration_us / 1e6),
     p50Ms: r.p50_us / 1000,
