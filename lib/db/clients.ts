@@ -7,6 +7,7 @@ import type {
   ClientsTable,
   DB,
 } from "./schema.ts";
+import { bumpConfigVersion, configCache } from "./config_cache.ts";
 
 export interface ClientWithPolicy {
   client: ClientRow;
@@ -26,10 +27,28 @@ export interface FindClientOptions {
   forUpdate?: boolean;
 }
 
+/**
+ * A client and its policy, from the configuration cache when outside a
+ * transaction (see config_cache.ts); unknown ids are cached as unknown too.
+ */
 export async function findClientWithPolicy(
   db: DB,
   clientID: string,
   options: FindClientOptions = {},
+): Promise<ClientWithPolicy | undefined> {
+  const cache = options.forUpdate ? null : await configCache(db);
+  if (cache?.clients.has(clientID)) {
+    return cache.clients.get(clientID) ?? undefined;
+  }
+  const found = await readClientWithPolicy(db, clientID, options);
+  cache?.clients.set(clientID, found ?? null);
+  return found;
+}
+
+async function readClientWithPolicy(
+  db: DB,
+  clientID: string,
+  options: FindClientOptions,
 ): Promise<ClientWithPolicy | undefined> {
   const lock = options.forUpdate === true &&
     !(db.getExecutor().adapter instanceof SqliteAdapter);
@@ -86,6 +105,7 @@ export async function insertClient(
 ): Promise<void> {
   await db.insertInto("clients").values(client).execute();
   await db.insertInto("client_policies").values(policy).execute();
+  await bumpConfigVersion(db);
 }
 
 export async function updateClient(
@@ -93,6 +113,7 @@ export async function updateClient(
   clientID: string,
   values: Updateable<ClientsTable>,
 ): Promise<boolean> {
+  await bumpConfigVersion(db);
   const r = await db.updateTable("clients").set(values)
     .where("client_id", "=", clientID).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
@@ -103,12 +124,14 @@ export async function updatePolicy(
   clientID: string,
   values: Updateable<ClientPoliciesTable>,
 ): Promise<boolean> {
+  await bumpConfigVersion(db);
   const r = await db.updateTable("client_policies").set(values)
     .where("client_id", "=", clientID).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
 export async function deleteClient(db: DB, clientID: string): Promise<boolean> {
+  await bumpConfigVersion(db);
   const r = await db.deleteFrom("clients").where("client_id", "=", clientID)
     .executeTakeFirst();
   return Number(r.numDeletedRows) === 1;

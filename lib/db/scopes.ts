@@ -1,8 +1,15 @@
 /** scopes: name, description (shown on consent), claims it releases. */
+import { bumpConfigVersion, configCache } from "./config_cache.ts";
 import type { DB, ScopeRow } from "./schema.ts";
 
+/** Every scope by name, from the configuration cache outside transactions. */
 export async function listScopes(db: DB): Promise<ScopeRow[]> {
-  return await db.selectFrom("scopes").selectAll().orderBy("name").execute();
+  const cache = await configCache(db);
+  if (cache?.scopes) return cache.scopes;
+  const rows = await db.selectFrom("scopes").selectAll().orderBy("name")
+    .execute();
+  if (cache) cache.scopes = rows;
+  return rows;
 }
 
 export async function findScopes(
@@ -10,8 +17,8 @@ export async function findScopes(
   names: string[],
 ): Promise<ScopeRow[]> {
   if (names.length === 0) return [];
-  return await db.selectFrom("scopes").selectAll().where("name", "in", names)
-    .execute();
+  const wanted = new Set(names);
+  return (await listScopes(db)).filter((s) => wanted.has(s.name));
 }
 
 export interface ScopeValues {
@@ -45,6 +52,7 @@ export async function upsertScope(
       })
     )
     .execute();
+  await bumpConfigVersion(db);
   return !existing;
 }
 
@@ -54,18 +62,22 @@ export async function insertScopesIfAbsent(
   scopes: ScopeValues[],
   now: number,
 ): Promise<void> {
+  let inserted = 0;
   for (const s of scopes) {
-    await db.insertInto("scopes").values({
+    const r = await db.insertInto("scopes").values({
       name: s.name,
       description: s.description,
       claims: JSON.stringify(s.claims),
       created_at: now,
       updated_at: now,
-    }).onConflict((oc) => oc.column("name").doNothing()).execute();
+    }).onConflict((oc) => oc.column("name").doNothing()).executeTakeFirst();
+    inserted += Number(r.numInsertedOrUpdatedRows ?? 0n);
   }
+  if (inserted > 0) await bumpConfigVersion(db);
 }
 
 export async function deleteScope(db: DB, name: string): Promise<boolean> {
+  await bumpConfigVersion(db);
   const r = await db.deleteFrom("scopes").where("name", "=", name)
     .executeTakeFirst();
   return Number(r.numDeletedRows) === 1;
