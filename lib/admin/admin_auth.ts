@@ -66,7 +66,9 @@ export function adminAuth(
   options: AdminAuthOptions = {},
 ): MiddlewareHandler<AppEnv> {
   const publicPaths = new Set(options.publicPaths ?? []);
-  let csrf: MiddlewareHandler | null = null;
+  // One CSRF check per issuer: the middleware is built once per module, but
+  // each app (tests run several in one process) has its own issuer.
+  const csrfByIssuer = new Map<string, MiddlewareHandler>();
   return async function adminAuth(c, next) {
     if (publicPaths.has(c.req.path)) return await next();
     const { db, kv, config, now } = c.var.deps;
@@ -92,7 +94,11 @@ export function adminAuth(
       );
       if (session) {
         c.set("admin", { actor: "admin-session", via: "session", session });
-        csrf ??= csrfProtection({ origin: config.issuer });
+        let csrf = csrfByIssuer.get(config.issuer);
+        if (!csrf) {
+          csrf = csrfProtection({ origin: config.issuer });
+          csrfByIssuer.set(config.issuer, csrf);
+        }
         return await csrf(c, next);
       }
       if (
