@@ -1,0 +1,185 @@
+/**
+ * Property test: thousands of generated hostile requests against every
+ * endpoint never answer 5xx, always answer a well-formed error (JSON with
+ * `error` + `error_description` for APIs, an HTML page for browsers) with no
+ * stack trace or internal path, redirect only to registered URIs, log no
+ * unhandled error, and leave the database exactly as it was.
+ *
+ * The one table allowed to grow is `audit_events`, and only by
+ * `admin.login_failed` rows: a failed admin sign-in is recorded on purpose so
+ * an operator can see someone guessing. Deno KV rate-limit counters change
+ * too (they are not in the database): failures are meant to be counted.
+ *
+ * Seeded: the seed is printed; `FUZZ_SEED=<n>` reproduces a run and
+ * `FUZZ_COUNT=<n>` sets how many requests the main phase sends (default
+ * 3000; the pre-setup phase sends an eighth of that).
+ * @module
+ */
+import assert from "node:assert/strict";
+import { startTestApp } from "../helpers/test_app.ts";
+import { nextCase, preSetupCase } from "./cases.ts";
+import {
+  forbiddenChanges,
+  fullDump,
+  type FuzzCase,
+  judgeResponse,
+  type OracleContext,
+  snapshot,
+} from "./oracle.ts";
+import { fuzzCount, fuzzSeed, Random } from "./prng.ts";
+import { buildWorld, type World } from "./world.ts";
+import type { TestApp } from "../helpers/test_app.ts";
+
+const SEED = fuzzSeed();
+const COUNT = fuzzCount(3000);
+
+console.log(
+  `fuzz: seed=${SEED} count=${COUNT} (reproduce: FUZZ_SEED=${SEED} FUZZ_COUNT=${COUNT})`,
+);
+
+function describe(c: FuzzCase): string {
+  const body = c.body === undefined
+    ? ""
+    : ` body(${c.body.length})=${JSON.stringify(String(c.body).slice(0, 200))}`;
+  const headers = c.headers.map(([k, v]) => `${k}: ${v.slice(0, 80)}`).join(
+    " | ",
+  );
+  return `${c.label}\n  ${c.method} ${
+    c.path.slice(0, 300)
+  }\n  ip=${c.ip} ${headers}${body}`;
+}
+
+async function send(t: TestApp, c: FuzzCase): Promise<Response> {
+  const req = new Request(`${t.base}${c.path}`, {
+    method: c.method,
+    headers: c.headers,
+    body: c.method === "GET" || c.method === "HEAD" ? undefined : c.body,
+    redirect: "manual",
+  });
+  return await t.app.fetch(req, { remoteAddr: { hostname: c.ip } });
+}
+
+interface RunStats {
+  sent: number;
+  byStatus: Map<number, number>;
+}
+
+/** Sends `count` cases from `gen`, judging each answer and the database. */
+async function run(
+  t: TestApp,
+  ctx: OracleContext,
+  count: number,
+  gen: () => FuzzCase,
+): Promise<RunStats> {
+  const stats: RunStats = { sent: 0, byStatus: new Map() };
+  let before = await snapshot(t.deps.db);
+  // The fast snapshot reads what the shared dump helper reads.
+  assert.deepEqual(before, await fullDump(t.deps.db));
+  for (let i = 0; i < count; i++) {
+    const c = gen();
+    const logsBefore = t.logs.length;
+    let res: Response;
+    try {
+      res = await send(t, c);
+    } catch (err) {
+      assert.fail(`#${i} threw out of app.fetch: ${err}\n${describe(c)}`);
+    }
+    stats.sent++;
+    stats.byStatus.set(res.status, (stats.byStatus.get(res.status) ?? 0) + 1);
+    const problems = await judgeResponse(ctx, c, res);
+    const errors = t.logs.slice(logsBefore).filter((l) =>
+      l.includes('"level":"error"')
+    );
+    for (const line of errors) problems.push(`logged: ${line.slice(0, 2000)}`);
+    const after = await snapshot(t.deps.db);
+    const changed = forbiddenChanges(before, after);
+    if (changed.length) {
+      problems.push(
+        `database changed:\n    ${changed.slice(0, 10).join("\n    ")}`,
+      );
+    }
+    before = after;
+    if (problems.length) {
+      assert.fail(
+        `seed ${SEED}, case #${i} (status ${res.status}):\n  - ${
+          problems.join("\n  - ")
+        }\n${describe(c)}`,
+      );
+    }
+  }
+  return stats;
+}
+
+function summary(stats: RunStats): string {
+  const statuses = [...stats.byStatus].sort(([a], [b]) => a - b)
+    .map(([s, n]) => `${s}:${n}`).join(" ");
+  return `${stats.sent} requests; ${statuses}`;
+}
+
+Deno.test({
+  name: "fuzz: hostile requests to every endpoint never 5xx, leak or write",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  const world: World = await buildWorld();
+  const t = world.t;
+  try {
+    const ctx: OracleContext = {
+      issuer: t.base,
+      registeredURIs: world.registeredURIs,
+      cwd: Deno.cwd(),
+    };
+    const r = new Random(SEED);
+    const start = performance.now();
+    const stats = await run(t, ctx, COUNT, () => nextCase(r, world));
+    console.log(
+      `fuzz (after setup): ${summary(stats)} in ${
+        Math.round(performance.now() - start)
+      } ms`,
+    );
+    // The fixture's credentials still work: nothing was consumed.
+    const info = await t.fetch("/userinfo", {
+      headers: { Authorization: `Bearer ${world.live.aliceAccess}` },
+    });
+    assert.equal(info.status, 200);
+    await info.body?.cancel();
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test({
+  name: "fuzz: before setup, nothing completes setup, signs in or writes",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  // The world supplies realistic credentials of *another* server; this one
+  // has only its bootstrap ADMIN_TOKEN and no setup.
+  const world = await buildWorld();
+  await world.t.close();
+  const t = await startTestApp({
+    env: {
+      ENABLE_DEV_ENDPOINTS: "true",
+      ADMIN_TOKEN: "bootstrap-admin-token-0123456789",
+    },
+  });
+  try {
+    const ctx: OracleContext = {
+      issuer: t.base,
+      registeredURIs: world.registeredURIs,
+      cwd: Deno.cwd(),
+    };
+    const r = new Random(SEED ^ 0x5eed);
+    const count = Math.max(1, Math.floor(COUNT / 8));
+    const stats = await run(
+      t,
+      ctx,
+      count,
+      () => preSetupCase(r, { ...world, t }),
+    );
+    console.log(`fuzz (before setup): ${summary(stats)}`);
+    assert.equal(await t.deps.setup.isComplete(t.deps.db), false);
+  } finally {
+    await t.close();
+  }
+});
