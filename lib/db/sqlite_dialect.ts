@@ -6,7 +6,14 @@
  * @module
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { SqliteDialect } from "kysely";
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+} from "kysely";
 
 const STATEMENT_CACHE_LIMIT = 500;
 
@@ -76,5 +83,35 @@ export function createSQLiteDialect(db: DatabaseSync): SqliteDialect {
     },
   };
   // deno-lint-ignore no-explicit-any
-  return new SqliteDialect({ database: database as any });
+  return new ImmediateSqliteDialect({ database: database as any });
+}
+
+/**
+ * Transactions start with `BEGIN IMMEDIATE`, taking the write lock first
+ * (waiting up to busy_timeout for it). Kysely's plain `BEGIN` is deferred:
+ * with several connections on one file - server threads (WORKERS), several
+ * processes - a transaction that reads, then writes after another
+ * connection committed fails at once with SQLITE_BUSY (its snapshot is
+ * stale; busy_timeout does not apply), so two admins editing one client at
+ * the same moment saw 503s.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(
+    connection: DatabaseConnection,
+  ): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
 }
