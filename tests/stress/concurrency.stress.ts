@@ -12,10 +12,12 @@
  * - 200 parallel exchanges of 200 distinct codes: 200 successes, 200
  *   distinct access, refresh and ID tokens, every code consumed once.
  * - Parallel admin edits of one client: every field of the policy and the
- *   client written at once ends as its writer set it (no lost update), and
- *   pairs of edits that are each valid alone but break a rule together
- *   (default_scopes outside allowed_scopes; a public client without PKCE)
- *   never both succeed.
+ *   client written at once ends as its writer set it (no lost update), also
+ *   over a real port against the server with two threads (two
+ *   connections), where none may be refused; and pairs of edits that are
+ *   each valid alone but break a rule together (default_scopes outside
+ *   allowed_scopes; a public client without PKCE) end as running them one
+ *   after the other could, the rule kept.
  *
  * PostgreSQL runs in a private cluster (skipped without binaries under
  * /usr/lib/postgresql/<v>/bin).
@@ -40,10 +42,13 @@ import {
   type TestApp,
 } from "../helpers/test_app.ts";
 import {
+  admin,
   clock,
   findPostgresBin,
   type PostgresCluster,
+  prepareServer,
   startPostgres,
+  startServer,
   tokenHash,
 } from "./stress_helpers.ts";
 
@@ -443,6 +448,84 @@ async function ruleRaces(
   );
 }
 
+/**
+ * The same parallel edits over a real port against `deno run -A main.ts`
+ * with two server threads (WORKERS=2), each with its own connection: none
+ * lost, and none refused (on SQLite a deferred BEGIN made them 503).
+ */
+async function policyEditsOverWorkers(
+  engine: Engine,
+  cluster: PostgresCluster | null,
+): Promise<void> {
+  const database = cluster ? await createDatabase(cluster) : null;
+  const dir = await Deno.makeTempDir({ prefix: "stress-workers-" });
+  const server = await startServer({
+    databaseURL: database?.url ?? `sqlite:///${dir}/oauth.db`,
+    dir,
+    env: { WORKERS: "2" },
+  });
+  try {
+    const prep = await prepareServer(server.base);
+    const id = prep.web.id;
+    let writes = 0;
+    for (let round = 0; round < POLICY_ROUNDS; round++) {
+      const batch = writesFor(round);
+      const answers = await Promise.all(
+        batch.map((w) =>
+          w.path === "policy"
+            ? admin(
+              server.base,
+              prep.adminToken,
+              "POST",
+              `/admin/clients/${id}/policy`,
+              {
+                [w.field]: w.value,
+              },
+            )
+            : admin(
+              server.base,
+              prep.adminToken,
+              "PATCH",
+              `/admin/clients/${id}`,
+              {
+                [w.field]: w.value,
+              },
+            )
+        ),
+      );
+      for (const [i, res] of answers.entries()) {
+        assert.equal(
+          res.status,
+          200,
+          `${batch[i].path}.${batch[i].field}: ${res.text}`,
+        );
+      }
+      writes += batch.length;
+      const detail = (await admin(
+        server.base,
+        prep.adminToken,
+        "GET",
+        `/admin/clients/${id}`,
+      )).json!;
+      for (const w of batch) {
+        const got = w.path === "policy"
+          ? (detail.policy as Record<string, unknown>)[w.field]
+          : detail[w.field];
+        assert.deepEqual(got, w.value, `round ${round}: ${w.path}.${w.field}`);
+      }
+    }
+    console.log(
+      `  ${engine}: ${writes} admin writes over 2 server threads, ${
+        writesFor(0).length
+      } at a time: all 200, none lost`,
+    );
+  } finally {
+    await server.stop();
+    await database?.drop();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 async function runAll(
   t: Deno.TestContext,
   engine: Engine,
@@ -459,6 +542,10 @@ async function runAll(
   await t.step(
     "parallel admin edits of one client: no lost update",
     () => withApp(cluster, (app, token) => policyEdits(app, engine, token)),
+  );
+  await t.step(
+    "parallel admin edits over a real port, 2 server threads: none lost or refused",
+    () => policyEditsOverWorkers(engine, cluster),
   );
   await t.step(
     "conflicting parallel admin edits: serializable outcome, the rules hold",
