@@ -12,6 +12,7 @@ import {
   contentType,
   cookieHeader,
   csrfVariant,
+  differentCase,
   encode,
   type Entries,
   fakeJWT,
@@ -671,7 +672,7 @@ export function adminLoginCase(r: Random, w: World): FuzzCase {
     r.pick([
       hostileString(r),
       tamper(r, w.adminToken),
-      w.adminToken.toLowerCase(),
+      differentCase(w.adminToken),
       "A".repeat(r.pick([513, 70000])),
     ]),
   ]);

@@ -141,16 +141,30 @@ export function fakeJWT(r: Random, real: string): string {
 
 /** A near miss that stays different once a header value is trimmed. */
 export function tamperHeader(r: Random, token: string): string {
-  return r.pick([
+  const near = r.pick([
     token + "x",
     token.slice(0, -1),
     `${token.slice(0, 10)}-${token.slice(11)}`,
     `x${token}`,
     `${token} ${token}`,
   ]);
+  return near === token ? `${token}x` : near;
+}
+
+/** The token in other letter case, or plainly changed when that is the same. */
+export function differentCase(token: string): string {
+  const lower = token.toLowerCase();
+  if (lower !== token) return lower;
+  const upper = token.toUpperCase();
+  return upper !== token ? upper : `${token}x`;
 }
 
 export function tamper(r: Random, token: string): string {
+  const near = pickNearMiss(r, token);
+  return near === token ? `${token}x` : near;
+}
+
+function pickNearMiss(r: Random, token: string): string {
   return r.pick([
     token + "x",
     token.slice(0, -1),

@@ -25,6 +25,7 @@ import {
   type TestApp,
 } from "../helpers/test_app.ts";
 import { generatePKCE } from "../../lib/oauth/pkce.ts";
+import { randomToken } from "../../lib/security/crypto.ts";
 
 export const FIXED_ADMIN_IP = "192.0.2.10";
 export const FIXED_CLIENT_IP = "192.0.2.20";
@@ -312,4 +313,55 @@ export async function buildWorld(): Promise<World> {
     await t.close();
     throw err;
   }
+}
+
+/**
+ * A world of credentials this server never issued, for an app before setup:
+ * the shapes of real tokens, cookies and ids, none of them valid here - but
+ * the bootstrap ADMIN_TOKEN, which opens the admin API until setup is done.
+ */
+export function strangerWorld(t: TestApp, adminToken: string): World {
+  const token = () => randomToken(32);
+  const sid = `${randomToken(16)}.${randomToken(32)}`;
+  const jwt = [
+    btoa(JSON.stringify({ alg: "RS256", kid: "k", typ: "JWT" })),
+    btoa(JSON.stringify({ iss: t.base, sub: "u", aud: "demo-web" })),
+    randomToken(256),
+  ].map((p) => p.replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_"))
+    .join(".");
+  const client = (id: string, redirectURI: string) => ({
+    id,
+    secret: token(),
+    redirectURI,
+  });
+  return {
+    t,
+    adminToken,
+    basic: client("fz-basic", "https://rp.example.com/cb"),
+    post: client("fz-post", "https://post.example.com/cb"),
+    victim: client("fz-victim", "https://victim.example.com/cb"),
+    registeredURIs: [],
+    live: {
+      aliceAccess: token(),
+      aliceRefresh: token(),
+      aliceIDToken: jwt,
+      basicAccess: token(),
+      basicRefresh: token(),
+      ccAccess: token(),
+      jwtAccess: jwt,
+      unusedCode: token(),
+      unusedCodeVerifier: token(),
+    },
+    dead: {
+      rotatedRefresh: token(),
+      revokedAccess: token(),
+      usedCode: token(),
+      usedCodeVerifier: token(),
+    },
+    bob: { jar: new CookieJar(), csrf: token(), sid, consentFields: {} },
+    admin: { jar: new CookieJar(), csrf: token(), sid },
+    aliceID: crypto.randomUUID(),
+    bobID: crypto.randomUUID(),
+    userSessionID: sid.split(".")[0],
+  };
 }
