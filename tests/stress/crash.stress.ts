@@ -31,7 +31,8 @@ import {
 } from "./stress_helpers.ts";
 
 const ROUNDS = Number(Deno.env.get("STRESS_CRASH_ROUNDS") ?? 4);
-const WORKERS = 6;
+/** Client loops sending requests (the server runs its default threads). */
+const LOAD_LOOPS = 8;
 /** Tokens the load must have collected in a round before the kill may come. */
 const MIN_TOKENS_BEFORE_KILL = 40;
 const MAX_EXTRA_DELAY_MS = 1500;
@@ -65,7 +66,7 @@ class Load {
   ) {
     this.#started = ledger.ok;
     this.done = Promise.all(
-      Array.from({ length: WORKERS }, (_, i) => this.#worker(i)),
+      Array.from({ length: LOAD_LOOPS }, (_, i) => this.#worker(i)),
     ).then(() => {});
   }
 
