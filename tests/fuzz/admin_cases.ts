@@ -39,7 +39,7 @@ interface AdminRoute {
   path: string;
   real: (w: World) => string[];
   /** The body schema: `strict` refuses unknown keys, `loose` needs a poison field. */
-  body?: "strict" | "loose" | "optional";
+  body?: "strict" | "loose" | "optional" | "ui";
   /** Writes even without a body when the id is real. */
   writes?: boolean;
   fields?: string[];
@@ -80,6 +80,38 @@ const USER_FIELDS = [
   "email_verified",
   "claims",
   "disabled",
+];
+
+/** The intents the admin UI's forms post (`_action`). */
+const UI_INTENTS = [
+  "save",
+  "create",
+  "edit",
+  "delete",
+  "password",
+  "enable",
+  "disable",
+  "revoke_consent",
+  "rotate",
+  "retire",
+  "end",
+  "secret",
+  "policy",
+];
+const UI_FIELDS = [
+  "name",
+  "description",
+  "claims",
+  "client_id",
+  "client_name",
+  "redirect_uris",
+  "username",
+  "password",
+  "email",
+  "kid",
+  "session_id",
+  "confirm",
+  "editing",
 ];
 
 const none = () => [];
@@ -206,9 +238,29 @@ const ADMIN_ROUTES: AdminRoute[] = [
   },
   { method: "GET", path: "/admin/audit", real: none },
   { method: "POST", path: "/admin/logout", real: none, writes: true },
+  { method: "GET", path: "/metrics", real: none },
   { method: "GET", path: "/admin/ui", real: none },
+  { method: "GET", path: "/admin/ui/clients", real: none },
   { method: "GET", path: "/admin/ui/clients/:id", real: clientIDs },
+  { method: "GET", path: "/admin/ui/users", real: none },
   { method: "GET", path: "/admin/ui/users/:id", real: userIDs },
+  { method: "GET", path: "/admin/ui/scopes", real: none },
+  { method: "GET", path: "/admin/ui/keys", real: none },
+  { method: "GET", path: "/admin/ui/sessions", real: none },
+  { method: "GET", path: "/admin/ui/audit", real: none },
+  { method: "GET", path: "/admin/ui/help", real: none },
+  { method: "POST", path: "/admin/ui/scopes", real: none, body: "ui" },
+  { method: "POST", path: "/admin/ui/clients", real: none, body: "ui" },
+  {
+    method: "POST",
+    path: "/admin/ui/clients/:id",
+    real: clientIDs,
+    body: "ui",
+  },
+  { method: "POST", path: "/admin/ui/users", real: none, body: "ui" },
+  { method: "POST", path: "/admin/ui/users/:id", real: userIDs, body: "ui" },
+  { method: "POST", path: "/admin/ui/sessions", real: none, body: "ui" },
+  { method: "POST", path: "/admin/ui/keys", real: none, body: "ui" },
   { method: "GET", path: "/dev/pkce", real: none },
   { method: "GET", path: "/dev/seed", real: none, writes: true },
   {
@@ -456,7 +508,20 @@ export function adminCase(r: Random, w: World): FuzzCase {
   let body: string | undefined;
   let type: string | null = null;
   let bodyNote = "";
-  if (mode === "session-form" && method !== "GET" && method !== "HEAD") {
+  if (route.body === "ui" && method !== "GET" && method !== "HEAD") {
+    // An admin UI form: an intent that no page knows whenever the request
+    // could be authorized to write, else any intent.
+    const intent = poison
+      ? `zz-${r.int(1e6)}`
+      : r.pick([...UI_INTENTS, hostileString(r)]);
+    const fields: Entries = [["_action", intent]];
+    if (mode === "session-form") fields.push(["csrf_token", w.admin.csrf]);
+    for (const f of r.some(UI_FIELDS, 4)) fields.push([f, hostileString(r)]);
+    const { entries } = mutate(r, fields, ["_action", "csrf_token"]);
+    body = encode(r, entries);
+    type = r.chance(0.9) ? FORM : contentType(r, FORM);
+    bodyNote = `ui form ${intent.slice(0, 20)}`;
+  } else if (mode === "session-form" && method !== "GET" && method !== "HEAD") {
     // A form is never JSON: every JSON route refuses it (415).
     const { entries } = mutate(
       r,
