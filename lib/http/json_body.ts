@@ -6,17 +6,50 @@
 import type { z } from "zod";
 import { HttpError } from "./http_error.ts";
 
-/** Parses a JSON body; 415 for another content type, 400 for bad JSON. */
+/**
+ * How deeply a JSON body may nest. No payload of ours needs more than a few
+ * levels (a user claim like `address` has two); validators recurse, and a
+ * body nested thousands deep would exhaust the stack (a 500) instead of
+ * being refused.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** Whether `value` nests deeper than `max`, checked without recursion. */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/**
+ * Parses a JSON body; 415 for another content type, 400 for bad JSON or
+ * JSON nested deeper than MAX_JSON_DEPTH.
+ */
 export async function readJSON(req: Request): Promise<unknown> {
   const type = req.headers.get("Content-Type") ?? "";
   if (!type.toLowerCase().startsWith("application/json")) {
     throw new HttpError(415, "the request body must be application/json");
   }
+  let value: unknown;
   try {
-    return await req.json();
+    value = await req.json();
   } catch {
     throw new HttpError(400, "the request body is not valid JSON");
   }
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+    throw new HttpError(
+      400,
+      `the request body nests deeper than ${MAX_JSON_DEPTH} levels`,
+    );
+  }
+  return value;
 }
 
 /** Validates with `schema` or throws a 400 naming each bad field. */
