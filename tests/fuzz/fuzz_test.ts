@@ -181,3 +181,84 @@ Deno.test({
     await t.close();
   }
 });
+
+Deno.test({
+  name:
+    "fuzz: the worst JSON bodies (nested 33 to 100000 deep, 1 MiB and over) are 4xx on every JSON route",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  const world = await buildWorld();
+  const t = world.t;
+  try {
+    const ctx: OracleContext = {
+      issuer: t.base,
+      registeredURIs: world.registeredURIs,
+      cwd: Deno.cwd(),
+    };
+    const routes: [string, string][] = [
+      ["POST", "/admin/scopes"],
+      ["POST", "/admin/clients"],
+      ["PATCH", "/admin/clients/demo-web"],
+      ["POST", "/admin/clients/demo-web/policy"],
+      ["POST", "/admin/rotate_jwk"],
+      ["POST", "/admin/users"],
+      ["PATCH", `/admin/users/${world.aliceID}`],
+      ["POST", `/admin/users/${world.aliceID}/password`],
+      ["POST", "/dev/create_client"],
+    ];
+    const nest = (depth: number, open: string, close: string, leaf = "1") =>
+      open.repeat(depth) + leaf + close.repeat(depth);
+    const bodies: [string, string][] = [];
+    for (const depth of [33, 5000, 100_000]) {
+      bodies.push([
+        `claims array ${depth}`,
+        `{"claims":{"x":${nest(depth, "[", "]")}}}`,
+      ]);
+      bodies.push([
+        `claims object ${depth}`,
+        `{"claims":{"x":${nest(depth, '{"a":', "}")}}}`,
+      ]);
+      bodies.push([`top array ${depth}`, nest(depth, "[", "]")]);
+    }
+    const mib = 1024 * 1024;
+    const pad = (n: number) => `{"description":"${"a".repeat(n - 18)}"}`;
+    bodies.push(["1 MiB + 1", pad(mib + 1)], ["2 MiB", pad(2 * mib)]);
+    let sent = 0;
+    let before = await snapshot(t.deps.db);
+    for (const [method, path] of routes) {
+      for (const [what, body] of bodies) {
+        const c: FuzzCase = {
+          label: `${method} ${path} ${what}`,
+          method,
+          path,
+          headers: [
+            ["X-Admin-Token", world.adminToken],
+            ["Content-Type", "application/json"],
+            ["Accept", "application/json"],
+          ],
+          body,
+          ip: "192.0.2.10",
+          surface: "api",
+          expect: "4xx",
+        };
+        const logsBefore = t.logs.length;
+        const res = await send(t, c);
+        sent++;
+        const problems = await judgeResponse(ctx, c, res);
+        for (const line of t.logs.slice(logsBefore)) {
+          if (line.includes('"level":"error"')) {
+            problems.push(line.slice(0, 500));
+          }
+        }
+        const after = await snapshot(t.deps.db);
+        problems.push(...forbiddenChanges(before, after));
+        before = after;
+        assert.deepEqual(problems, [], `${c.label}: ${res.status}`);
+      }
+    }
+    console.log(`fuzz (worst bodies): ${sent} requests`);
+  } finally {
+    await t.close();
+  }
+});
