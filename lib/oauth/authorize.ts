@@ -109,6 +109,22 @@ function checkNoDuplicates(ctx: Context, names: readonly string[]): void {
   }
 }
 
+/**
+ * RFC 6749 §4.1.2.1: an error response carries `state` "if present in the
+ * client authorization request". One too long or malformed to carry back
+ * (a megabyte would become the Location header) is shown on a page: the
+ * client could not match the answer to its request anyway.
+ */
+function checkState(ctx: Context): string | null {
+  const state = ctx.get("state");
+  if (
+    state !== null && (state.length > MAX_PARAM_LENGTH || state.includes("\0"))
+  ) {
+    throw new UnredirectableRequest("state is too long or malformed");
+  }
+  return state || null;
+}
+
 /** RFC 6749 §4.1.2.1: an unknown client must not be redirected to. */
 async function checkClient(ctx: Context): Promise<void> {
   const clientID = ctx.get("client_id");
@@ -292,7 +308,7 @@ export async function parseAuthorizationRequest(
   checkNoDuplicates(ctx, ["client_id", "redirect_uri"]);
   await checkClient(ctx);
   checkRedirectURI(ctx);
-  ctx.state = ctx.get("state") || null;
+  ctx.state = checkState(ctx);
   try {
     checkNoDuplicates(
       ctx,
