@@ -262,3 +262,73 @@ Deno.test({
     await t.close();
   }
 });
+
+Deno.test({
+  name:
+    "fuzz: the worst authorization parameters (to 1 MiB, NUL) are never reflected into a redirect",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  const world = await buildWorld();
+  const t = world.t;
+  try {
+    const ctx: OracleContext = {
+      issuer: t.base,
+      registeredURIs: world.registeredURIs,
+      cwd: Deno.cwd(),
+    };
+    const base: Record<string, string> = {
+      client_id: "demo-web",
+      response_type: "code",
+      redirect_uri: "http://localhost:3000/callback",
+      scope: "openid",
+      code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+      code_challenge_method: "S256",
+      state: "s",
+    };
+    let before = await snapshot(t.deps.db);
+    for (
+      const name of [
+        "state",
+        "nonce",
+        "scope",
+        "login_hint",
+        "prompt",
+        "max_age",
+        "ui_locales",
+      ]
+    ) {
+      for (
+        const value of [
+          "x".repeat(2049),
+          "x".repeat(70_000),
+          "x".repeat(1024 * 1024 - 400),
+          "a\u0000b",
+        ]
+      ) {
+        const body = new URLSearchParams({ ...base, [name]: value }).toString();
+        const c: FuzzCase = {
+          label: `POST /authorize ${name} of ${value.length}`,
+          method: "POST",
+          path: "/authorize",
+          headers: [
+            ["Content-Type", "application/x-www-form-urlencoded"],
+            ["Accept", "text/html"],
+          ],
+          body,
+          ip: "192.0.2.30",
+          surface: "browser",
+          expect: "any",
+        };
+        const res = await send(t, c);
+        const problems = await judgeResponse(ctx, c, res);
+        const after = await snapshot(t.deps.db);
+        problems.push(...forbiddenChanges(before, after));
+        before = after;
+        assert.deepEqual(problems, [], `${c.label}: ${res.status}`);
+      }
+    }
+  } finally {
+    await t.close();
+  }
+});

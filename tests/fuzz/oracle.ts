@@ -30,6 +30,9 @@ export interface FuzzCase {
   expect: "4xx" | "any";
 }
 
+/** Longer than any redirect we mean to send (registered URI + code + state). */
+const MAX_LOCATION = 8192;
+
 /** Our own pages a redirect may point at (setup gate, admin sign-in). */
 const INTERNAL_REDIRECTS = new Set(["/setup", "/admin/login", "/admin/ui"]);
 
@@ -169,7 +172,11 @@ export async function judgeResponse(
   if (status >= 300 && status < 400 && status !== 304) {
     const location = res.headers.get("Location");
     if (location === null) problems.push(`${status} without Location`);
-    else {
+    else if (location.length > MAX_LOCATION) {
+      // Input reflected without bound: browsers and proxies drop such a
+      // response, and the client never learns what went wrong.
+      problems.push(`Location of ${location.length} characters`);
+    } else {
       const url = new URL(location, ctx.issuer);
       const own = url.origin === new URL(ctx.issuer).origin;
       if (own) {
