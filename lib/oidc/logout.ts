@@ -18,6 +18,8 @@ import { validateSession } from "../security/session.ts";
 import { verifyIDTokenHint } from "./id_token.ts";
 
 const FORM_TYPE = "application/x-www-form-urlencoded";
+/** As at /authorize: a state longer than this is not sent back. */
+const MAX_STATE_LENGTH = 2048;
 const PARAMS = [
   "id_token_hint",
   "client_id",
@@ -73,6 +75,14 @@ export async function readLogoutRequest(req: Request): Promise<LogoutRequest> {
     if (params.getAll(name).length > 1) {
       throw new UnredirectableRequest(`${name} must not be repeated`);
     }
+  }
+  // state goes back in the Location: one too long or malformed to carry
+  // (a megabyte would become the header) is refused on a page.
+  const state = params.get("state");
+  if (
+    state !== null && (state.length > MAX_STATE_LENGTH || state.includes("\0"))
+  ) {
+    throw new UnredirectableRequest("state is too long or malformed");
   }
   const get = (name: (typeof PARAMS)[number]) => params.get(name) || null;
   return {
