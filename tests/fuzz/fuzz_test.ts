@@ -265,7 +265,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "fuzz: the worst authorization parameters (to 1 MiB, NUL) are never reflected into a redirect",
+    "fuzz: the worst authorization and logout parameters (to 1 MiB, NUL) are never reflected into a redirect",
   sanitizeResources: false,
   sanitizeOps: false,
 }, async () => {
@@ -325,6 +325,37 @@ Deno.test({
         const after = await snapshot(t.deps.db);
         problems.push(...forbiddenChanges(before, after));
         before = after;
+        assert.deepEqual(problems, [], `${c.label}: ${res.status}`);
+      }
+    }
+    for (const path of ["/end_session", "/logout"]) {
+      for (
+        const state of [
+          "x".repeat(2049),
+          "x".repeat(70_000),
+          "x".repeat(1024 * 1024 - 400),
+          "a\u0000b",
+        ]
+      ) {
+        const c: FuzzCase = {
+          label: `POST ${path} state of ${state.length}`,
+          method: "POST",
+          path,
+          headers: [
+            ["Content-Type", "application/x-www-form-urlencoded"],
+            ["Accept", "text/html"],
+          ],
+          body: new URLSearchParams({
+            client_id: "demo-web",
+            post_logout_redirect_uri: "http://localhost:3000/",
+            state,
+          }).toString(),
+          ip: "192.0.2.30",
+          surface: "browser",
+          expect: "any",
+        };
+        const res = await send(t, c);
+        const problems = await judgeResponse(ctx, c, res);
         assert.deepEqual(problems, [], `${c.label}: ${res.status}`);
       }
     }
