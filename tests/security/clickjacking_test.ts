@@ -2,7 +2,8 @@
  * Clickjacking (RFC 6819 §4.4.1.9, RFC 9700 §4.16): every HTML page the
  * server renders - found by walking the route manifest, not by a list that
  * could fall behind - forbids framing with both CSP `frame-ancestors 'none'`
- * and `X-Frame-Options: DENY`, and sends `nosniff`. So do the pages in
+ * and `X-Frame-Options: DENY`, and sends `nosniff` and `Referrer-Policy:
+ * no-referrer` (RFC 9700 §4.2). So do the pages in
  * between: sign-in, consent, errors, logout confirmation, the form_post
  * answer, setup before and after, admin pages.
  * @module
@@ -34,6 +35,9 @@ function assertNoFraming(res: Response, what: string): void {
   assert.ok(!csp.includes(","), `${what}: a single CSP`);
   assert.equal(res.headers.get("X-Frame-Options"), "DENY", what);
   assert.equal(res.headers.get("X-Content-Type-Options"), "nosniff", what);
+  // RFC 9700 §4.2.4: no page leaks its URL (an authorization request) in a
+  // Referer to the sites it links to.
+  assert.equal(res.headers.get("Referrer-Policy"), "no-referrer", what);
 }
 
 async function assertPage(

@@ -207,6 +207,8 @@ Deno.test("open redirect: errors after the redirect_uri is verified go to exactl
       const url = new URL(location);
       assert.equal(url.searchParams.get("error"), "unsupported_response_type");
       assert.equal(url.searchParams.get("iss"), t.base);
+      // RFC 9700 §4.2.4: the client's page must not leak the code onward.
+      assert.equal(res.headers.get("Referrer-Policy"), "no-referrer");
     }
   } finally {
     await t.close();
