@@ -12,11 +12,13 @@
  *
  * Seeded: the seed is printed; `FUZZ_SEED=<n>` reproduces a run and
  * `FUZZ_COUNT=<n>` sets how many requests the main phase sends (default
- * 3000; the pre-setup phase sends an eighth of that).
+ * 3000; the pre-setup phase sends an eighth of that). Two fixed companion
+ * tests send the worst JSON bodies and the worst authorization and logout
+ * parameters every time, whatever the seed.
  * @module
  */
 import assert from "node:assert/strict";
-import { startTestApp } from "../helpers/test_app.ts";
+import { startTestApp, type TestApp } from "../helpers/test_app.ts";
 import { nextCase, preSetupCase } from "./cases.ts";
 import {
   forbiddenChanges,
@@ -28,7 +30,6 @@ import {
 } from "./oracle.ts";
 import { fuzzCount, fuzzSeed, Random } from "./prng.ts";
 import { buildWorld, strangerWorld, type World } from "./world.ts";
-import type { TestApp } from "../helpers/test_app.ts";
 
 const SEED = fuzzSeed();
 const COUNT = fuzzCount(3000);
