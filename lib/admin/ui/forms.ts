@@ -37,7 +37,18 @@ export async function readForm(c: AppContext): Promise<FormData> {
   ) {
     throw new HttpError(415, "this page accepts form posts only");
   }
-  const form = await c.req.formData();
+  let form: FormData;
+  try {
+    form = await c.req.formData();
+  } catch (err) {
+    // A multipart body without a boundary or with broken parts is the
+    // client's mistake (reached with X-Admin-Token, where no CSRF check has
+    // parsed the form first).
+    throw new HttpError(400, "the form body could not be read", {
+      code: "invalid_request",
+      cause: err,
+    });
+  }
   // PostgreSQL text cannot hold NUL, and no admin value needs one: refuse
   // it here rather than as a database error deep in a handler.
   for (const value of form.values()) {
