@@ -185,7 +185,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "fuzz: the worst JSON bodies (nested 33 to 100000 deep, 1 MiB and over) are 4xx on every JSON route",
+    "fuzz: the worst bodies (JSON nested 33 to 100000 deep, 1 MiB and over, unreadable forms) are 4xx on every route that reads one",
   sanitizeResources: false,
   sanitizeOps: false,
 }, async () => {
@@ -256,6 +256,68 @@ Deno.test({
         problems.push(...forbiddenChanges(before, after));
         before = after;
         assert.deepEqual(problems, [], `${c.label}: ${res.status}`);
+      }
+    }
+    // Unreadable form bodies on every form route, whoever signs the request.
+    const formRoutes = [
+      "/admin/ui/scopes",
+      "/admin/ui/clients",
+      "/admin/ui/clients/demo-web",
+      "/admin/ui/users",
+      `/admin/ui/users/${world.aliceID}`,
+      "/admin/ui/sessions",
+      "/admin/ui/keys",
+      "/admin/login",
+      "/setup",
+      "/authorize",
+      "/end_session",
+      "/logout",
+      "/token",
+      "/revoke",
+      "/introspect",
+      "/userinfo",
+    ];
+    const auths: [string, string][][] = [
+      [["X-Admin-Token", world.adminToken]],
+      [
+        ["Cookie", `admin_sid=${world.admin.sid}; csrf=${world.admin.csrf}`],
+        ["X-CSRF-Token", world.admin.csrf],
+      ],
+      [["Cookie", `sid=${world.bob.sid}; csrf=${world.bob.csrf}`]],
+    ];
+    for (const path of formRoutes) {
+      for (const auth of auths) {
+        for (
+          const [type, body] of [
+            ["multipart/form-data", `csrf_token=${world.admin.csrf}`],
+            ["multipart/form-data; boundary=zz", "--zz\r\nbroken"],
+            ["multipart/form-data; boundary=", "x"],
+          ]
+        ) {
+          const c: FuzzCase = {
+            label: `POST ${path} ${type} as ${auth[0][0]}`,
+            method: "POST",
+            path,
+            headers: [...auth, ["Content-Type", type], ["Accept", "text/html"]],
+            body,
+            ip: "192.0.2.10",
+            surface: "mixed",
+            expect: "4xx",
+          };
+          const logsBefore = t.logs.length;
+          const res = await send(t, c);
+          sent++;
+          const problems = await judgeResponse(ctx, c, res);
+          for (const line of t.logs.slice(logsBefore)) {
+            if (line.includes('"level":"error"')) {
+              problems.push(line.slice(0, 500));
+            }
+          }
+          const after = await snapshot(t.deps.db);
+          problems.push(...forbiddenChanges(before, after));
+          before = after;
+          assert.deepEqual(problems, [], `${c.label}: ${res.status}`);
+        }
       }
     }
     console.log(`fuzz (worst bodies): ${sent} requests`);
