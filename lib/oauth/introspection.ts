@@ -8,10 +8,10 @@
  */
 import { findUserByID } from "../db/users.ts";
 import type { Deps } from "../deps.ts";
-import { authenticateClient, type Client } from "./clients.ts";
-import { InvalidRequest, OAuthError, oauthErrorResponse } from "./errors.ts";
-import { readForm } from "./token_endpoint.ts";
-import { findToken, type FoundToken, isTokenActive } from "./tokens.ts";
+import type { Client } from "./clients.ts";
+import { OAuthError, oauthErrorResponse } from "./errors.ts";
+import { readTokenRequest } from "./token_request.ts";
+import { type FoundToken, isTokenActive } from "./tokens.ts";
 
 /** RFC 7662 §2.2: the members this server answers for an active token. */
 export interface ActiveIntrospection {
@@ -93,23 +93,9 @@ export async function introspectionEndpoint(
   ip: string | null,
 ): Promise<Response> {
   try {
-    // RFC 7662 §2.1: "HTTP POST ... application/x-www-form-urlencoded".
-    const form = await readForm(req);
-    const client = await authenticateClient(
-      deps,
-      req.headers.get("Authorization"),
-      form,
-      ip,
-    );
-    const token = form.get("token");
-    if (!token) throw new InvalidRequest("token is required");
-    // RFC 7662 §2.1: the hint orders the search; the server "MUST extend
-    // its search across all of its supported token types".
-    const found = await findToken(
-      deps.db,
-      token,
-      form.get("token_type_hint"),
-    );
+    // RFC 7662 §2.1: a form POST by an authenticated client; the hint
+    // orders the search, which "MUST extend ... across all" token types.
+    const { client, found } = await readTokenRequest(deps, req, ip);
     const answer = await introspect(deps, client, found);
     return new Response(JSON.stringify(answer), { headers: JSON_HEADERS });
   } catch (err) {

@@ -7,10 +7,8 @@
 import { revokeAccessToken, revokeGrant } from "../db/tokens.ts";
 import type { Deps } from "../deps.ts";
 import { sha256 } from "../security/crypto.ts";
-import { authenticateClient } from "./clients.ts";
-import { InvalidRequest, OAuthError, oauthErrorResponse } from "./errors.ts";
-import { readForm } from "./token_endpoint.ts";
-import { findToken } from "./tokens.ts";
+import { OAuthError, oauthErrorResponse } from "./errors.ts";
+import { readTokenRequest } from "./token_request.ts";
 import { tokensRevoked } from "../metrics/metrics.ts";
 
 /** RFC 7009 §2.2: "The content of the response body is ignored by the client". */
@@ -36,26 +34,9 @@ export async function revocationEndpoint(
   ip: string | null,
 ): Promise<Response> {
   try {
-    // RFC 7009 §2.1: "using the application/x-www-form-urlencoded format".
-    const form = await readForm(req);
-    // RFC 7009 §2.1: "The authorization server first validates the client
-    // credentials (in case of a confidential client)".
-    const client = await authenticateClient(
-      deps,
-      req.headers.get("Authorization"),
-      form,
-      ip,
-    );
-    const token = form.get("token");
-    if (!token) throw new InvalidRequest("token is required");
-
-    // RFC 7009 §2.1: the hint only orders the search; an unknown hint value
-    // is ignored and every token type is searched.
-    const found = await findToken(
-      deps.db,
-      token,
-      form.get("token_type_hint"),
-    );
+    // RFC 7009 §2.1: a form POST; "The authorization server first validates
+    // the client credentials"; the hint only orders the search.
+    const { client, token, found } = await readTokenRequest(deps, req, ip);
     // RFC 7009 §2.2: "invalid tokens do not cause an error response". A
     // token issued to another client is left alone and answered the same
     // way, so a client learns nothing about other clients' tokens.

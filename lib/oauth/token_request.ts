@@ -1,0 +1,37 @@
+/**
+ * The shared front half of /revoke (RFC 7009 §2.1) and /introspect
+ * (RFC 7662 §2.1): a form body, an authenticated client, a required `token`,
+ * found whatever its type (`token_type_hint` only orders the search).
+ * @module
+ */
+import type { Deps } from "../deps.ts";
+import { authenticateClient, type Client } from "./clients.ts";
+import { InvalidRequest } from "./errors.ts";
+import { readForm } from "./token_endpoint.ts";
+import { findToken, type FoundToken } from "./tokens.ts";
+
+export interface TokenRequest {
+  client: Client;
+  /** The presented token value. */
+  token: string;
+  found: FoundToken | null;
+}
+
+/** Reads and authenticates a revocation or introspection request. */
+export async function readTokenRequest(
+  deps: Deps,
+  req: Request,
+  ip: string | null,
+): Promise<TokenRequest> {
+  const form = await readForm(req);
+  const client = await authenticateClient(
+    deps,
+    req.headers.get("Authorization"),
+    form,
+    ip,
+  );
+  const token = form.get("token");
+  if (!token) throw new InvalidRequest("token is required");
+  const found = await findToken(deps.db, token, form.get("token_type_hint"));
+  return { client, token, found };
+}
