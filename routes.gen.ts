@@ -49,10 +49,8 @@ import * as $44 from "./routes/metrics/_middleware.ts";
 import * as $45 from "./routes/metrics/index.ts";
 import * as $46 from "./routes/revoke.ts";
 import * as $47 from "./routes/setup.tsx";
-import * as $48 from "./routes/token/_middleware.ts";
-import * as $49 from "./routes/token/index.ts";
-import * as $50 from "./routes/userinfo/_middleware.ts";
-import * as $51 from "./routes/userinfo/index.ts";
+import * as $48 from "./routes/token/index.ts";
+import * as $49 from "./routes/userinfo/index.ts";
 import * as $$0 from "./islands/ClientForm.tsx";
 import * as $$1 from "./islands/ConfirmButton.tsx";
 import * as $$2 from "./islands/CopyButton.tsx";
@@ -110,10 +108,8 @@ export const manifest: Manifest = {
     "./routes/metrics/index.ts": $45,
     "./routes/revoke.ts": $46,
     "./routes/setup.tsx": $47,
-    "./routes/token/_middleware.ts": $48,
-    "./routes/token/index.ts": $49,
-    "./routes/userinfo/_middleware.ts": $50,
-    "./routes/userinfo/index.ts": $51,
+    "./routes/token/index.ts": $48,
+    "./routes/userinfo/index.ts": $49,
   },
   islands: {
     "./islands/ClientForm.tsx": $$0,

@@ -12,10 +12,11 @@ import type { AppEnv } from "./http/define.ts";
 import { HttpError } from "./http/http_error.ts";
 import { registerIslands } from "./http/islands.ts";
 import { renderPage } from "./http/render.tsx";
-import { wantsHTML } from "./http/request.ts";
+import { type ServeInfo, wantsHTML } from "./http/request.ts";
 import { requestLog } from "./http/request_log.ts";
 import { type Manifest, mountRoutes } from "./http/router.tsx";
 import { baseMiddleware } from "./http/base.ts";
+import { directDispatch } from "./http/direct.ts";
 import { staticFiles } from "./http/static_files.ts";
 import { OAuthError, oauthErrorResponse } from "./oauth/errors.ts";
 import { isDatabaseUnavailable } from "./db/unavailable.ts";
@@ -76,7 +77,7 @@ export async function createApp(
   if (deps.config.logRequests) app.use("*", requestLog(deps.log));
   app.use("*", baseMiddleware(deps, handleError));
   app.get("/static/*", await staticFiles(STATIC_DIR));
-  const allowedMethods = mountRoutes(app, manifest);
+  const { allowedMethods, apiRoutes } = mountRoutes(app, manifest);
 
   app.notFound((c) => {
     const allowed = allowedMethods(c.req.path);
@@ -88,6 +89,16 @@ export async function createApp(
     return errorResponse(c, 404, "not_found", "nothing is served at this path");
   });
   app.onError(handleError);
+
+  // API routes skip Hono's context and middleware chain (lib/http/direct.ts);
+  // everything else, and what direct dispatch declines, goes through Hono.
+  // `app.fetch` is replaced, so servers, tests and app.request() all take
+  // the same path.
+  const direct = directDispatch(deps, apiRoutes, handleError);
+  const honoFetch = app.fetch;
+  app.fetch = (req, env, executionCtx) =>
+    direct(req, env as ServeInfo | undefined) ??
+      honoFetch(req, env, executionCtx);
   return app;
 
   function handleError(err: Error, c: Context<AppEnv>): Response {

@@ -1,7 +1,6 @@
 import { define } from "../lib/http/define.ts";
-import { clientIP } from "../lib/http/request.ts";
 import { revocationEndpoint } from "../lib/oauth/revocation.ts";
 
-export const handler = define.handlers({
-  POST: (c) => revocationEndpoint(c.var.deps, c.req.raw, clientIP(c)),
+export const handler = define.api({
+  POST: (req, { deps, ip }) => revocationEndpoint(deps, req, ip),
 });

@@ -21,13 +21,70 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Paths a browser may reach before setup is done. */
 const SETUP_EXEMPT = /^\/(setup|healthz|static\/|\.well-known\/)/;
 
+/** Whether a GET of `path` by a browser goes to /setup until setup is done. */
+export function setupRedirects(path: string): boolean {
+  return !SETUP_EXEMPT.test(path);
+}
+
+/**
+ * Sets the headers every response carries: the CSP unless the page set its
+ * own, nosniff, DENY framing, no referrer, COOP, and HSTS behind https.
+ */
+export function securityHeaderSetter(deps: Deps): (h: Headers) => void {
+  const csp = contentSecurityPolicy();
+  const hsts = deps.config.issuer.startsWith("https:");
+  return (h) => {
+    if (!h.has("Content-Security-Policy")) {
+      h.set("Content-Security-Policy", csp);
+    }
+    h.set("X-Content-Type-Options", "nosniff");
+    h.set("X-Frame-Options", "DENY");
+    h.set("Referrer-Policy", "no-referrer");
+    h.set("Cross-Origin-Opener-Policy", "same-origin");
+    if (hsts) {
+      h.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    }
+  };
+}
+
+/** Counts a finished request; `route` is the pattern, not the path. */
+export function recordRequest(
+  method: string,
+  route: string,
+  status: number,
+  start: number,
+): void {
+  httpRequests.inc({ method, route, status: String(status) });
+  httpDuration.observe({ method, route }, (performance.now() - start) / 1000);
+}
+
+/**
+ * `recordRequest` for one method and route, with the series keys worked out
+ * once (per status, as statuses appear) instead of on every request.
+ */
+export function requestRecorder(
+  method: string,
+  route: string,
+): (status: number, start: number) => void {
+  const observe = httpDuration.bind({ method, route });
+  const counters = new Map<number, () => void>();
+  return (status, start) => {
+    let inc = counters.get(status);
+    if (!inc) {
+      inc = httpRequests.bind({ method, route, status: String(status) });
+      counters.set(status, inc);
+    }
+    inc();
+    observe((performance.now() - start) / 1000);
+  };
+}
+
 /** `onError` is the app's error handler, for failures raised in this layer. */
 export function baseMiddleware(
   deps: Deps,
   onError: ErrorHandler<AppEnv>,
 ): MiddlewareHandler<AppEnv> {
-  const csp = contentSecurityPolicy();
-  const hsts = deps.config.issuer.startsWith("https:");
+  const setSecurityHeaders = securityHeaderSetter(deps);
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
@@ -42,7 +99,7 @@ export function baseMiddleware(
     const method = c.req.method;
     if (method === "GET" || method === "HEAD") {
       if (
-        !deps.setup.isKnownComplete() && !SETUP_EXEMPT.test(c.req.path) &&
+        !deps.setup.isKnownComplete() && setupRedirects(c.req.path) &&
         wantsHTML(c.req.raw) && !(await deps.setup.isComplete(deps.db))
       ) {
         return c.redirect("/setup", 303);
@@ -70,22 +127,10 @@ export function baseMiddleware(
       c.error = err;
       c.res = await onError(err, c);
     }
-    const h = c.res.headers;
-    if (!h.has("Content-Security-Policy")) {
-      h.set("Content-Security-Policy", csp);
-    }
-    h.set("X-Content-Type-Options", "nosniff");
-    h.set("X-Frame-Options", "DENY");
-    h.set("Referrer-Policy", "no-referrer");
-    h.set("Cross-Origin-Opener-Policy", "same-origin");
-    if (hsts) {
-      h.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-    }
+    setSecurityHeaders(c.res.headers);
     // The route pattern, not the path: /admin/clients/:client_id stays one
     // series however many clients there are.
     const route = c.res.status === 404 ? "(unmatched)" : c.req.routePath;
-    const method = c.req.method;
-    httpRequests.inc({ method, route, status: String(c.res.status) });
-    httpDuration.observe({ method, route }, (performance.now() - start) / 1000);
+    recordRequest(c.req.method, route, c.res.status, start);
   };
 }

@@ -23,9 +23,44 @@ export type Method = (typeof METHODS)[number];
 export type Handlers = Partial<Record<Method, Handler>>;
 export type Middleware = MiddlewareHandler<AppEnv>;
 
+/** What an API handler gets besides the request. */
+export interface ApiContext {
+  deps: Deps;
+  /** The peer's address, or null when unknown. */
+  ip: string | null;
+}
+
+export type ApiHandler = (
+  req: Request,
+  ctx: ApiContext,
+) => Response | Promise<Response>;
+
+/** Cross-origin access for an API route (any origin; no cookies involved). */
+export interface ApiCors {
+  allowMethods: string[];
+  allowHeaders: string[];
+  exposeHeaders?: string[];
+}
+
+/**
+ * A machine-facing endpoint (token, introspection, userinfo, discovery):
+ * handlers of a Request alone, so the server can answer them without
+ * building Hono's context (lib/http/direct.ts). Declared with `define.api`.
+ */
+export interface ApiRoute {
+  readonly kind: "api";
+  readonly handlers: Partial<Record<"GET" | "POST", ApiHandler>>;
+  readonly cors?: ApiCors;
+}
+
+export function isApiRoute(value: unknown): value is ApiRoute {
+  return typeof value === "object" && value !== null &&
+    (value as ApiRoute).kind === "api";
+}
+
 /** What a file in routes/ may export. */
 export interface RouteModule {
-  handler?: Handlers | Middleware | Middleware[];
+  handler?: Handlers | Middleware | Middleware[] | ApiRoute;
   // deno-lint-ignore no-explicit-any
   default?: FunctionComponent<any>;
 }
@@ -33,6 +68,13 @@ export interface RouteModule {
 export const define = {
   handlers(handlers: Handlers): Handlers {
     return handlers;
+  },
+  /** An API route: `define.api({ POST: (req, ctx) => ... }, { cors })`. */
+  api(
+    handlers: ApiRoute["handlers"],
+    options: { cors?: ApiCors } = {},
+  ): ApiRoute {
+    return { kind: "api", handlers, cors: options.cors };
   },
   middleware(fn: Middleware | Middleware[]): Middleware | Middleware[] {
     return fn;

@@ -1,14 +1,19 @@
 /** Small facts about an incoming request, asked in one place. */
 import type { Context } from "hono";
 
-interface ServeInfo {
+/** What the server hands each request (Deno.ServeHandlerInfo, loosely). */
+export interface ServeInfo {
   remoteAddr?: { hostname?: string };
 }
 
-/** The peer address (no proxy headers are trusted). */
-export function clientIP(c: Context): string | null {
-  const info = c.env as ServeInfo | undefined;
+/** The peer address from the serve info (no proxy headers are trusted). */
+export function peerAddress(info: ServeInfo | undefined): string | null {
   return info?.remoteAddr?.hostname ?? null;
+}
+
+/** The peer address of a Hono request (no proxy headers are trusted). */
+export function clientIP(c: Context): string | null {
+  return peerAddress(c.env as ServeInfo | undefined);
 }
 
 /** True when the client prefers HTML over JSON (a browser). */

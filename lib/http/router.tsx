@@ -6,14 +6,18 @@
  * @module
  */
 import type { Hono } from "hono";
+import { cors } from "hono/cors";
 import {
+  type ApiRoute,
   type AppEnv,
   type Handlers,
+  isApiRoute,
   METHODS,
   type Middleware,
   type RouteModule,
 } from "./define.ts";
 import { renderPage } from "./render.tsx";
+import { clientIP } from "./request.ts";
 
 export interface Manifest {
   routes: Record<string, RouteModule>;
@@ -50,15 +54,47 @@ function pathPattern(path: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
+export interface MountedRoutes {
+  /** For the not-found handler: 405 (with these methods) or 404. */
+  allowedMethods: MethodLookup;
+  /** API routes by exact path, for lib/http/direct.ts. */
+  apiRoutes: Map<string, ApiRoute>;
+}
+
+/** CORS for an API route: any origin, since these endpoints use no cookies. */
+function apiCors(route: ApiRoute): Middleware | null {
+  if (!route.cors) return null;
+  return cors({
+    origin: "*",
+    allowMethods: route.cors.allowMethods,
+    allowHeaders: route.cors.allowHeaders,
+    exposeHeaders: route.cors.exposeHeaders ?? [],
+    maxAge: 86400,
+  });
+}
+
+/** Mounts an API route on Hono too: HEAD, OPTIONS, 405 and unusual bodies. */
+function mountApiRoute(app: Hono<AppEnv>, path: string, route: ApiRoute) {
+  const corsMiddleware = apiCors(route);
+  if (corsMiddleware) app.use(path, corsMiddleware);
+  for (const [method, fn] of Object.entries(route.handlers)) {
+    app.on(
+      method,
+      path,
+      (c) => fn(c.req.raw, { deps: c.var.deps, ip: clientIP(c) }),
+    );
+  }
+}
+
 /**
  * Mounts every route and folder middleware of `manifest` on `app`; returns
  * the lookup the not-found handler uses to tell 405 from 404 (kept off the
- * router so matched requests pay nothing for it).
+ * router so matched requests pay nothing for it) and the API routes.
  */
 export function mountRoutes(
   app: Hono<AppEnv>,
   manifest: Manifest,
-): MethodLookup {
+): MountedRoutes {
   const files = Object.keys(manifest.routes);
   const middlewares = files.filter(isMiddlewareFile).sort((a, b) =>
     a.length - b.length
@@ -86,8 +122,31 @@ export function mountRoutes(
       return x < y ? -1 : x > y ? 1 : 0;
     });
   const allowedByPattern: [RegExp, string[]][] = [];
+  const apiRoutes = new Map<string, ApiRoute>();
+  const middlewareFolders = middlewares.map((file) =>
+    routePath(file.replace(/\/_middleware\.(tsx?|jsx?)$/, ""))
+  );
   for (const { file, path } of pages) {
     const mod = manifest.routes[file];
+    if (isApiRoute(mod.handler)) {
+      // Direct dispatch runs no folder middleware, so none may apply.
+      const folder = middlewareFolders.find((f) =>
+        f === "/" || path === f || path.startsWith(`${f}/`)
+      );
+      if (folder !== undefined) {
+        throw new Error(
+          `${file}: an API route cannot sit under _middleware (${folder})`,
+        );
+      }
+      const route = mod.handler;
+      mountApiRoute(app, path, route);
+      if (!path.includes(":")) apiRoutes.set(path, route);
+      allowedByPattern.push([
+        pathPattern(path),
+        METHODS.filter((m) => m in route.handlers),
+      ]);
+      continue;
+    }
     const handlers = (mod.handler ?? {}) as Handlers;
     const Page = mod.default;
     if (typeof handlers !== "object") {
@@ -103,6 +162,9 @@ export function mountRoutes(
     const allowed = METHODS.filter((m) => handlers[m] || (m === "GET" && Page));
     allowedByPattern.push([pathPattern(path), allowed]);
   }
-  return (path) =>
-    allowedByPattern.find(([pattern]) => pattern.test(path))?.[1] ?? null;
+  return {
+    allowedMethods: (path) =>
+      allowedByPattern.find(([pattern]) => pattern.test(path))?.[1] ?? null,
+    apiRoutes,
+  };
 }

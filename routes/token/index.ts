@@ -1,7 +1,16 @@
 import { define } from "../../lib/http/define.ts";
-import { clientIP } from "../../lib/http/request.ts";
 import { tokenEndpoint } from "../../lib/oauth/token_endpoint.ts";
 
-export const handler = define.handlers({
-  POST: (c) => tokenEndpoint(c.var.deps, c.req.raw, clientIP(c)),
+/**
+ * Public clients in the browser (SPAs) redeem codes and refresh tokens
+ * cross-origin. The token endpoint uses no cookies, so allowing any origin
+ * grants nothing: the client still proves itself with PKCE or its secret.
+ */
+export const handler = define.api({
+  POST: (req, { deps, ip }) => tokenEndpoint(deps, req, ip),
+}, {
+  cors: {
+    allowMethods: ["POST"],
+    allowHeaders: ["Authorization", "Content-Type"],
+  },
 });
