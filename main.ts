@@ -6,7 +6,12 @@
 import { ConfigError, loadConfig } from "./lib/config.ts";
 import { createConsoleLogger } from "./lib/log.ts";
 import { serveMetricsPort } from "./lib/metrics/exposition.ts";
-import { prepareStorage, serveHere, serveWithWorkers } from "./lib/server.ts";
+import {
+  prepareStorage,
+  serveHere,
+  serveWithWorkers,
+  startCheckpointerFor,
+} from "./lib/server.ts";
 import { manifest } from "./routes.gen.ts";
 
 if (import.meta.main) {
@@ -22,13 +27,28 @@ if (import.meta.main) {
   }
   const log = createConsoleLogger();
   let close: () => Promise<void>;
+  // Storage first: migrations create the file the checkpointer opens.
+  await prepareStorage(config, log);
+  const checkpointer = await startCheckpointerFor(config, log);
+  const checkpointsElsewhere = checkpointer !== null;
   if (config.workers > 1) {
-    await prepareStorage(config, log);
-    const pool = await serveWithWorkers(config.workers, log);
+    const pool = await serveWithWorkers(config.workers, log, {
+      checkpointsElsewhere,
+    });
     close = pool.close;
   } else {
-    const server = await serveHere(config, manifest, { log });
+    const server = await serveHere(config, manifest, {
+      log,
+      checkpointsElsewhere,
+    });
     close = server.close;
+  }
+  if (checkpointer) {
+    const closeServer = close;
+    close = async () => {
+      await closeServer();
+      await checkpointer.stop();
+    };
   }
   if (config.metricsPort !== null) {
     const metrics = serveMetricsPort(config.metricsPort, config.workers);

@@ -13,11 +13,19 @@ import { manifest } from "./routes.gen.ts";
 
 let running: RunningServer | null = null;
 
-self.onmessage = async (e: MessageEvent<{ type: "start" | "stop" }>) => {
+interface Message {
+  type: "start" | "stop";
+  checkpointsElsewhere?: boolean;
+}
+
+self.onmessage = async (e: MessageEvent<Message>) => {
   try {
     if (e.data.type === "start") {
       const config = loadConfig(Deno.env.toObject());
-      running = await serveHere(config, manifest, { reusePort: true });
+      running = await serveHere(config, manifest, {
+        reusePort: true,
+        checkpointsElsewhere: e.data.checkpointsElsewhere,
+      });
       answerMetricsRequests();
       self.postMessage({ type: "listening" });
     } else if (e.data.type === "stop") {

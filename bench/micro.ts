@@ -1,7 +1,8 @@
 /**
  * Per-operation costs behind the bench's CPU per request, on this machine:
- * signing an ID-token-sized JWT (jose, as lib/oidc/id_token.ts does) with
- * RS256, ES256 and EdDSA; argon2id verification (the server's parameters)
+ * signing an ID-token-sized JWT with jose's WebCrypto path for RS256, ES256
+ * and EdDSA, and with the server's own RS256 signer (OpenSSL where it
+ * loads, lib/security/openssl.ts); argon2id verification (the server's parameters)
  * with @node-rs/argon2 and hash-wasm; a Deno KV atomic write and a get on a
  * local file; a SQLite insert with the server's pragmas. One operation at a
  * time on one thread, so ms/op is latency and CPU ms/op the cost (argon2's
@@ -14,7 +15,9 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import { parseArgs } from "node:util";
-import { generateKeyPair, SignJWT } from "jose";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { importSigningKey } from "../lib/keys.ts";
+import { signJWT } from "../lib/security/jws.ts";
 import { cpuSeconds } from "./cpu.ts";
 
 interface Cost {
@@ -94,6 +97,20 @@ async function main(): Promise<void> {
         await measure(`sign ID token ${alg}`, seconds, await signer(alg)),
       );
     }
+    // What the server does: lib/keys.ts picks OpenSSL for RS256 if it loads.
+    const rsa = await generateKeyPair("RS256", { extractable: true });
+    const key = await importSigningKey(
+      "k1",
+      "RS256",
+      await exportJWK(rsa.privateKey),
+    );
+    costs.push(
+      await measure(
+        `sign ID token RS256, server's signer (${key.backend})`,
+        seconds,
+        () => signJWT(key, { typ: "JWT" }, CLAIMS),
+      ),
+    );
     const native = await import("@node-rs/argon2");
     const wasm = await import("hash-wasm");
     const params = { memoryCost: 19456, timeCost: 2, parallelism: 1 };

@@ -39,6 +39,8 @@ export interface OpenOptions {
   now?: () => number;
   /** An already-open KV (tests use an in-memory one). */
   kv?: Deno.Kv;
+  /** SQLite: a checkpointer thread runs (lib/db/checkpointer.ts). */
+  checkpointsElsewhere?: boolean;
 }
 
 function systemNow(): number {
@@ -84,6 +86,7 @@ export async function openDeps(
   }
   const handle = connectDatabase(config.database, {
     poolSize: config.databasePoolSize,
+    checkpointsElsewhere: options.checkpointsElsewhere,
   });
   try {
     const applied = await migrate(config, handle);

@@ -1,9 +1,10 @@
 /**
  * Signing keys: created on first start, rotated on demand, published as a
  * JWKS. Private JWKs are stored AES-256-GCM encrypted under a key derived
- * from APP_SECRET; imported CryptoKeys are cached and reloaded when the key
+ * from APP_SECRET; imported keys are cached and reloaded when the key
  * table changes (checked at most every few seconds, so a rotation on one
- * instance reaches the others).
+ * instance reaches the others). RS256 signs through OpenSSL where libcrypto
+ * loads (lib/security/openssl.ts), else, like the others, through WebCrypto.
  * @module
  */
 import {
@@ -20,6 +21,8 @@ import {
   retireOtherKeys,
 } from "./db/signing_keys.ts";
 import { base64url, deriveKey, fromBase64url } from "./security/crypto.ts";
+import type { JWSSigner } from "./security/jws.ts";
+import { type NativeRSASigner, nativeRSASigner } from "./security/openssl.ts";
 
 /** Algorithms we can sign with. RS256 is what OIDC requires of every OP. */
 export const SIGNING_ALGS = ["RS256", "ES256", "EdDSA"] as const;
@@ -29,10 +32,82 @@ export type SigningAlg = (typeof SIGNING_ALGS)[number];
 const RELOAD_AFTER_SECONDS = 5;
 const PUBLIC_MEMBERS = ["kty", "n", "e", "crv", "x", "y"] as const;
 
-export interface SigningKey {
+export interface SigningKey extends JWSSigner {
   kid: string;
   alg: SigningAlg;
   privateKey: CryptoKey;
+  /** Who computes `sign`: OpenSSL (RS256 where it loads) or WebCrypto. */
+  backend: "openssl" | "webcrypto";
+}
+
+/** WebCrypto's name for each JWS algorithm (RFC 7518 §3.1, RFC 8037). */
+const WEBCRYPTO_PARAMS: Record<SigningAlg, AlgorithmIdentifier | EcdsaParams> =
+  {
+    RS256: { name: "RSASSA-PKCS1-v1_5" },
+    ES256: { name: "ECDSA", hash: "SHA-256" },
+    EdDSA: { name: "Ed25519" },
+  };
+
+/** Frees OpenSSL's copy of a key once no request can still hold it. */
+const nativeKeys = new FinalizationRegistry<NativeRSASigner>((signer) =>
+  signer.free()
+);
+
+/**
+ * A signing key from its private JWK: RS256 signs through OpenSSL when
+ * libcrypto loads (~4x faster), everything else through WebCrypto.
+ */
+export async function importSigningKey(
+  kid: string,
+  alg: SigningAlg,
+  jwk: JWK,
+): Promise<SigningKey> {
+  const privateKey = await importJWK(jwk, alg) as CryptoKey;
+  const params = WEBCRYPTO_PARAMS[alg];
+  const webSign = async (data: Uint8Array<ArrayBuffer>) =>
+    new Uint8Array(await crypto.subtle.sign(params, privateKey, data));
+  if (alg === "RS256") {
+    const native = await importNativeRSA(jwk);
+    if (native) {
+      const key: SigningKey = {
+        kid,
+        alg,
+        privateKey,
+        backend: "openssl",
+        sign: (data) => Promise.resolve(native.sign(data)),
+      };
+      nativeKeys.register(key, native);
+      return key;
+    }
+  }
+  return { kid, alg, privateKey, backend: "webcrypto", sign: webSign };
+}
+
+/** The RS256 key in OpenSSL, or null (see lib/security/openssl.ts). */
+async function importNativeRSA(jwk: JWK): Promise<NativeRSASigner | null> {
+  const params = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
+  const extractable = await crypto.subtle.importKey(
+    "jwk",
+    jwk as JsonWebKey,
+    params,
+    true,
+    ["sign"],
+  );
+  const pkcs8 = new Uint8Array(
+    await crypto.subtle.exportKey("pkcs8", extractable),
+  );
+  const publicKey = await crypto.subtle.importKey(
+    "jwk",
+    { kty: "RSA", n: jwk.n, e: jwk.e },
+    params,
+    false,
+    ["verify"],
+  );
+  try {
+    return await nativeRSASigner(pkcs8, publicKey);
+  } finally {
+    pkcs8.fill(0);
+  }
 }
 
 export interface PublicJWK extends JWK {
@@ -171,9 +246,12 @@ export class KeyStore {
   }
 
   async #importPrivate(row: SigningKeyRow): Promise<SigningKey> {
+    // Reloads (every few seconds) keep keys already imported: importing
+    // into OpenSSL and self-testing costs milliseconds.
+    const known = [...this.#signing.values()].find((k) => k.kid === row.kid);
+    if (known) return known;
     const jwk = JSON.parse(await this.#decrypt(row.private_jwk_enc)) as JWK;
-    const privateKey = await importJWK(jwk, row.alg) as CryptoKey;
-    return { kid: row.kid, alg: row.alg as SigningAlg, privateKey };
+    return await importSigningKey(row.kid, row.alg as SigningAlg, jwk);
   }
 
   async #encrypt(plain: string): Promise<string> {

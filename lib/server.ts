@@ -11,6 +11,7 @@ import { createApp } from "./app.tsx";
 import type { Config } from "./config.ts";
 import { type Deps, openDeps } from "./deps.ts";
 import type { Logger } from "./log.ts";
+import { type Checkpointer, startCheckpointer } from "./db/checkpointer.ts";
 import type { Manifest } from "./http/router.tsx";
 
 export interface RunningServer {
@@ -23,9 +24,17 @@ export interface RunningServer {
 export async function serveHere(
   config: Config,
   manifest: Manifest,
-  options: { reusePort?: boolean; log?: Logger } = {},
+  options: {
+    reusePort?: boolean;
+    log?: Logger;
+    /** SQLite: a checkpointer thread runs (lib/db/checkpointer.ts). */
+    checkpointsElsewhere?: boolean;
+  } = {},
 ): Promise<RunningServer> {
-  const deps = await openDeps(config, { log: options.log });
+  const deps = await openDeps(config, {
+    log: options.log,
+    checkpointsElsewhere: options.checkpointsElsewhere,
+  });
   const app = await createApp(deps, manifest);
   const server = Deno.serve({
     hostname: config.host,
@@ -57,10 +66,24 @@ interface WorkerMessage {
   error?: string;
 }
 
+/**
+ * Starts the checkpointer thread when the database is a SQLite file; null
+ * otherwise (PostgreSQL, or an in-memory SQLite database).
+ */
+export async function startCheckpointerFor(
+  config: Config,
+  log: Logger,
+): Promise<Checkpointer | null> {
+  const target = config.database;
+  if (target.engine !== "sqlite" || target.path === ":memory:") return null;
+  return await startCheckpointer(target.path, log);
+}
+
 /** Starts `count` workers running worker.ts; resolves once all listen. */
 export async function serveWithWorkers(
   count: number,
   log: Logger,
+  options: { checkpointsElsewhere?: boolean } = {},
 ): Promise<{ close(): Promise<void> }> {
   const workers: Worker[] = [];
   const ready: Promise<void>[] = [];
@@ -82,7 +105,10 @@ export async function serveWithWorkers(
         };
       }),
     );
-    worker.postMessage({ type: "start" });
+    worker.postMessage({
+      type: "start",
+      checkpointsElsewhere: options.checkpointsElsewhere === true,
+    });
   }
   try {
     await Promise.all(ready);

@@ -7,7 +7,12 @@ import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { DatabaseTarget } from "../config.ts";
 import type { Database } from "./schema.ts";
-import { createSQLiteDialect, openSQLite } from "./sqlite_dialect.ts";
+import { FALLBACK_AUTOCHECKPOINT_PAGES } from "./checkpointer.ts";
+import {
+  createSQLiteDialect,
+  openSQLite,
+  registerDirectSQLite,
+} from "./sqlite_dialect.ts";
 
 export type Engine = DatabaseTarget["engine"];
 
@@ -40,6 +45,8 @@ export interface ConnectOptions {
    * for migrations, which may wait on another instance's migration lock).
    */
   queryTimeoutMs?: number;
+  /** SQLite: a checkpointer thread runs (lib/db/checkpointer.ts). */
+  checkpointsElsewhere?: boolean;
 }
 
 /**
@@ -74,9 +81,13 @@ export function connectDatabase(
   options: ConnectOptions = {},
 ): DatabaseHandle {
   if (target.engine === "sqlite") {
-    const db = new Kysely<Database>({
-      dialect: createSQLiteDialect(openSQLite(target.path)),
-    });
+    const dialect = createSQLiteDialect(openSQLite(target.path, {
+      autocheckpointPages: options.checkpointsElsewhere
+        ? FALLBACK_AUTOCHECKPOINT_PAGES
+        : undefined,
+    }));
+    const db = new Kysely<Database>({ dialect });
+    registerDirectSQLite(db, dialect);
     return { db, engine: "sqlite", close: () => db.destroy() };
   }
   const queryTimeoutMs = options.queryTimeoutMs ?? PG_QUERY_TIMEOUT_MS;

@@ -9,10 +9,14 @@
  * The query is built with sentinel strings in place of the arguments; each
  * compiled parameter equal to a sentinel is replaced by the argument at run
  * time, the others (constants written into the builder) are kept.
+ *
+ * On SQLite, outside a transaction, the statement runs on the connection at
+ * once (see `DirectSQLite`), skipping Kysely's per-query machinery too.
  * @module
  */
 import type { Compilable, CompiledQuery } from "kysely";
 import type { DB } from "./schema.ts";
+import { directSQLite } from "./sqlite_dialect.ts";
 
 interface Compiled<R> {
   query: CompiledQuery<R>;
@@ -47,6 +51,11 @@ export function prepared<A extends unknown[], R>(
     const parameters = slots.map((slot, i) =>
       slot === -1 ? query.parameters[i] : args[slot]
     );
+    const direct = directSQLite(db);
+    if (direct) {
+      const rows = direct.execute(query.sql, parameters);
+      if (rows) return rows as R[];
+    }
     const result = await db.executeQuery<R>({ ...query, parameters });
     return result.rows;
   };

@@ -46,8 +46,15 @@ function wrapStatement(stmt: StatementSync): CachedStatement {
   };
 }
 
-/** Opens a SQLite file with the pragmas this server relies on. */
-export function openSQLite(path: string): DatabaseSync {
+/**
+ * Opens a SQLite file with the pragmas this server relies on.
+ * `autocheckpointPages` raises the WAL size at which a commit checkpoints
+ * (SQLite's default: 1000) when a checkpointer thread does it instead.
+ */
+export function openSQLite(
+  path: string,
+  options: { autocheckpointPages?: number } = {},
+): DatabaseSync {
   const db = new DatabaseSync(path);
   // busy_timeout lets several processes share the file; it comes first so
   // that switching a fresh file to WAL waits for another process doing the
@@ -58,8 +65,46 @@ export function openSQLite(path: string): DatabaseSync {
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = NORMAL");
   db.exec("PRAGMA foreign_keys = ON");
+  if (options.autocheckpointPages !== undefined) {
+    const pages = Math.trunc(options.autocheckpointPages);
+    db.exec(`PRAGMA wal_autocheckpoint = ${pages}`);
+  }
   return db;
 }
+
+/**
+ * A query run on the connection at once, without Kysely's connection
+ * mutex and promise chain (~10 us a query): for the hot lookups and
+ * single-statement writes (lib/db/prepared.ts). Outside a transaction the
+ * connection holds nothing uncommitted and Kysely runs each statement
+ * synchronously, so a statement here cannot interleave with one of
+ * Kysely's; while a transaction is open on the connection (another
+ * request's, between its awaits) it answers null and the caller queues
+ * through Kysely as before, so it never reads or writes inside someone
+ * else's transaction.
+ */
+export interface DirectSQLite {
+  /** Rows (or [] for a statement without result columns); null: use Kysely. */
+  execute(sql: string, parameters: ReadonlyArray<unknown>): unknown[] | null;
+}
+
+const directHandles = new WeakMap<object, DirectSQLite>();
+
+/** The direct runner of a SQLite Kysely instance (not of a transaction). */
+export function directSQLite(db: object): DirectSQLite | undefined {
+  return directHandles.get(db);
+}
+
+/** Ties `kysely` to the direct runner of the dialect it was built with. */
+export function registerDirectSQLite(
+  kysely: object,
+  dialect: SqliteDialect,
+): void {
+  const direct = dialectDirect.get(dialect);
+  if (direct) directHandles.set(kysely, direct);
+}
+
+const dialectDirect = new WeakMap<SqliteDialect, DirectSQLite>();
 
 /** A Kysely dialect for a `node:sqlite` database. */
 export function createSQLiteDialect(db: DatabaseSync): SqliteDialect {
@@ -83,7 +128,17 @@ export function createSQLiteDialect(db: DatabaseSync): SqliteDialect {
     },
   };
   // deno-lint-ignore no-explicit-any
-  return new ImmediateSqliteDialect({ database: database as any });
+  const dialect = new ImmediateSqliteDialect({ database: database as any });
+  dialectDirect.set(dialect, {
+    execute(sql, parameters) {
+      if (db.isTransaction) return null;
+      const stmt = database.prepare(sql);
+      if (stmt.reader) return stmt.all(parameters);
+      stmt.run(parameters);
+      return [];
+    },
+  });
+  return dialect;
 }
 
 /**

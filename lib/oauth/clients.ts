@@ -77,6 +77,8 @@ export function toClient(row: ClientRow, policy: ClientPolicyRow): Client {
 }
 
 /** Loads a client and its policy, or null when unknown. */
+const parsedClients = new WeakMap<object, Client>();
+
 export async function loadClient(
   deps: Deps,
   clientID: string,
@@ -86,7 +88,14 @@ export async function loadClient(
     return null;
   }
   const found = await findClientWithPolicy(deps.db, clientID);
-  return found ? toClient(found.client, found.policy) : null;
+  if (!found) return null;
+  // Rows come from the configuration cache until a change: parse once.
+  let client = parsedClients.get(found);
+  if (!client) {
+    client = toClient(found.client, found.policy);
+    parsedClients.set(found, client);
+  }
+  return client;
 }
 
 export interface ClientCredentials {

@@ -6,12 +6,11 @@
  * nothing about why.
  * @module
  */
-import { findUserByID } from "../db/users.ts";
 import type { Deps } from "../deps.ts";
 import type { Client } from "./clients.ts";
 import { OAuthError, oauthErrorResponse } from "./errors.ts";
 import { readTokenRequest } from "./token_request.ts";
-import { type FoundToken, isTokenActive } from "./tokens.ts";
+import { type FoundToken, isTokenActive, tokenUser } from "./tokens.ts";
 
 /** RFC 7662 §2.2: the members this server answers for an active token. */
 export interface ActiveIntrospection {
@@ -51,13 +50,10 @@ export async function introspect(
   if (!isTokenActive(found, deps.now())) return INACTIVE;
 
   const { row } = found;
-  let username: string | undefined;
-  if (row.user_id !== null) {
-    // A token outlives nothing: once its user is gone or disabled it is over.
-    const user = await findUserByID(deps.db, row.user_id);
-    if (!user || user.disabled !== 0) return INACTIVE;
-    username = user.username;
-  }
+  // A token outlives nothing: once its user is gone or disabled it is over.
+  const { user, live } = await tokenUser(deps.db, found);
+  if (!live) return INACTIVE;
+  const username = user?.username;
   const answer: ActiveIntrospection = {
     active: true,
     client_id: row.client_id,

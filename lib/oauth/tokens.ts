@@ -6,7 +6,6 @@
  * signing happens before the single transaction that stores the tokens.
  * @module
  */
-import { SignJWT } from "jose";
 import type {
   AccessTokenRow,
   DB,
@@ -14,15 +13,18 @@ import type {
   UserRow,
 } from "../db/schema.ts";
 import {
-  findAccessToken,
+  findAccessTokenAndUser,
   findRefreshToken,
   insertAccessToken,
   insertRefreshToken,
+  type TokenUser,
 } from "../db/tokens.ts";
+import { findUserByID } from "../db/users.ts";
 import type { Deps } from "../deps.ts";
 import { claimsForScopes } from "../oidc/claims.ts";
 import { signIDToken } from "../oidc/id_token.ts";
 import { randomToken, sha256 } from "../security/crypto.ts";
+import { signJWT } from "../security/jws.ts";
 import type { Client } from "./clients.ts";
 
 export interface TokenResponse {
@@ -68,15 +70,13 @@ async function signAccessTokenJWT(
     scope: input.scopes.join(" "),
   };
   if (input.authTime !== undefined) payload.auth_time = input.authTime;
-  return await new SignJWT(payload)
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "at+jwt" })
-    .setIssuer(deps.config.issuer)
-    .setSubject(input.user?.id ?? input.client.id)
-    .setAudience(input.client.id)
-    .setIssuedAt(now)
-    .setExpirationTime(expiresAt)
-    .setJti(jti)
-    .sign(key.privateKey);
+  payload.iss = deps.config.issuer;
+  payload.sub = input.user?.id ?? input.client.id;
+  payload.aud = input.client.id;
+  payload.iat = now;
+  payload.exp = expiresAt;
+  payload.jti = jti;
+  return await signJWT(key, { typ: "at+jwt" }, payload);
 }
 
 /**
@@ -145,14 +145,18 @@ export async function issueTokens(
       });
     }
   };
-  if (db.isTransaction) await store(db);
+  // One row alone (client_credentials) is one statement, atomic by itself:
+  // no transaction, so on SQLite it runs without Kysely's queue.
+  const single = !input.beforeStore && !refreshToken;
+  if (db.isTransaction || single) await store(db);
   else await db.transaction().execute(store);
   if (refreshToken) response.refresh_token = refreshToken;
   return response;
 }
 
 export type FoundToken =
-  | { kind: "access_token"; row: AccessTokenRow }
+  /** An access token comes with its user (null: none, or gone). */
+  | { kind: "access_token"; row: AccessTokenRow; user: TokenUser | null }
   | { kind: "refresh_token"; row: RefreshTokenRow };
 
 /**
@@ -170,14 +174,31 @@ export async function findToken(
     : (["access_token", "refresh_token"] as const);
   for (const kind of order) {
     if (kind === "access_token") {
-      const row = await findAccessToken(db, hash);
-      if (row) return { kind, row };
+      const found = await findAccessTokenAndUser(db, hash);
+      if (found) return { kind, row: found.row, user: found.user };
     } else {
       const row = await findRefreshToken(db, hash);
       if (row) return { kind, row };
     }
   }
   return null;
+}
+
+/**
+ * The live user a token acts for: null for a client's own token
+ * (client_credentials) and for a user who is gone or disabled, so a token
+ * outlives neither.
+ */
+export async function tokenUser(
+  db: DB,
+  found: FoundToken,
+): Promise<{ user: TokenUser | null; live: boolean }> {
+  if (found.row.user_id === null) return { user: null, live: true };
+  const user = found.kind === "access_token"
+    ? found.user
+    : (await findUserByID(db, found.row.user_id)) ?? null;
+  if (!user || user.disabled !== 0) return { user: null, live: false };
+  return { user, live: true };
 }
 
 /** Whether a found token is usable now. */

@@ -5,10 +5,11 @@
  * @module
  */
 import { findScopes } from "../db/scopes.ts";
-import type { DB, UserRow } from "../db/schema.ts";
+import type { DB, ScopeRow } from "../db/schema.ts";
+import type { TokenUser } from "../db/tokens.ts";
 
 /** Every claim value the user has, by claim name. */
-export function availableClaims(user: UserRow): Record<string, unknown> {
+export function availableClaims(user: TokenUser): Record<string, unknown> {
   let extra: Record<string, unknown> = {};
   try {
     extra = JSON.parse(user.claims) ?? {};
@@ -27,6 +28,18 @@ export function availableClaims(user: UserRow): Record<string, unknown> {
   return claims;
 }
 
+/** Each scope row's parsed claim list (rows are cached until changed). */
+const parsedClaims = new WeakMap<ScopeRow, string[]>();
+
+function scopeClaims(row: ScopeRow): string[] {
+  let claims = parsedClaims.get(row);
+  if (!claims) {
+    claims = JSON.parse(row.claims) as string[];
+    parsedClaims.set(row, claims);
+  }
+  return claims;
+}
+
 /** The claim names released by `scopes`, read from the scopes table. */
 export async function claimNamesForScopes(
   db: DB,
@@ -35,7 +48,7 @@ export async function claimNamesForScopes(
   const rows = await findScopes(db, scopes);
   const names = new Set<string>();
   for (const row of rows) {
-    for (const c of JSON.parse(row.claims) as string[]) names.add(c);
+    for (const c of scopeClaims(row)) names.add(c);
   }
   return names;
 }
@@ -43,7 +56,7 @@ export async function claimNamesForScopes(
 /** `sub` plus each released claim the user has a value for. */
 export async function claimsForScopes(
   db: DB,
-  user: UserRow,
+  user: TokenUser,
   scopes: string[],
 ): Promise<Record<string, unknown>> {
   const names = await claimNamesForScopes(db, scopes);

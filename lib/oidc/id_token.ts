@@ -6,11 +6,12 @@
  * (at /authorize and at logout) is verified here.
  * @module
  */
-import { compactVerify, createLocalJWKSet, SignJWT } from "jose";
+import { compactVerify, createLocalJWKSet } from "jose";
 import { createHash } from "node:crypto";
 import { SIGNING_ALGS, type SigningAlg } from "../keys.ts";
 import type { Deps } from "../deps.ts";
 import { UnredirectableRequest } from "../oauth/errors.ts";
+import { signJWT } from "../security/jws.ts";
 
 export const ID_TOKEN_LIFETIME = 3600;
 
@@ -50,14 +51,12 @@ export async function signIDToken(
   if (input.accessToken) {
     payload.at_hash = tokenHash(input.accessToken, input.alg);
   }
-  return await new SignJWT(payload)
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "JWT" })
-    .setIssuer(deps.config.issuer)
-    .setSubject(input.subject)
-    .setAudience(input.clientID)
-    .setIssuedAt(now)
-    .setExpirationTime(now + ID_TOKEN_LIFETIME)
-    .sign(key.privateKey);
+  payload.iss = deps.config.issuer;
+  payload.sub = input.subject;
+  payload.aud = input.clientID;
+  payload.iat = now;
+  payload.exp = now + ID_TOKEN_LIFETIME;
+  return await signJWT(key, { typ: "JWT" }, payload);
 }
 
 /** What an id_token_hint tells us once its signature checks out. */

@@ -6,10 +6,9 @@
  * optional and leaks tokens into logs and Referer headers).
  * @module
  */
-import { findUserByID } from "../db/users.ts";
 import type { Deps } from "../deps.ts";
 import { bearerChallenge, BearerError } from "../oauth/errors.ts";
-import { findToken, isTokenActive } from "../oauth/tokens.ts";
+import { findToken, isTokenActive, tokenUser } from "../oauth/tokens.ts";
 import { claimsForScopes } from "./claims.ts";
 import { splitList } from "../oauth/clients.ts";
 
@@ -117,10 +116,8 @@ export async function userinfoEndpoint(
   if (found.row.user_id === null) {
     throw invalidToken("access token was not issued for an end-user");
   }
-  const user = await findUserByID(deps.db, found.row.user_id);
-  if (!user || user.disabled !== 0) {
-    throw invalidToken("access token is invalid");
-  }
+  const { user } = await tokenUser(deps.db, found);
+  if (!user) throw invalidToken("access token is invalid");
 
   const claims = await claimsForScopes(deps.db, user, scopes);
   return new Response(JSON.stringify(claims), {
