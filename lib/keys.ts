@@ -3,8 +3,8 @@
  * JWKS. Private JWKs are stored AES-256-GCM encrypted under a key derived
  * from APP_SECRET; imported keys are cached and reloaded when the key
  * table changes (checked at most every few seconds, so a rotation on one
- * instance reaches the others). RS256 signs through OpenSSL where libcrypto
- * loads (lib/security/openssl.ts), else, like the others, through WebCrypto.
+ * instance reaches the others). RS256 and ES256 sign through OpenSSL where
+ * libcrypto loads (lib/security/openssl.ts), else through WebCrypto.
  * @module
  */
 import {
@@ -22,7 +22,11 @@ import {
 } from "./db/signing_keys.ts";
 import { base64url, deriveKey, fromBase64url } from "./security/crypto.ts";
 import type { JWSSigner } from "./security/jws.ts";
-import { type NativeRSASigner, nativeRSASigner } from "./security/openssl.ts";
+import {
+  type NativeAlg,
+  type NativeSigner,
+  nativeSigner,
+} from "./security/openssl.ts";
 
 /** Algorithms we can sign with. RS256 is what OIDC requires of every OP. */
 export const SIGNING_ALGS = ["RS256", "ES256", "EdDSA"] as const;
@@ -36,7 +40,7 @@ export interface SigningKey extends JWSSigner {
   kid: string;
   alg: SigningAlg;
   privateKey: CryptoKey;
-  /** Who computes `sign`: OpenSSL (RS256 where it loads) or WebCrypto. */
+  /** Who computes `sign`: OpenSSL (RS256, ES256 where it loads) or WebCrypto. */
   backend: "openssl" | "webcrypto";
 }
 
@@ -49,13 +53,14 @@ const WEBCRYPTO_PARAMS: Record<SigningAlg, AlgorithmIdentifier | EcdsaParams> =
   };
 
 /** Frees OpenSSL's copy of a key once no request can still hold it. */
-const nativeKeys = new FinalizationRegistry<NativeRSASigner>((signer) =>
+const nativeKeys = new FinalizationRegistry<NativeSigner>((signer) =>
   signer.free()
 );
 
 /**
- * A signing key from its private JWK: RS256 signs through OpenSSL when
- * libcrypto loads (~4x faster), everything else through WebCrypto.
+ * A signing key from its private JWK: RS256 and ES256 sign through OpenSSL
+ * when libcrypto loads (~3.5x and ~15x faster), EdDSA (fast already) and
+ * the fallback through WebCrypto.
  */
 export async function importSigningKey(
   kid: string,
@@ -64,10 +69,8 @@ export async function importSigningKey(
 ): Promise<SigningKey> {
   const privateKey = await importJWK(jwk, alg) as CryptoKey;
   const params = WEBCRYPTO_PARAMS[alg];
-  const webSign = async (data: Uint8Array<ArrayBuffer>) =>
-    new Uint8Array(await crypto.subtle.sign(params, privateKey, data));
-  if (alg === "RS256") {
-    const native = await importNativeRSA(jwk);
+  if (alg === "RS256" || alg === "ES256") {
+    const native = await importNative(alg, jwk);
     if (native) {
       const key: SigningKey = {
         kid,
@@ -80,12 +83,27 @@ export async function importSigningKey(
       return key;
     }
   }
-  return { kid, alg, privateKey, backend: "webcrypto", sign: webSign };
+  return {
+    kid,
+    alg,
+    privateKey,
+    backend: "webcrypto",
+    sign: async (data) =>
+      new Uint8Array(await crypto.subtle.sign(params, privateKey, data)),
+  };
 }
 
-/** The RS256 key in OpenSSL, or null (see lib/security/openssl.ts). */
-async function importNativeRSA(jwk: JWK): Promise<NativeRSASigner | null> {
-  const params = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
+/** The key in OpenSSL, or null (see lib/security/openssl.ts). */
+async function importNative(
+  alg: NativeAlg,
+  jwk: JWK,
+): Promise<NativeSigner | null> {
+  const params = alg === "RS256"
+    ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }
+    : { name: "ECDSA", namedCurve: "P-256" };
+  const publicJWK: JsonWebKey = alg === "RS256"
+    ? { kty: "RSA", n: jwk.n, e: jwk.e }
+    : { kty: "EC", crv: jwk.crv, x: jwk.x, y: jwk.y };
   const extractable = await crypto.subtle.importKey(
     "jwk",
     jwk as JsonWebKey,
@@ -98,13 +116,13 @@ async function importNativeRSA(jwk: JWK): Promise<NativeRSASigner | null> {
   );
   const publicKey = await crypto.subtle.importKey(
     "jwk",
-    { kty: "RSA", n: jwk.n, e: jwk.e },
+    publicJWK,
     params,
     false,
     ["verify"],
   );
   try {
-    return await nativeRSASigner(pkcs8, publicKey);
+    return await nativeSigner(alg, pkcs8, publicKey);
   } finally {
     pkcs8.fill(0);
   }

@@ -1,14 +1,15 @@
 /**
- * RS256 signatures through the system's OpenSSL (libcrypto) over Deno's
- * FFI. OIDC makes RS256 the ID token default, and it is the slowest thing a
- * token request does: Deno's WebCrypto signs RSA-2048 in ~2.5-3.5 ms on
- * these machines, libcrypto in ~0.9 ms (`deno run -A bench/micro.ts`).
- * RSASSA-PKCS1-v1_5 is deterministic, so both produce the very same bytes.
+ * RS256 and ES256 signatures through the system's OpenSSL (libcrypto) over
+ * Deno's FFI. OIDC makes RS256 the ID token default, and it is the slowest
+ * thing a token request does: Deno's WebCrypto signs RSA-2048 in ~2.5-3.5 ms
+ * on these machines, libcrypto in ~0.9 ms; ES256 0.8 ms against ~0.05 ms
+ * (`deno run -A bench/micro.ts`). RSASSA-PKCS1-v1_5 is deterministic, so
+ * for RS256 both produce the very same bytes.
  *
  * Optional by design: where libcrypto cannot be loaded (no FFI permission,
- * Deno Deploy, a system without OpenSSL 3) `nativeRSASigner` answers null
- * and the caller signs with WebCrypto. Each imported key proves itself once
- * (its signature must verify with the WebCrypto public key) before use.
+ * Deno Deploy, a system without OpenSSL 3) `nativeSigner` answers null and
+ * the caller signs with WebCrypto. Each imported key proves itself once (its
+ * signature must verify with the WebCrypto public key) before use.
  * @module
  */
 
@@ -39,8 +40,18 @@ const SYMBOLS = {
   },
 } as const;
 
-/** NID of rsaEncryption: the key must be RSA (not RSA-PSS, not EC). */
-const EVP_PKEY_RSA = 6;
+/** NIDs of rsaEncryption and id-ecPublicKey: the key type each alg needs. */
+const KEY_TYPES = { RS256: 6, ES256: 408 } as const;
+/** ES256 signatures are r || s, 32 bytes each (RFC 7518 §3.4). */
+const P256_SCALAR_BYTES = 32;
+
+export type NativeAlg = keyof typeof KEY_TYPES;
+
+/** WebCrypto parameters to verify each alg's self-test signature. */
+const VERIFY_PARAMS: Record<NativeAlg, AlgorithmIdentifier | EcdsaParams> = {
+  RS256: { name: "RSASSA-PKCS1-v1_5" },
+  ES256: { name: "ECDSA", hash: "SHA-256" },
+};
 /** Room for a signature of up to 8192-bit keys. */
 const MAX_SIGNATURE_BYTES = 1024;
 
@@ -64,9 +75,9 @@ function openLibrary(): Library | null {
   return library;
 }
 
-/** Signs with one RSA private key held by OpenSSL. */
-export interface NativeRSASigner {
-  /** RSASSA-PKCS1-v1_5 with SHA-256 over `data`. */
+/** Signs with one private key held by OpenSSL. */
+export interface NativeSigner {
+  /** The JWS signature over `data` (for ES256: r || s, not DER). */
   sign(data: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer>;
   /** Frees the key in OpenSSL; the signer must not be used afterwards. */
   free(): void;
@@ -94,7 +105,8 @@ function signWith(
   if (ctx === null) throw new Error("openssl: EVP_MD_CTX_new failed");
   try {
     const md = lib.symbols.EVP_sha256();
-    // RSA keys sign with PKCS#1 v1.5 padding unless told otherwise.
+    // RSA keys sign with PKCS#1 v1.5 padding unless told otherwise; EC keys
+    // with ECDSA (DER output, converted by the caller).
     if (lib.symbols.EVP_DigestSignInit(ctx, null, md, null, pkey) !== 1) {
       throw new Error("openssl: EVP_DigestSignInit failed");
     }
@@ -115,23 +127,57 @@ function signWith(
 }
 
 /**
- * An OpenSSL signer for the RSA key `pkcs8` (DER), checked against
+ * An ECDSA signature as JWS wants it (RFC 7518 §3.4: r and s as 32-byte
+ * big-endian integers, concatenated) from OpenSSL's DER
+ * `SEQUENCE { INTEGER r, INTEGER s }`.
+ */
+export function ecdsaDERToJOSE(
+  der: Uint8Array,
+  size = P256_SCALAR_BYTES,
+): Uint8Array<ArrayBuffer> {
+  const fail = () => new Error("openssl: malformed ECDSA signature");
+  // For P-256 the sequence is at most 72 bytes: short-form lengths only.
+  if (der[0] !== 0x30 || der[1] !== der.length - 2) throw fail();
+  const out = new Uint8Array(size * 2);
+  let at = 2;
+  for (let part = 0; part < 2; part++) {
+    if (der[at] !== 0x02) throw fail();
+    let length = der[at + 1];
+    let start = at + 2;
+    if (length < 1 || start + length > der.length) throw fail();
+    at = start + length;
+    // Drop the sign byte DER adds when the top bit is set.
+    while (length > size && der[start] === 0) {
+      start++;
+      length--;
+    }
+    if (length > size) throw fail();
+    out.set(der.subarray(start, start + length), part * size + size - length);
+  }
+  if (at !== der.length) throw fail();
+  return out;
+}
+
+/**
+ * An OpenSSL signer for the `alg` key `pkcs8` (DER), checked against
  * `publicKey`; null when libcrypto is unavailable or the check fails.
  * The caller should wipe `pkcs8` afterwards.
  */
-export async function nativeRSASigner(
+export async function nativeSigner(
+  alg: NativeAlg,
   pkcs8: Uint8Array<ArrayBuffer>,
   publicKey: CryptoKey,
-): Promise<NativeRSASigner | null> {
+): Promise<NativeSigner | null> {
   const lib = openLibrary();
   if (!lib) return null;
   const pkey = importKey(lib, pkcs8);
   if (pkey === null) return null;
   let freed = false;
-  const signer: NativeRSASigner = {
+  const signer: NativeSigner = {
     sign(data) {
       if (freed) throw new Error("openssl: key already freed");
-      return signWith(lib, pkey, data);
+      const signature = signWith(lib, pkey, data);
+      return alg === "ES256" ? ecdsaDERToJOSE(signature) : signature;
     },
     free() {
       if (!freed) lib.symbols.EVP_PKEY_free(pkey);
@@ -139,13 +185,13 @@ export async function nativeRSASigner(
     },
   };
   try {
-    if (lib.symbols.EVP_PKEY_get_base_id(pkey) !== EVP_PKEY_RSA) {
+    if (lib.symbols.EVP_PKEY_get_base_id(pkey) !== KEY_TYPES[alg]) {
       signer.free();
       return null;
     }
     const probe = crypto.getRandomValues(new Uint8Array(32));
     const verified = await crypto.subtle.verify(
-      { name: "RSASSA-PKCS1-v1_5" },
+      VERIFY_PARAMS[alg],
       publicKey,
       signer.sign(probe),
       probe,
