@@ -4,30 +4,10 @@
  * database, and SIGTERM stops them all.
  */
 import assert from "node:assert/strict";
+import { freePort, waitUntilHealthy } from "../helpers/server_process.ts";
 import { freshDatabaseURL, TEST_APP_SECRET } from "../helpers/test_app.ts";
 
 const ROOT = new URL("../../", import.meta.url);
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
-async function waitHealthy(base: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      const res = await fetch(`${base}/healthz`);
-      await res.body?.cancel();
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("server did not become healthy");
-}
 
 Deno.test("workers: three server threads share the port and the database, and stop on SIGTERM", async () => {
   const database = await freshDatabaseURL();
@@ -52,7 +32,7 @@ Deno.test("workers: three server threads share the port and the database, and st
     stderr: "piped",
   }).spawn();
   try {
-    await waitHealthy(base);
+    await waitUntilHealthy(base);
     // Many connections, so the kernel spreads them over the threads.
     const created = await fetch(`${base}/dev/create_client`, {
       method: "POST",

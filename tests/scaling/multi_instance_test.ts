@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { decodeProtectedHeader } from "jose";
 import { Browser } from "../examples/browser.ts";
 import { demoParams } from "../helpers/oauth.ts";
+import { freePort, waitUntilHealthy } from "../helpers/server_process.ts";
 import { freshDatabaseURL, TEST_APP_SECRET } from "../helpers/test_app.ts";
 
 const ROOT = new URL("../../", import.meta.url);
@@ -17,13 +18,6 @@ const BOOTSTRAP = "bootstrap-token-multi-instance";
 interface Instance {
   base: string;
   child: Deno.ChildProcess;
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
 }
 
 async function start(
@@ -52,16 +46,13 @@ async function start(
     stdout: "null",
     stderr: "null",
   }).spawn();
-  for (let i = 0; i < 300; i++) {
-    try {
-      const res = await fetch(`${base}/healthz`);
-      await res.body?.cancel();
-      if (res.ok) return { base, child };
-    } catch { /* starting */ }
-    await new Promise((r) => setTimeout(r, 50));
+  try {
+    await waitUntilHealthy(base);
+  } catch (err) {
+    child.kill("SIGKILL");
+    throw err;
   }
-  child.kill("SIGKILL");
-  throw new Error("instance did not start");
+  return { base, child };
 }
 
 function form(
