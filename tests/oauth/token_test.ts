@@ -112,6 +112,43 @@ Deno.test("token: a replayed code is invalid_grant and revokes what the first ex
   });
 });
 
+Deno.test("token: a replay arriving while the first exchange is still signing revokes the first exchange's tokens", async () => {
+  await withApp(async (t) => {
+    // Signing takes 100 ms here, so the replay lands mid-exchange.
+    const keys = t.deps.keys;
+    const signingKey = keys.signingKey.bind(keys);
+    keys.signingKey = async (alg) => {
+      const key = await signingKey(alg);
+      return {
+        ...key,
+        sign: async (data) => {
+          await new Promise((r) => setTimeout(r, 100));
+          return await key.sign(data);
+        },
+      };
+    };
+    const { code, verifier } = await codeFor(t);
+    const fields = {
+      grant_type: "authorization_code",
+      client_id: "demo-web",
+      code_verifier: verifier,
+      code,
+      redirect_uri: DEMO_REDIRECT,
+    };
+    const first = tokenRequest(t, fields);
+    await new Promise((r) => setTimeout(r, 30));
+    const replay = await tokenRequest(t, fields);
+    const won = await first;
+    assert.equal(won.status, 200);
+    assert.equal(replay.status, 400);
+    assert.equal(replay.body.error, "invalid_grant");
+    // RFC 6749 §4.1.2: a code used twice revokes what it issued, also when
+    // the second use came before the first had stored its tokens.
+    assert.equal(await active(t, won.body.access_token as string), false);
+    assert.equal(await active(t, won.body.refresh_token as string), false);
+  });
+});
+
 Deno.test("token: PKCE mismatch, wrong redirect_uri and an expired code are invalid_grant", async () => {
   await withApp(async (t) => {
     const a = await codeFor(t);
@@ -124,6 +161,15 @@ Deno.test("token: PKCE mismatch, wrong redirect_uri and an expired code are inva
     });
     assert.equal(wrongVerifier.body.error, "invalid_grant");
     assert.match(String(wrongVerifier.body.error_description), /code_verifier/);
+    // A failed attempt burns the code: the right verifier comes too late.
+    const afterBurn = await tokenRequest(t, {
+      grant_type: "authorization_code",
+      client_id: "demo-web",
+      code_verifier: a.verifier,
+      code: a.code,
+      redirect_uri: DEMO_REDIRECT,
+    });
+    assert.equal(afterBurn.body.error, "invalid_grant");
 
     const b = await codeFor(t);
     const wrongRedirect = await tokenRequest(t, {

@@ -1,13 +1,15 @@
 /**
  * grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.5): a code
- * presented by the client it was issued to is consumed in one statement
- * before anything else is checked, so it is single use even under
- * concurrency; a replayed code revokes everything it issued.
+ * presented by the client it was issued to is checked, then consumed in the
+ * same transaction that stores its tokens, so it is single use even under
+ * concurrency and a replay (also one racing the first exchange) revokes
+ * everything it issued; a failed attempt burns it.
  * @module
  */
 import { consumeCode, findCode } from "../../db/codes.ts";
 import { revokeGrant } from "../../db/tokens.ts";
 import { findUserByID } from "../../db/users.ts";
+import type { Deps } from "../../deps.ts";
 import { sha256 } from "../../security/crypto.ts";
 import { InvalidGrant, InvalidRequest } from "../errors.ts";
 import { verifyPKCE } from "../pkce.ts";
@@ -36,58 +38,102 @@ function impliedRedirectURI(
   return registered.length === 1 && !openid ? registered[0] : null;
 }
 
+/** Another request consumed the code between our read and our store. */
+class CodeRaceLost extends Error {
+  override name = "CodeRaceLost";
+}
+
+function codeInvalid(): InvalidGrant {
+  return new InvalidGrant("code is invalid, expired or already used");
+}
+
+/**
+ * RFC 6749 §4.1.2: "If an authorization code is used more than once, the
+ * authorization server MUST deny the request and SHOULD revoke (when
+ * possible) all tokens previously issued based on that authorization code."
+ */
+async function revokeReplayed(
+  deps: Deps,
+  grantID: string,
+  clientID: string,
+  now: number,
+): Promise<InvalidGrant> {
+  await revokeGrant(deps.db, grantID, now);
+  deps.log.log("warn", "authorization code replayed; grant revoked", {
+    client_id: clientID,
+  });
+  return codeInvalid();
+}
+
 export const authorizationCode: GrantHandler = async (deps, client, form) => {
   const code = form.get("code");
   if (!code) throw new InvalidRequest("code is required");
   const now = deps.now();
   const codeHash = sha256(code);
+  const row = await findCode(deps.db, codeHash);
   // RFC 6749 §4.1.3: "ensure that the authorization code was issued to the
-  // authenticated confidential client, or ... to the public client". Part
-  // of the consuming statement: a client holding another client's code
-  // (leaked through a log or a Referer) can neither use it nor burn it, so
-  // the client it was issued to still redeems it.
-  const row = await consumeCode(deps.db, codeHash, client.id, now);
-  if (!row) {
-    const used = await findCode(deps.db, codeHash);
-    // RFC 6749 §4.1.2: "If an authorization code is used more than once, the
-    // authorization server MUST deny the request and SHOULD revoke (when
-    // possible) all tokens previously issued based on that authorization code."
-    if (used && used.client_id === client.id) {
-      await revokeGrant(deps.db, used.grant_id, now);
-      deps.log.log("warn", "authorization code replayed; grant revoked", {
-        client_id: client.id,
-      });
-    }
-    throw new InvalidGrant("code is invalid, expired or already used");
+  // authenticated confidential client, or ... to the public client". A
+  // client holding another client's code (leaked through a log or a
+  // Referer) can neither use it nor burn it, so the client it was issued to
+  // still redeems it.
+  if (!row || row.client_id !== client.id) throw codeInvalid();
+  if (row.consumed_at !== null) {
+    throw await revokeReplayed(deps, row.grant_id, client.id, now);
   }
-  if (row.expires_at <= now) {
-    throw new InvalidGrant("code is invalid, expired or already used");
-  }
+  // A failed attempt burns the code: whoever holds it gets one try.
+  const burn = async (err: Error): Promise<Error> => {
+    await consumeCode(deps.db, codeHash, client.id, now);
+    return err;
+  };
+  if (row.expires_at <= now) throw await burn(codeInvalid());
   // RFC 6749 §4.1.3: "ensure that the redirect_uri parameter is present if
   // ... included in the initial authorization request ... and if included
   // ensure that their values are identical."
   const redirectURI = form.get("redirect_uri") ??
     impliedRedirectURI(client.redirectURIs, row.scope);
   if (redirectURI !== row.redirect_uri) {
-    throw new InvalidGrant(
-      "redirect_uri does not match the one used at the authorization endpoint",
+    throw await burn(
+      new InvalidGrant(
+        "redirect_uri does not match the one used at the authorization endpoint",
+      ),
     );
   }
-  verifyPKCE(form.get("code_verifier"), row.code_challenge);
+  try {
+    verifyPKCE(form.get("code_verifier"), row.code_challenge);
+  } catch (err) {
+    throw await burn(err as Error);
+  }
   const user = await findUserByID(deps.db, row.user_id);
   if (!user || user.disabled === 1) {
-    throw new InvalidGrant("the user of this code is no longer active");
+    throw await burn(
+      new InvalidGrant("the user of this code is no longer active"),
+    );
   }
   const scopes = row.scope.split(" ").filter(Boolean);
-  return await issueTokens(deps, deps.db, {
-    client,
-    user,
-    scopes,
-    grantID: row.grant_id,
-    authTime: row.auth_time,
-    sessionID: row.session_id,
-    nonce: row.nonce,
-    refreshToken: refreshTokenAllowed(client.grantTypes, scopes),
-    idToken: scopes.includes("openid"),
-  });
+  try {
+    return await issueTokens(deps, deps.db, {
+      client,
+      user,
+      scopes,
+      grantID: row.grant_id,
+      authTime: row.auth_time,
+      sessionID: row.session_id,
+      nonce: row.nonce,
+      refreshToken: refreshTokenAllowed(client.grantTypes, scopes),
+      idToken: scopes.includes("openid"),
+      // The code is consumed in the transaction that stores its tokens: of
+      // concurrent exchanges exactly one commits, and a replay that arrives
+      // while the first is still signing finds the tokens to revoke.
+      beforeStore: async (trx) => {
+        if (!(await consumeCode(trx, codeHash, client.id, now))) {
+          throw new CodeRaceLost();
+        }
+      },
+    });
+  } catch (err) {
+    if (!(err instanceof CodeRaceLost)) throw err;
+  }
+  // Lost to another presentation of the same code, which committed its
+  // tokens with the consumption: the code was used twice.
+  throw await revokeReplayed(deps, row.grant_id, client.id, now);
 };
