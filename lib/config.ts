@@ -5,6 +5,13 @@
  */
 import { z } from "zod";
 
+/**
+ * PostgreSQL: how long one query may take before the request answers 503
+ * (every query here is a lookup by key or a small write, so past this the
+ * database is down, frozen or overloaded). DATABASE_QUERY_TIMEOUT_MS.
+ */
+export const DEFAULT_DATABASE_QUERY_TIMEOUT_MS = 2_500;
+
 /** Where the relational data lives. */
 export type DatabaseTarget =
   | { engine: "sqlite"; path: string }
@@ -27,6 +34,8 @@ export interface Config {
   kvPath: string | null;
   /** Max PostgreSQL connections per process. */
   databasePoolSize: number;
+  /** PostgreSQL: a query running longer fails (503); 0: no limit. */
+  databaseQueryTimeoutMs: number;
   /** Log one line per request. */
   logRequests: boolean;
   /**
@@ -93,6 +102,9 @@ const SCHEMAS = {
     .min(1, { message: "must be 1-1000" }).max(1000, {
       message: "must be 1-1000",
     }),
+  DATABASE_QUERY_TIMEOUT_MS: z.string().trim().regex(/^\d{1,7}$/, {
+    message: "must be whole milliseconds, 0-9999999 (0: no limit)",
+  }).transform(Number),
   LOG_REQUESTS: flag,
   METRICS_PORT: port.refine((n) => n > 0, { message: "must be 1-65535" }),
   WORKERS: z.string().trim().regex(/^\d{1,3}$/, {
@@ -176,6 +188,8 @@ export function loadConfig(env: Env): Config {
     // machines, else a local file shared by the processes of one.
     kvPath: read(env, "DENO_KV_URL") ?? read(env, "DENO_KV_PATH") ?? null,
     databasePoolSize: read(env, "DATABASE_POOL_SIZE") ?? 10,
+    databaseQueryTimeoutMs: read(env, "DATABASE_QUERY_TIMEOUT_MS") ??
+      DEFAULT_DATABASE_QUERY_TIMEOUT_MS,
     logRequests: read(env, "LOG_REQUESTS") ?? true,
     // A random port (0) would differ per thread.
     workers: (database.engine === "sqlite" && database.path === ":memory:") ||

@@ -192,3 +192,21 @@ Deno.test("config: DENO_KV_URL names a remote KV and wins over DENO_KV_PATH", ()
       err instanceof ConfigError && err.variable === "DENO_KV_URL",
   );
 });
+
+Deno.test("config: DATABASE_QUERY_TIMEOUT_MS defaults to 2500, takes whole milliseconds, 0 for no limit", () => {
+  assert.equal(loadConfig({}).databaseQueryTimeoutMs, 2500);
+  assert.equal(
+    loadConfig({ DATABASE_QUERY_TIMEOUT_MS: "10000" }).databaseQueryTimeoutMs,
+    10000,
+  );
+  assert.equal(
+    loadConfig({ DATABASE_QUERY_TIMEOUT_MS: "0" }).databaseQueryTimeoutMs,
+    0,
+  );
+  for (const bad of ["-1", "2.5", "2s", "", "99999999"]) {
+    assertRefused(
+      { DATABASE_QUERY_TIMEOUT_MS: bad },
+      "DATABASE_QUERY_TIMEOUT_MS",
+    );
+  }
+});

@@ -86,6 +86,7 @@ export async function openDeps(
   }
   const handle = connectDatabase(config.database, {
     poolSize: config.databasePoolSize,
+    queryTimeoutMs: config.databaseQueryTimeoutMs,
     checkpointsElsewhere: options.checkpointsElsewhere,
   });
   try {

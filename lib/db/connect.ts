@@ -5,7 +5,10 @@
  */
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
-import type { DatabaseTarget } from "../config.ts";
+import {
+  type DatabaseTarget,
+  DEFAULT_DATABASE_QUERY_TIMEOUT_MS,
+} from "../config.ts";
 import type { Database } from "./schema.ts";
 import { FALLBACK_AUTOCHECKPOINT_PAGES } from "./checkpointer.ts";
 import {
@@ -35,7 +38,8 @@ const PG_INT8 = 20;
  * never answers).
  */
 export const PG_CONNECT_TIMEOUT_MS = 2_000;
-export const PG_QUERY_TIMEOUT_MS = 2_500;
+/** The default per-query limit (config: DATABASE_QUERY_TIMEOUT_MS). */
+export const PG_QUERY_TIMEOUT_MS = DEFAULT_DATABASE_QUERY_TIMEOUT_MS;
 
 export interface ConnectOptions {
   /** PostgreSQL connections in the pool (default 10). */
