@@ -11,6 +11,7 @@ import { createApp } from "./app.tsx";
 import type { Config } from "./config.ts";
 import { type Deps, openDeps } from "./deps.ts";
 import type { Logger } from "./log.ts";
+import { passwordBackend } from "./security/password.ts";
 import { type Checkpointer, startCheckpointer } from "./db/checkpointer.ts";
 import type { Manifest } from "./http/router.tsx";
 
@@ -52,13 +53,25 @@ export async function serveHere(
   };
 }
 
-/** Runs migrations and creates what the first start needs, then closes. */
+/**
+ * Runs migrations and creates what the first start needs, then closes.
+ * Logs which crypto loaded: native argon2 and OpenSSL signing, or their
+ * slower fallbacks (hash-wasm, WebCrypto), so an operator can tell.
+ */
 export async function prepareStorage(
   config: Config,
   log: Logger,
 ): Promise<void> {
   const deps = await openDeps(config, { log });
-  await deps.close();
+  try {
+    const rs256 = await deps.keys.signingKey("RS256");
+    log.log("info", "crypto", {
+      argon2: await passwordBackend(),
+      rs256_es256_signer: rs256.backend,
+    });
+  } finally {
+    await deps.close();
+  }
 }
 
 interface WorkerMessage {

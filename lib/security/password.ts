@@ -10,6 +10,7 @@ const ITERATIONS = 2;
 const PARALLELISM = 1;
 
 interface Argon2Impl {
+  backend: "native" | "wasm";
   hash(password: string): Promise<string>;
   verify(hash: string, password: string): Promise<boolean>;
 }
@@ -19,6 +20,7 @@ let impl: Promise<Argon2Impl> | null = null;
 async function loadNative(): Promise<Argon2Impl> {
   const native = await import("@node-rs/argon2");
   return {
+    backend: "native",
     hash: (password) =>
       native.hash(password, {
         algorithm: 2, // Argon2id
@@ -33,6 +35,7 @@ async function loadNative(): Promise<Argon2Impl> {
 async function loadWasm(): Promise<Argon2Impl> {
   const wasm = await import("hash-wasm");
   return {
+    backend: "wasm",
     hash: (password) =>
       wasm.argon2id({
         password,
@@ -50,6 +53,11 @@ async function loadWasm(): Promise<Argon2Impl> {
 function argon2(): Promise<Argon2Impl> {
   impl ??= loadNative().catch(() => loadWasm());
   return impl;
+}
+
+/** Which argon2 loaded: the native addon, or the ~4.5x slower wasm. */
+export async function passwordBackend(): Promise<"native" | "wasm"> {
+  return (await argon2()).backend;
 }
 
 export async function hashPassword(password: string): Promise<string> {
