@@ -110,24 +110,27 @@ export async function findAccessTokenAndUser(
 ): Promise<{ row: AccessTokenRow; user: TokenUser | null } | undefined> {
   const [found] = await selectAccessTokenAndUser(db, tokenHash);
   if (!found) return undefined;
-  const {
-    u_id,
-    u_username,
-    u_email,
-    u_email_verified,
-    u_claims,
-    u_disabled,
-    u_updated_at,
-    ...row
-  } = found;
-  const user = u_id === null ? null : {
-    id: u_id,
-    username: u_username!,
-    email: u_email,
-    email_verified: u_email_verified!,
-    claims: u_claims!,
-    disabled: u_disabled!,
-    updated_at: u_updated_at!,
+  // Built field by field: an object rest (`...row`) costs more than the
+  // query on this path.
+  const row: AccessTokenRow = {
+    token_hash: found.token_hash,
+    grant_id: found.grant_id,
+    client_id: found.client_id,
+    user_id: found.user_id,
+    scope: found.scope,
+    jti: found.jti,
+    expires_at: found.expires_at,
+    revoked_at: found.revoked_at,
+    created_at: found.created_at,
+  };
+  const user = found.u_id === null ? null : {
+    id: found.u_id,
+    username: found.u_username!,
+    email: found.u_email,
+    email_verified: found.u_email_verified!,
+    claims: found.u_claims!,
+    disabled: found.u_disabled!,
+    updated_at: found.u_updated_at!,
   };
   return { row, user };
 }
