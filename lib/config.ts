@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import { parseTrustedProxies, type ProxyNetwork } from "./http/proxies.ts";
 
 /**
  * PostgreSQL: how long one query may take before the request answers 503
@@ -36,6 +37,8 @@ export interface Config {
   databasePoolSize: number;
   /** PostgreSQL: a query running longer fails (503); 0: no limit. */
   databaseQueryTimeoutMs: number;
+  /** Proxies whose X-Forwarded-For names the client (lib/http/proxies.ts). */
+  trustedProxies: ProxyNetwork[];
   /** Log one line per request. */
   logRequests: boolean;
   /**
@@ -105,6 +108,14 @@ const SCHEMAS = {
   DATABASE_QUERY_TIMEOUT_MS: z.string().trim().regex(/^\d{1,7}$/, {
     message: "must be whole milliseconds, 0-9999999 (0: no limit)",
   }).transform(Number),
+  TRUSTED_PROXIES: z.string().transform((text, ctx) => {
+    try {
+      return parseTrustedProxies(text);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message });
+      return z.NEVER;
+    }
+  }),
   LOG_REQUESTS: flag,
   METRICS_PORT: port.refine((n) => n > 0, { message: "must be 1-65535" }),
   WORKERS: z.string().trim().regex(/^\d{1,3}$/, {
@@ -190,6 +201,7 @@ export function loadConfig(env: Env): Config {
     databasePoolSize: read(env, "DATABASE_POOL_SIZE") ?? 10,
     databaseQueryTimeoutMs: read(env, "DATABASE_QUERY_TIMEOUT_MS") ??
       DEFAULT_DATABASE_QUERY_TIMEOUT_MS,
+    trustedProxies: read(env, "TRUSTED_PROXIES") ?? [],
     logRequests: read(env, "LOG_REQUESTS") ?? true,
     // A random port (0) would differ per thread.
     workers: (database.engine === "sqlite" && database.path === ":memory:") ||

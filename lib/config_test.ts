@@ -210,3 +210,15 @@ Deno.test("config: DATABASE_QUERY_TIMEOUT_MS defaults to 2500, takes whole milli
     );
   }
 });
+
+Deno.test("config: TRUSTED_PROXIES takes addresses and CIDR networks; anything else is refused, naming it", () => {
+  assert.deepEqual(loadConfig({}).trustedProxies, []);
+  assert.equal(
+    loadConfig({ TRUSTED_PROXIES: "10.0.0.0/8, 192.168.1.10, fd00::/8" })
+      .trustedProxies.length,
+    3,
+  );
+  for (const bad of ["10.0.0.0/33", "proxy.internal", "10.0.0.1/8/8"]) {
+    assertRefused({ TRUSTED_PROXIES: bad }, "TRUSTED_PROXIES");
+  }
+});

@@ -21,7 +21,7 @@ import {
   setupRedirects,
 } from "./base.ts";
 import type { ApiHandler, ApiRoute, AppEnv } from "./define.ts";
-import { peerAddress, type ServeInfo } from "./request.ts";
+import { requestIP, type ServeInfo } from "./request.ts";
 
 interface DirectRoute {
   path: string;
@@ -134,7 +134,7 @@ export function directDispatch(
         deps,
         // Read only by the endpoints that count failures per address.
         get ip() {
-          return peerAddress(info);
+          return requestIP(req, info, deps.config.trustedProxies);
         },
       });
     } catch (thrown) {

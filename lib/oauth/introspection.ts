@@ -80,7 +80,7 @@ export async function introspect(
  *
  * @example
  * ```ts
- * POST: (c) => introspectionEndpoint(c.var.deps, c.req.raw, clientIP(c)),
+ * POST: (req, { deps, ip }) => introspectionEndpoint(deps, req, ip),
  * ```
  */
 export async function introspectionEndpoint(

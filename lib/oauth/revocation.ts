@@ -25,7 +25,7 @@ function revoked(): Response {
  *
  * @example
  * ```ts
- * POST: (c) => revocationEndpoint(c.var.deps, c.req.raw, clientIP(c)),
+ * POST: (req, { deps, ip }) => revocationEndpoint(deps, req, ip),
  * ```
  */
 export async function revocationEndpoint(

@@ -78,7 +78,7 @@ export async function readBearerToken(req: Request): Promise<string | null> {
  *
  * @example
  * ```ts
- * GET: (c) => userinfoEndpoint(c.req.raw, c.var.deps),
+ * GET: (req, { deps }) => userinfoEndpoint(req, deps),
  * ```
  */
 export async function userinfoEndpoint(

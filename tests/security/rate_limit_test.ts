@@ -219,3 +219,53 @@ Deno.test("rate limit: the code flow of a public client is never counted as a fa
     await t.close();
   }
 });
+
+Deno.test("rate limit: behind a trusted proxy each forwarded client has its own budget; X-Forwarded-For from anyone else is ignored", async () => {
+  const BALANCER = "10.0.0.5";
+  for (const trusted of [true, false]) {
+    const { t } = await startSecurityApp({
+      env: trusted ? { TRUSTED_PROXIES: "10.0.0.0/8" } : {},
+    });
+    try {
+      const client = await createClient(t, {
+        client_id: "payments",
+        redirect_uris: ["https://payments.example.com/cb"],
+        grant_types: ["client_credentials"],
+        scope: "profile",
+        token_endpoint_auth_method: "client_secret_basic",
+      });
+      const token = (peer: string, forwardedFor: string, secret: string) =>
+        fetchFrom(t, peer, "/token", {
+          method: "POST",
+          headers: {
+            "Content-Type": "application/x-www-form-urlencoded",
+            Authorization: basicAuth("payments", secret),
+            "X-Forwarded-For": forwardedFor,
+          },
+          body: "grant_type=client_credentials",
+        });
+      // The attacker's requests pass through the balancer; a forged entry
+      // to the left of what the balancer appended changes nothing.
+      for (let i = 0; i <= BUDGETS.clientAuthPerClientIP.limit; i++) {
+        const res = await token(BALANCER, `${OWNER}, ${ATTACKER}`, "guess");
+        await res.body?.cancel();
+      }
+      const attacker = await token(BALANCER, ATTACKER, client.client_secret!);
+      assert.equal(attacker.status, 429);
+      await attacker.body?.cancel();
+
+      const owner = await token(BALANCER, OWNER, client.client_secret!);
+      // Trusted: the owner is told apart from the attacker behind the same
+      // balancer. Not trusted: everyone is the balancer, so one budget.
+      assert.equal(owner.status, trusted ? 200 : 429);
+      await owner.body?.cancel();
+
+      // A direct (untrusted) peer cannot borrow someone's address.
+      const forged = await token("203.0.113.99", OWNER, "guess");
+      assert.equal(forged.status, 401);
+      await forged.body?.cancel();
+    } finally {
+      await t.close();
+    }
+  }
+});
