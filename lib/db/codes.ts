@@ -5,6 +5,7 @@ import type {
   AuthorizationCodesTable,
   DB,
 } from "./schema.ts";
+import { prepared } from "./prepared.ts";
 
 export async function insertCode(
   db: DB,
@@ -18,25 +19,38 @@ export async function insertCode(
  * exchanges exactly one gets the row. Only the client the code was issued to
  * consumes it; for any other client the row is left as it was.
  */
+const updateConsumeCode = prepared((
+  db,
+  codeHash: string,
+  clientID: string,
+  now: number,
+) =>
+  db.updateTable("authorization_codes")
+    .set({ consumed_at: now })
+    .where("code_hash", "=", codeHash).where("client_id", "=", clientID)
+    .where("consumed_at", "is", null)
+    .returningAll()
+);
+
 export async function consumeCode(
   db: DB,
   codeHash: string,
   clientID: string,
   now: number,
 ): Promise<AuthorizationCodeRow | undefined> {
-  return await db.updateTable("authorization_codes")
-    .set({ consumed_at: now })
-    .where("code_hash", "=", codeHash).where("client_id", "=", clientID)
-    .where("consumed_at", "is", null)
-    .returningAll().executeTakeFirst();
+  return (await updateConsumeCode(db, codeHash, clientID, now))[0];
 }
+
+const selectCode = prepared((db, codeHash: string) =>
+  db.selectFrom("authorization_codes").selectAll()
+    .where("code_hash", "=", codeHash)
+);
 
 export async function findCode(
   db: DB,
   codeHash: string,
 ): Promise<AuthorizationCodeRow | undefined> {
-  return await db.selectFrom("authorization_codes").selectAll()
-    .where("code_hash", "=", codeHash).executeTakeFirst();
+  return (await selectCode(db, codeHash))[0];
 }
 
 export async function deleteExpiredCodes(

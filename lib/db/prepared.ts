@@ -10,8 +10,8 @@
  * compiled parameter equal to a sentinel is replaced by the argument at run
  * time, the others (constants written into the builder) are kept.
  *
- * On SQLite, outside a transaction, the statement runs on the connection at
- * once (see `DirectSQLite`), skipping Kysely's per-query machinery too.
+ * On SQLite the statement runs on the connection at once (see
+ * `DirectSQLite`), skipping Kysely's per-query machinery too.
  * @module
  */
 import type { Compilable, CompiledQuery } from "kysely";
@@ -25,7 +25,7 @@ interface Compiled<R> {
 }
 
 /**
- * Wraps a query builder into a function that compiles once per handle.
+ * Wraps a query builder into a function that compiles once per dialect.
  * @example
  * const findUser = prepared((db, id: string) =>
  *   db.selectFrom("users").selectAll().where("id", "=", id));
@@ -34,9 +34,12 @@ interface Compiled<R> {
 export function prepared<A extends unknown[], R>(
   build: (db: DB, ...args: A) => Compilable<R>,
 ): (db: DB, ...args: A) => Promise<R[]> {
-  const cache = new WeakMap<DB, Compiled<R>>();
+  // By query adapter: the SQL depends only on the dialect, and a Kysely
+  // instance shares its adapter with its transactions.
+  const cache = new WeakMap<object, Compiled<R>>();
   return async (db, ...args) => {
-    let compiled = cache.get(db);
+    const adapter = db.getExecutor().adapter;
+    let compiled = cache.get(adapter);
     if (!compiled) {
       const sentinels = args.map((_, i) => `\u0000prepared-${i}\u0000`);
       const query = build(db, ...(sentinels as unknown as A)).compile();
@@ -44,8 +47,7 @@ export function prepared<A extends unknown[], R>(
         typeof p === "string" ? sentinels.indexOf(p) : -1
       );
       compiled = { query, slots };
-      // Transactions are short-lived handles: compile, but do not keep.
-      if (!db.isTransaction) cache.set(db, compiled);
+      cache.set(adapter, compiled);
     }
     const { query, slots } = compiled;
     const parameters = slots.map((slot, i) =>
@@ -53,6 +55,9 @@ export function prepared<A extends unknown[], R>(
     );
     const direct = directSQLite(db);
     if (direct) {
+      if (db.isTransaction) {
+        return direct.executeInTransaction(query.sql, parameters) as R[];
+      }
       const rows = direct.execute(query.sql, parameters);
       if (rows) return rows as R[];
     }

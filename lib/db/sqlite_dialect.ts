@@ -10,10 +10,12 @@ import {
   CompiledQuery,
   type DatabaseConnection,
   type Driver,
+  type Kysely,
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
 } from "kysely";
+import type { Database } from "./schema.ts";
 
 const STATEMENT_CACHE_LIMIT = 500;
 
@@ -74,34 +76,41 @@ export function openSQLite(
 
 /**
  * A query run on the connection at once, without Kysely's connection
- * mutex and promise chain (~10 us a query): for the hot lookups and
- * single-statement writes (lib/db/prepared.ts). Outside a transaction the
- * connection holds nothing uncommitted and Kysely runs each statement
- * synchronously, so a statement here cannot interleave with one of
- * Kysely's; while a transaction is open on the connection (another
- * request's, between its awaits) it answers null and the caller queues
- * through Kysely as before, so it never reads or writes inside someone
- * else's transaction.
+ * mutex and promise chain (~10 us a query): for the hot lookups and writes
+ * (lib/db/prepared.ts). Outside a transaction the connection holds nothing
+ * uncommitted and Kysely runs each statement synchronously, so a statement
+ * here cannot interleave with one of Kysely's; while another request's
+ * transaction is open on the connection (between its awaits) `execute`
+ * answers null and the caller queues through Kysely as before, so it never
+ * reads or writes inside someone else's transaction. Inside its own
+ * transaction a request holds the one connection (Kysely's mutex) from
+ * BEGIN to COMMIT, so `executeInTransaction` runs there directly.
  */
 export interface DirectSQLite {
   /** Rows (or [] for a statement without result columns); null: use Kysely. */
   execute(sql: string, parameters: ReadonlyArray<unknown>): unknown[] | null;
+  /** The same, for a statement of the transaction that holds the connection. */
+  executeInTransaction(
+    sql: string,
+    parameters: ReadonlyArray<unknown>,
+  ): unknown[];
 }
 
+/** By query adapter: a Kysely instance and its transactions share one. */
 const directHandles = new WeakMap<object, DirectSQLite>();
 
-/** The direct runner of a SQLite Kysely instance (not of a transaction). */
-export function directSQLite(db: object): DirectSQLite | undefined {
-  return directHandles.get(db);
+/** The direct runner behind a SQLite Kysely instance or its transaction. */
+export function directSQLite(db: Kysely<Database>): DirectSQLite | undefined {
+  return directHandles.get(db.getExecutor().adapter);
 }
 
 /** Ties `kysely` to the direct runner of the dialect it was built with. */
 export function registerDirectSQLite(
-  kysely: object,
+  kysely: Kysely<Database>,
   dialect: SqliteDialect,
 ): void {
   const direct = dialectDirect.get(dialect);
-  if (direct) directHandles.set(kysely, direct);
+  if (direct) directHandles.set(kysely.getExecutor().adapter, direct);
 }
 
 const dialectDirect = new WeakMap<SqliteDialect, DirectSQLite>();
@@ -129,14 +138,17 @@ export function createSQLiteDialect(db: DatabaseSync): SqliteDialect {
   };
   // deno-lint-ignore no-explicit-any
   const dialect = new ImmediateSqliteDialect({ database: database as any });
+  const run = (sql: string, parameters: ReadonlyArray<unknown>) => {
+    const stmt = database.prepare(sql);
+    if (stmt.reader) return stmt.all(parameters);
+    stmt.run(parameters);
+    return [];
+  };
   dialectDirect.set(dialect, {
     execute(sql, parameters) {
-      if (db.isTransaction) return null;
-      const stmt = database.prepare(sql);
-      if (stmt.reader) return stmt.all(parameters);
-      stmt.run(parameters);
-      return [];
+      return db.isTransaction ? null : run(sql, parameters);
     },
+    executeInTransaction: run,
   });
   return dialect;
 }

@@ -154,18 +154,26 @@ export async function findRefreshToken(
  * Marks a live refresh token rotated and returns it, in one statement: of
  * concurrent refreshes with the same token exactly one gets the row.
  */
-export async function consumeRefreshToken(
-  db: DB,
+const updateConsumeRefreshToken = prepared((
+  db,
   tokenHash: string,
   now: number,
-): Promise<RefreshTokenRow | undefined> {
-  return await db.updateTable("refresh_tokens")
+) =>
+  db.updateTable("refresh_tokens")
     .set({ consumed_at: now })
     .where("token_hash", "=", tokenHash)
     .where("consumed_at", "is", null)
     .where("revoked_at", "is", null)
     .where("expires_at", ">", now)
-    .returningAll().executeTakeFirst();
+    .returningAll()
+);
+
+export async function consumeRefreshToken(
+  db: DB,
+  tokenHash: string,
+  now: number,
+): Promise<RefreshTokenRow | undefined> {
+  return (await updateConsumeRefreshToken(db, tokenHash, now))[0];
 }
 
 /** Revokes every live token of a grant (code replay, refresh reuse). */
