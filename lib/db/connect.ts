@@ -11,6 +11,7 @@ import {
 } from "../config.ts";
 import type { Database } from "./schema.ts";
 import { FALLBACK_AUTOCHECKPOINT_PAGES } from "./checkpointer.ts";
+import { registerDirectPostgres } from "./pg_direct.ts";
 import {
   createSQLiteDialect,
   openSQLite,
@@ -128,6 +129,7 @@ export function connectDatabase(
     );
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  registerDirectPostgres(db, pool);
   return {
     db,
     engine: "postgres",

@@ -11,11 +11,15 @@
  * time, the others (constants written into the builder) are kept.
  *
  * On SQLite the statement runs on the connection at once (see
- * `DirectSQLite`), skipping Kysely's per-query machinery too.
+ * `DirectSQLite`), skipping Kysely's per-query machinery too; on PostgreSQL,
+ * outside transactions, it is a named prepared statement (pg_direct.ts).
  * @module
  */
 import type { Compilable, CompiledQuery } from "kysely";
 import type { DB } from "./schema.ts";
+import type pg from "pg";
+import { directPostgres } from "./pg_direct.ts";
+import { isDatabaseUnavailable } from "./unavailable.ts";
 import { directSQLite } from "./sqlite_dialect.ts";
 
 interface Compiled<R> {
@@ -31,12 +35,40 @@ interface Compiled<R> {
  *   db.selectFrom("users").selectAll().where("id", "=", id));
  * const [user] = await findUser(db, "u1");
  */
+let statements = 0;
+
+/**
+ * One named statement on a pooled connection. Not `pool.query`: that passes
+ * a callback, which the per-query timeout (lib/db/connect.ts) does not
+ * wrap. A connection that failed is handed back as broken, so the pool
+ * drops it.
+ */
+async function queryNamed<R>(
+  pool: pg.Pool,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<R[]> {
+  const client = await pool.connect();
+  let failed: Error | undefined;
+  try {
+    return (await client.query({ name, text, values })).rows as R[];
+  } catch (err) {
+    if (isDatabaseUnavailable(err)) failed = err as Error;
+    throw err;
+  } finally {
+    client.release(failed);
+  }
+}
+
 export function prepared<A extends unknown[], R>(
   build: (db: DB, ...args: A) => Compilable<R>,
 ): (db: DB, ...args: A) => Promise<R[]> {
   // By query adapter: the SQL depends only on the dialect, and a Kysely
   // instance shares its adapter with its transactions.
   const cache = new WeakMap<object, Compiled<R>>();
+  // One name per query: PostgreSQL prepares it once per connection.
+  const statementName = `oauth_prepared_${++statements}`;
   return async (db, ...args) => {
     const adapter = db.getExecutor().adapter;
     let compiled = cache.get(adapter);
@@ -53,6 +85,10 @@ export function prepared<A extends unknown[], R>(
     const parameters = slots.map((slot, i) =>
       slot === -1 ? query.parameters[i] : args[slot]
     );
+    const pool = db.isTransaction ? undefined : directPostgres(db);
+    if (pool) {
+      return await queryNamed<R>(pool, statementName, query.sql, parameters);
+    }
     const direct = directSQLite(db);
     if (direct) {
       if (db.isTransaction) {
