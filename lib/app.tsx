@@ -15,13 +15,24 @@ import { renderPage } from "./http/render.tsx";
 import { type ServeInfo, wantsHTML } from "./http/request.ts";
 import { requestLog } from "./http/request_log.ts";
 import { type Manifest, mountRoutes } from "./http/router.tsx";
-import { baseMiddleware } from "./http/base.ts";
+import { baseMiddleware, securityHeaderSetter } from "./http/base.ts";
 import { directDispatch } from "./http/direct.ts";
 import { staticFiles } from "./http/static_files.ts";
 import { OAuthError, oauthErrorResponse } from "./oauth/errors.ts";
 import { isDatabaseUnavailable } from "./db/unavailable.ts";
 
 const STATIC_DIR = new URL("../static/", import.meta.url);
+
+/** Methods Hono dispatches; any other is answered before it (405 or 404). */
+const METHODS_SERVED = new Set([
+  "GET",
+  "HEAD",
+  "POST",
+  "PUT",
+  "PATCH",
+  "DELETE",
+  "OPTIONS",
+]);
 
 const TITLES: Record<number, string> = {
   400: "Bad request",
@@ -96,9 +107,38 @@ export async function createApp(
   // the same path.
   const direct = directDispatch(deps, apiRoutes, handleError);
   const honoFetch = app.fetch;
-  app.fetch = (req, env, executionCtx) =>
-    direct(req, env as ServeInfo | undefined) ??
+  const setSecurityHeaders = securityHeaderSetter(deps);
+  app.fetch = (req, env, executionCtx) => {
+    // Any other method is answered here, as Hono's not-found handler
+    // would (405 with Allow where the path exists, else 404): Hono's router
+    // keeps handlers in plain objects and throws on a method named like an
+    // Object.prototype member ("constructor"), a bare 500.
+    if (!METHODS_SERVED.has(req.method)) {
+      const allowed = allowedMethods(new URL(req.url).pathname);
+      const res = Response.json(
+        allowed
+          ? {
+            error: "method_not_allowed",
+            error_description: "method not allowed",
+          }
+          : {
+            error: "not_found",
+            error_description: "nothing is served at this path",
+          },
+        {
+          status: allowed ? 405 : 404,
+          headers: {
+            "Cache-Control": "no-store",
+            ...(allowed ? { Allow: allowed.join(", ") } : {}),
+          },
+        },
+      );
+      setSecurityHeaders(res.headers);
+      return res;
+    }
+    return direct(req, env as ServeInfo | undefined) ??
       honoFetch(req, env, executionCtx);
+  };
   return app;
 
   function handleError(err: Error, c: Context<AppEnv>): Response {

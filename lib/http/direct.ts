@@ -101,7 +101,7 @@ export function directDispatch(
 ): DirectDispatch {
   const table = new Map<string, DirectRoute>();
   for (const [path, route] of routes) {
-    const record: DirectRoute["record"] = {};
+    const record: DirectRoute["record"] = Object.create(null);
     for (const method of Object.keys(route.handlers)) {
       record[method] = requestRecorder(method, path);
     }
@@ -126,9 +126,12 @@ export function directDispatch(
     let res: Response;
     try {
       if (req.body !== null) {
+        // Content-Length is believed only alone: with Transfer-Encoding
+        // too the server reads the body chunked, whatever length it says.
         const length = req.headers.get("Content-Length");
-        if (length === null) req = await bufferedWithinLimit(req);
-        else if (!(Number(length) <= MAX_BODY_BYTES)) throw tooLarge();
+        if (length === null || req.headers.has("Transfer-Encoding")) {
+          req = await bufferedWithinLimit(req);
+        } else if (!(Number(length) <= MAX_BODY_BYTES)) throw tooLarge();
       }
       res = await handler(req, {
         deps,
@@ -143,7 +146,7 @@ export function directDispatch(
         : new Error(`non-Error thrown: ${String(thrown)}`, { cause: thrown });
       // Errors are rare: only now is a Hono context worth building, so the
       // app's one error handler (JSON or page, logging) answers them.
-      const c = new Context<AppEnv>(req, { env: info });
+      const c = new Context<AppEnv>(req, { env: info, path: route.path });
       c.set("deps", deps);
       res = await onError(err, c);
     }
@@ -165,7 +168,10 @@ export function directDispatch(
   return (req, info) => {
     const route = table.get(pathOf(req.url));
     if (!route) return null;
-    const method = req.method as "GET" | "POST";
+    // Only these two: a method named like an Object.prototype member
+    // ("constructor", "toString") must not find one (Hono answers 405).
+    const method = req.method;
+    if (method !== "GET" && method !== "POST") return null;
     const handler = route.handlers[method];
     if (!handler) return null;
     if (
