@@ -6,6 +6,7 @@ import type {
   DB,
 } from "./schema.ts";
 import { prepared } from "./prepared.ts";
+import { CODE_COLUMNS } from "./schema.ts";
 
 export async function insertCode(
   db: DB,
@@ -29,7 +30,7 @@ const updateConsumeCode = prepared((
     .set({ consumed_at: now })
     .where("code_hash", "=", codeHash).where("client_id", "=", clientID)
     .where("consumed_at", "is", null)
-    .returningAll()
+    .returning(CODE_COLUMNS)
 );
 
 export async function consumeCode(
@@ -42,7 +43,7 @@ export async function consumeCode(
 }
 
 const selectCode = prepared((db, codeHash: string) =>
-  db.selectFrom("authorization_codes").selectAll()
+  db.selectFrom("authorization_codes").select(CODE_COLUMNS)
     .where("code_hash", "=", codeHash)
 );
 

@@ -35,31 +35,44 @@ interface Compiled<R> {
  *   db.selectFrom("users").selectAll().where("id", "=", id));
  * const [user] = await findUser(db, "u1");
  */
-let statements = 0;
+/**
+ * SQLSTATEs of a named statement that no longer fits the schema (a migration
+ * by another instance added a column to a `select *`: "cached plan must not
+ * change result type") or was lost by the connection.
+ */
+const STALE_STATEMENT = new Set(["0A000", "26000"]);
 
 /**
- * One named statement on a pooled connection. Not `pool.query`: that passes
- * a callback, which the per-query timeout (lib/db/connect.ts) does not
- * wrap. A connection that failed is handed back as broken, so the pool
- * drops it.
+ * One named statement on a pooled connection; null when the statement went
+ * stale (the caller runs the query unnamed instead, and the connection,
+ * which holds the stale statement, is dropped). Not `pool.query`: that
+ * passes a callback, which the per-query timeout (lib/db/connect.ts) does
+ * not wrap. A connection that failed is handed back as broken too.
  */
 async function queryNamed<R>(
   pool: pg.Pool,
   name: string,
   text: string,
   values: unknown[],
-): Promise<R[]> {
+): Promise<R[] | null> {
   const client = await pool.connect();
   let failed: Error | undefined;
   try {
     return (await client.query({ name, text, values })).rows as R[];
   } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === "string" && STALE_STATEMENT.has(code)) {
+      failed = err as Error;
+      return null;
+    }
     if (isDatabaseUnavailable(err)) failed = err as Error;
     throw err;
   } finally {
     client.release(failed);
   }
 }
+
+let statements = 0;
 
 export function prepared<A extends unknown[], R>(
   build: (db: DB, ...args: A) => Compilable<R>,
@@ -87,7 +100,13 @@ export function prepared<A extends unknown[], R>(
     );
     const pool = db.isTransaction ? undefined : directPostgres(db);
     if (pool) {
-      return await queryNamed<R>(pool, statementName, query.sql, parameters);
+      const rows = await queryNamed<R>(
+        pool,
+        statementName,
+        query.sql,
+        parameters,
+      );
+      if (rows) return rows;
     }
     const direct = directSQLite(db);
     if (direct) {

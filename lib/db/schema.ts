@@ -197,3 +197,85 @@ export type AuthorizationCodeRow = Selectable<AuthorizationCodesTable>;
 export type AccessTokenRow = Selectable<AccessTokensTable>;
 export type RefreshTokenRow = Selectable<RefreshTokensTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
+
+/**
+ * Every column of a table, spelled out, checked complete by the compiler.
+ * Statements kept across requests (lib/db/prepared.ts, the SQLite statement
+ * cache) never use `*`: node:sqlite keeps a statement's column names from
+ * when it was prepared, so after another process adds a column, `t.*, x`
+ * would hand back x's value under the wrong name; PostgreSQL refuses such a
+ * named statement instead ("cached plan must not change result type").
+ */
+function columnsOf<T>() {
+  return <const C extends readonly (keyof T & string)[]>(
+    ...columns: Exclude<keyof T, C[number]> extends never ? C : never
+  ): C => columns;
+}
+
+export const USER_COLUMNS = columnsOf<UsersTable>()(
+  "id",
+  "username",
+  "password_hash",
+  "email",
+  "email_verified",
+  "claims",
+  "disabled",
+  "created_at",
+  "updated_at",
+);
+
+export const ACCESS_TOKEN_COLUMNS = columnsOf<AccessTokensTable>()(
+  "token_hash",
+  "grant_id",
+  "client_id",
+  "user_id",
+  "scope",
+  "jti",
+  "expires_at",
+  "revoked_at",
+  "created_at",
+);
+
+export const REFRESH_TOKEN_COLUMNS = columnsOf<RefreshTokensTable>()(
+  "token_hash",
+  "grant_id",
+  "client_id",
+  "user_id",
+  "scope",
+  "auth_time",
+  "session_id",
+  "expires_at",
+  "consumed_at",
+  "revoked_at",
+  "created_at",
+);
+
+export const CODE_COLUMNS = columnsOf<AuthorizationCodesTable>()(
+  "code_hash",
+  "grant_id",
+  "client_id",
+  "user_id",
+  "redirect_uri",
+  "scope",
+  "code_challenge",
+  "code_challenge_method",
+  "nonce",
+  "auth_time",
+  "session_id",
+  "expires_at",
+  "consumed_at",
+  "created_at",
+);
+
+export const SESSION_COLUMNS = columnsOf<SessionsTable>()(
+  "id",
+  "secret_hash",
+  "kind",
+  "user_id",
+  "auth_time",
+  "ip",
+  "user_agent",
+  "created_at",
+  "last_seen_at",
+  "expires_at",
+);

@@ -2,6 +2,7 @@
 import type { Insertable } from "kysely";
 import type { DB, SessionRow, SessionsTable } from "./schema.ts";
 import { prepared } from "./prepared.ts";
+import { SESSION_COLUMNS } from "./schema.ts";
 
 export async function insertSession(
   db: DB,
@@ -11,7 +12,7 @@ export async function insertSession(
 }
 
 const selectSession = prepared((db, id: string) =>
-  db.selectFrom("sessions").selectAll().where("id", "=", id)
+  db.selectFrom("sessions").select(SESSION_COLUMNS).where("id", "=", id)
 );
 
 export async function findSession(

@@ -124,8 +124,14 @@ export function createSQLiteDialect(db: DatabaseSync): SqliteDialect {
       if (!stmt) {
         if (cache.size >= STATEMENT_CACHE_LIMIT) cache.clear();
         stmt = wrapStatement(db.prepare(sql));
-        // DDL and transaction statements are not worth keeping.
-        if (/^\s*(select|insert|update|delete|with)/i.test(sql)) {
+        // DDL and transaction statements are not worth keeping; nor is a
+        // `*`: node:sqlite keeps the column names from when the statement
+        // was prepared, so once another process adds a column, `t.*, x`
+        // would return x's value under the wrong name (lib/db/schema.ts).
+        if (
+          /^\s*(select|insert|update|delete|with)/i.test(sql) &&
+          !sql.includes("*")
+        ) {
           cache.set(sql, stmt);
         }
       }

@@ -13,6 +13,7 @@ import type {
   UserRow,
 } from "./schema.ts";
 import { prepared } from "./prepared.ts";
+import { ACCESS_TOKEN_COLUMNS, REFRESH_TOKEN_COLUMNS } from "./schema.ts";
 
 /**
  * An INSERT of every column of `table`, compiled once (lib/db/prepared.ts):
@@ -60,7 +61,8 @@ export const insertRefreshToken = preparedInsert("refresh_tokens", [
 ]);
 
 const selectAccessToken = prepared((db, tokenHash: string) =>
-  db.selectFrom("access_tokens").selectAll().where("token_hash", "=", tokenHash)
+  db.selectFrom("access_tokens").select(ACCESS_TOKEN_COLUMNS)
+    .where("token_hash", "=", tokenHash)
 );
 
 export async function findAccessToken(
@@ -85,8 +87,16 @@ export type TokenUser = Pick<
 const selectAccessTokenAndUser = prepared((db, tokenHash: string) =>
   db.selectFrom("access_tokens")
     .leftJoin("users", "users.id", "access_tokens.user_id")
-    .selectAll("access_tokens")
     .select([
+      "access_tokens.token_hash",
+      "access_tokens.grant_id",
+      "access_tokens.client_id",
+      "access_tokens.user_id",
+      "access_tokens.scope",
+      "access_tokens.jti",
+      "access_tokens.expires_at",
+      "access_tokens.revoked_at",
+      "access_tokens.created_at",
       "users.id as u_id",
       "users.username as u_username",
       "users.email as u_email",
@@ -136,7 +146,7 @@ export async function findAccessTokenAndUser(
 }
 
 const selectRefreshToken = prepared((db, tokenHash: string) =>
-  db.selectFrom("refresh_tokens").selectAll().where(
+  db.selectFrom("refresh_tokens").select(REFRESH_TOKEN_COLUMNS).where(
     "token_hash",
     "=",
     tokenHash,
@@ -165,7 +175,7 @@ const updateConsumeRefreshToken = prepared((
     .where("consumed_at", "is", null)
     .where("revoked_at", "is", null)
     .where("expires_at", ">", now)
-    .returningAll()
+    .returning(REFRESH_TOKEN_COLUMNS)
 );
 
 export async function consumeRefreshToken(

@@ -1,6 +1,7 @@
 /** users: accounts people sign in with. */
 import type { DB, NewUser, UserRow, UserUpdate } from "./schema.ts";
 import { prepared } from "./prepared.ts";
+import { USER_COLUMNS } from "./schema.ts";
 
 export async function findUserByUsername(
   db: DB,
@@ -11,7 +12,7 @@ export async function findUserByUsername(
 }
 
 const selectUserByID = prepared((db, id: string) =>
-  db.selectFrom("users").selectAll().where("id", "=", id)
+  db.selectFrom("users").select(USER_COLUMNS).where("id", "=", id)
 );
 
 export async function findUserByID(
