@@ -26,6 +26,7 @@ import {
   type NativeAlg,
   type NativeSigner,
   nativeSigner,
+  nativeSigningAvailable,
 } from "./security/openssl.ts";
 
 /** Algorithms we can sign with. RS256 is what OIDC requires of every OP. */
@@ -69,8 +70,9 @@ export async function importSigningKey(
 ): Promise<SigningKey> {
   const privateKey = await importJWK(jwk, alg) as CryptoKey;
   const params = WEBCRYPTO_PARAMS[alg];
-  if (alg === "RS256" || alg === "ES256") {
-    const native = await importNative(alg, jwk);
+  if ((alg === "RS256" || alg === "ES256") && nativeSigningAvailable()) {
+    // Any failure on the way to OpenSSL leaves WebCrypto signing.
+    const native = await importNative(alg, jwk).catch(() => null);
     if (native) {
       const key: SigningKey = {
         kid,

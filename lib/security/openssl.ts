@@ -22,7 +22,7 @@ const LIBRARY_NAMES = [
 ];
 
 const SYMBOLS = {
-  BIO_new_mem_buf: { parameters: ["buffer", "i32"], result: "pointer" },
+  BIO_new_mem_buf: { parameters: ["pointer", "i32"], result: "pointer" },
   BIO_free: { parameters: ["pointer"], result: "i32" },
   d2i_PrivateKey_bio: { parameters: ["pointer", "pointer"], result: "pointer" },
   EVP_PKEY_free: { parameters: ["pointer"], result: "void" },
@@ -64,6 +64,10 @@ function openLibrary(): Library | null {
   if (library !== undefined) return library;
   library = null;
   if (typeof Deno.dlopen !== "function") return library;
+  // Without --allow-ffi, asking would prompt on a terminal and block start.
+  if (Deno.permissions.querySync?.({ name: "ffi" }).state !== "granted") {
+    return library;
+  }
   for (const name of LIBRARY_NAMES) {
     try {
       library = Deno.dlopen(name, SYMBOLS);
@@ -73,6 +77,11 @@ function openLibrary(): Library | null {
     }
   }
   return library;
+}
+
+/** Whether libcrypto can be loaded here (FFI allowed, library found). */
+export function nativeSigningAvailable(): boolean {
+  return openLibrary() !== null;
 }
 
 /** Signs with one private key held by OpenSSL. */
@@ -87,7 +96,13 @@ function importKey(
   lib: Library,
   pkcs8: Uint8Array<ArrayBuffer>,
 ): Deno.PointerValue {
-  const bio = lib.symbols.BIO_new_mem_buf(pkcs8, pkcs8.byteLength);
+  // The BIO reads `pkcs8` in place during the next call, so it is passed as
+  // a raw pointer (a "buffer" argument is only pinned for its own call);
+  // `pkcs8` stays referenced until this function returns.
+  const bio = lib.symbols.BIO_new_mem_buf(
+    Deno.UnsafePointer.of(pkcs8),
+    pkcs8.byteLength,
+  );
   if (bio === null) return null;
   try {
     return lib.symbols.d2i_PrivateKey_bio(bio, null);
