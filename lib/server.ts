@@ -89,7 +89,13 @@ export async function startCheckpointerFor(
 ): Promise<Checkpointer | null> {
   const target = config.database;
   if (target.engine !== "sqlite" || target.path === ":memory:") return null;
-  return await startCheckpointer(target.path, log);
+  try {
+    return await startCheckpointer(target.path, log);
+  } catch (err) {
+    // Optional: without it, commits checkpoint themselves as SQLite does.
+    log.log("warn", "sqlite checkpointer not started", { err: String(err) });
+    return null;
+  }
 }
 
 /** Starts `count` workers running worker.ts; resolves once all listen. */

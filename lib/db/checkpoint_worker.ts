@@ -13,11 +13,12 @@ interface Start {
 }
 
 let timer: ReturnType<typeof setInterval> | undefined;
+let db: ReturnType<typeof openSQLite> | undefined;
 
 self.onmessage = (e: MessageEvent<Start | { type: "stop" }>) => {
   if (e.data.type === "start") {
     const { path, intervalMs } = e.data;
-    const db = openSQLite(path);
+    db = openSQLite(path);
     // PASSIVE never waits on readers or writers: it copies what it can now
     // and the next tick takes the rest.
     const checkpoint = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
@@ -31,6 +32,7 @@ self.onmessage = (e: MessageEvent<Start | { type: "stop" }>) => {
     self.postMessage({ type: "started" });
   } else {
     clearInterval(timer);
+    db?.close();
     self.postMessage({ type: "stopped" });
   }
 };

@@ -45,6 +45,9 @@ export async function startCheckpointer(
     };
     worker.onerror = (e) => {
       e.preventDefault();
+      // Before start: the caller serves without the thread. After: commits
+      // checkpoint themselves again at the fallback size; say so.
+      log.log("warn", "sqlite checkpointer stopped", { err: e.message });
       reject(new Error(`checkpointer: ${e.message}`));
     };
     worker.postMessage({

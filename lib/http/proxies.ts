@@ -123,6 +123,17 @@ function isTrusted(address: string, networks: ProxyNetwork[]): boolean {
 }
 
 /**
+ * An X-Forwarded-For entry without the port some proxies append
+ * (`192.0.2.1:4711`, `[2001:db8::1]:4711`) and without IPv6 brackets.
+ */
+function withoutPort(entry: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(entry);
+  if (bracketed) return bracketed[1];
+  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(entry);
+  return v4 ? v4[1] : entry;
+}
+
+/**
  * The client's address: the TCP peer, unless the peer is a trusted proxy,
  * then the first untrusted address of `X-Forwarded-For` read from the right
  * (or the leftmost, when every hop is trusted). An entry that is not an
@@ -140,8 +151,7 @@ export function clientAddress(
   let current = peer;
   const hops = forwardedFor.split(",");
   for (let i = hops.length - 1; i >= 0; i--) {
-    let hop = hops[i].trim();
-    if (hop.startsWith("[") && hop.endsWith("]")) hop = hop.slice(1, -1);
+    const hop = withoutPort(hops[i].trim());
     if (parseAddress(hop) === null) return current;
     current = hop;
     if (!isTrusted(hop, networks)) return hop;

@@ -62,6 +62,15 @@ Deno.test("proxies: IPv6 networks, IPv4-mapped peers and bracketed addresses", (
     "2001:db8::7",
   );
   assert.equal(clientAddress("::1", "198.51.100.9", trusted), "::1");
+  // Some balancers append the client's port.
+  assert.equal(
+    clientAddress("127.0.0.1", "198.51.100.9:4711", trusted),
+    "198.51.100.9",
+  );
+  assert.equal(
+    clientAddress("127.0.0.1", "[2001:db8::7]:4711", trusted),
+    "2001:db8::7",
+  );
 });
 
 Deno.test("proxies: TRUSTED_PROXIES entries must be addresses or CIDR networks", () => {
