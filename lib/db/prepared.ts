@@ -29,13 +29,6 @@ interface Compiled<R> {
 }
 
 /**
- * Wraps a query builder into a function that compiles once per dialect.
- * @example
- * const findUser = prepared((db, id: string) =>
- *   db.selectFrom("users").selectAll().where("id", "=", id));
- * const [user] = await findUser(db, "u1");
- */
-/**
  * SQLSTATEs of a named statement that no longer fits the schema (a migration
  * by another instance added a column to a `select *`: "cached plan must not
  * change result type") or was lost by the connection.
@@ -74,6 +67,14 @@ async function queryNamed<R>(
 
 let statements = 0;
 
+/**
+ * Wraps a query builder into a function that compiles once per dialect.
+ * Name the columns (no `selectAll`): see the column lists in schema.ts.
+ * @example
+ * const findUser = prepared((db, id: string) =>
+ *   db.selectFrom("users").select(USER_COLUMNS).where("id", "=", id));
+ * const [user] = await findUser(db, "u1");
+ */
 export function prepared<A extends unknown[], R>(
   build: (db: DB, ...args: A) => Compilable<R>,
 ): (db: DB, ...args: A) => Promise<R[]> {

@@ -169,7 +169,8 @@ export function directDispatch(
     const route = table.get(pathOf(req.url));
     if (!route) return null;
     // Only these two: a method named like an Object.prototype member
-    // ("constructor", "toString") must not find one (Hono answers 405).
+    // ("constructor", "toString") must not find one; lib/app.tsx answers
+    // the other methods.
     const method = req.method;
     if (method !== "GET" && method !== "POST") return null;
     const handler = route.handlers[method];
