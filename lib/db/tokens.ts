@@ -34,31 +34,15 @@ function preparedInsert<T extends "access_tokens" | "refresh_tokens">(
   };
 }
 
-export const insertAccessToken = preparedInsert("access_tokens", [
-  "token_hash",
-  "grant_id",
-  "client_id",
-  "user_id",
-  "scope",
-  "jti",
-  "expires_at",
-  "revoked_at",
-  "created_at",
-]);
+export const insertAccessToken = preparedInsert(
+  "access_tokens",
+  ACCESS_TOKEN_COLUMNS,
+);
 
-export const insertRefreshToken = preparedInsert("refresh_tokens", [
-  "token_hash",
-  "grant_id",
-  "client_id",
-  "user_id",
-  "scope",
-  "auth_time",
-  "session_id",
-  "expires_at",
-  "consumed_at",
-  "revoked_at",
-  "created_at",
-]);
+export const insertRefreshToken = preparedInsert(
+  "refresh_tokens",
+  REFRESH_TOKEN_COLUMNS,
+);
 
 const selectAccessToken = prepared((db, tokenHash: string) =>
   db.selectFrom("access_tokens").select(ACCESS_TOKEN_COLUMNS)
@@ -87,16 +71,8 @@ export type TokenUser = Pick<
 const selectAccessTokenAndUser = prepared((db, tokenHash: string) =>
   db.selectFrom("access_tokens")
     .leftJoin("users", "users.id", "access_tokens.user_id")
+    .select(ACCESS_TOKEN_COLUMNS.map((c) => `access_tokens.${c}` as const))
     .select([
-      "access_tokens.token_hash",
-      "access_tokens.grant_id",
-      "access_tokens.client_id",
-      "access_tokens.user_id",
-      "access_tokens.scope",
-      "access_tokens.jti",
-      "access_tokens.expires_at",
-      "access_tokens.revoked_at",
-      "access_tokens.created_at",
       "users.id as u_id",
       "users.username as u_username",
       "users.email as u_email",
