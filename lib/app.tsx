@@ -5,7 +5,7 @@
  * stack trace.
  * @module
  */
-import { type Context, Hono } from "hono";
+import { Context, Hono } from "hono";
 import { ErrorPage } from "../components/ErrorPage.tsx";
 import type { Deps } from "./deps.ts";
 import type { AppEnv } from "./http/define.ts";
@@ -90,7 +90,8 @@ export async function createApp(
   app.get("/static/*", await staticFiles(STATIC_DIR));
   const { allowedMethods, apiRoutes } = mountRoutes(app, manifest);
 
-  app.notFound((c) => {
+  /** 405 with Allow where the path has routes, else 404. */
+  const notFound = (c: Context) => {
     const allowed = allowedMethods(c.req.path);
     if (allowed) {
       return errorResponse(c, 405, "method_not_allowed", "method not allowed", {
@@ -98,7 +99,8 @@ export async function createApp(
       });
     }
     return errorResponse(c, 404, "not_found", "nothing is served at this path");
-  });
+  };
+  app.notFound(notFound);
   app.onError(handleError);
 
   // API routes skip Hono's context and middleware chain (lib/http/direct.ts);
@@ -109,30 +111,13 @@ export async function createApp(
   const honoFetch = app.fetch;
   const setSecurityHeaders = securityHeaderSetter(deps);
   app.fetch = (req, env, executionCtx) => {
-    // Any other method is answered here, as Hono's not-found handler
-    // would (405 with Allow where the path exists, else 404): Hono's router
+    // Any other method is answered here by the not-found handler (405
+    // with Allow where the path exists, else 404): Hono's router
     // keeps handlers in plain objects and throws on a method named like an
     // Object.prototype member ("constructor"), a bare 500.
     if (!METHODS_SERVED.has(req.method)) {
-      const allowed = allowedMethods(new URL(req.url).pathname);
-      const res = Response.json(
-        allowed
-          ? {
-            error: "method_not_allowed",
-            error_description: "method not allowed",
-          }
-          : {
-            error: "not_found",
-            error_description: "nothing is served at this path",
-          },
-        {
-          status: allowed ? 405 : 404,
-          headers: {
-            "Cache-Control": "no-store",
-            ...(allowed ? { Allow: allowed.join(", ") } : {}),
-          },
-        },
-      );
+      const path = new URL(req.url).pathname;
+      const res = notFound(new Context(req, { env, path }));
       setSecurityHeaders(res.headers);
       return res;
     }
