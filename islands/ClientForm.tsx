@@ -24,7 +24,7 @@ import {
   CLIENT_TYPE_OPTIONS,
   GRANT_TYPE_OPTIONS,
   type Values,
-} from "./_shared/specs.ts";
+} from "../lib/admin/forms/specs.ts";
 
 export interface ClientFormValues {
   client_id: string;

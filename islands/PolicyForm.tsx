@@ -22,7 +22,7 @@ import {
   SIGNING_ALG_OPTIONS,
   TOKEN_FORMAT_OPTIONS,
   type Values,
-} from "./_shared/specs.ts";
+} from "../lib/admin/forms/specs.ts";
 
 export interface PolicyFormValues {
   allowed_scopes: string;

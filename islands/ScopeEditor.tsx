@@ -7,7 +7,7 @@ import type { VNode } from "preact";
 import type { FieldErrors } from "./_shared/api.ts";
 import { TextArea, TextField } from "./_shared/fields.tsx";
 import { APIForm, useSpecForm } from "./_shared/form.tsx";
-import { SCOPE_FORM, type Values } from "./_shared/specs.ts";
+import { SCOPE_FORM, type Values } from "../lib/admin/forms/specs.ts";
 
 export interface ScopeEditorProps {
   csrf: string;

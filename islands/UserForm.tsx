@@ -13,7 +13,7 @@ import {
   USER_CREATE_FORM,
   USER_EDIT_FORM,
   type Values,
-} from "./_shared/specs.ts";
+} from "../lib/admin/forms/specs.ts";
 
 export interface UserFormProps {
   csrf: string;

@@ -29,9 +29,9 @@ import {
   nativeSigningAvailable,
 } from "./security/openssl.ts";
 
-/** Algorithms we can sign with. RS256 is what OIDC requires of every OP. */
-export const SIGNING_ALGS = ["RS256", "ES256", "EdDSA"] as const;
-export type SigningAlg = (typeof SIGNING_ALGS)[number];
+import { SIGNING_ALGS, type SigningAlg } from "./oauth/vocabulary.ts";
+
+export { SIGNING_ALGS, type SigningAlg };
 
 /** How stale this process's view of the key table may get, in seconds. */
 const RELOAD_AFTER_SECONDS = 5;

@@ -5,6 +5,12 @@
  * @module
  */
 import type { ComponentChildren, VNode } from "preact";
+import {
+  AUTH_METHOD_SUMMARIES,
+  AUTH_METHODS,
+  GRANT_TYPE_RULES,
+  GRANT_TYPES,
+} from "../../lib/oauth/vocabulary.ts";
 import { PageHeader } from "./common.tsx";
 
 interface Topic {
@@ -94,18 +100,11 @@ const CLIENT_FIELDS: Topic[] = [
       <>
         <p>Which OAuth 2.0 flows this client may use at the token endpoint:</p>
         <ul>
-          <li>
-            <code>authorization_code</code>: people sign in through the browser
-            and the app exchanges a one-time code for tokens (with PKCE).
-          </li>
-          <li>
-            <code>refresh_token</code>: the app renews access without asking
-            again; each refresh token works once and is replaced.
-          </li>
-          <li>
-            <code>client_credentials</code>: a confidential client acts on its
-            own behalf, with no user. Public clients cannot use it.
-          </li>
+          {GRANT_TYPES.map((g) => (
+            <li key={g}>
+              <code>{g}</code>: {GRANT_TYPE_RULES[g].summary}
+            </li>
+          ))}
         </ul>
         <p>
           Most apps want <code>authorization_code refresh_token</code>.
@@ -150,18 +149,11 @@ const CLIENT_FIELDS: Topic[] = [
       <>
         <p>How the client proves who it is when it calls /token:</p>
         <ul>
-          <li>
-            <code>none</code>: public clients; only the client ID is sent.
-          </li>
-          <li>
-            <code>client_secret_basic</code>: the ID and secret in an HTTP Basic
-            {" "}
-            <code>Authorization</code> header (recommended).
-          </li>
-          <li>
-            <code>client_secret_post</code>: the ID and secret as form fields in
-            the request body.
-          </li>
+          {AUTH_METHODS.map((m) => (
+            <li key={m}>
+              <code>{m}</code>: {AUTH_METHOD_SUMMARIES[m]}
+            </li>
+          ))}
         </ul>
       </>
     ),

@@ -1,7 +1,7 @@
 /** Signing keys: rotate per algorithm, retire, delete retired. Server-only. */
 import type { VNode } from "preact";
 import ConfirmButton from "../../islands/ConfirmButton.tsx";
-import { SIGNING_ALG_OPTIONS } from "../../islands/_shared/specs.ts";
+import { SIGNING_ALG_OPTIONS } from "../../lib/admin/forms/specs.ts";
 import { SelectField } from "../../islands/_shared/fields.tsx";
 import type { KeyView } from "../../lib/admin/keys_admin.ts";
 import type { NoticeRef } from "../../lib/admin/ui/page.tsx";

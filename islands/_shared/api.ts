@@ -4,9 +4,12 @@
  * back as `{error, error_description, issues?: [{path, message}]}`.
  * @module
  */
+import {
+  type FieldErrors,
+  issuesToErrors,
+} from "../../lib/admin/forms/issues.ts";
 
-/** Field name -> message. `""` holds a message for the whole form. */
-export type FieldErrors = Record<string, string>;
+export type { FieldErrors };
 
 export interface APIResult {
   ok: boolean;
@@ -17,18 +20,6 @@ export interface APIResult {
   errors: FieldErrors;
   /** The server's description of a failure, or a network error. */
   message: string;
-}
-
-/** Groups `issues[].path/message` by field, first message wins. */
-export function issuesToErrors(
-  issues: { path?: string; message?: string }[] | undefined,
-): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of issues ?? []) {
-    const field = (issue.path ?? "").split(".")[0];
-    errors[field] ??= issue.message ?? "is invalid";
-  }
-  return errors;
 }
 
 /** Sends one admin API request; never throws. */

@@ -17,11 +17,13 @@ import type { ClientRow, ClientsTable, DB } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import { HttpError } from "../http/http_error.ts";
 import { parseWith } from "../http/json_body.ts";
+import { ClientMetadata } from "../oauth/clients/metadata.ts";
+import { insertRegisteredClient } from "../oauth/clients/registry.ts";
 import {
-  ClientMetadata,
-  insertRegisteredClient,
-} from "../oauth/client_registry.ts";
-import { splitList } from "../oauth/clients.ts";
+  checkClientMetadata,
+  isPublicAuthMethod,
+  splitList,
+} from "../oauth/vocabulary.ts";
 import { randomToken, sha256 } from "../security/crypto.ts";
 import {
   type AdminActor,
@@ -66,7 +68,7 @@ export function clientView(row: ClientRow): ClientView {
   return {
     client_id: row.client_id,
     client_name: row.client_name,
-    client_type: row.token_endpoint_auth_method === "none"
+    client_type: isPublicAuthMethod(row.token_endpoint_auth_method)
       ? "public"
       : "confidential",
     redirect_uris: JSON.parse(row.redirect_uris) as string[],
@@ -180,19 +182,9 @@ export async function updateClientFields(
     const grantTypes = input.grant_types ?? splitList(client.grant_types);
     const method = input.token_endpoint_auth_method ??
       client.token_endpoint_auth_method;
-    if (grantTypes.includes("authorization_code") && !redirectURIs.length) {
-      issues.push({
-        path: "redirect_uris",
-        message: "at least one redirect URI is required for authorization_code",
-      });
-    }
-    // RFC 6749 §4.4: client_credentials is for confidential clients only.
-    if (method === "none" && grantTypes.includes("client_credentials")) {
-      issues.push({
-        path: "grant_types",
-        message: "public clients cannot use client_credentials",
-      });
-    }
+    issues.push(
+      ...checkClientMetadata({ grantTypes, authMethod: method, redirectURIs }),
+    );
     if (input.scope) {
       issues.push(...await unknownScopeIssues(trx, "scope", input.scope));
     }
@@ -214,14 +206,15 @@ export async function updateClientFields(
     let secret: string | undefined;
     if (input.token_endpoint_auth_method) {
       values.token_endpoint_auth_method = method;
-      if (method === "none") values.client_secret_hash = null;
+      if (isPublicAuthMethod(method)) values.client_secret_hash = null;
       else if (client.client_secret_hash === null) {
         secret = randomToken(32);
         values.client_secret_hash = sha256(secret);
       }
     }
     await updateClient(trx, clientID, values);
-    const pkceForced = method === "none" && policy.require_pkce === 0;
+    // The invariant "public clients must use PKCE" holds by turning it on.
+    const pkceForced = isPublicAuthMethod(method) && policy.require_pkce === 0;
     if (pkceForced) {
       await updatePolicy(trx, clientID, { require_pkce: 1, updated_at: now });
     }
@@ -276,7 +269,7 @@ export async function regenerateSecret(
       forUpdate: true,
     });
     if (!found) throw notFound("client", clientID);
-    if (found.client.token_endpoint_auth_method === "none") {
+    if (isPublicAuthMethod(found.client.token_endpoint_auth_method)) {
       throw new HttpError(
         400,
         "public clients (token_endpoint_auth_method none) have no secret",

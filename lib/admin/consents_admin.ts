@@ -9,7 +9,7 @@ import { deleteConsent, listConsentsOfUser } from "../db/consents.ts";
 import { revokeUserClientTokens } from "../db/tokens.ts";
 import { findUserByID } from "../db/users.ts";
 import type { Deps } from "../deps.ts";
-import { splitList } from "../oauth/clients.ts";
+import { splitList } from "../oauth/vocabulary.ts";
 import { type AdminActor, notFound } from "./admin_http.ts";
 import { recordAdminEvent } from "./audit_admin.ts";
 

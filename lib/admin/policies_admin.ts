@@ -12,7 +12,7 @@ import type { ClientPoliciesTable, ClientPolicyRow, DB } from "../db/schema.ts";
 import { findScopes } from "../db/scopes.ts";
 import type { Deps } from "../deps.ts";
 import { parseWith } from "../http/json_body.ts";
-import { splitList } from "../oauth/clients.ts";
+import { checkClientMetadata, splitList } from "../oauth/vocabulary.ts";
 import {
   type AdminActor,
   type FieldIssue,
@@ -117,16 +117,14 @@ export async function savePolicy(
         message: `not in allowed_scopes: ${outside.join(" ")}`,
       });
     }
-    // RFC 9700 §2.1.1 / OAuth 2.1: public clients MUST use PKCE.
-    if (
-      input.require_pkce === false &&
-      client.token_endpoint_auth_method === "none"
-    ) {
-      issues.push({
-        path: "require_pkce",
-        message: "public clients must use PKCE",
-      });
-    }
+    issues.push(
+      ...checkClientMetadata({
+        grantTypes: splitList(client.grant_types),
+        redirectURIs: JSON.parse(client.redirect_uris),
+        authMethod: client.token_endpoint_auth_method,
+        requirePKCE: input.require_pkce ?? policy.require_pkce === 1,
+      }),
+    );
     throwIssues(issues);
     const values: Updateable<ClientPoliciesTable> = { updated_at: now };
     if (input.allowed_scopes) values.allowed_scopes = allowed.join(" ");

@@ -5,8 +5,16 @@
  * @module
  */
 import { z } from "zod";
-import { SIGNING_ALGS } from "../keys.ts";
-import { checkRedirectURI } from "../oauth/client_registry.ts";
+import {
+  AUTH_METHODS,
+  checkRedirectURI,
+  CONSENT_POLICIES,
+  GRANT_TYPES,
+  MAX_REDIRECT_URI_LENGTH,
+  RESPONSE_TYPES,
+  SIGNING_ALGS,
+  TOKEN_FORMATS,
+} from "../oauth/vocabulary.ts";
 
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
@@ -23,19 +31,6 @@ function text() {
     message: "must not contain NUL characters",
   });
 }
-
-export const GRANT_TYPES = [
-  "authorization_code",
-  "refresh_token",
-  "client_credentials",
-] as const;
-export const AUTH_METHODS = [
-  "none",
-  "client_secret_basic",
-  "client_secret_post",
-] as const;
-export const CONSENT_POLICIES = ["always", "once", "skip"] as const;
-export const TOKEN_FORMATS = ["opaque", "jwt"] as const;
 
 /**
  * Claims a user record may not carry in `claims`: protocol claims the server
@@ -90,7 +85,7 @@ function listOf<T extends z.ZodType>(item: T, options: { min?: number } = {}) {
 }
 
 /** Exact redirect URIs (RFC 9700 §4.1.3), checked like the registry does. */
-const redirectURI = z.string().max(2000).superRefine((uri, ctx) => {
+const redirectURI = z.string().max(MAX_REDIRECT_URI_LENGTH).superRefine((uri, ctx) => {
   const problem = checkRedirectURI(uri);
   if (problem) ctx.addIssue({ code: "custom", message: `${uri} ${problem}` });
 });
@@ -128,7 +123,7 @@ export const ClientUpdate = z.strictObject({
   client_name: text().trim().min(1).max(200).optional(),
   redirect_uris: URIList.optional(),
   grant_types: listOf(z.enum(GRANT_TYPES), { min: 1 }).optional(),
-  response_types: listOf(z.literal("code")).optional(),
+  response_types: listOf(z.enum(RESPONSE_TYPES)).optional(),
   scope: ScopeList.optional(),
   token_endpoint_auth_method: z.enum(AUTH_METHODS).optional(),
   require_consent: z.boolean().optional(),

@@ -7,7 +7,8 @@
 import { findClientWithPolicy } from "../db/clients.ts";
 import { findUserByUsername } from "../db/users.ts";
 import type { Deps } from "../deps.ts";
-import { ClientMetadata, registerClient } from "../oauth/client_registry.ts";
+import { ClientMetadata } from "../oauth/clients/metadata.ts";
+import { registerClient } from "../oauth/clients/registry.ts";
 import { createUser } from "../users.ts";
 
 const DEMO_USERS = [

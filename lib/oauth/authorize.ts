@@ -9,7 +9,9 @@
 import { findScopes } from "../db/scopes.ts";
 import type { Deps } from "../deps.ts";
 import { verifyIDTokenHint } from "../oidc/id_token.ts";
-import { type Client, loadClient, splitList } from "./clients.ts";
+import type { Client } from "./clients/client.ts";
+import { loadClient } from "./clients/registry.ts";
+import { splitList } from "./vocabulary.ts";
 import {
   InvalidRedirectURI,
   InvalidRequest,

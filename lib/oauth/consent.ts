@@ -7,7 +7,7 @@
  */
 import { findConsentScopes, upsertConsent } from "../db/consents.ts";
 import type { DB } from "../db/schema.ts";
-import type { Client } from "./clients.ts";
+import type { Client } from "./clients/client.ts";
 
 export async function consentNeeded(
   db: DB,

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Deps } from "../deps.ts";
-import type { Client } from "./clients.ts";
+import type { Client } from "./clients/client.ts";
 import { OAuthError, oauthErrorResponse } from "./errors.ts";
 import { readTokenRequest } from "./token_request.ts";
 import { type FoundToken, isTokenActive, tokenUser } from "./tokens.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Deps } from "../deps.ts";
-import { authenticateClient } from "./clients.ts";
+import { authenticateClient } from "./clients/authenticate.ts";
 import {
   InvalidRequest,
   OAuthError,

@@ -5,7 +5,8 @@
  * @module
  */
 import type { Deps } from "../deps.ts";
-import { authenticateClient, type Client } from "./clients.ts";
+import { authenticateClient } from "./clients/authenticate.ts";
+import type { Client } from "./clients/client.ts";
 import { InvalidRequest } from "./errors.ts";
 import { readForm } from "./token_endpoint.ts";
 import { findToken, type FoundToken } from "./tokens.ts";

@@ -25,7 +25,7 @@ import { claimsForScopes } from "../oidc/claims.ts";
 import { signIDToken } from "../oidc/id_token.ts";
 import { randomToken, sha256 } from "../security/crypto.ts";
 import { signJWT } from "../security/jws.ts";
-import type { Client } from "./clients.ts";
+import type { Client } from "./clients/client.ts";
 
 export interface TokenResponse {
   access_token: string;

@@ -7,7 +7,15 @@
  */
 import { listScopes } from "../db/scopes.ts";
 import type { Deps } from "../deps.ts";
-import { SIGNING_ALGS } from "../keys.ts";
+import {
+  AUTH_METHODS,
+  GRANT_TYPES,
+  PKCE_METHODS,
+  PROMPT_VALUES,
+  RESPONSE_MODES,
+  RESPONSE_TYPES,
+  SIGNING_ALGS,
+} from "../oauth/vocabulary.ts";
 
 const CACHE_MS = 5_000;
 
@@ -38,33 +46,20 @@ export function discoveryDocument(
     end_session_endpoint: `${issuer}/end_session`,
     scopes_supported: scopes.map((s) => s.name),
     claims_supported: [...claims],
-    response_types_supported: ["code"],
-    response_modes_supported: ["query", "form_post"],
-    grant_types_supported: [
-      "authorization_code",
-      "refresh_token",
-      "client_credentials",
-    ],
+    response_types_supported: [...RESPONSE_TYPES],
+    response_modes_supported: [...RESPONSE_MODES],
+    grant_types_supported: [...GRANT_TYPES],
     subject_types_supported: ["public"],
     id_token_signing_alg_values_supported: [...SIGNING_ALGS],
     userinfo_signing_alg_values_supported: ["none"],
-    token_endpoint_auth_methods_supported: [
-      "client_secret_basic",
-      "client_secret_post",
-      "none",
-    ],
-    revocation_endpoint_auth_methods_supported: [
-      "client_secret_basic",
-      "client_secret_post",
-      "none",
-    ],
-    introspection_endpoint_auth_methods_supported: [
-      "client_secret_basic",
-      "client_secret_post",
-      "none",
-    ],
-    code_challenge_methods_supported: ["S256"],
-    prompt_values_supported: ["none", "login", "consent"],
+    token_endpoint_auth_methods_supported: [...AUTH_METHODS],
+    revocation_endpoint_auth_methods_supported: [...AUTH_METHODS],
+    introspection_endpoint_auth_methods_supported: [...AUTH_METHODS],
+    code_challenge_methods_supported: [...PKCE_METHODS],
+    // TODO(#10): select_account is accepted but not yet answered.
+    prompt_values_supported: PROMPT_VALUES.filter((p) =>
+      p !== "select_account"
+    ),
     claims_parameter_supported: false,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,

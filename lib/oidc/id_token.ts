@@ -8,7 +8,7 @@
  */
 import { compactVerify, createLocalJWKSet } from "jose";
 import { createHash } from "node:crypto";
-import { SIGNING_ALGS, type SigningAlg } from "../keys.ts";
+import { SIGNING_ALGS, type SigningAlg } from "../oauth/vocabulary.ts";
 import type { Deps } from "../deps.ts";
 import { UnredirectableRequest } from "../oauth/errors.ts";
 import { signJWT } from "../security/jws.ts";

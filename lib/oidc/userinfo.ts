@@ -10,7 +10,7 @@ import type { Deps } from "../deps.ts";
 import { bearerChallenge, BearerError } from "../oauth/errors.ts";
 import { findToken, isTokenActive, tokenUser } from "../oauth/tokens.ts";
 import { claimsForScopes } from "./claims.ts";
-import { splitList } from "../oauth/clients.ts";
+import { splitList } from "../oauth/vocabulary.ts";
 
 const REALM = "userinfo";
 const FORM_TYPE = "application/x-www-form-urlencoded";

@@ -2,7 +2,7 @@ import { insertAuditEvent } from "../../lib/db/audit_events.ts";
 import { define } from "../../lib/http/define.ts";
 import { readJSON } from "../../lib/http/json_body.ts";
 import { clientIP } from "../../lib/http/request.ts";
-import { createClientFromJSON } from "../../lib/oauth/client_registry.ts";
+import { createClientFromJSON } from "../../lib/dev/create_client.ts";
 
 export const handler = define.handlers({
   async POST(c) {

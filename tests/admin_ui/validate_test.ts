@@ -1,5 +1,5 @@
 /**
- * The islands' as-you-type checks (islands/_shared/validate.ts) agree with
+ * The islands' as-you-type checks (lib/admin/forms/checks.ts) agree with
  * the server's rules on the same inputs, so the browser never flags what the
  * server accepts, nor lets through what it refuses.
  * @module
@@ -8,19 +8,17 @@ import assert from "node:assert/strict";
 import {
   clientIDProblem,
   integerProblem,
-  redirectURIProblem,
   scopeNameProblem,
+  uriListProblem,
   usernameProblem,
-} from "../../islands/_shared/validate.ts";
+} from "../../lib/admin/forms/checks.ts";
 import {
   PolicyUpdate,
   ScopeName,
+  URIList,
   UserCreate,
 } from "../../lib/admin/schemas.ts";
-import {
-  checkRedirectURI,
-  ClientMetadata,
-} from "../../lib/oauth/client_registry.ts";
+import { ClientMetadata } from "../../lib/oauth/clients/metadata.ts";
 
 const URIS = [
   "https://app.example.com/cb",
@@ -42,7 +40,17 @@ const URIS = [
 
 Deno.test("validate: redirect URI checks match the server's word for word", () => {
   for (const uri of URIS) {
-    assert.equal(redirectURIProblem(uri), checkRedirectURI(uri), uri);
+    const server = URIList.safeParse(uri);
+    const registry = ClientMetadata.safeParse({
+      grant_types: "client_credentials",
+      post_logout_redirect_uris: uri,
+    });
+    assert.equal(registry.success, server.success, uri);
+    assert.equal(
+      uriListProblem(uri),
+      server.success ? null : server.error.issues[0].message,
+      uri,
+    );
   }
 });
 

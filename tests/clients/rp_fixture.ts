@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import type { ClientMetadataInput } from "../../lib/oauth/client_registry.ts";
+import type { ClientMetadataInput } from "../../lib/oauth/clients/metadata.ts";
 import { createClient, readPage, seedDemo } from "../helpers/oauth.ts";
 import {
   completeSetupFor,

@@ -13,7 +13,7 @@
  */
 import assert from "node:assert/strict";
 import { decodeProtectedHeader } from "jose";
-import { ClientMetadata } from "../../lib/oauth/client_registry.ts";
+import { ClientMetadata } from "../../lib/oauth/clients/metadata.ts";
 import { generatePKCE } from "../../lib/oauth/pkce.ts";
 import {
   addUser,

@@ -9,9 +9,11 @@ import { seedDemoData } from "../../lib/dev/seed.ts";
 import {
   ClientMetadata,
   type ClientMetadataInput,
+} from "../../lib/oauth/clients/metadata.ts";
+import {
   registerClient,
   type RegisteredClient,
-} from "../../lib/oauth/client_registry.ts";
+} from "../../lib/oauth/clients/registry.ts";
 import { generatePKCE } from "../../lib/oauth/pkce.ts";
 import { CookieJar, postForm, type TestApp } from "./test_app.ts";
 

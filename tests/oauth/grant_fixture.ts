@@ -5,13 +5,16 @@
  * @module
  */
 import type { UserRow } from "../../lib/db/schema.ts";
+import type { Client } from "../../lib/oauth/clients/client.ts";
 import {
   ClientMetadata,
   type ClientMetadataInput,
+} from "../../lib/oauth/clients/metadata.ts";
+import {
+  loadClient,
+  registerClient,
   type RegisteredClient,
-} from "../../lib/oauth/client_registry.ts";
-import { registerClient } from "../../lib/oauth/client_registry.ts";
-import { type Client, loadClient } from "../../lib/oauth/clients.ts";
+} from "../../lib/oauth/clients/registry.ts";
 import { issueTokens, type TokenResponse } from "../../lib/oauth/tokens.ts";
 import { createUser } from "../../lib/users.ts";
 import type { TestApp } from "../helpers/test_app.ts";

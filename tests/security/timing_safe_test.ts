@@ -30,7 +30,7 @@ const SECRET_FILES = [
   "lib/security/password.ts",
   "lib/security/rate_limit.ts",
   "lib/security/app_secret.ts",
-  "lib/oauth/clients.ts",
+  "lib/oauth/clients/authenticate.ts",
   "lib/oauth/pkce.ts",
   "lib/admin/admin_token.ts",
   "lib/admin/admin_auth.ts",
@@ -41,7 +41,7 @@ const SECRET_FILES = [
 const MUST_USE_CONSTANT_TIME = [
   "lib/security/csrf.ts",
   "lib/security/session.ts",
-  "lib/oauth/clients.ts",
+  "lib/oauth/clients/authenticate.ts",
   "lib/oauth/pkce.ts",
   "lib/admin/admin_token.ts",
 ];

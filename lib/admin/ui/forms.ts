@@ -1,7 +1,7 @@
 /**
  * Forms of the admin UI on the server (Fresh's form-submission pattern): a
  * page's form posts to the page; the values are read through the same spec
- * the island uses (islands/_shared/specs.ts), checked, and handed as the
+ * the island uses (lib/admin/forms/specs.ts), checked, and handed as the
  * same JSON body to the lib/admin function the admin API calls. A failure
  * comes back as field errors for the page to render inline (400/409), or is
  * rethrown (404 and the rest go to the error page).
@@ -14,8 +14,8 @@ import {
   checkAll,
   type FormSpec,
   type Values,
-} from "../../../islands/_shared/specs.ts";
-import { issuesToErrors } from "../../../islands/_shared/api.ts";
+} from "../forms/specs.ts";
+import { issuesToErrors } from "../forms/issues.ts";
 
 /** Field name -> message; `""` is a message about the whole form. */
 export type FieldErrors = Record<string, string>;

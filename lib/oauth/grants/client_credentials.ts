@@ -3,7 +3,7 @@
  * scope within the client's policy, no refresh token (§4.4.3), no ID token.
  * @module
  */
-import { splitList } from "../clients.ts";
+import { splitList } from "../vocabulary.ts";
 import { InvalidScope, UnauthorizedClient } from "../errors.ts";
 import { issueTokens } from "../tokens.ts";
 import type { GrantHandler } from "./mod.ts";

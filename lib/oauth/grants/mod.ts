@@ -1,6 +1,6 @@
 /** Grant handlers by grant_type, dispatched by the token endpoint. */
 import type { Deps } from "../../deps.ts";
-import type { Client } from "../clients.ts";
+import type { Client } from "../clients/client.ts";
 import type { TokenResponse } from "../tokens.ts";
 import { authorizationCode } from "./authorization_code.ts";
 import { clientCredentials } from "./client_credentials.ts";

@@ -14,7 +14,7 @@ import type { RefreshTokenRow } from "../../db/schema.ts";
 import { findUserByID } from "../../db/users.ts";
 import type { Deps } from "../../deps.ts";
 import { sha256 } from "../../security/crypto.ts";
-import { splitList } from "../clients.ts";
+import { splitList } from "../vocabulary.ts";
 import { InvalidGrant, InvalidRequest, InvalidScope } from "../errors.ts";
 import { issueTokens } from "../tokens.ts";
 import type { GrantHandler } from "./mod.ts";

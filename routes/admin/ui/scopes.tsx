@@ -1,7 +1,7 @@
 import { ConfirmStep } from "../../../components/admin/common.tsx";
 import { CONFIRM } from "../../../components/admin/confirms.ts";
 import { ScopesPage } from "../../../components/admin/ScopesPage.tsx";
-import { SCOPE_FORM } from "../../../islands/_shared/specs.ts";
+import { SCOPE_FORM } from "../../../lib/admin/forms/specs.ts";
 import { adminActor } from "../../../lib/admin/admin_http.ts";
 import {
   BUILT_IN_SCOPES,

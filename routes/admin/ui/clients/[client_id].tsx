@@ -11,7 +11,7 @@ import type { PolicyFormValues } from "../../../../islands/PolicyForm.tsx";
 import {
   CLIENT_EDIT_FORM,
   POLICY_FORM,
-} from "../../../../islands/_shared/specs.ts";
+} from "../../../../lib/admin/forms/specs.ts";
 import { adminActor } from "../../../../lib/admin/admin_http.ts";
 import {
   getClientDetail,

@@ -4,7 +4,7 @@ import {
   NEW_CLIENT,
 } from "../../../../components/admin/ClientsPage.tsx";
 import type { ClientFormValues } from "../../../../islands/ClientForm.tsx";
-import { CLIENT_CREATE_FORM } from "../../../../islands/_shared/specs.ts";
+import { CLIENT_CREATE_FORM } from "../../../../lib/admin/forms/specs.ts";
 import { adminActor } from "../../../../lib/admin/admin_http.ts";
 import {
   createClient,

@@ -12,7 +12,7 @@ import type { UserFormProps } from "../../../../islands/UserForm.tsx";
 import {
   PASSWORD_FORM,
   USER_EDIT_FORM,
-} from "../../../../islands/_shared/specs.ts";
+} from "../../../../lib/admin/forms/specs.ts";
 import { adminActor } from "../../../../lib/admin/admin_http.ts";
 import {
   listUserConsents,

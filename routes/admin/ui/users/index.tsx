@@ -3,7 +3,7 @@ import {
   UsersPage,
 } from "../../../../components/admin/UsersPage.tsx";
 import type { UserFormProps } from "../../../../islands/UserForm.tsx";
-import { USER_CREATE_FORM } from "../../../../islands/_shared/specs.ts";
+import { USER_CREATE_FORM } from "../../../../lib/admin/forms/specs.ts";
 import { adminActor } from "../../../../lib/admin/admin_http.ts";
 import {
   createUserAccount,

@@ -19,7 +19,19 @@ import {
   splitList,
   uriListProblem,
   usernameProblem,
-} from "./validate.ts";
+} from "./checks.ts";
+import {
+  AUTH_METHODS,
+  checkClientMetadata,
+  type ClientShape,
+  CONSENT_POLICIES,
+  type ConsentPolicy,
+  GRANT_TYPES,
+  isPublicAuthMethod,
+  SIGNING_ALGS,
+  TOKEN_FORMATS,
+  type TokenFormat,
+} from "../../oauth/vocabulary.ts";
 
 /** text: one string; bool: a checkbox; list: repeated checkboxes. */
 export type FieldKind = "text" | "bool" | "list";
@@ -73,20 +85,34 @@ export const SCOPE_FORM: FormSpec = {
   }),
 };
 
-export const GRANT_TYPE_OPTIONS = [
-  ["authorization_code", "authorization_code"],
-  ["refresh_token", "refresh_token"],
-  ["client_credentials", "client_credentials"],
-] as const;
-export const AUTH_METHOD_OPTIONS = [
-  ["none", "none (public client)"],
-  ["client_secret_basic", "client_secret_basic"],
-  ["client_secret_post", "client_secret_post"],
-] as const;
+export const GRANT_TYPE_OPTIONS = GRANT_TYPES.map((g) => [g, g] as const);
+export const AUTH_METHOD_OPTIONS = AUTH_METHODS.map((m) =>
+  [m, isPublicAuthMethod(m) ? `${m} (public client)` : m] as const
+);
+const CONFIDENTIAL_METHODS = AUTH_METHODS.filter((m) =>
+  !isPublicAuthMethod(m)
+);
 export const CLIENT_TYPE_OPTIONS = [
   ["public", "Public (SPA, mobile or desktop app; no secret)"],
   ["confidential", "Confidential (server-side app with a secret)"],
 ] as const;
+
+/** What the client invariants say about one field. */
+function invariant(client: ClientShape, path: string): Problem {
+  return checkClientMetadata(client).find((i) => i.path === path)?.message ??
+    null;
+}
+
+/** The client invariants over the client form's values. */
+function clientInvariant(v: Values, path: string): Problem {
+  return invariant({
+    grantTypes: list(v, "grant_types"),
+    authMethod: text(v, "client_type") === "public"
+      ? "none"
+      : text(v, "token_endpoint_auth_method"),
+    redirectURIs: splitList(text(v, "redirect_uris")),
+  }, path);
+}
 
 const clientChecks: Record<string, Check> = {
   client_name: (v) =>
@@ -94,26 +120,20 @@ const clientChecks: Record<string, Check> = {
       ? "must be at most 200 characters"
       : null,
   redirect_uris: (v) =>
-    uriListProblem(text(v, "redirect_uris"), {
-      required: list(v, "grant_types").includes("authorization_code"),
-    }),
+    uriListProblem(text(v, "redirect_uris")) ??
+      clientInvariant(v, "redirect_uris"),
   scope: (v) => scopeListProblem(text(v, "scope")),
-  grant_types: (v) => {
-    const grants = list(v, "grant_types");
-    if (grants.length === 0) return "choose at least one grant type";
-    if (
-      text(v, "client_type") === "public" &&
-      grants.includes("client_credentials")
-    ) return "public clients cannot use client_credentials";
-    return null;
-  },
+  grant_types: (v) =>
+    list(v, "grant_types").length === 0
+      ? "choose at least one grant type"
+      : clientInvariant(v, "grant_types"),
   token_endpoint_auth_method: (v) => {
     const method = text(v, "token_endpoint_auth_method");
-    if (text(v, "client_type") === "public" && method !== "none") {
+    if (text(v, "client_type") === "public" && !isPublicAuthMethod(method)) {
       return "public clients authenticate with none (they have no secret)";
     }
-    if (text(v, "client_type") === "confidential" && method === "none") {
-      return "confidential clients use client_secret_basic or client_secret_post";
+    if (text(v, "client_type") === "confidential" && isPublicAuthMethod(method)) {
+      return `confidential clients use ${CONFIDENTIAL_METHODS.join(" or ")}`;
     }
     return null;
   },
@@ -166,20 +186,22 @@ export const CLIENT_EDIT_FORM: FormSpec = {
 
 export const LIFETIME_RANGE = { min: 60, max: 86400 };
 export const REFRESH_DAYS_RANGE = { min: 1, max: 365 };
-export const CONSENT_POLICY_OPTIONS = [
-  ["always", "always: ask every time"],
-  ["once", "once: remember per user, client and scopes"],
-  ["skip", "skip: never show the consent screen"],
-] as const;
-export const TOKEN_FORMAT_OPTIONS = [
-  ["opaque", "opaque (reference; check with /introspect)"],
-  ["jwt", "jwt (self-contained; verify with the JWKS)"],
-] as const;
-export const SIGNING_ALG_OPTIONS = [
-  ["RS256", "RS256"],
-  ["ES256", "ES256"],
-  ["EdDSA", "EdDSA"],
-] as const;
+const CONSENT_POLICY_LABELS: Record<ConsentPolicy, string> = {
+  always: "always: ask every time",
+  once: "once: remember per user, client and scopes",
+  skip: "skip: never show the consent screen",
+};
+export const CONSENT_POLICY_OPTIONS = CONSENT_POLICIES.map((p) =>
+  [p, CONSENT_POLICY_LABELS[p]] as const
+);
+const TOKEN_FORMAT_LABELS: Record<TokenFormat, string> = {
+  opaque: "opaque (reference; check with /introspect)",
+  jwt: "jwt (self-contained; verify with the JWKS)",
+};
+export const TOKEN_FORMAT_OPTIONS = TOKEN_FORMATS.map((f) =>
+  [f, TOKEN_FORMAT_LABELS[f]] as const
+);
+export const SIGNING_ALG_OPTIONS = SIGNING_ALGS.map((a) => [a, a] as const);
 
 export const POLICY_FORM: FormSpec = {
   fields: {
@@ -209,9 +231,12 @@ export const POLICY_FORM: FormSpec = {
     post_logout_redirect_uris: (v) =>
       uriListProblem(text(v, "post_logout_redirect_uris")),
     require_pkce: (v) =>
-      v.public_client === true && v.require_pkce !== true
-        ? "public clients must use PKCE"
-        : null,
+      invariant({
+        grantTypes: [],
+        redirectURIs: [],
+        authMethod: v.public_client === true ? "none" : "",
+        requirePKCE: v.require_pkce === true,
+      }, "require_pkce"),
     access_token_lifetime: (v) =>
       integerProblem(
         text(v, "access_token_lifetime"),

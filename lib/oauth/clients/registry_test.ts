@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { startTestApp } from "../../tests/helpers/test_app.ts";
-import { loadClient } from "./clients.ts";
+import { startTestApp } from "../../../tests/helpers/test_app.ts";
+import { loadClient } from "./registry.ts";
 
 Deno.test("loadClient: an id with a NUL is unknown, on PostgreSQL too (no 500 at /token)", async () => {
   const t = await startTestApp();

@@ -1,55 +1,27 @@
 /**
  * Field checks the admin islands run as you type. Browser-safe (no server
- * imports) and kept in step with the server's rules: lib/admin/schemas.ts
- * and lib/oauth/client_registry.ts, which have the last word.
- * tests/admin_ui/validate_test.ts compares the two on the same inputs.
+ * imports): the protocol rules come from lib/oauth/vocabulary.ts, as on the
+ * server; the field formats are kept in step with lib/admin/schemas.ts,
+ * which has the last word. tests/admin_ui/validate_test.ts compares the two
+ * on the same inputs.
  * @module
  */
+import { checkRedirectURI, splitList } from "../../oauth/vocabulary.ts";
+
+export { splitList };
 
 /** A message for a bad value, or null when it is fine. */
 export type Problem = string | null;
 
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const CLAIM_NAME = /^[\x21-\x7E]+$/;
 const CLIENT_ID = /^[A-Za-z0-9._~-]{1,100}$/;
 
-/** Splits a space- or newline-separated list. */
-export function splitList(text: string): string[] {
-  return text.split(/\s+/).filter(Boolean);
-}
-
-/** RFC 9700 §2.1 / RFC 8252 §7: absolute, no fragment, https except loopback. */
-export function redirectURIProblem(value: string): Problem {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return "must be an absolute URI";
-  }
-  if (url.hash || value.includes("#")) return "must not contain a fragment";
-  if (value.includes("*")) return "must not contain wildcards";
-  if (url.protocol === "http:" && !LOOPBACK.has(url.hostname)) {
-    return "http is allowed only for localhost/127.0.0.1; use https";
-  }
-  if (url.protocol === "javascript:" || url.protocol === "data:") {
-    return "scheme is not allowed";
-  }
-  return null;
-}
-
 /** The first bad URI of a list, named, as the server words it. */
-export function uriListProblem(
-  text: string,
-  options: { required?: boolean } = {},
-): Problem {
-  const uris = splitList(text);
-  if (options.required && uris.length === 0) {
-    return "at least one redirect URI is required for authorization_code";
-  }
-  for (const uri of uris) {
-    const problem = redirectURIProblem(uri);
+export function uriListProblem(text: string): Problem {
+  for (const uri of splitList(text)) {
+    const problem = checkRedirectURI(uri);
     if (problem) return `${uri} ${problem}`;
   }
   return null;

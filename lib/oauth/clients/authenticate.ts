@@ -1,0 +1,185 @@
+/**
+ * Client authentication at the token, revocation and introspection
+ * endpoints (RFC 6749 §2.3): read what the request presents, load the
+ * client, then let the presented method verify it. Each method is one
+ * verifier in `METHODS`; a new method (a JWT assertion) is one more entry.
+ * Secrets are compared as SHA-256 digests in constant time; failures are
+ * counted in Deno KV per source, per client from that source, and per
+ * client.
+ * @module
+ */
+import type { Deps } from "../../deps.ts";
+import { sha256, timingSafeEqual } from "../../security/crypto.ts";
+import {
+  BUDGETS,
+  checkLimit,
+  recordFailure,
+} from "../../security/rate_limit.ts";
+import { InvalidClient, InvalidRequest, SlowDown } from "../errors.ts";
+import type { AuthMethod } from "../vocabulary.ts";
+import type { Client } from "./client.ts";
+import { loadClient } from "./registry.ts";
+
+/** What a request presents, before anything is checked. */
+export interface ClientCredentials {
+  clientID: string;
+  secret: string | null;
+  method: AuthMethod;
+}
+
+/** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64. */
+function decodeFormComponent(value: string): string {
+  return decodeURIComponent(value.replace(/\+/g, " "));
+}
+
+function malformedBasic(): InvalidClient {
+  return new InvalidClient("malformed basic credentials", { basic: true });
+}
+
+/** RFC 7617 / RFC 6749 §2.3.1: `Basic base64(urlencode(id):urlencode(secret))`. */
+function readBasic(authorization: string): { id: string; secret: string } {
+  let decoded: string;
+  try {
+    decoded = atob(authorization.slice(6).trim());
+  } catch {
+    throw malformedBasic();
+  }
+  const colon = decoded.indexOf(":");
+  if (colon < 0) throw malformedBasic();
+  try {
+    return {
+      id: decodeFormComponent(decoded.slice(0, colon)),
+      secret: decodeFormComponent(decoded.slice(colon + 1)),
+    };
+  } catch {
+    throw malformedBasic();
+  }
+}
+
+/**
+ * Reads the client's credentials from the Authorization header or the form
+ * body. RFC 6749 §2.3: "The client MUST NOT use more than one
+ * authentication method in each request."
+ */
+export function readClientCredentials(
+  authorization: string | null,
+  form: URLSearchParams,
+): ClientCredentials {
+  const bodyID = form.get("client_id");
+  const bodySecret = form.get("client_secret");
+  if (authorization !== null && /^basic\s/i.test(authorization)) {
+    if (bodySecret !== null) {
+      throw new InvalidRequest(
+        "client authentication must use one method, not both basic and client_secret",
+      );
+    }
+    const { id, secret } = readBasic(authorization);
+    if (bodyID !== null && bodyID !== id) {
+      throw new InvalidRequest(
+        "client_id does not match the basic credentials",
+      );
+    }
+    return { clientID: id, secret, method: "client_secret_basic" };
+  }
+  if (!bodyID) {
+    throw new InvalidClient(
+      "client authentication is required (client_id missing)",
+    );
+  }
+  if (bodySecret !== null) {
+    return {
+      clientID: bodyID,
+      secret: bodySecret,
+      method: "client_secret_post",
+    };
+  }
+  return { clientID: bodyID, secret: null, method: "none" };
+}
+
+/** Whether the presented credentials prove the client, for one method. */
+type MethodVerifier = (client: Client, presented: ClientCredentials) => boolean;
+
+/** RFC 6749 §2.3.1: the secret, compared by digest in constant time. */
+function verifySecret(client: Client, presented: ClientCredentials): boolean {
+  return presented.secret !== null && client.secretHash !== null &&
+    timingSafeEqual(sha256(presented.secret), client.secretHash);
+}
+
+/** How each authentication method is verified. */
+export const METHODS: Record<AuthMethod, MethodVerifier> = {
+  /** RFC 6749 §2.1: a public client identifies itself and proves nothing. */
+  none: (client, presented) => client.isPublic && presented.secret === null,
+  client_secret_basic: verifySecret,
+  client_secret_post: verifySecret,
+};
+
+/**
+ * Which method a client must present: a public client `none`, a
+ * confidential one the method it registered.
+ */
+function expectedMethod(client: Client): AuthMethod {
+  return client.isPublic ? "none" : client.authMethod;
+}
+
+/**
+ * Authenticates the calling client. Public clients identify themselves with
+ * client_id alone; confidential clients must use their registered method.
+ */
+export async function authenticateClient(
+  deps: Deps,
+  authorization: string | null,
+  form: URLSearchParams,
+  ip: string | null,
+): Promise<Client> {
+  const creds = readClientCredentials(authorization, form);
+  const basic = creds.method === "client_secret_basic";
+  const ipKey = ip ?? "unknown";
+  // Deno KV keys are capped at 2 KiB: an id longer than any client's (which
+  // loadClient refuses anyway) is counted by its digest.
+  const clientKey = creds.clientID.length > 255
+    ? `sha256:${sha256(creds.clientID)}`
+    : creds.clientID;
+  const nowMs = deps.now() * 1000;
+  // Like sign-in: per source, per client from that source (so a guesser
+  // elsewhere cannot lock the real client out), and a looser cap per client
+  // from anywhere.
+  const counters = [
+    ["client-auth-ip", ipKey, BUDGETS.clientAuthPerIP],
+    [
+      "client-auth-client-ip",
+      `${clientKey}|${ipKey}`,
+      BUDGETS.clientAuthPerClientIP,
+    ],
+    ["client-auth-client", clientKey, BUDGETS.clientAuthPerClient],
+  ] as const;
+  const states = await Promise.all(
+    counters.map(([bucket, id, budget]) =>
+      checkLimit(deps.kv, bucket, id, budget, nowMs)
+    ),
+  );
+  if (states.some((s) => s.limited)) {
+    throw new SlowDown(
+      "too many failed client authentications; retry later",
+      Math.max(...states.filter((s) => s.limited).map((s) => s.retryAfter)),
+    );
+  }
+  const fail = async (description: string): Promise<never> => {
+    await Promise.all(
+      counters.map(([bucket, id, budget]) =>
+        recordFailure(deps.kv, bucket, id, budget, nowMs)
+      ),
+    );
+    throw new InvalidClient(description, { basic });
+  };
+  const client = await loadClient(deps, creds.clientID);
+  if (!client) return await fail("client authentication failed");
+  const expected = expectedMethod(client);
+  // A public client that sends a secret is not the client it names.
+  if (!client.isPublic && creds.method !== expected) {
+    return await fail(`client must authenticate with ${expected}`);
+  }
+  if (!METHODS[creds.method](client, creds)) {
+    return await fail("client authentication failed");
+  }
+  return client;
+}

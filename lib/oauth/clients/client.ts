@@ -1,0 +1,67 @@
+/**
+ * A client as the protocol sees it: a registered application with its
+ * policy, mapped from its stored rows once.
+ * @module
+ */
+import type { ClientPolicyRow, ClientRow } from "../../db/schema.ts";
+import {
+  type AuthMethod,
+  type ConsentPolicy,
+  isPublicAuthMethod,
+  type SigningAlg,
+  splitList,
+  type TokenFormat,
+} from "../vocabulary.ts";
+
+export interface ClientPolicy {
+  allowedScopes: string[];
+  defaultScopes: string[];
+  postLogoutRedirectURIs: string[];
+  requirePKCE: boolean;
+  consentPolicy: ConsentPolicy;
+  accessTokenLifetime: number;
+  refreshTokenTTLDays: number;
+  tokenFormat: TokenFormat;
+  idTokenAlg: SigningAlg;
+}
+
+export interface Client {
+  id: string;
+  name: string;
+  secretHash: string | null;
+  redirectURIs: string[];
+  grantTypes: string[];
+  responseTypes: string[];
+  scope: string[];
+  authMethod: AuthMethod;
+  requireConsent: boolean;
+  isPublic: boolean;
+  policy: ClientPolicy;
+}
+
+/** Maps stored rows to the domain object. */
+export function toClient(row: ClientRow, policy: ClientPolicyRow): Client {
+  return {
+    id: row.client_id,
+    name: row.client_name,
+    secretHash: row.client_secret_hash,
+    redirectURIs: JSON.parse(row.redirect_uris),
+    grantTypes: splitList(row.grant_types),
+    responseTypes: splitList(row.response_types),
+    scope: splitList(row.scope),
+    authMethod: row.token_endpoint_auth_method as AuthMethod,
+    requireConsent: row.require_consent === 1,
+    isPublic: isPublicAuthMethod(row.token_endpoint_auth_method),
+    policy: {
+      allowedScopes: splitList(policy.allowed_scopes),
+      defaultScopes: splitList(policy.default_scopes),
+      postLogoutRedirectURIs: JSON.parse(policy.post_logout_redirect_uris),
+      requirePKCE: policy.require_pkce === 1,
+      consentPolicy: policy.consent_policy as ConsentPolicy,
+      accessTokenLifetime: policy.access_token_lifetime,
+      refreshTokenTTLDays: policy.refresh_token_ttl_days,
+      tokenFormat: policy.token_format as TokenFormat,
+      idTokenAlg: policy.id_token_signed_response_alg as SigningAlg,
+    },
+  };
+}

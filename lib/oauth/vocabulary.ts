@@ -1,0 +1,198 @@
+/**
+ * The protocol's vocabulary, stated once: grant types, response types and
+ * modes, client authentication methods, PKCE methods, prompt values, signing
+ * algorithms and client policy values, with the client invariants as pure
+ * functions over them. Discovery, the token endpoint, client registration,
+ * the admin API schemas, the admin islands and the help page all read it
+ * from here. No imports: the admin islands run it in the browser.
+ * @module
+ */
+
+/** What a grant type asks of the clients that use it. */
+export interface GrantTypeRules {
+  /**
+   * Only clients that can keep a secret may use it (RFC 6749 §4.4.2:
+   * client_credentials "MUST only be used by confidential clients").
+   */
+  confidentialOnly: boolean;
+  /** It starts at /authorize, so the client needs a redirect URI. */
+  redirects: boolean;
+  /** One line for the admin UI and its help page. */
+  summary: string;
+}
+
+/**
+ * Every grant type the token endpoint answers, with its rules. A new grant
+ * is an entry here and its handler in lib/oauth/grants/ (the registry in
+ * grants/mod.ts does not compile until it has one for every entry).
+ */
+export const GRANT_TYPE_RULES = {
+  authorization_code: {
+    confidentialOnly: false,
+    redirects: true,
+    summary: "people sign in through the browser and the app exchanges a " +
+      "one-time code for tokens (with PKCE).",
+  },
+  refresh_token: {
+    confidentialOnly: false,
+    redirects: false,
+    summary: "the app renews access without asking again; each refresh " +
+      "token works once and is replaced.",
+  },
+  client_credentials: {
+    confidentialOnly: true,
+    redirects: false,
+    summary: "a confidential client acts on its own behalf, with no user. " +
+      "Public clients cannot use it.",
+  },
+} as const satisfies Record<string, GrantTypeRules>;
+
+export type GrantType = keyof typeof GRANT_TYPE_RULES;
+export const GRANT_TYPES = Object.keys(GRANT_TYPE_RULES) as [
+  GrantType,
+  ...GrantType[],
+];
+
+/** RFC 6749 §3.1.1: the one response type this server issues. */
+export const RESPONSE_TYPES = ["code"] as const;
+export type ResponseType = (typeof RESPONSE_TYPES)[number];
+
+/** RFC 6749 §4.1.2 (query) and OAuth 2.0 Form Post Response Mode. */
+export const RESPONSE_MODES = ["query", "form_post"] as const;
+export type ResponseMode = (typeof RESPONSE_MODES)[number];
+
+/**
+ * RFC 6749 §2.3 / RFC 7591 §2: how a client authenticates at the token,
+ * revocation and introspection endpoints; `none` is a public client.
+ */
+export const AUTH_METHODS = [
+  "none",
+  "client_secret_basic",
+  "client_secret_post",
+] as const;
+export type AuthMethod = (typeof AUTH_METHODS)[number];
+
+/** One line per authentication method for the admin UI's help page. */
+export const AUTH_METHOD_SUMMARIES: Record<AuthMethod, string> = {
+  none: "public clients; only the client ID is sent.",
+  client_secret_basic: "the ID and secret in an HTTP Basic Authorization " +
+    "header (recommended).",
+  client_secret_post: "the ID and secret as form fields in the request body.",
+};
+
+/** RFC 7636 §4.2: only S256; `plain` protects nothing (RFC 9700 §2.1.1). */
+export const PKCE_METHODS = ["S256"] as const;
+
+/** OIDC Core §3.1.2.1: the prompt values the authorization endpoint takes. */
+export const PROMPT_VALUES = [
+  "none",
+  "login",
+  "consent",
+  "select_account",
+] as const;
+export type Prompt = (typeof PROMPT_VALUES)[number];
+
+/** JWS algorithms we sign with; RS256 is what OIDC requires of every OP. */
+export const SIGNING_ALGS = ["RS256", "ES256", "EdDSA"] as const;
+export type SigningAlg = (typeof SIGNING_ALGS)[number];
+
+/** When the consent screen is shown (per client policy). */
+export const CONSENT_POLICIES = ["always", "once", "skip"] as const;
+export type ConsentPolicy = (typeof CONSENT_POLICIES)[number];
+
+/** Access tokens: opaque references or RFC 9068 JWTs. */
+export const TOKEN_FORMATS = ["opaque", "jwt"] as const;
+export type TokenFormat = (typeof TOKEN_FORMATS)[number];
+
+/** Whether clients of this authentication method hold no secret. */
+export function isPublicAuthMethod(method: string): boolean {
+  return method === "none";
+}
+
+/** Whether a client authenticating with `method` may use `grantType`. */
+export function grantAllowedFor(grantType: GrantType, method: string): boolean {
+  return !(GRANT_TYPE_RULES[grantType].confidentialOnly &&
+    isPublicAuthMethod(method));
+}
+
+/** The longest redirect or post-logout URI a client may register. */
+export const MAX_REDIRECT_URI_LENGTH = 2000;
+
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * What is wrong with a redirect (or post-logout redirect) URI, or null.
+ * RFC 9700 §2.1 / RFC 8252 §7: absolute, no fragment, no wildcard, https
+ * except on loopback.
+ */
+export function checkRedirectURI(value: string): string | null {
+  if (value.length > MAX_REDIRECT_URI_LENGTH) {
+    return `must be at most ${MAX_REDIRECT_URI_LENGTH} characters`;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "must be an absolute URI";
+  }
+  if (url.hash || value.includes("#")) return "must not contain a fragment";
+  if (value.includes("*")) return "must not contain wildcards";
+  if (url.protocol === "http:" && !LOOPBACK.has(url.hostname)) {
+    return "http is allowed only for localhost/127.0.0.1; use https";
+  }
+  if (url.protocol === "javascript:" || url.protocol === "data:") {
+    return "scheme is not allowed";
+  }
+  return null;
+}
+
+/** The parts of a client's registration its invariants speak about. */
+export interface ClientShape {
+  grantTypes: readonly string[];
+  authMethod: string;
+  redirectURIs: readonly string[];
+  /** Left out where the policy is not being set (a client update). */
+  requirePKCE?: boolean;
+}
+
+/** One broken invariant: the metadata field it names and a sentence. */
+export interface MetadataIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * The invariants every registered client keeps, whichever path registers
+ * or edits it (admin API, admin UI, dev helper).
+ */
+export function checkClientMetadata(client: ClientShape): MetadataIssue[] {
+  const issues: MetadataIssue[] = [];
+  const redirecting = client.grantTypes.filter((g) =>
+    GRANT_TYPE_RULES[g as GrantType]?.redirects
+  );
+  if (redirecting.length && client.redirectURIs.length === 0) {
+    issues.push({
+      path: "redirect_uris",
+      message: `at least one redirect URI is required for ${redirecting[0]}`,
+    });
+  }
+  const refused = client.grantTypes.filter((g) =>
+    g in GRANT_TYPE_RULES && !grantAllowedFor(g as GrantType, client.authMethod)
+  );
+  if (refused.length) {
+    issues.push({
+      path: "grant_types",
+      message: `public clients cannot use ${refused.join(" ")}`,
+    });
+  }
+  // RFC 9700 §2.1.1 / OAuth 2.1: public clients MUST use PKCE.
+  if (isPublicAuthMethod(client.authMethod) && client.requirePKCE === false) {
+    issues.push({ path: "require_pkce", message: "public clients must use PKCE" });
+  }
+  return issues;
+}
+
+/** RFC 6749 §3.3: a space-delimited list (scopes, grant types), no empties. */
+export function splitList(value: string): string[] {
+  return value.split(/\s+/).filter(Boolean);
+}
