@@ -18,7 +18,8 @@ import { type Manifest, mountRoutes } from "./http/router.tsx";
 import { baseMiddleware, securityHeaderSetter } from "./http/base.ts";
 import { directDispatch } from "./http/direct.ts";
 import { staticFiles } from "./http/static_files.ts";
-import { OAuthError, oauthErrorResponse } from "./oauth/errors.ts";
+import { OAuthError } from "./oauth/errors.ts";
+import { oauthErrorResponse } from "./oauth/response.ts";
 import { isDatabaseUnavailable } from "./db/unavailable.ts";
 
 const STATIC_DIR = new URL("../static/", import.meta.url);

@@ -9,7 +9,12 @@
 import type { ComponentChildren, VNode } from "preact";
 import { useRef, useState } from "preact/hooks";
 import { type APIResult, callAPI, type FieldErrors } from "./api.ts";
-import { checkAll, type FormSpec, type Value, type Values } from "../../lib/admin/forms/specs.ts";
+import {
+  checkAll,
+  type FormSpec,
+  type Value,
+  type Values,
+} from "../../lib/admin/forms/specs.ts";
 
 export const CSRF_FIELD = "csrf_token";
 

@@ -85,10 +85,12 @@ function listOf<T extends z.ZodType>(item: T, options: { min?: number } = {}) {
 }
 
 /** Exact redirect URIs (RFC 9700 §4.1.3), checked like the registry does. */
-const redirectURI = z.string().max(MAX_REDIRECT_URI_LENGTH).superRefine((uri, ctx) => {
-  const problem = checkRedirectURI(uri);
-  if (problem) ctx.addIssue({ code: "custom", message: `${uri} ${problem}` });
-});
+const redirectURI = z.string().max(MAX_REDIRECT_URI_LENGTH).superRefine(
+  (uri, ctx) => {
+    const problem = checkRedirectURI(uri);
+    if (problem) ctx.addIssue({ code: "custom", message: `${uri} ${problem}` });
+  },
+);
 
 export const ScopeList = listOf(ScopeName);
 export const URIList = listOf(redirectURI);

@@ -14,7 +14,7 @@ export async function listScopes(db: DB): Promise<ScopeRow[]> {
 
 export async function findScopes(
   db: DB,
-  names: string[],
+  names: readonly string[],
 ): Promise<ScopeRow[]> {
   if (names.length === 0) return [];
   const wanted = new Set(names);

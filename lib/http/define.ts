@@ -7,6 +7,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { FunctionComponent } from "preact";
 import type { Deps } from "../deps.ts";
 import type { SessionRow } from "../db/schema.ts";
+import { OAuthError } from "../oauth/errors.ts";
+import { oauthErrorResponse } from "../oauth/response.ts";
 
 export interface AppEnv {
   Variables: {
@@ -65,6 +67,22 @@ export interface RouteModule {
   default?: FunctionComponent<any>;
 }
 
+/**
+ * An API handler whose OAuthErrors become their RFC 6749 §5.2 / RFC 6750 §3
+ * JSON answer: the one way out of every protocol endpoint, so handlers hold
+ * no try/catch of their own. Anything else goes to the app's error handler.
+ */
+function answeringOAuthErrors(handler: ApiHandler): ApiHandler {
+  return async function apiHandler(req, ctx) {
+    try {
+      return await handler(req, ctx);
+    } catch (err) {
+      if (err instanceof OAuthError) return oauthErrorResponse(err);
+      throw err;
+    }
+  };
+}
+
 export const define = {
   handlers(handlers: Handlers): Handlers {
     return handlers;
@@ -74,7 +92,10 @@ export const define = {
     handlers: ApiRoute["handlers"],
     options: { cors?: ApiCors } = {},
   ): ApiRoute {
-    return { kind: "api", handlers, cors: options.cors };
+    const wrapped: ApiRoute["handlers"] = {};
+    if (handlers.GET) wrapped.GET = answeringOAuthErrors(handlers.GET);
+    if (handlers.POST) wrapped.POST = answeringOAuthErrors(handlers.POST);
+    return { kind: "api", handlers: wrapped, cors: options.cors };
   },
   middleware(fn: Middleware | Middleware[]): Middleware | Middleware[] {
     return fn;

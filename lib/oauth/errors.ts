@@ -162,34 +162,3 @@ export class BearerError extends OAuthError {
     this.headers["WWW-Authenticate"] = parts.join(", ");
   }
 }
-
-/** RFC 6750 §3: no credentials at all answers 401 with a bare challenge. */
-export function bearerChallenge(realm = "userinfo"): Response {
-  return new Response(
-    JSON.stringify({
-      error: "invalid_token",
-      error_description: "no access token was provided",
-    }),
-    {
-      status: 401,
-      headers: {
-        "Content-Type": "application/json",
-        "Cache-Control": "no-store",
-        "WWW-Authenticate": `Bearer realm="${realm}"`,
-      },
-    },
-  );
-}
-
-/** Writes an OAuthError as its JSON response (RFC 6749 §5.2). */
-export function oauthErrorResponse(err: OAuthError): Response {
-  return new Response(JSON.stringify(err.toJSON()), {
-    status: err.status,
-    headers: {
-      "Content-Type": "application/json",
-      "Cache-Control": "no-store",
-      Pragma: "no-cache",
-      ...err.headers,
-    },
-  });
-}

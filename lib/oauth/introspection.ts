@@ -8,9 +8,9 @@
  */
 import type { Deps } from "../deps.ts";
 import type { Client } from "./clients/client.ts";
-import { OAuthError, oauthErrorResponse } from "./errors.ts";
-import { readTokenRequest } from "./token_request.ts";
-import { type FoundToken, isTokenActive, tokenUser } from "./tokens.ts";
+import { readPresentedToken } from "./presented_token.ts";
+import { jsonResponse } from "./response.ts";
+import { type FoundToken, isTokenActive, tokenUser } from "./tokens/lookup.ts";
 
 /** RFC 7662 §2.2: the members this server answers for an active token. */
 export interface ActiveIntrospection {
@@ -30,12 +30,6 @@ export interface ActiveIntrospection {
 export type Introspection = ActiveIntrospection | { active: false };
 
 const INACTIVE: Introspection = { active: false };
-
-const JSON_HEADERS = {
-  "Content-Type": "application/json",
-  "Cache-Control": "no-store",
-  Pragma: "no-cache",
-};
 
 /** Describes `found` for `client`, or inactive (RFC 7662 §2.2). */
 export async function introspect(
@@ -76,7 +70,8 @@ export async function introspect(
 /**
  * Answers an introspection request (RFC 7662 §2.1, §2.2). The caller must
  * authenticate as a client (§2.1: "the endpoint MUST also require some form
- * of authorization"); errors are RFC 6749 §5.2 JSON (§2.3).
+ * of authorization"); errors are RFC 6749 §5.2 JSON (§2.3), written by
+ * `define.api`.
  *
  * @example
  * ```ts
@@ -88,14 +83,8 @@ export async function introspectionEndpoint(
   req: Request,
   ip: string | null,
 ): Promise<Response> {
-  try {
-    // RFC 7662 §2.1: a form POST by an authenticated client; the hint
-    // orders the search, which "MUST extend ... across all" token types.
-    const { client, found } = await readTokenRequest(deps, req, ip);
-    const answer = await introspect(deps, client, found);
-    return new Response(JSON.stringify(answer), { headers: JSON_HEADERS });
-  } catch (err) {
-    if (err instanceof OAuthError) return oauthErrorResponse(err);
-    throw err;
-  }
+  // RFC 7662 §2.1: a form POST by an authenticated client; the hint orders
+  // the search, which "MUST extend ... across all" token types.
+  const { client, found } = await readPresentedToken(deps, req, ip);
+  return jsonResponse(await introspect(deps, client, found));
 }

@@ -7,17 +7,9 @@
 import { revokeAccessToken, revokeGrant } from "../db/tokens.ts";
 import type { Deps } from "../deps.ts";
 import { sha256 } from "../security/crypto.ts";
-import { OAuthError, oauthErrorResponse } from "./errors.ts";
-import { readTokenRequest } from "./token_request.ts";
 import { tokensRevoked } from "../metrics/metrics.ts";
-
-/** RFC 7009 §2.2: "The content of the response body is ignored by the client". */
-function revoked(): Response {
-  return new Response(null, {
-    status: 200,
-    headers: { "Cache-Control": "no-store", Pragma: "no-cache" },
-  });
-}
+import { readPresentedToken } from "./presented_token.ts";
+import { emptyResponse } from "./response.ts";
 
 /**
  * Revokes the presented token if it belongs to the calling client
@@ -33,27 +25,23 @@ export async function revocationEndpoint(
   req: Request,
   ip: string | null,
 ): Promise<Response> {
-  try {
-    // RFC 7009 §2.1: a form POST; "The authorization server first validates
-    // the client credentials"; the hint only orders the search.
-    const { client, token, found } = await readTokenRequest(deps, req, ip);
-    // RFC 7009 §2.2: "invalid tokens do not cause an error response". A
-    // token issued to another client is left alone and answered the same
-    // way, so a client learns nothing about other clients' tokens.
-    if (!found || found.row.client_id !== client.id) return revoked();
+  // RFC 7009 §2.1: a form POST; "The authorization server first validates
+  // the client credentials"; the hint only orders the search.
+  const { client, token, found } = await readPresentedToken(deps, req, ip);
+  // RFC 7009 §2.2: "invalid tokens do not cause an error response". A token
+  // issued to another client is left alone and answered the same way, so a
+  // client learns nothing about other clients' tokens. "The content of the
+  // response body is ignored by the client".
+  if (!found || found.row.client_id !== client.id) return emptyResponse();
 
-    const now = deps.now();
-    if (found.kind === "refresh_token") {
-      // RFC 7009 §2.1: revoking a refresh token SHOULD also invalidate "all
-      // access tokens based on the same authorization grant".
-      await revokeGrant(deps.db, found.row.grant_id, now);
-    } else {
-      await revokeAccessToken(deps.db, sha256(token), now);
-    }
-    tokensRevoked.inc({ kind: found.kind, client_id: client.id });
-    return revoked();
-  } catch (err) {
-    if (err instanceof OAuthError) return oauthErrorResponse(err);
-    throw err;
+  const now = deps.now();
+  if (found.kind === "refresh_token") {
+    // RFC 7009 §2.1: revoking a refresh token SHOULD also invalidate "all
+    // access tokens based on the same authorization grant".
+    await revokeGrant(deps.db, found.row.grant_id, now);
+  } else {
+    await revokeAccessToken(deps.db, sha256(token), now);
   }
+  tokensRevoked.inc({ kind: found.kind, client_id: client.id });
+  return emptyResponse();
 }

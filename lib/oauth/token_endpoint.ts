@@ -1,57 +1,71 @@
 /**
  * POST /token (RFC 6749 §3.2): form body only, each parameter once, client
- * authenticated, grant allowed for the client, then the grant's handler.
- * Responses carry Cache-Control: no-store (§5.1).
+ * authenticated, grant type allowed for the client, then the grant's
+ * handler. Responses carry Cache-Control: no-store (§5.1); errors are
+ * written by `define.api` (RFC 6749 §5.2).
  * @module
  */
 import type { Deps } from "../deps.ts";
+import { tokensIssued } from "../metrics/metrics.ts";
 import { authenticateClient } from "./clients/authenticate.ts";
+import type { Client } from "./clients/client.ts";
 import {
   InvalidRequest,
-  OAuthError,
-  oauthErrorResponse,
   UnauthorizedClient,
   UnsupportedGrantType,
 } from "./errors.ts";
-import { GRANTS } from "./grants/mod.ts";
-import { tokensIssued } from "../metrics/metrics.ts";
+import type { GrantHandler } from "./grants/grant.ts";
+import { parseForm } from "./request.ts";
+import { jsonResponse } from "./response.ts";
+import type { TokenExtension } from "./tokens/extension.ts";
+import { grantAllowedFor } from "./vocabulary.ts";
 
-/** Parses an application/x-www-form-urlencoded body, refusing repeats. */
-export async function readForm(req: Request): Promise<URLSearchParams> {
-  const type = req.headers.get("Content-Type") ?? "";
-  if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
-    throw new InvalidRequest(
-      "the request body must be application/x-www-form-urlencoded",
-    );
-  }
-  const form = new URLSearchParams(await req.text());
-  const seen = new Set<string>();
-  for (const key of form.keys()) {
-    // RFC 6749 §3.2: "Request and response parameters MUST NOT be included
-    // more than once."
-    if (seen.has(key)) throw new InvalidRequest(`${key} must not be repeated`);
-    seen.add(key);
-  }
-  return form;
+export interface TokenEndpointOptions {
+  grants: ReadonlyMap<string, GrantHandler>;
+  extensions: readonly TokenExtension[];
 }
 
-const JSON_HEADERS = {
-  "Content-Type": "application/json",
-  "Cache-Control": "no-store",
-  Pragma: "no-cache",
-};
-
-/** Handles a token request; every failure is an RFC 6749 §5.2 response. */
-export async function tokenEndpoint(
+export type TokenEndpoint = (
   deps: Deps,
   req: Request,
   ip: string | null,
-): Promise<Response> {
-  try {
-    const form = await readForm(req);
+) => Promise<Response>;
+
+/**
+ * RFC 6749 §5.2 unauthorized_client: "The authenticated client is not
+ * authorized to use this authorization grant type."
+ */
+function checkGrantAllowed(client: Client, grant: GrantHandler): void {
+  if (!client.grantTypes.includes(grant.grantType)) {
+    throw new UnauthorizedClient(
+      `this client may not use grant_type ${grant.grantType}`,
+    );
+  }
+  if (!grantAllowedFor(grant.grantType, client.authMethod)) {
+    throw new UnauthorizedClient(
+      `public clients cannot use ${grant.grantType}`,
+    );
+  }
+}
+
+/**
+ * The token endpoint over a grant registry and the extensions that join
+ * the token response.
+ *
+ * @example
+ * ```ts
+ * const tokenEndpoint = createTokenEndpoint({ grants: GRANTS, extensions: [] });
+ * ```
+ */
+export function createTokenEndpoint(
+  options: TokenEndpointOptions,
+): TokenEndpoint {
+  const { grants, extensions } = options;
+  return async function tokenEndpoint(deps, req, ip) {
+    const form = await parseForm(req);
     const grantType = form.get("grant_type");
     if (!grantType) throw new InvalidRequest("grant_type is required");
-    const grant = GRANTS.get(grantType);
+    const grant = grants.get(grantType);
     if (!grant) {
       throw new UnsupportedGrantType(
         `grant_type ${grantType} is not supported`,
@@ -63,16 +77,9 @@ export async function tokenEndpoint(
       form,
       ip,
     );
-    if (!client.grantTypes.includes(grantType)) {
-      throw new UnauthorizedClient(
-        `this client may not use grant_type ${grantType}`,
-      );
-    }
-    const body = await grant(deps, client, form);
+    checkGrantAllowed(client, grant);
+    const body = await grant.handle({ form, extensions }, client, deps);
     tokensIssued.inc({ grant_type: grantType, client_id: client.id });
-    return new Response(JSON.stringify(body), { headers: JSON_HEADERS });
-  } catch (err) {
-    if (err instanceof OAuthError) return oauthErrorResponse(err);
-    throw err;
-  }
+    return jsonResponse(body);
+  };
 }

@@ -187,7 +187,10 @@ export function checkClientMetadata(client: ClientShape): MetadataIssue[] {
   }
   // RFC 9700 §2.1.1 / OAuth 2.1: public clients MUST use PKCE.
   if (isPublicAuthMethod(client.authMethod) && client.requirePKCE === false) {
-    issues.push({ path: "require_pkce", message: "public clients must use PKCE" });
+    issues.push({
+      path: "require_pkce",
+      message: "public clients must use PKCE",
+    });
   }
   return issues;
 }

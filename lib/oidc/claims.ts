@@ -43,7 +43,7 @@ function scopeClaims(row: ScopeRow): string[] {
 /** The claim names released by `scopes`, read from the scopes table. */
 export async function claimNamesForScopes(
   db: DB,
-  scopes: string[],
+  scopes: readonly string[],
 ): Promise<Set<string>> {
   const rows = await findScopes(db, scopes);
   const names = new Set<string>();
@@ -57,7 +57,7 @@ export async function claimNamesForScopes(
 export async function claimsForScopes(
   db: DB,
   user: TokenUser,
-  scopes: string[],
+  scopes: readonly string[],
 ): Promise<Record<string, unknown>> {
   const names = await claimNamesForScopes(db, scopes);
   const all = availableClaims(user);

@@ -7,69 +7,19 @@
  * @module
  */
 import type { Deps } from "../deps.ts";
-import { bearerChallenge, BearerError } from "../oauth/errors.ts";
-import { findToken, isTokenActive, tokenUser } from "../oauth/tokens.ts";
-import { claimsForScopes } from "./claims.ts";
+import { BearerError } from "../oauth/errors.ts";
+import { readBearerToken } from "../oauth/request.ts";
+import { bearerChallenge, jsonResponse } from "../oauth/response.ts";
+import { findToken, isTokenActive, tokenUser } from "../oauth/tokens/lookup.ts";
 import { splitList } from "../oauth/vocabulary.ts";
+import { claimsForScopes } from "./claims.ts";
 
 const REALM = "userinfo";
-const FORM_TYPE = "application/x-www-form-urlencoded";
-/** RFC 6750 §2.1: `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`. */
-const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 /** Far longer than any token we issue (JWT access tokens included). */
 const MAX_TOKEN_LENGTH = 8192;
 
-function invalidRequest(description: string): BearerError {
-  return new BearerError("invalid_request", description, { realm: REALM });
-}
-
 function invalidToken(description: string): BearerError {
   return new BearerError("invalid_token", description, { realm: REALM });
-}
-
-function isForm(req: Request): boolean {
-  const type = req.headers.get("Content-Type") ?? "";
-  return type.split(";")[0].trim().toLowerCase() === FORM_TYPE;
-}
-
-/**
- * Reads the bearer token from the request, or null when none was sent.
- * RFC 6750 §2: "Clients MUST NOT use more than one method to transmit the
- * token in each request."
- */
-export async function readBearerToken(req: Request): Promise<string | null> {
-  if (new URL(req.url).searchParams.has("access_token")) {
-    throw invalidRequest(
-      "access_token must be sent in the authorization header or a form body, not the query string",
-    );
-  }
-  const tokens: string[] = [];
-  const authorization = req.headers.get("Authorization");
-  if (authorization !== null && /^bearer(\s|$)/i.test(authorization)) {
-    const value = authorization.slice(6).trim();
-    if (!B64TOKEN.test(value)) {
-      throw invalidRequest("authorization header must be 'Bearer <token>'");
-    }
-    tokens.push(value);
-  }
-  // RFC 6750 §2.2: the form-encoded body parameter is only for methods whose
-  // body has defined semantics, and only for a single-part urlencoded body.
-  if (req.method === "POST" && isForm(req)) {
-    const form = new URLSearchParams(await req.text());
-    const values = form.getAll("access_token");
-    if (values.length > 1) {
-      throw invalidRequest("access_token must not be repeated");
-    }
-    if (values.length === 1) tokens.push(values[0]);
-  }
-  if (tokens.length > 1) {
-    throw invalidRequest(
-      "access token must be sent by one method only, not header and body",
-    );
-  }
-  if (tokens.length === 0) return null;
-  if (tokens[0] === "") throw invalidRequest("access_token is empty");
-  return tokens[0];
 }
 
 /**
@@ -85,7 +35,7 @@ export async function userinfoEndpoint(
   req: Request,
   deps: Deps,
 ): Promise<Response> {
-  const token = await readBearerToken(req);
+  const token = await readBearerToken(req, REALM);
   // RFC 6750 §3.1: a request without any authentication information gets a
   // bare challenge, without an error code.
   if (token === null) return bearerChallenge(REALM);
@@ -119,13 +69,5 @@ export async function userinfoEndpoint(
   const { user } = await tokenUser(deps.db, found);
   if (!user) throw invalidToken("access token is invalid");
 
-  const claims = await claimsForScopes(deps.db, user, scopes);
-  return new Response(JSON.stringify(claims), {
-    status: 200,
-    headers: {
-      "Content-Type": "application/json",
-      "Cache-Control": "no-store",
-      Pragma: "no-cache",
-    },
-  });
+  return jsonResponse(await claimsForScopes(deps.db, user, scopes));
 }

@@ -1,5 +1,5 @@
 import { define } from "../../lib/http/define.ts";
-import { tokenEndpoint } from "../../lib/oauth/token_endpoint.ts";
+import { tokenEndpoint } from "../../lib/provider.ts";
 
 /**
  * Public clients in the browser (SPAs) redeem codes and refresh tokens

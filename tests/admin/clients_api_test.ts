@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { findToken, isTokenActive } from "../../lib/oauth/tokens.ts";
+import { findToken, isTokenActive } from "../../lib/oauth/tokens/lookup.ts";
 import {
   basicAuth,
   demoParams,

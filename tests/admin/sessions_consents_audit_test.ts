@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { findToken, isTokenActive } from "../../lib/oauth/tokens.ts";
+import { findToken, isTokenActive } from "../../lib/oauth/tokens/lookup.ts";
 import { SESSION_LIFETIME } from "../../lib/security/session.ts";
 import { demoParams, demoTokens, runAuthorize } from "../helpers/oauth.ts";
 import { signInAdmin, type TestApp } from "../helpers/test_app.ts";

@@ -15,7 +15,10 @@ import {
   registerClient,
   type RegisteredClient,
 } from "../../lib/oauth/clients/registry.ts";
-import { issueTokens, type TokenResponse } from "../../lib/oauth/tokens.ts";
+import { mintTokens } from "../../lib/oauth/tokens/mint.ts";
+import { storeTokens } from "../../lib/oauth/tokens/store.ts";
+import type { OIDCTokenResponse } from "../../lib/oidc/id_token.ts";
+import { TOKEN_EXTENSIONS } from "../../lib/provider.ts";
 import { createUser } from "../../lib/users.ts";
 import type { TestApp } from "../helpers/test_app.ts";
 
@@ -70,18 +73,18 @@ export async function grant(
   user: UserRow | null,
   scopes: string[],
   options: { refreshToken?: boolean; sessionID?: string } = {},
-): Promise<TokenResponse & { grantID: string }> {
+): Promise<OIDCTokenResponse & { grantID: string }> {
   const grantID = crypto.randomUUID();
-  const tokens = await issueTokens(t.deps, t.deps.db, {
+  const minted = await mintTokens(t.deps, {
     client: client.client,
     user,
     scopes,
     grantID: user ? grantID : null,
     sessionID: options.sessionID ?? null,
     refreshToken: options.refreshToken ?? user !== null,
-    idToken: user !== null && scopes.includes("openid"),
-  });
-  return { ...tokens, grantID };
+  }, TOKEN_EXTENSIONS);
+  await storeTokens(t.deps.db, minted);
+  return { ...minted.response, grantID };
 }
 
 /** `Authorization: Basic` as `curl -u 'CLIENT_ID:CLIENT_SECRET'` sends it. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { createHash } from "node:crypto";
-import { findToken, isTokenActive } from "../../lib/oauth/tokens.ts";
+import { findToken, isTokenActive } from "../../lib/oauth/tokens/lookup.ts";
 import {
   basicAuth,
   createClient,

@@ -25,7 +25,7 @@
  */
 import assert from "node:assert/strict";
 import pg from "pg";
-import { findToken, isTokenActive } from "../../lib/oauth/tokens.ts";
+import { findToken, isTokenActive } from "../../lib/oauth/tokens/lookup.ts";
 import {
   createClient,
   DEMO_REDIRECT,

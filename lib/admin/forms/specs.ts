@@ -89,9 +89,7 @@ export const GRANT_TYPE_OPTIONS = GRANT_TYPES.map((g) => [g, g] as const);
 export const AUTH_METHOD_OPTIONS = AUTH_METHODS.map((m) =>
   [m, isPublicAuthMethod(m) ? `${m} (public client)` : m] as const
 );
-const CONFIDENTIAL_METHODS = AUTH_METHODS.filter((m) =>
-  !isPublicAuthMethod(m)
-);
+const CONFIDENTIAL_METHODS = AUTH_METHODS.filter((m) => !isPublicAuthMethod(m));
 export const CLIENT_TYPE_OPTIONS = [
   ["public", "Public (SPA, mobile or desktop app; no secret)"],
   ["confidential", "Confidential (server-side app with a secret)"],
@@ -132,7 +130,9 @@ const clientChecks: Record<string, Check> = {
     if (text(v, "client_type") === "public" && !isPublicAuthMethod(method)) {
       return "public clients authenticate with none (they have no secret)";
     }
-    if (text(v, "client_type") === "confidential" && isPublicAuthMethod(method)) {
+    if (
+      text(v, "client_type") === "confidential" && isPublicAuthMethod(method)
+    ) {
       return `confidential clients use ${CONFIDENTIAL_METHODS.join(" or ")}`;
     }
     return null;

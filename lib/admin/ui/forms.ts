@@ -10,11 +10,7 @@
 import type { AppContext } from "../../http/define.ts";
 import { HttpError } from "../../http/http_error.ts";
 import { throwIssues } from "../admin_http.ts";
-import {
-  checkAll,
-  type FormSpec,
-  type Values,
-} from "../forms/specs.ts";
+import { checkAll, type FormSpec, type Values } from "../forms/specs.ts";
 import { issuesToErrors } from "../forms/issues.ts";
 
 /** Field name -> message; `""` is a message about the whole form. */

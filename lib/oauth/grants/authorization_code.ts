@@ -13,17 +13,10 @@ import type { Deps } from "../../deps.ts";
 import { sha256 } from "../../security/crypto.ts";
 import { InvalidGrant, InvalidRequest } from "../errors.ts";
 import { verifyPKCE } from "../pkce.ts";
-import { issueTokens } from "../tokens.ts";
-import type { GrantHandler } from "./mod.ts";
-
-/** OIDC Core §11 / node-oidc-provider's default: refresh only with offline_access under openid. */
-export function refreshTokenAllowed(
-  grantTypes: string[],
-  scopes: string[],
-): boolean {
-  if (!grantTypes.includes("refresh_token")) return false;
-  return !scopes.includes("openid") || scopes.includes("offline_access");
-}
+import { mayIssueRefreshToken, mintTokens } from "../tokens/mint.ts";
+import { storeTokens } from "../tokens/store.ts";
+import { splitList } from "../vocabulary.ts";
+import type { GrantHandler } from "./grant.ts";
 
 /**
  * The redirect_uri a token request may leave out: only where /authorize
@@ -34,13 +27,8 @@ function impliedRedirectURI(
   registered: string[],
   scope: string,
 ): string | null {
-  const openid = scope.split(" ").includes("openid");
+  const openid = splitList(scope).includes("openid");
   return registered.length === 1 && !openid ? registered[0] : null;
-}
-
-/** Another request consumed the code between our read and our store. */
-class CodeRaceLost extends Error {
-  override name = "CodeRaceLost";
 }
 
 function codeInvalid(): InvalidGrant {
@@ -65,53 +53,55 @@ async function revokeReplayed(
   return codeInvalid();
 }
 
-export const authorizationCode: GrantHandler = async (deps, client, form) => {
-  const code = form.get("code");
-  if (!code) throw new InvalidRequest("code is required");
-  const now = deps.now();
-  const codeHash = sha256(code);
-  const row = await findCode(deps.db, codeHash);
-  // RFC 6749 §4.1.3: "ensure that the authorization code was issued to the
-  // authenticated confidential client, or ... to the public client". A
-  // client holding another client's code (leaked through a log or a
-  // Referer) can neither use it nor burn it, so the client it was issued to
-  // still redeems it.
-  if (!row || row.client_id !== client.id) throw codeInvalid();
-  if (row.consumed_at !== null) {
-    throw await revokeReplayed(deps, row.grant_id, client.id, now);
-  }
-  // A failed attempt burns the code: whoever holds it gets one try.
-  const burn = async (err: Error): Promise<Error> => {
-    await consumeCode(deps.db, codeHash, client.id, now);
-    return err;
-  };
-  if (row.expires_at <= now) throw await burn(codeInvalid());
-  // RFC 6749 §4.1.3: "ensure that the redirect_uri parameter is present if
-  // ... included in the initial authorization request ... and if included
-  // ensure that their values are identical."
-  const redirectURI = form.get("redirect_uri") ??
-    impliedRedirectURI(client.redirectURIs, row.scope);
-  if (redirectURI !== row.redirect_uri) {
-    throw await burn(
-      new InvalidGrant(
-        "redirect_uri does not match the one used at the authorization endpoint",
-      ),
-    );
-  }
-  try {
-    verifyPKCE(form.get("code_verifier"), row.code_challenge);
-  } catch (err) {
-    throw await burn(err as Error);
-  }
-  const user = await findUserByID(deps.db, row.user_id);
-  if (!user || user.disabled === 1) {
-    throw await burn(
-      new InvalidGrant("the user of this code is no longer active"),
-    );
-  }
-  const scopes = row.scope.split(" ").filter(Boolean);
-  try {
-    return await issueTokens(deps, deps.db, {
+export const authorizationCode: GrantHandler<"authorization_code"> = {
+  grantType: "authorization_code",
+  async handle(request, client, deps) {
+    const { form } = request;
+    const code = form.get("code");
+    if (!code) throw new InvalidRequest("code is required");
+    const now = deps.now();
+    const codeHash = sha256(code);
+    const row = await findCode(deps.db, codeHash);
+    // RFC 6749 §4.1.3: "ensure that the authorization code was issued to the
+    // authenticated confidential client, or ... to the public client". A
+    // client holding another client's code (leaked through a log or a
+    // Referer) can neither use it nor burn it, so the client it was issued
+    // to still redeems it.
+    if (!row || row.client_id !== client.id) throw codeInvalid();
+    if (row.consumed_at !== null) {
+      throw await revokeReplayed(deps, row.grant_id, client.id, now);
+    }
+    // A failed attempt burns the code: whoever holds it gets one try.
+    const burn = async (err: Error): Promise<Error> => {
+      await consumeCode(deps.db, codeHash, client.id, now);
+      return err;
+    };
+    if (row.expires_at <= now) throw await burn(codeInvalid());
+    // RFC 6749 §4.1.3: "ensure that the redirect_uri parameter is present if
+    // ... included in the initial authorization request ... and if included
+    // ensure that their values are identical."
+    const redirectURI = form.get("redirect_uri") ??
+      impliedRedirectURI(client.redirectURIs, row.scope);
+    if (redirectURI !== row.redirect_uri) {
+      throw await burn(
+        new InvalidGrant(
+          "redirect_uri does not match the one used at the authorization endpoint",
+        ),
+      );
+    }
+    try {
+      verifyPKCE(form.get("code_verifier"), row.code_challenge);
+    } catch (err) {
+      throw await burn(err as Error);
+    }
+    const user = await findUserByID(deps.db, row.user_id);
+    if (!user || user.disabled === 1) {
+      throw await burn(
+        new InvalidGrant("the user of this code is no longer active"),
+      );
+    }
+    const scopes = splitList(row.scope);
+    const minted = await mintTokens(deps, {
       client,
       user,
       scopes,
@@ -119,21 +109,19 @@ export const authorizationCode: GrantHandler = async (deps, client, form) => {
       authTime: row.auth_time,
       sessionID: row.session_id,
       nonce: row.nonce,
-      refreshToken: refreshTokenAllowed(client.grantTypes, scopes),
-      idToken: scopes.includes("openid"),
-      // The code is consumed in the transaction that stores its tokens: of
-      // concurrent exchanges exactly one commits, and a replay that arrives
-      // while the first is still signing finds the tokens to revoke.
-      beforeStore: async (trx) => {
-        if (!(await consumeCode(trx, codeHash, client.id, now))) {
-          throw new CodeRaceLost();
-        }
-      },
+      refreshToken: mayIssueRefreshToken(client, scopes, request.extensions),
+    }, request.extensions);
+    // The code is consumed in the transaction that stores its tokens: of
+    // concurrent exchanges exactly one commits, and a replay that arrives
+    // while the first is still signing finds the tokens to revoke.
+    const stored = await deps.db.transaction().execute(async (trx) => {
+      if (!(await consumeCode(trx, codeHash, client.id, now))) return false;
+      await storeTokens(trx, minted);
+      return true;
     });
-  } catch (err) {
-    if (!(err instanceof CodeRaceLost)) throw err;
-  }
-  // Lost to another presentation of the same code, which committed its
-  // tokens with the consumption: the code was used twice.
-  throw await revokeReplayed(deps, row.grant_id, client.id, now);
+    if (stored) return minted.response;
+    // Lost to another presentation of the same code, which committed its
+    // tokens with the consumption: the code was used twice.
+    throw await revokeReplayed(deps, row.grant_id, client.id, now);
+  },
 };

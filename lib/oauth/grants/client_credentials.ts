@@ -1,43 +1,44 @@
 /**
- * grant_type=client_credentials (RFC 6749 §4.4): confidential clients only,
- * scope within the client's policy, no refresh token (§4.4.3), no ID token.
+ * grant_type=client_credentials (RFC 6749 §4.4): a confidential client
+ * (the endpoint enforces §4.4.2 from the vocabulary) acting for itself:
+ * scope within its policy, no refresh token (§4.4.3), no user.
  * @module
  */
+import { InvalidScope } from "../errors.ts";
+import { mintTokens } from "../tokens/mint.ts";
+import { storeTokens } from "../tokens/store.ts";
 import { splitList } from "../vocabulary.ts";
-import { InvalidScope, UnauthorizedClient } from "../errors.ts";
-import { issueTokens } from "../tokens.ts";
-import type { GrantHandler } from "./mod.ts";
+import type { GrantHandler } from "./grant.ts";
 
 /** User-bound scopes make no sense without a user. */
 const USER_SCOPES = new Set(["openid", "offline_access"]);
 
-export const clientCredentials: GrantHandler = async (deps, client, form) => {
-  // RFC 6749 §4.4.2: "The client credentials grant type MUST only be used by
-  // confidential clients."
-  if (client.isPublic) {
-    throw new UnauthorizedClient(
-      "public clients cannot use client_credentials",
+export const clientCredentials: GrantHandler<"client_credentials"> = {
+  grantType: "client_credentials",
+  async handle(request, client, deps) {
+    const raw = request.form.get("scope");
+    const allowed = client.policy.allowedScopes.filter((s) =>
+      !USER_SCOPES.has(s)
     );
-  }
-  const raw = form.get("scope");
-  const allowed = client.policy.allowedScopes.filter((s) =>
-    !USER_SCOPES.has(s)
-  );
-  const scopes = raw === null
-    ? client.policy.defaultScopes.filter((s) => !USER_SCOPES.has(s))
-    : [...new Set(splitList(raw))];
-  const refused = scopes.filter((s) => !allowed.includes(s));
-  if (refused.length) {
-    throw new InvalidScope(
-      `scope not allowed for this client: ${refused.join(" ")}`,
-    );
-  }
-  return await issueTokens(deps, deps.db, {
-    client,
-    user: null,
-    scopes,
-    grantID: null,
-    refreshToken: false,
-    idToken: false,
-  });
+    const scopes = raw === null
+      ? client.policy.defaultScopes.filter((s) => !USER_SCOPES.has(s))
+      : [...new Set(splitList(raw))];
+    const refused = scopes.filter((s) => !allowed.includes(s));
+    if (refused.length) {
+      throw new InvalidScope(
+        `scope not allowed for this client: ${refused.join(" ")}`,
+      );
+    }
+    const minted = await mintTokens(deps, {
+      client,
+      user: null,
+      scopes,
+      grantID: null,
+      refreshToken: false,
+    }, request.extensions);
+    // One row is one statement, atomic by itself: no transaction, so on
+    // SQLite it runs without Kysely's queue.
+    await storeTokens(deps.db, minted);
+    return minted.response;
+  },
 };

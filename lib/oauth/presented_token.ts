@@ -8,10 +8,10 @@ import type { Deps } from "../deps.ts";
 import { authenticateClient } from "./clients/authenticate.ts";
 import type { Client } from "./clients/client.ts";
 import { InvalidRequest } from "./errors.ts";
-import { readForm } from "./token_endpoint.ts";
-import { findToken, type FoundToken } from "./tokens.ts";
+import { parseForm } from "./request.ts";
+import { findToken, type FoundToken } from "./tokens/lookup.ts";
 
-export interface TokenRequest {
+export interface PresentedToken {
   client: Client;
   /** The presented token value. */
   token: string;
@@ -19,12 +19,12 @@ export interface TokenRequest {
 }
 
 /** Reads and authenticates a revocation or introspection request. */
-export async function readTokenRequest(
+export async function readPresentedToken(
   deps: Deps,
   req: Request,
   ip: string | null,
-): Promise<TokenRequest> {
-  const form = await readForm(req);
+): Promise<PresentedToken> {
+  const form = await parseForm(req);
   const client = await authenticateClient(
     deps,
     req.headers.get("Authorization"),

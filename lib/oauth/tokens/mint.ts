@@ -1,0 +1,162 @@
+/**
+ * Minting tokens: the values, their stored rows and the token response,
+ * with every signature made here, before the grant's transaction stores
+ * them (lib/oauth/tokens/store.ts). Access tokens are opaque random strings,
+ * or RFC 9068 JWTs (`typ: at+jwt`) when the client's policy says `jwt`;
+ * either way only their SHA-256 is stored, so revocation and introspection
+ * work the same. Refresh tokens are opaque and rotate.
+ * @module
+ */
+import type { Insertable } from "kysely";
+import type {
+  AccessTokensTable,
+  RefreshTokensTable,
+  UserRow,
+} from "../../db/schema.ts";
+import type { Deps } from "../../deps.ts";
+import { randomToken, sha256 } from "../../security/crypto.ts";
+import { signJWT } from "../../security/jws.ts";
+import type { Client } from "../clients/client.ts";
+import type { TokenExtension } from "./extension.ts";
+
+/** RFC 6749 §5.1, plus whatever an extension adds (OIDC: id_token). */
+export interface TokenResponse {
+  access_token: string;
+  token_type: "Bearer";
+  expires_in: number;
+  scope: string;
+  refresh_token?: string;
+  [member: string]: string | number | undefined;
+}
+
+export interface MintInput {
+  client: Client;
+  /** Null for client_credentials. */
+  user: UserRow | null;
+  scopes: string[];
+  grantID: string | null;
+  authTime?: number;
+  sessionID?: string | null;
+  nonce?: string | null;
+  /** Mint a refresh token (only ever for a user's grant). */
+  refreshToken: boolean;
+}
+
+/** Everything one token response issues, not yet stored. */
+export interface MintedTokens {
+  response: TokenResponse;
+  accessToken: Insertable<AccessTokensTable>;
+  refreshToken: Insertable<RefreshTokensTable> | null;
+}
+
+/**
+ * Whether the code exchange issues a refresh token: the client may use the
+ * refresh_token grant and no extension objects to these scopes.
+ */
+export function mayIssueRefreshToken(
+  client: Client,
+  scopes: readonly string[],
+  extensions: readonly TokenExtension[],
+): boolean {
+  if (!client.grantTypes.includes("refresh_token")) return false;
+  return extensions.every((e) => e.allowsRefreshToken?.(scopes) ?? true);
+}
+
+/** RFC 9068 §2.2: a JWT access token's claims. */
+async function signAccessTokenJWT(
+  deps: Deps,
+  input: MintInput,
+  jti: string,
+  expiresAt: number,
+): Promise<string> {
+  const key = await deps.keys.signingKey(input.client.policy.idTokenAlg);
+  const now = deps.now();
+  const payload: Record<string, unknown> = {
+    client_id: input.client.id,
+    scope: input.scopes.join(" "),
+  };
+  if (input.authTime !== undefined) payload.auth_time = input.authTime;
+  payload.iss = deps.config.issuer;
+  payload.sub = input.user?.id ?? input.client.id;
+  payload.aud = input.client.id;
+  payload.iat = now;
+  payload.exp = expiresAt;
+  payload.jti = jti;
+  return await signJWT(key, { typ: "at+jwt" }, payload);
+}
+
+/**
+ * Mints an access token, a refresh token when asked (and there is a user's
+ * grant to rotate), and what the extensions add.
+ */
+export async function mintTokens(
+  deps: Deps,
+  input: MintInput,
+  extensions: readonly TokenExtension[],
+): Promise<MintedTokens> {
+  const now = deps.now();
+  const { client } = input;
+  const { policy } = client;
+  const expiresAt = now + policy.accessTokenLifetime;
+  const jti = crypto.randomUUID();
+  const accessToken = policy.tokenFormat === "jwt"
+    ? await signAccessTokenJWT(deps, input, jti, expiresAt)
+    : randomToken(32);
+  const scope = input.scopes.join(" ");
+  const response: TokenResponse = {
+    access_token: accessToken,
+    token_type: "Bearer",
+    expires_in: policy.accessTokenLifetime,
+    scope,
+  };
+  const authTime = input.authTime ?? now;
+  for (const extension of extensions) {
+    if (!extension.responseMembers) continue;
+    Object.assign(
+      response,
+      await extension.responseMembers({
+        deps,
+        client,
+        user: input.user,
+        scopes: input.scopes,
+        authTime,
+        sessionID: input.sessionID ?? null,
+        nonce: input.nonce ?? null,
+        accessToken,
+      }),
+    );
+  }
+  const refreshToken = input.refreshToken && input.user && input.grantID
+    ? randomToken(32)
+    : null;
+  if (refreshToken) response.refresh_token = refreshToken;
+  return {
+    response,
+    accessToken: {
+      token_hash: sha256(accessToken),
+      grant_id: input.grantID,
+      client_id: client.id,
+      user_id: input.user?.id ?? null,
+      scope,
+      jti: policy.tokenFormat === "jwt" ? jti : null,
+      expires_at: expiresAt,
+      revoked_at: null,
+      created_at: now,
+    },
+    refreshToken: refreshToken && input.user && input.grantID
+      ? {
+        token_hash: sha256(refreshToken),
+        grant_id: input.grantID,
+        client_id: client.id,
+        user_id: input.user.id,
+        scope,
+        auth_time: authTime,
+        session_id: input.sessionID ?? null,
+        expires_at: now + policy.refreshTokenTTLDays * 86400,
+        consumed_at: null,
+        revoked_at: null,
+        created_at: now,
+      }
+      : null,
+  };
+}
