@@ -3,54 +3,56 @@
 import type { Manifest } from "./lib/http/router.tsx";
 import * as $0 from "./routes/.well-known/jwks.json.ts";
 import * as $1 from "./routes/.well-known/openid-configuration.ts";
-import * as $2 from "./routes/admin/_middleware.ts";
-import * as $3 from "./routes/admin/audit.ts";
-import * as $4 from "./routes/admin/clients/[client_id]/index.ts";
-import * as $5 from "./routes/admin/clients/[client_id]/policy.ts";
-import * as $6 from "./routes/admin/clients/[client_id]/secret.ts";
-import * as $7 from "./routes/admin/clients/index.ts";
-import * as $8 from "./routes/admin/keys/[kid]/index.ts";
-import * as $9 from "./routes/admin/keys/[kid]/retire.ts";
-import * as $10 from "./routes/admin/keys/index.ts";
-import * as $11 from "./routes/admin/keys/rotate.ts";
-import * as $12 from "./routes/admin/login.tsx";
-import * as $13 from "./routes/admin/logout.ts";
-import * as $14 from "./routes/admin/rotate_jwk.ts";
-import * as $15 from "./routes/admin/scopes/[name].ts";
-import * as $16 from "./routes/admin/scopes/index.ts";
-import * as $17 from "./routes/admin/sessions/[session_id].ts";
-import * as $18 from "./routes/admin/sessions/index.ts";
-import * as $19 from "./routes/admin/ui/audit.tsx";
-import * as $20 from "./routes/admin/ui/clients/[client_id].tsx";
-import * as $21 from "./routes/admin/ui/clients/index.tsx";
-import * as $22 from "./routes/admin/ui/help.tsx";
-import * as $23 from "./routes/admin/ui/index.tsx";
-import * as $24 from "./routes/admin/ui/keys.tsx";
-import * as $25 from "./routes/admin/ui/scopes.tsx";
-import * as $26 from "./routes/admin/ui/sessions.tsx";
-import * as $27 from "./routes/admin/ui/users/[user_id].tsx";
-import * as $28 from "./routes/admin/ui/users/index.tsx";
-import * as $29 from "./routes/admin/users/[user_id]/consents/[client_id].ts";
-import * as $30 from "./routes/admin/users/[user_id]/consents/index.ts";
-import * as $31 from "./routes/admin/users/[user_id]/index.ts";
-import * as $32 from "./routes/admin/users/[user_id]/password.ts";
-import * as $33 from "./routes/admin/users/index.ts";
-import * as $34 from "./routes/authorize.tsx";
-import * as $35 from "./routes/dev/_middleware.ts";
-import * as $36 from "./routes/dev/create_client.ts";
-import * as $37 from "./routes/dev/pkce.ts";
-import * as $38 from "./routes/dev/seed.ts";
-import * as $39 from "./routes/end_session.tsx";
-import * as $40 from "./routes/healthz.ts";
-import * as $41 from "./routes/index.tsx";
-import * as $42 from "./routes/introspect.ts";
-import * as $43 from "./routes/logout.tsx";
-import * as $44 from "./routes/metrics/_middleware.ts";
-import * as $45 from "./routes/metrics/index.ts";
-import * as $46 from "./routes/revoke.ts";
-import * as $47 from "./routes/setup.tsx";
-import * as $48 from "./routes/token/index.ts";
-import * as $49 from "./routes/userinfo/index.ts";
+import * as $2 from "./routes/_app.tsx";
+import * as $3 from "./routes/_error.tsx";
+import * as $4 from "./routes/admin/_middleware.ts";
+import * as $5 from "./routes/admin/audit.ts";
+import * as $6 from "./routes/admin/clients/[client_id]/index.ts";
+import * as $7 from "./routes/admin/clients/[client_id]/policy.ts";
+import * as $8 from "./routes/admin/clients/[client_id]/secret.ts";
+import * as $9 from "./routes/admin/clients/index.ts";
+import * as $10 from "./routes/admin/keys/[kid]/index.ts";
+import * as $11 from "./routes/admin/keys/[kid]/retire.ts";
+import * as $12 from "./routes/admin/keys/index.ts";
+import * as $13 from "./routes/admin/keys/rotate.ts";
+import * as $14 from "./routes/admin/login.tsx";
+import * as $15 from "./routes/admin/logout.ts";
+import * as $16 from "./routes/admin/rotate_jwk.ts";
+import * as $17 from "./routes/admin/scopes/[name].ts";
+import * as $18 from "./routes/admin/scopes/index.ts";
+import * as $19 from "./routes/admin/sessions/[session_id].ts";
+import * as $20 from "./routes/admin/sessions/index.ts";
+import * as $21 from "./routes/admin/ui/audit.tsx";
+import * as $22 from "./routes/admin/ui/clients/[client_id].tsx";
+import * as $23 from "./routes/admin/ui/clients/index.tsx";
+import * as $24 from "./routes/admin/ui/help.tsx";
+import * as $25 from "./routes/admin/ui/index.tsx";
+import * as $26 from "./routes/admin/ui/keys.tsx";
+import * as $27 from "./routes/admin/ui/scopes.tsx";
+import * as $28 from "./routes/admin/ui/sessions.tsx";
+import * as $29 from "./routes/admin/ui/users/[user_id].tsx";
+import * as $30 from "./routes/admin/ui/users/index.tsx";
+import * as $31 from "./routes/admin/users/[user_id]/consents/[client_id].ts";
+import * as $32 from "./routes/admin/users/[user_id]/consents/index.ts";
+import * as $33 from "./routes/admin/users/[user_id]/index.ts";
+import * as $34 from "./routes/admin/users/[user_id]/password.ts";
+import * as $35 from "./routes/admin/users/index.ts";
+import * as $36 from "./routes/authorize.tsx";
+import * as $37 from "./routes/dev/_middleware.ts";
+import * as $38 from "./routes/dev/create_client.ts";
+import * as $39 from "./routes/dev/pkce.ts";
+import * as $40 from "./routes/dev/seed.ts";
+import * as $41 from "./routes/end_session.tsx";
+import * as $42 from "./routes/healthz.ts";
+import * as $43 from "./routes/index.tsx";
+import * as $44 from "./routes/introspect.ts";
+import * as $45 from "./routes/logout.tsx";
+import * as $46 from "./routes/metrics/_middleware.ts";
+import * as $47 from "./routes/metrics/index.ts";
+import * as $48 from "./routes/revoke.ts";
+import * as $49 from "./routes/setup.tsx";
+import * as $50 from "./routes/token/index.ts";
+import * as $51 from "./routes/userinfo/index.ts";
 import * as $$0 from "./islands/ClientForm.tsx";
 import * as $$1 from "./islands/ConfirmButton.tsx";
 import * as $$2 from "./islands/CopyButton.tsx";
@@ -62,54 +64,56 @@ export const manifest: Manifest = {
   routes: {
     "./routes/.well-known/jwks.json.ts": $0,
     "./routes/.well-known/openid-configuration.ts": $1,
-    "./routes/admin/_middleware.ts": $2,
-    "./routes/admin/audit.ts": $3,
-    "./routes/admin/clients/[client_id]/index.ts": $4,
-    "./routes/admin/clients/[client_id]/policy.ts": $5,
-    "./routes/admin/clients/[client_id]/secret.ts": $6,
-    "./routes/admin/clients/index.ts": $7,
-    "./routes/admin/keys/[kid]/index.ts": $8,
-    "./routes/admin/keys/[kid]/retire.ts": $9,
-    "./routes/admin/keys/index.ts": $10,
-    "./routes/admin/keys/rotate.ts": $11,
-    "./routes/admin/login.tsx": $12,
-    "./routes/admin/logout.ts": $13,
-    "./routes/admin/rotate_jwk.ts": $14,
-    "./routes/admin/scopes/[name].ts": $15,
-    "./routes/admin/scopes/index.ts": $16,
-    "./routes/admin/sessions/[session_id].ts": $17,
-    "./routes/admin/sessions/index.ts": $18,
-    "./routes/admin/ui/audit.tsx": $19,
-    "./routes/admin/ui/clients/[client_id].tsx": $20,
-    "./routes/admin/ui/clients/index.tsx": $21,
-    "./routes/admin/ui/help.tsx": $22,
-    "./routes/admin/ui/index.tsx": $23,
-    "./routes/admin/ui/keys.tsx": $24,
-    "./routes/admin/ui/scopes.tsx": $25,
-    "./routes/admin/ui/sessions.tsx": $26,
-    "./routes/admin/ui/users/[user_id].tsx": $27,
-    "./routes/admin/ui/users/index.tsx": $28,
-    "./routes/admin/users/[user_id]/consents/[client_id].ts": $29,
-    "./routes/admin/users/[user_id]/consents/index.ts": $30,
-    "./routes/admin/users/[user_id]/index.ts": $31,
-    "./routes/admin/users/[user_id]/password.ts": $32,
-    "./routes/admin/users/index.ts": $33,
-    "./routes/authorize.tsx": $34,
-    "./routes/dev/_middleware.ts": $35,
-    "./routes/dev/create_client.ts": $36,
-    "./routes/dev/pkce.ts": $37,
-    "./routes/dev/seed.ts": $38,
-    "./routes/end_session.tsx": $39,
-    "./routes/healthz.ts": $40,
-    "./routes/index.tsx": $41,
-    "./routes/introspect.ts": $42,
-    "./routes/logout.tsx": $43,
-    "./routes/metrics/_middleware.ts": $44,
-    "./routes/metrics/index.ts": $45,
-    "./routes/revoke.ts": $46,
-    "./routes/setup.tsx": $47,
-    "./routes/token/index.ts": $48,
-    "./routes/userinfo/index.ts": $49,
+    "./routes/_app.tsx": $2,
+    "./routes/_error.tsx": $3,
+    "./routes/admin/_middleware.ts": $4,
+    "./routes/admin/audit.ts": $5,
+    "./routes/admin/clients/[client_id]/index.ts": $6,
+    "./routes/admin/clients/[client_id]/policy.ts": $7,
+    "./routes/admin/clients/[client_id]/secret.ts": $8,
+    "./routes/admin/clients/index.ts": $9,
+    "./routes/admin/keys/[kid]/index.ts": $10,
+    "./routes/admin/keys/[kid]/retire.ts": $11,
+    "./routes/admin/keys/index.ts": $12,
+    "./routes/admin/keys/rotate.ts": $13,
+    "./routes/admin/login.tsx": $14,
+    "./routes/admin/logout.ts": $15,
+    "./routes/admin/rotate_jwk.ts": $16,
+    "./routes/admin/scopes/[name].ts": $17,
+    "./routes/admin/scopes/index.ts": $18,
+    "./routes/admin/sessions/[session_id].ts": $19,
+    "./routes/admin/sessions/index.ts": $20,
+    "./routes/admin/ui/audit.tsx": $21,
+    "./routes/admin/ui/clients/[client_id].tsx": $22,
+    "./routes/admin/ui/clients/index.tsx": $23,
+    "./routes/admin/ui/help.tsx": $24,
+    "./routes/admin/ui/index.tsx": $25,
+    "./routes/admin/ui/keys.tsx": $26,
+    "./routes/admin/ui/scopes.tsx": $27,
+    "./routes/admin/ui/sessions.tsx": $28,
+    "./routes/admin/ui/users/[user_id].tsx": $29,
+    "./routes/admin/ui/users/index.tsx": $30,
+    "./routes/admin/users/[user_id]/consents/[client_id].ts": $31,
+    "./routes/admin/users/[user_id]/consents/index.ts": $32,
+    "./routes/admin/users/[user_id]/index.ts": $33,
+    "./routes/admin/users/[user_id]/password.ts": $34,
+    "./routes/admin/users/index.ts": $35,
+    "./routes/authorize.tsx": $36,
+    "./routes/dev/_middleware.ts": $37,
+    "./routes/dev/create_client.ts": $38,
+    "./routes/dev/pkce.ts": $39,
+    "./routes/dev/seed.ts": $40,
+    "./routes/end_session.tsx": $41,
+    "./routes/healthz.ts": $42,
+    "./routes/index.tsx": $43,
+    "./routes/introspect.ts": $44,
+    "./routes/logout.tsx": $45,
+    "./routes/metrics/_middleware.ts": $46,
+    "./routes/metrics/index.ts": $47,
+    "./routes/revoke.ts": $48,
+    "./routes/setup.tsx": $49,
+    "./routes/token/index.ts": $50,
+    "./routes/userinfo/index.ts": $51,
   },
   islands: {
     "./islands/ClientForm.tsx": $$0,

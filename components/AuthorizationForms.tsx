@@ -1,7 +1,7 @@
 import type { VNode } from "preact";
 import type { ScopeRow, UserRow } from "../lib/db/schema.ts";
-import type { AuthorizationRequest } from "../lib/oauth/authorize.ts";
-import { ACTION_FIELD } from "../lib/oauth/authorization_endpoint.ts";
+import { ACTION_FIELD } from "../lib/oauth/authorize/endpoint.ts";
+import type { AuthorizationRequest } from "../lib/oauth/authorize/request.ts";
 import { Form } from "./Form.tsx";
 
 /** The authorization request's parameters as hidden fields. */

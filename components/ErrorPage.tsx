@@ -1,10 +1,5 @@
 import type { VNode } from "preact";
-
-export interface ErrorPageProps {
-  status: number;
-  title: string;
-  message: string;
-}
+import type { ErrorPageProps } from "../lib/http/errors.tsx";
 
 /** A plain page for errors a person sees in the browser. */
 export function ErrorPage({ status, title, message }: ErrorPageProps): VNode {

@@ -1,18 +1,6 @@
-import type { ComponentChildren, VNode } from "preact";
+import type { VNode } from "preact";
+import type { LayoutProps } from "../lib/http/render.tsx";
 import { Form } from "./Form.tsx";
-
-export interface LayoutProps {
-  title: string;
-  children: ComponentChildren;
-  /** Show the admin navigation. */
-  admin?: boolean;
-  /** Script URLs to load as modules (the island bundle). */
-  scripts?: string[];
-  /** CSRF token for the admin navigation's logout form. */
-  csrf?: string;
-  /** The request path, to mark the current admin section. */
-  path?: string;
-}
 
 const ADMIN_LINKS: [string, string][] = [
   ["/admin/ui", "Dashboard"],

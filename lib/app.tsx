@@ -6,20 +6,25 @@
  * @module
  */
 import { Context, Hono } from "hono";
-import { ErrorPage } from "../components/ErrorPage.tsx";
+import type { FunctionComponent } from "preact";
 import type { Deps } from "./deps.ts";
 import type { AppEnv } from "./http/define.ts";
 import { HttpError } from "./http/http_error.ts";
 import { registerIslands } from "./http/islands.ts";
-import { renderPage } from "./http/render.tsx";
-import { type ServeInfo, wantsHTML } from "./http/request.ts";
+import {
+  type ErrorPageProps,
+  errorResponse,
+  oauthErrorAnswer,
+  registerErrorPage,
+} from "./http/errors.tsx";
+import { type LayoutProps, registerLayout } from "./http/render.tsx";
+import type { ServeInfo } from "./http/request.ts";
 import { requestLog } from "./http/request_log.ts";
 import { type Manifest, mountRoutes } from "./http/router.tsx";
 import { baseMiddleware, securityHeaderSetter } from "./http/base.ts";
 import { directDispatch } from "./http/direct.ts";
 import { staticFiles } from "./http/static_files.ts";
 import { OAuthError } from "./oauth/errors.ts";
-import { oauthErrorResponse } from "./oauth/response.ts";
 import { isDatabaseUnavailable } from "./db/unavailable.ts";
 
 const STATIC_DIR = new URL("../static/", import.meta.url);
@@ -35,48 +40,14 @@ const METHODS_SERVED = new Set([
   "OPTIONS",
 ]);
 
-const TITLES: Record<number, string> = {
-  400: "Bad request",
-  401: "Sign-in required",
-  403: "Forbidden",
-  404: "Page not found",
-  405: "Method not allowed",
-  413: "Request too large",
-  429: "Too many attempts",
-  500: "Something went wrong",
-  503: "Service unavailable",
-};
-
-function errorResponse(
-  c: Context,
-  status: number,
-  code: string,
-  message: string,
-  headers: Record<string, string> = {},
-  details: Record<string, unknown> = {},
-): Response {
-  if (wantsHTML(c.req.raw)) {
-    return renderPage(
-      c,
-      <ErrorPage
-        status={status}
-        title={TITLES[status] ?? "Error"}
-        message={message}
-      />,
-      { title: TITLES[status] ?? "Error", status, headers },
-    );
-  }
-  return new Response(
-    JSON.stringify({ error: code, error_description: message, ...details }),
-    {
-      status,
-      headers: {
-        "Content-Type": "application/json",
-        "Cache-Control": "no-store",
-        ...headers,
-      },
-    },
-  );
+/** The page shell or error page of the manifest (routes/_app.tsx, _error.tsx). */
+function pageComponent<P>(
+  manifest: Manifest,
+  name: "_app" | "_error",
+): FunctionComponent<P> {
+  const page = manifest.routes[`./routes/${name}.tsx`]?.default;
+  if (!page) throw new Error(`the manifest has no routes/${name}.tsx`);
+  return page as FunctionComponent<P>;
 }
 
 /** Builds the Hono app over opened dependencies and a route manifest. */
@@ -85,6 +56,8 @@ export async function createApp(
   manifest: Manifest,
 ): Promise<Hono<AppEnv>> {
   registerIslands(manifest.islands);
+  registerLayout(pageComponent<LayoutProps>(manifest, "_app"));
+  registerErrorPage(pageComponent<ErrorPageProps>(manifest, "_error"));
   const app = new Hono<AppEnv>();
   if (deps.config.logRequests) app.use("*", requestLog(deps.log));
   app.use("*", baseMiddleware(deps, handleError));
@@ -128,12 +101,7 @@ export async function createApp(
   return app;
 
   function handleError(err: Error, c: Context<AppEnv>): Response {
-    if (err instanceof OAuthError) {
-      if (!err.redirectable && wantsHTML(c.req.raw)) {
-        return errorResponse(c, err.status, err.code, err.description);
-      }
-      return oauthErrorResponse(err);
-    }
+    if (err instanceof OAuthError) return oauthErrorAnswer(c, err);
     if (err instanceof HttpError) {
       return errorResponse(
         c,

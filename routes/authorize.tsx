@@ -1,90 +1,82 @@
-import { getCookie, setCookie } from "hono/cookie";
+import { getCookie } from "hono/cookie";
 import { ConsentForm, LoginForm } from "../components/AuthorizationForms.tsx";
 import { type AppContext, define } from "../lib/http/define.ts";
+import { oauthErrorAnswer } from "../lib/http/errors.tsx";
 import { renderPage } from "../lib/http/render.tsx";
 import { clientIP } from "../lib/http/request.ts";
-import { contentSecurityPolicy } from "../lib/http/security_headers.ts";
 import {
-  authorizationEndpoint,
   type AuthorizeInput,
   isInteractionPost,
-} from "../lib/oauth/authorization_endpoint.ts";
+} from "../lib/oauth/authorize/endpoint.ts";
+import {
+  type AuthorizePages,
+  writeAuthorizeAnswer,
+} from "../lib/oauth/authorize/writer.ts";
+import { formBody } from "../lib/oauth/request.ts";
+import { authorizationEndpoint } from "../lib/provider.ts";
 import { csrfToken, verifyCSRF } from "../lib/security/csrf.ts";
-import { SESSION_COOKIE, SESSION_LIFETIME } from "../lib/security/session.ts";
+import { SESSION_COOKIE } from "../lib/security/session.ts";
 
-async function handle(c: AppContext, input: AuthorizeInput): Promise<Response> {
-  const { deps } = c.var;
-  const secure = deps.config.issuer.startsWith("https:");
-  if (isInteractionPost(input)) await verifyCSRF(c, deps.config.issuer);
-  const result = await authorizationEndpoint(deps, input);
-  if (result.kind !== "login" && result.setSession) {
-    setCookie(c, SESSION_COOKIE.user, result.setSession, {
-      httpOnly: true,
-      sameSite: "Lax",
-      secure,
-      path: "/",
-      maxAge: SESSION_LIFETIME.user,
-    });
-  }
-  if (result.kind === "response") {
-    for (const [k, v] of c.res.headers) {
-      if (k === "set-cookie") result.response.headers.append(k, v);
-    }
-    return result.response;
-  }
-  // The form's answer may redirect to the client: allow it as a form target.
-  const headers: Record<string, string> = {
-    "Content-Security-Policy": contentSecurityPolicy([
-      new URL(result.request.redirectURI).origin,
-    ]),
+/** The sign-in, consent and error pages of the flow, rendered for `c`. */
+function pages(c: AppContext): AuthorizePages {
+  const csrf = () =>
+    csrfToken(c, c.var.deps.config.issuer.startsWith("https:"));
+  return {
+    login: (page, init) =>
+      renderPage(
+        c,
+        <LoginForm
+          request={page.request}
+          csrf={csrf()}
+          error={page.error}
+          username={page.username}
+        />,
+        { title: "Sign in", ...init },
+      ),
+    consent: (page, init) =>
+      renderPage(
+        c,
+        <ConsentForm
+          request={page.request}
+          user={page.user}
+          scopes={page.scopes}
+          csrf={csrf()}
+        />,
+        { title: "Allow access?", ...init },
+      ),
+    error: (error) => oauthErrorAnswer(c, error),
   };
-  const csrf = csrfToken(c, secure);
-  if (result.kind === "login") {
-    if (result.retryAfter) headers["Retry-After"] = String(result.retryAfter);
-    return renderPage(
-      c,
-      <LoginForm
-        request={result.request}
-        csrf={csrf}
-        error={result.error}
-        username={result.username}
-      />,
-      { title: "Sign in", status: result.status, headers },
-    );
-  }
-  return renderPage(
-    c,
-    <ConsentForm
-      request={result.request}
-      user={result.user}
-      scopes={result.scopes}
-      csrf={csrf}
-    />,
-    { title: "Allow access?", headers },
-  );
 }
 
-function baseInput(
+async function authorize(
   c: AppContext,
-  params: URLSearchParams,
   method: "GET" | "POST",
-): AuthorizeInput {
-  return {
+  params: URLSearchParams,
+): Promise<Response> {
+  const { deps } = c.var;
+  const input: AuthorizeInput = {
     method,
     params,
     sessionCookie: getCookie(c, SESSION_COOKIE.user),
     ip: clientIP(c),
     userAgent: c.req.header("User-Agent") ?? null,
   };
+  if (isInteractionPost(input)) await verifyCSRF(c, deps.config.issuer);
+  const answer = await authorizationEndpoint(deps, input);
+  return writeAuthorizeAnswer(answer, {
+    issuer: deps.config.issuer,
+    method,
+    pages: pages(c),
+  });
 }
 
 export const handler = define.handlers({
-  GET: (c) => handle(c, baseInput(c, new URL(c.req.url).searchParams, "GET")),
-  async POST(c) {
-    const type = c.req.header("Content-Type") ?? "";
-    const params = type.startsWith("application/x-www-form-urlencoded")
-      ? new URLSearchParams(await c.req.text())
-      : new URLSearchParams();
-    return handle(c, baseInput(c, params, "POST"));
-  },
+  GET: (c) => authorize(c, "GET", new URL(c.req.url).searchParams),
+  // A clone: verifyCSRF reads the same form body afterwards.
+  POST: async (c) =>
+    authorize(
+      c,
+      "POST",
+      (await formBody(c.req.raw.clone())) ?? new URLSearchParams(),
+    ),
 });

@@ -2,7 +2,7 @@ import { deleteCookie, getCookie } from "hono/cookie";
 import { LogoutConfirm, SignedOut } from "../components/LogoutPages.tsx";
 import { type AppContext, define, type Handler } from "../lib/http/define.ts";
 import { renderPage } from "../lib/http/render.tsx";
-import { contentSecurityPolicy } from "../lib/http/security_headers.ts";
+import { contentSecurityPolicy } from "../lib/security/csp.ts";
 import { logout, readLogoutRequest } from "../lib/oidc/logout.ts";
 import { csrfToken, verifyCSRF } from "../lib/security/csrf.ts";
 import { SESSION_COOKIE } from "../lib/security/session.ts";

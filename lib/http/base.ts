@@ -14,7 +14,7 @@ import type { AppEnv } from "./define.ts";
 import { httpDuration, httpRequests } from "../metrics/metrics.ts";
 import { HttpError } from "./http_error.ts";
 import { wantsHTML } from "./request.ts";
-import { contentSecurityPolicy } from "./security_headers.ts";
+import { contentSecurityPolicy } from "../security/csp.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 

@@ -1,15 +1,36 @@
 /**
- * Server-side page rendering: a page's VNode inside the Layout, as a full
- * HTML document, with the island bundle only when the page used an island.
+ * Server-side page rendering: a page's VNode inside the page shell
+ * (routes/_app.tsx), as a full HTML document, with the island bundle only
+ * when the page used an island.
  * @module
  */
 import type { Context } from "hono";
-import type { ComponentChildren } from "preact";
+import type { ComponentChildren, FunctionComponent } from "preact";
 import { renderToString } from "preact-render-to-string";
-import { Layout } from "../../components/Layout.tsx";
 import { trackIslands } from "./islands.ts";
 
 export const ISLAND_BUNDLE_URL = "/static/islands.js";
+
+/** What the page shell (routes/_app.tsx) is rendered with. */
+export interface LayoutProps {
+  title: string;
+  children: ComponentChildren;
+  /** Show the admin navigation. */
+  admin?: boolean;
+  /** Script URLs to load as modules (the island bundle). */
+  scripts?: string[];
+  /** CSRF token for the admin navigation's logout form. */
+  csrf?: string;
+  /** The request path, to mark the current admin section. */
+  path?: string;
+}
+
+let Layout: FunctionComponent<LayoutProps> | null = null;
+
+/** Sets the page shell (from the manifest's routes/_app.tsx). */
+export function registerLayout(layout: FunctionComponent<LayoutProps>): void {
+  Layout = layout;
+}
 
 export interface PageOptions {
   title: string;
@@ -29,6 +50,7 @@ export function renderPage(
   body: ComponentChildren,
   options: PageOptions,
 ): Response {
+  if (!Layout) throw new Error("no page shell: routes/_app.tsx");
   const { result: inner, used } = trackIslands(() =>
     renderToString(<>{body}</>)
   );

@@ -35,6 +35,11 @@ function isMiddlewareFile(file: string): boolean {
   return /\/_middleware\.(tsx?|jsx?)$/.test(file);
 }
 
+/** The page shell and error page (routes/_app.tsx, _error.tsx): not routes. */
+function isAppFile(file: string): boolean {
+  return /^\.\/routes\/_(app|error)\.(tsx?|jsx?)$/.test(file);
+}
+
 /** Static segments sort before parameters so `/a/new` wins over `/a/:id`. */
 function specificity(path: string): string {
   return path.split("/").map((s) => (s.startsWith(":") ? "~" : s)).join("/");
@@ -114,7 +119,7 @@ export function mountRoutes(
       }
     }
   }
-  const pages = files.filter((f) => !isMiddlewareFile(f))
+  const pages = files.filter((f) => !isMiddlewareFile(f) && !isAppFile(f))
     .map((file) => ({ file, path: routePath(file) }))
     .sort((a, b) => {
       const x = specificity(a.path);

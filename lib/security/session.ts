@@ -13,6 +13,7 @@ import {
   insertSession,
   touchSession,
 } from "../db/sessions.ts";
+import { generateCookie } from "hono/cookie";
 import { randomToken, sha256, timingSafeEqual } from "./crypto.ts";
 
 export type SessionKind = SessionRow["kind"];
@@ -28,6 +29,17 @@ export const SESSION_LIFETIME: Record<SessionKind, number> = {
   user: 14 * 24 * 3600,
   admin: 12 * 3600,
 };
+
+/** The Set-Cookie value carrying a new end-user session. */
+export function userSessionCookie(token: string, secure: boolean): string {
+  return generateCookie(SESSION_COOKIE.user, token, {
+    httpOnly: true,
+    sameSite: "Lax",
+    secure,
+    path: "/",
+    maxAge: SESSION_LIFETIME.user,
+  });
+}
 
 /** `last_seen_at` is written at most this often, to keep reads read-only. */
 const TOUCH_EVERY_SECONDS = 300;

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { createApp } from "../../lib/app.tsx";
 import { define } from "../../lib/http/define.ts";
-import { completeSetupFor, startTestApp } from "../helpers/test_app.ts";
+import {
+  completeSetupFor,
+  PAGE_SHELL,
+  startTestApp,
+} from "../helpers/test_app.ts";
 
 const HTML = { Accept: "text/html" };
 const JSON_ACCEPT = { Accept: "application/json" };
@@ -135,6 +139,7 @@ Deno.test("errors: a thrown internal error answers 500 without a stack trace, an
     await completeSetupFor(t);
     const app = await createApp(t.deps, {
       routes: {
+        ...PAGE_SHELL,
         "./routes/boom.ts": {
           handler: define.handlers({
             GET: () => {

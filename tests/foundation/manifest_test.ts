@@ -7,7 +7,7 @@ import {
 } from "../../lib/dev/manifest.ts";
 import { define } from "../../lib/http/define.ts";
 import { routePath } from "../../lib/http/router.tsx";
-import { startTestApp } from "../helpers/test_app.ts";
+import { PAGE_SHELL, startTestApp } from "../helpers/test_app.ts";
 
 Deno.test("manifest: routes.gen.ts is exactly what dev.ts generates from routes/ and islands/", async () => {
   assert.equal(
@@ -89,6 +89,7 @@ Deno.test("router: static segments win over parameters and folder middleware sta
     const seen: string[] = [];
     const app = await createApp(t.deps, {
       routes: {
+        ...PAGE_SHELL,
         "./routes/items/[id].ts": {
           handler: define.handlers({
             GET: (c) => c.json({ id: c.req.param("id"), seen }),

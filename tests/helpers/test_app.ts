@@ -15,6 +15,12 @@ import type { AppEnv } from "../../lib/http/define.ts";
 import { createMemoryLogger } from "../../lib/log.ts";
 import { manifest } from "../../routes.gen.ts";
 
+/** The page shell and error page, for tests that build a manifest of their own. */
+export const PAGE_SHELL = {
+  "./routes/_app.tsx": manifest.routes["./routes/_app.tsx"],
+  "./routes/_error.tsx": manifest.routes["./routes/_error.tsx"],
+};
+
 export const TEST_APP_SECRET =
   "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
 

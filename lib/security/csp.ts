@@ -1,7 +1,8 @@
 /**
- * Headers every response carries: a strict CSP (no inline script, no
- * framing), nosniff, no referrer, HSTS behind https. A page may widen
- * `form-action` (the consent page posts, then redirects to a client).
+ * The Content-Security-Policy every response carries (set by
+ * lib/http/base.ts): no inline script, no framing, nothing from elsewhere.
+ * A page may widen `form-action` (the consent page posts, then redirects
+ * to a client).
  * @module
  */
 

@@ -6,22 +6,17 @@
  * (OIDC Core §3.1.2.6).
  * @module
  */
-import { insertCode } from "../db/codes.ts";
-import type { ScopeRow, SessionRow, UserRow } from "../db/schema.ts";
-import { findScopes } from "../db/scopes.ts";
-import { findUserByID } from "../db/users.ts";
-import type { Deps } from "../deps.ts";
-import { randomToken, sha256 } from "../security/crypto.ts";
-import { validateSession } from "../security/session.ts";
-import type { AuthorizationRequest } from "./authorize.ts";
-import { authorizationResponse } from "./authorization_response.ts";
+import { insertCode } from "../../db/codes.ts";
+import type { SessionRow, UserRow } from "../../db/schema.ts";
+import { findScopes } from "../../db/scopes.ts";
+import { findUserByID } from "../../db/users.ts";
+import type { Deps } from "../../deps.ts";
+import { randomToken, sha256 } from "../../security/crypto.ts";
+import { validateSession } from "../../security/session.ts";
+import { AccessDenied, ConsentRequired, LoginRequired } from "../errors.ts";
 import { consentNeeded, rememberConsent } from "./consent.ts";
-import {
-  AccessDenied,
-  ConsentRequired,
-  LoginRequired,
-  type OAuthError,
-} from "./errors.ts";
+import { type AuthorizeOutcome, errorRedirect } from "./outcome.ts";
+import type { AuthorizationRequest } from "./request.ts";
 
 /** RFC 6749 §4.1.2: "A maximum authorization code lifetime of 10 minutes is RECOMMENDED"; ours is 60 s. */
 export const CODE_LIFETIME = 60;
@@ -31,23 +26,11 @@ export interface UserSession {
   user: UserRow;
 }
 
-export type Interaction =
-  | { kind: "login"; request: AuthorizationRequest }
-  | {
-    kind: "consent";
-    request: AuthorizationRequest;
-    user: UserRow;
-    scopes: ScopeRow[];
-  }
-  | { kind: "response"; response: Response };
-
 export interface ContinueOptions {
   /** The user signed in within this very request (satisfies prompt=login/max_age). */
   freshLogin: boolean;
   /** The answer from the consent form, when this request carries one. */
   decision?: "allow" | "deny";
-  /** 302 after GET, 303 after a form POST. */
-  status: 302 | 303;
 }
 
 /** The signed-in user behind a `sid` cookie, if the session and user are live. */
@@ -60,23 +43,6 @@ export async function currentUserSession(
   const user = await findUserByID(deps.db, session.user_id);
   if (!user || user.disabled === 1) return null;
   return { session, user };
-}
-
-function errorResponse(
-  deps: Deps,
-  request: AuthorizationRequest,
-  error: OAuthError,
-  status: 302 | 303,
-): Interaction {
-  return {
-    kind: "response",
-    response: authorizationResponse(
-      request,
-      deps.config.issuer,
-      { error: error.code, error_description: error.description },
-      status,
-    ),
-  };
 }
 
 /** Whether the session is too old or a fresh sign-in was demanded. */
@@ -139,25 +105,21 @@ export async function continueAuthorization(
   request: AuthorizationRequest,
   current: UserSession | null,
   options: ContinueOptions,
-): Promise<Interaction> {
+): Promise<AuthorizeOutcome> {
   if (needsLogin(deps, request, current, options.freshLogin)) {
     if (request.prompt.has("none")) {
-      return errorResponse(
-        deps,
+      return errorRedirect(
         request,
         new LoginRequired("the user is not signed in"),
-        options.status,
       );
     }
-    return { kind: "login", request };
+    return { kind: "login", request, status: 200 };
   }
   const user = current!;
   if (options.decision === "deny") {
-    return errorResponse(
-      deps,
+    return errorRedirect(
       request,
       new AccessDenied("the user denied the request"),
-      options.status,
     );
   }
   if (options.decision === "allow") {
@@ -178,11 +140,9 @@ export async function continueAuthorization(
     )
   ) {
     if (request.prompt.has("none")) {
-      return errorResponse(
-        deps,
+      return errorRedirect(
         request,
         new ConsentRequired("the user has not consented to these scopes"),
-        options.status,
       );
     }
     const scopes = await findScopes(deps.db, request.scopes);
@@ -191,13 +151,5 @@ export async function continueAuthorization(
     return { kind: "consent", request, user: user.user, scopes };
   }
   const code = await issueCode(deps, request, user);
-  return {
-    kind: "response",
-    response: authorizationResponse(
-      request,
-      deps.config.issuer,
-      { code },
-      options.status,
-    ),
-  };
+  return { kind: "redirect", target: request, values: { code } };
 }

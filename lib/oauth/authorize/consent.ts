@@ -5,9 +5,9 @@
  * `prompt=consent` always asks (OIDC Core §3.1.2.1).
  * @module
  */
-import { findConsentScopes, upsertConsent } from "../db/consents.ts";
-import type { DB } from "../db/schema.ts";
-import type { Client } from "./clients/client.ts";
+import { findConsentScopes, upsertConsent } from "../../db/consents.ts";
+import type { DB } from "../../db/schema.ts";
+import type { Client } from "../clients/client.ts";
 
 export async function consentNeeded(
   db: DB,

@@ -1,0 +1,154 @@
+/**
+ * GET/POST /authorize: the authorization request itself (query or form
+ * body), and the two forms it renders, sign-in and consent, which post back
+ * here with the original parameters and an `_action`. Every step re-checks
+ * the whole request, so a tampered hidden field is just a new request.
+ * The answer is an AuthorizeOutcome for lib/oauth/authorize/writer.ts.
+ * @module
+ */
+import type { Deps } from "../../deps.ts";
+import { createSession, endSession } from "../../security/session.ts";
+import { signIn } from "../../users.ts";
+import { type AuthorizeCheck, checkAuthorizationRequest } from "./checks.ts";
+import {
+  continueAuthorization,
+  currentUserSession,
+  type UserSession,
+} from "./interaction.ts";
+import {
+  type AuthorizeAnswer,
+  type AuthorizeOutcome,
+  errorRedirect,
+} from "./outcome.ts";
+import type { AuthorizationRequest } from "./request.ts";
+
+export const ACTION_FIELD = "_action";
+
+export interface AuthorizeInput {
+  method: "GET" | "POST";
+  /** Query (GET) or form body (POST). */
+  params: URLSearchParams;
+  sessionCookie: string | undefined;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface AuthorizationEndpointOptions {
+  /** The checks of the request, in order (OAuth 2.0, then OIDC). */
+  checks: readonly AuthorizeCheck[];
+}
+
+export type AuthorizationEndpoint = (
+  deps: Deps,
+  input: AuthorizeInput,
+) => Promise<AuthorizeAnswer>;
+
+/** True when a POST is one of our own forms (and so needs CSRF checks). */
+export function isInteractionPost(input: AuthorizeInput): boolean {
+  return input.method === "POST" && input.params.has(ACTION_FIELD);
+}
+
+type SignInResult =
+  | { ok: true; current: UserSession; token: string }
+  | { ok: false; outcome: AuthorizeOutcome };
+
+/**
+ * The sign-in form's answer: a new session (a new id at every sign-in stops
+ * session fixation) or the form again with the reason.
+ */
+async function signInFromForm(
+  deps: Deps,
+  request: AuthorizationRequest,
+  input: AuthorizeInput,
+): Promise<SignInResult> {
+  const username = input.params.get("username") ?? "";
+  const result = await signIn(
+    deps,
+    username,
+    input.params.get("password") ?? "",
+    input.ip,
+  );
+  if (!result.ok) {
+    const limited = result.reason === "limited";
+    return {
+      ok: false,
+      outcome: {
+        kind: "login",
+        request,
+        status: limited ? 429 : 401,
+        error: limited
+          ? "Too many failed sign-in attempts. Try again later."
+          : "The username or password is incorrect.",
+        username,
+        retryAfter: result.retryAfter,
+      },
+    };
+  }
+  await endSession(deps.db, input.sessionCookie);
+  const now = deps.now();
+  const issued = await createSession(deps.db, {
+    kind: "user",
+    userID: result.user.id,
+    authTime: now,
+    ip: input.ip,
+    userAgent: input.userAgent,
+  }, now);
+  return {
+    ok: true,
+    current: { session: issued.session, user: result.user },
+    token: issued.token,
+  };
+}
+
+/** The consent form's answer, when this request is one. */
+function consentDecision(
+  action: string | null,
+  params: URLSearchParams,
+): "allow" | "deny" | undefined {
+  if (action !== "consent") return undefined;
+  const value = params.get("decision");
+  return value === "allow" || value === "deny" ? value : undefined;
+}
+
+/**
+ * The authorization endpoint over an ordered list of checks.
+ *
+ * @example
+ * ```ts
+ * const authorize = createAuthorizationEndpoint({ checks: AUTHORIZE_CHECKS });
+ * const answer = await authorize(deps, input);
+ * ```
+ */
+export function createAuthorizationEndpoint(
+  options: AuthorizationEndpointOptions,
+): AuthorizationEndpoint {
+  const { checks } = options;
+  return async function authorizationEndpoint(deps, input) {
+    const checked = await checkAuthorizationRequest(deps, input.params, checks);
+    if (!checked.ok) {
+      return {
+        outcome: checked.target
+          ? errorRedirect(checked.target, checked.error)
+          : { kind: "error", error: checked.error },
+        newSession: null,
+      };
+    }
+    const { request } = checked;
+    const action = isInteractionPost(input)
+      ? input.params.get(ACTION_FIELD)
+      : null;
+    let current = await currentUserSession(deps, input.sessionCookie);
+    let newSession: string | null = null;
+    if (action === "login") {
+      const signedIn = await signInFromForm(deps, request, input);
+      if (!signedIn.ok) return { outcome: signedIn.outcome, newSession: null };
+      current = signedIn.current;
+      newSession = signedIn.token;
+    }
+    const outcome = await continueAuthorization(deps, request, current, {
+      freshLogin: newSession !== null,
+      decision: current ? consentDecision(action, input.params) : undefined,
+    });
+    return { outcome, newSession };
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * What one /authorize request comes to: an answer sent to the client's
+ * redirect URI (a code, or an error), a page (sign-in, consent, error), and
+ * the session cookie a sign-in issued. lib/oauth/authorize/writer.ts turns
+ * it into the response.
+ * @module
+ */
+import type { ScopeRow, UserRow } from "../../db/schema.ts";
+import type { OAuthError } from "../errors.ts";
+import type { AuthorizationRequest, ResponseTarget } from "./request.ts";
+
+export interface LoginPage {
+  request: AuthorizationRequest;
+  status: number;
+  error?: string;
+  username?: string;
+  retryAfter?: number;
+}
+
+export interface ConsentPage {
+  request: AuthorizationRequest;
+  user: UserRow;
+  scopes: ScopeRow[];
+}
+
+export type AuthorizeOutcome =
+  /** RFC 6749 §4.1.2 / §4.1.2.1: `code`, or `error`, to the client. */
+  | { kind: "redirect"; target: ResponseTarget; values: Record<string, string> }
+  | ({ kind: "login" } & LoginPage)
+  | ({ kind: "consent" } & ConsentPage)
+  /** Nowhere safe to redirect: shown on a page. */
+  | { kind: "error"; error: OAuthError };
+
+export interface AuthorizeAnswer {
+  outcome: AuthorizeOutcome;
+  /** A session cookie value to set (a sign-in happened), or null. */
+  newSession: string | null;
+}
+
+/** The client's answer carrying `error` (RFC 6749 §4.1.2.1). */
+export function errorRedirect(
+  target: ResponseTarget,
+  error: OAuthError,
+): AuthorizeOutcome {
+  return {
+    kind: "redirect",
+    target,
+    values: { error: error.code, error_description: error.description },
+  };
+}
