@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { findToken, isTokenActive } from "../../lib/oauth/tokens/lookup.ts";
 import {
-  basicAuth,
   demoParams,
   demoTokens,
   runAuthorize,
   tokenRequest,
 } from "../helpers/oauth.ts";
+import { basic } from "../helpers/clients.ts";
 import type { TestApp } from "../helpers/test_app.ts";
 import { issuePaths, startAdminApp } from "./admin_fixture.ts";
 
@@ -33,7 +33,7 @@ async function clientCredentials(
   const { status, body } = await tokenRequest(
     t,
     { grant_type: "client_credentials" },
-    { Authorization: basicAuth(clientID, secret) },
+    { Authorization: basic(clientID, secret) },
   );
   return { status, body };
 }
@@ -307,14 +307,14 @@ Deno.test("admin clients: switching a public client to a confidential method gen
     const detail = await api("GET", "/admin/clients/demo-web");
     assert.equal(detail.body.client_secret, undefined);
     // Between confidential methods the secret stays.
-    const basic = await api("PATCH", "/admin/clients/demo-web", {
+    const switched = await api("PATCH", "/admin/clients/demo-web", {
       token_endpoint_auth_method: "client_secret_basic",
     });
-    assert.equal(basic.body.client_secret, undefined);
+    assert.equal(switched.body.client_secret, undefined);
     const { status } = await tokenRequest(
       t,
       { grant_type: "refresh_token", refresh_token: "x" },
-      { Authorization: basicAuth("demo-web", res.body.client_secret) },
+      { Authorization: basic("demo-web", res.body.client_secret) },
     );
     assert.equal(status, 400, "old secret still authenticates (basic)");
   } finally {

@@ -1,10 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  createClient,
-  demoParams,
-  demoTokens,
-  runAuthorize,
-} from "../helpers/oauth.ts";
+import { demoParams, demoTokens, runAuthorize } from "../helpers/oauth.ts";
+import { addClient } from "../helpers/clients.ts";
 import { issuePaths, startAdminApp } from "./admin_fixture.ts";
 
 /** The body of the seed README's policy curl, byte for byte. */
@@ -181,7 +177,7 @@ Deno.test("admin policy: a public client cannot turn require_pkce off; a confide
     });
     assert.equal(publicOff.status, 400);
     assert.deepEqual(issuePaths(publicOff.body), ["require_pkce"]);
-    await createClient(t, {
+    await addClient(t, {
       client_id: "server-app",
       redirect_uris: ["https://server.example.com/cb"],
       token_endpoint_auth_method: "client_secret_basic",

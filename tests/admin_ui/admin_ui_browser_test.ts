@@ -15,7 +15,8 @@ import {
   launchChromium,
   screenshot,
 } from "../helpers/browser.ts";
-import { basicAuth, tokenRequest } from "../helpers/oauth.ts";
+import { tokenRequest } from "../helpers/oauth.ts";
+import { basic } from "../helpers/clients.ts";
 import { completeSetupFor, startTestApp } from "../helpers/test_app.ts";
 
 /** A loopback port with nothing listening: the client's callback. */
@@ -174,7 +175,7 @@ Deno.test({
         t.fetch("/introspect", {
           method: "POST",
           headers: {
-            Authorization: basicAuth("ui-backend", secret),
+            Authorization: basic("ui-backend", secret),
             "Content-Type": "application/x-www-form-urlencoded",
           },
           body: "token=nothing",

@@ -8,12 +8,8 @@
  */
 import assert from "node:assert/strict";
 import { HELP_TOPICS } from "../../components/admin/HelpPage.tsx";
-import {
-  basicAuth,
-  demoParams,
-  runAuthorize,
-  tokenRequest,
-} from "../helpers/oauth.ts";
+import { demoParams, runAuthorize, tokenRequest } from "../helpers/oauth.ts";
+import { basic } from "../helpers/clients.ts";
 import { type AdminUI, startAdminUI } from "./ui_fixture.ts";
 
 /** Runs `fn` against a fresh app with a signed-in admin. */
@@ -293,7 +289,7 @@ uiTest(
     const token = await tokenRequest(
       ui.t,
       { grant_type: "client_credentials" },
-      { Authorization: basicAuth("backend", secret!) },
+      { Authorization: basic("backend", secret!) },
     );
     assert.equal(token.status, 200);
     for (const path of ["/admin/ui/clients", "/admin/ui/clients/backend"]) {
@@ -455,7 +451,7 @@ uiTest(
     assert.doesNotMatch(ask.html, /id="client-secret"/);
     const creds = (secret: string) =>
       tokenRequest(ui.t, { grant_type: "client_credentials" }, {
-        Authorization: basicAuth("backend", secret),
+        Authorization: basic("backend", secret),
       });
     assert.equal((await creds(old)).status, 200, "asking changed nothing");
 

@@ -12,7 +12,7 @@
 import assert from "node:assert/strict";
 import * as client from "openid-client";
 import type { TestApp } from "../helpers/test_app.ts";
-import { createClient } from "../helpers/oauth.ts";
+import { addClient } from "../helpers/clients.ts";
 import {
   atHash,
   browse,
@@ -367,7 +367,7 @@ Deno.test("openid-client: RP-initiated logout with id_token_hint signs out at on
 });
 
 Deno.test("openid-client: client_credentials with client_secret_basic", async () => {
-  const svc = await createClient(t, {
+  const svc = await addClient(t, {
     client_id: "oc-service",
     grant_types: ["client_credentials"],
     scope: "profile",

@@ -9,7 +9,8 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import type { ClientMetadataInput } from "../../lib/oauth/clients/metadata.ts";
-import { createClient, readPage, seedDemo } from "../helpers/oauth.ts";
+import { readPage, seedDemo } from "../helpers/oauth.ts";
+import { addClient } from "../helpers/clients.ts";
 import {
   completeSetupFor,
   CookieJar,
@@ -50,7 +51,7 @@ export async function registerRP(
   t: TestApp,
   metadata: ClientMetadataInput,
 ): Promise<RP> {
-  const registered = await createClient(t, {
+  const registered = await addClient(t, {
     redirect_uris: [RP_CALLBACK],
     post_logout_redirect_uris: [RP_POST_LOGOUT],
     grant_types: ["authorization_code", "refresh_token"],

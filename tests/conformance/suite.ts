@@ -19,7 +19,8 @@ import {
   jwtVerify,
 } from "jose";
 import { createUser } from "../../lib/users.ts";
-import { createClient, readPage, seedDemo } from "../helpers/oauth.ts";
+import { readPage, seedDemo } from "../helpers/oauth.ts";
+import { addClient } from "../helpers/clients.ts";
 import {
   completeSetupFor,
   CookieJar,
@@ -81,7 +82,7 @@ export async function startSuite(
       id: string,
       auth: AuthMethod,
     ): Promise<SuiteClient> => {
-      const registered = await createClient(t, {
+      const registered = await addClient(t, {
         client_id: id,
         client_name: `Conformance ${id}`,
         redirect_uris: [RP_REDIRECT],

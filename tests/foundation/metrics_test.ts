@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import parsePrometheus from "parse-prometheus-text-format";
-import { basicAuth, createClient, tokenRequest } from "../helpers/oauth.ts";
+import { tokenRequest } from "../helpers/oauth.ts";
+import { addClient, basic } from "../helpers/clients.ts";
 import {
   completeSetupFor,
   freshDatabaseURL,
@@ -45,19 +46,19 @@ Deno.test("metrics: /metrics needs the admin token and counts requests, tokens, 
     assert.equal(anonymous.status, 401);
     await anonymous.body?.cancel();
 
-    const svc = await createClient(t, {
+    const svc = await addClient(t, {
       client_id: "svc",
       grant_types: ["client_credentials"],
       scope: "files.read",
     });
     for (let i = 0; i < 3; i++) {
       const r = await tokenRequest(t, { grant_type: "client_credentials" }, {
-        Authorization: basicAuth("svc", svc.client_secret!),
+        Authorization: basic("svc", svc.client_secret!),
       });
       assert.equal(r.status, 200);
     }
     const bad = await tokenRequest(t, { grant_type: "client_credentials" }, {
-      Authorization: basicAuth("svc", "wrong"),
+      Authorization: basic("svc", "wrong"),
     });
     assert.equal(bad.status, 401);
 

@@ -7,8 +7,6 @@
  * @module
  */
 import {
-  basicAuth,
-  createClient,
   DEMO_REDIRECT,
   demoParams,
   readPage,
@@ -16,6 +14,7 @@ import {
   seedDemo,
   tokenRequest,
 } from "../helpers/oauth.ts";
+import { addClient, basic as basicHeader } from "../helpers/clients.ts";
 import {
   completeSetupFor,
   CookieJar,
@@ -109,7 +108,7 @@ export async function buildWorld(): Promise<World> {
   try {
     const adminToken = await completeSetupFor(t);
     await seedDemo(t);
-    const basicReg = await createClient(t, {
+    const basicReg = await addClient(t, {
       client_id: "fz-basic",
       redirect_uris: [
         "https://rp.example.com/cb",
@@ -123,7 +122,7 @@ export async function buildWorld(): Promise<World> {
       token_endpoint_auth_method: "client_secret_basic",
       post_logout_redirect_uris: ["https://rp.example.com/bye"],
     });
-    const postReg = await createClient(t, {
+    const postReg = await addClient(t, {
       client_id: "fz-post",
       redirect_uris: ["https://post.example.com/cb"],
       grant_types: ["authorization_code", "client_credentials"],
@@ -131,7 +130,7 @@ export async function buildWorld(): Promise<World> {
       token_format: "jwt",
       scope: "openid profile email",
     });
-    const victimReg = await createClient(t, {
+    const victimReg = await addClient(t, {
       client_id: "fz-victim",
       redirect_uris: ["https://victim.example.com/cb"],
       token_endpoint_auth_method: "client_secret_basic",
@@ -225,10 +224,10 @@ export async function buildWorld(): Promise<World> {
       code: codeB,
       code_verifier: pkce.code_verifier,
       redirect_uri: basic.redirectURI,
-    }, { Authorization: basicAuth(basic.id, basic.secret) });
+    }, { Authorization: basicHeader(basic.id, basic.secret) });
     const cc = await mustToken(t, {
       grant_type: "client_credentials",
-    }, { Authorization: basicAuth(basic.id, basic.secret) });
+    }, { Authorization: basicHeader(basic.id, basic.secret) });
     const jwt = await mustToken(t, {
       grant_type: "client_credentials",
       client_id: post.id,

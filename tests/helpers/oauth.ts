@@ -6,14 +6,6 @@
  * @module
  */
 import { seedDemoData } from "../../lib/dev/seed.ts";
-import {
-  ClientMetadata,
-  type ClientMetadataInput,
-} from "../../lib/oauth/clients/metadata.ts";
-import {
-  registerClient,
-  type RegisteredClient,
-} from "../../lib/oauth/clients/registry.ts";
 import { generatePKCE } from "../../lib/oauth/pkce.ts";
 import { CookieJar, postForm, type TestApp } from "./test_app.ts";
 
@@ -22,18 +14,6 @@ export const DEMO_REDIRECT = "http://localhost:3000/callback";
 /** Seeds alice/alice, bob/bob and the public client demo-web. */
 export async function seedDemo(t: TestApp): Promise<void> {
   await seedDemoData(t.deps);
-}
-
-/** Registers a client directly (what /dev/create_client does). */
-export async function createClient(
-  t: TestApp,
-  metadata: ClientMetadataInput,
-): Promise<RegisteredClient> {
-  return await registerClient(
-    t.deps.db,
-    ClientMetadata.parse(metadata),
-    t.deps.now(),
-  );
 }
 
 function unescapeHTML(s: string): string {
@@ -179,12 +159,6 @@ export async function tokenRequest(
     body: new URLSearchParams(fields),
   });
   return { status: res.status, body: await res.json(), res };
-}
-
-/** Basic auth header for client credentials (RFC 6749 §2.3.1 encoding). */
-export function basicAuth(id: string, secret: string): string {
-  const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, "+");
-  return `Basic ${btoa(`${enc(id)}:${enc(secret)}`)}`;
 }
 
 /** Full demo-web flow to tokens: returns the token response body. */

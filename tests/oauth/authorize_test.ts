@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { upsertPolicyForTest } from "../helpers/policy.ts";
 import {
-  createClient,
   DEMO_REDIRECT,
   demoParams,
   readPage,
   runAuthorize,
   seedDemo,
 } from "../helpers/oauth.ts";
+import { addClient } from "../helpers/clients.ts";
 import {
   completeSetupFor,
   CookieJar,
@@ -376,7 +376,7 @@ Deno.test("authorize: response_mode=form_post answers an auto-submitting form", 
 
 Deno.test("authorize: a client without authorization_code is unauthorized_client", async () => {
   await withApp(async (t) => {
-    const c = await createClient(t, {
+    const c = await addClient(t, {
       client_id: "machine",
       grant_types: ["client_credentials"],
       redirect_uris: ["https://m.example/cb"],

@@ -7,27 +7,11 @@ import {
   basic,
   formPost,
   grant,
+  resourceWorld,
   type TestClient,
-} from "./grant_fixture.ts";
+} from "../helpers/clients.ts";
 
 const START = 1_750_000_000;
-
-async function setup(t: TestApp) {
-  const web = await addClient(t, {
-    client_id: "demo-web",
-    token_endpoint_auth_method: "client_secret_basic",
-  });
-  const post = await addClient(t, {
-    client_id: "demo-post",
-    token_endpoint_auth_method: "client_secret_post",
-  });
-  const spa = await addClient(t, {
-    client_id: "demo-spa",
-    token_endpoint_auth_method: "none",
-  });
-  const alice = await addUser(t, "alice");
-  return { web, post, spa, alice };
-}
 
 /** Introspects `token` as `client` with client_secret_basic. */
 async function introspectAs(
@@ -50,7 +34,7 @@ async function introspectAs(
 Deno.test("introspect: client_secret_basic, an active access token answers every member", async () => {
   const t = await startTestApp({ startAt: START });
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const tokens = await grant(t, web, alice, ["openid", "profile", "email"]);
     // curl -X POST "$BASE/introspect" -u 'CLIENT_ID:CLIENT_SECRET' -d 'token=…'
     const res = await t.fetch(
@@ -82,7 +66,7 @@ Deno.test("introspect: client_secret_basic, an active access token answers every
 Deno.test("introspect: client_secret_post and a public client_id both introspect their own tokens", async () => {
   const t = await startTestApp({ startAt: START });
   try {
-    const { post, spa, alice } = await setup(t);
+    const { post, spa, alice } = await resourceWorld(t);
     const postTokens = await grant(t, post, alice, ["openid"]);
     // curl -X POST "$BASE/introspect" -d 'client_id=CLIENT_ID'
     //      -d 'client_secret=CLIENT_SECRET' -d 'token=…'
@@ -118,7 +102,7 @@ Deno.test("introspect: client_secret_post and a public client_id both introspect
 Deno.test("introspect: a refresh token is active with token_type refresh_token", async () => {
   const t = await startTestApp({ startAt: START });
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const tokens = await grant(t, web, alice, ["openid", "offline_access"]);
     const body = await introspectAs(t, web, tokens.refresh_token!, {
       token_type_hint: "refresh_token",
@@ -180,7 +164,7 @@ Deno.test("introspect: a client_credentials token has the client as sub and no u
 Deno.test("introspect: a wrong hint still finds the token", async () => {
   const t = await startTestApp({ startAt: START });
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const tokens = await grant(t, web, alice, ["openid"]);
     const a = await introspectAs(t, web, tokens.access_token, {
       token_type_hint: "refresh_token",
@@ -198,7 +182,7 @@ Deno.test("introspect: a wrong hint still finds the token", async () => {
 Deno.test("introspect: an unknown token is exactly {active:false}", async () => {
   const t = await startTestApp();
   try {
-    const { web } = await setup(t);
+    const { web } = await resourceWorld(t);
     assert.deepEqual(await introspectAs(t, web, "never-issued"), {
       active: false,
     });
@@ -210,7 +194,7 @@ Deno.test("introspect: an unknown token is exactly {active:false}", async () => 
 Deno.test("introspect: an expired access token is exactly {active:false}, the refresh token lives on", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const tokens = await grant(t, web, alice, ["openid"]);
     t.advance(tokens.expires_in - 1);
     assert.equal(
@@ -233,7 +217,7 @@ Deno.test("introspect: an expired access token is exactly {active:false}, the re
 Deno.test("introspect: an expired refresh token is exactly {active:false}", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const tokens = await grant(t, web, alice, ["openid"]);
     t.advance(30 * 86400);
     assert.deepEqual(await introspectAs(t, web, tokens.refresh_token!), {
@@ -247,7 +231,7 @@ Deno.test("introspect: an expired refresh token is exactly {active:false}", asyn
 Deno.test("introspect: a revoked token is exactly {active:false}", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const tokens = await grant(t, web, alice, ["openid"]);
     const res = await t.fetch(
       "/revoke",
@@ -268,7 +252,7 @@ Deno.test("introspect: a revoked token is exactly {active:false}", async () => {
 Deno.test("introspect: revoking a refresh token makes its access tokens inactive", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const tokens = await grant(t, web, alice, ["openid", "offline_access"]);
     const res = await t.fetch(
       "/revoke",
@@ -293,7 +277,7 @@ Deno.test("introspect: revoking a refresh token makes its access tokens inactive
 Deno.test("introspect: a rotated (consumed) refresh token is exactly {active:false}; its successor is active", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const tokens = await grant(t, web, alice, ["openid", "offline_access"]);
     const res = await t.fetch(
       "/token",
@@ -317,7 +301,7 @@ Deno.test("introspect: a rotated (consumed) refresh token is exactly {active:fal
 Deno.test("introspect: another client's token is exactly {active:false}", async () => {
   const t = await startTestApp();
   try {
-    const { web, post, spa, alice } = await setup(t);
+    const { web, post, spa, alice } = await resourceWorld(t);
     const tokens = await grant(t, web, alice, ["openid"]);
     for (const token of [tokens.access_token, tokens.refresh_token!]) {
       const asPost = await t.fetch(
@@ -348,7 +332,7 @@ Deno.test("introspect: another client's token is exactly {active:false}", async 
 Deno.test("introspect: a disabled user's tokens are exactly {active:false}", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const tokens = await grant(t, web, alice, ["openid"]);
     await t.deps.db.updateTable("users").set({ disabled: 1 })
       .where("id", "=", alice.id).execute();
@@ -366,7 +350,7 @@ Deno.test("introspect: a disabled user's tokens are exactly {active:false}", asy
 Deno.test("introspect: a deleted user's tokens are exactly {active:false}", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const tokens = await grant(t, web, alice, ["openid"]);
     await t.deps.db.deleteFrom("users").where("id", "=", alice.id).execute();
     assert.deepEqual(await introspectAs(t, web, tokens.access_token), {
@@ -383,7 +367,7 @@ Deno.test("introspect: a deleted user's tokens are exactly {active:false}", asyn
 Deno.test("introspect: a missing token is 400 invalid_request", async () => {
   const t = await startTestApp();
   try {
-    const { web } = await setup(t);
+    const { web } = await resourceWorld(t);
     const res = await t.fetch(
       "/introspect",
       formPost({}, { Authorization: basic("demo-web", web.secret!) }),
@@ -399,7 +383,7 @@ Deno.test("introspect: a missing token is 400 invalid_request", async () => {
 Deno.test("introspect: a body that is not form-encoded is 400 invalid_request", async () => {
   const t = await startTestApp();
   try {
-    const { web } = await setup(t);
+    const { web } = await resourceWorld(t);
     const res = await t.fetch("/introspect", {
       method: "POST",
       headers: {
@@ -418,7 +402,7 @@ Deno.test("introspect: a body that is not form-encoded is 400 invalid_request", 
 Deno.test("introspect: without client authentication it is 401 invalid_client, never an answer", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const tokens = await grant(t, web, alice, ["openid"]);
     const none = await t.fetch(
       "/introspect",
@@ -453,7 +437,7 @@ Deno.test("introspect: without client authentication it is 401 invalid_client, n
 Deno.test("introspect: a bearer token is not client authentication", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const tokens = await grant(t, web, alice, ["openid"]);
     const res = await t.fetch(
       "/introspect",
@@ -471,7 +455,7 @@ Deno.test("introspect: a bearer token is not client authentication", async () =>
 Deno.test("discovery: the userinfo, revocation, introspection and end_session endpoints it advertises are served with the auth methods it lists", async () => {
   const t = await startTestApp();
   try {
-    const { web, post, spa, alice } = await setup(t);
+    const { web, post, spa, alice } = await resourceWorld(t);
     const doc = await (await t.fetch("/.well-known/openid-configuration"))
       .json();
     assert.equal(doc.userinfo_endpoint, `${t.base}/userinfo`);

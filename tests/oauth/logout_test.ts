@@ -11,30 +11,14 @@ import {
 } from "../helpers/test_app.ts";
 import {
   addClient,
-  addUser,
-  basic,
+  clientPost,
   formPost,
   grant,
+  POST_LOGOUT,
+  resourceWorld,
   type TestClient,
-} from "./grant_fixture.ts";
-
-const WEB_LOGOUT = "http://localhost:3000/";
-const CAMERA_LOGOUT = "http://localhost:3001/after-logout?from=op";
-
-async function setup(t: TestApp) {
-  const web = await addClient(t, {
-    client_id: "demo-web",
-    post_logout_redirect_uris: [WEB_LOGOUT],
-  });
-  const camera = await addClient(t, {
-    client_id: "demo-camera",
-    redirect_uris: ["http://localhost:3001/callback"],
-    post_logout_redirect_uris: [CAMERA_LOGOUT],
-  });
-  const alice = await addUser(t, "alice");
-  const bob = await addUser(t, "bob");
-  return { web, camera, alice, bob };
-}
+  WEB_LOGOUT,
+} from "../helpers/clients.ts";
 
 /** Signs `user` in: a server-side session and its `sid` cookie value. */
 async function signIn(
@@ -69,12 +53,7 @@ async function isActive(
   owner: TestClient,
   token: string,
 ): Promise<boolean> {
-  const res = await t.fetch(
-    "/introspect",
-    formPost({ token }, {
-      Authorization: basic(owner.client.id, owner.secret!),
-    }),
-  );
+  const res = await t.fetch("/introspect", clientPost(owner, { token }));
   return (await res.json()).active;
 }
 
@@ -129,7 +108,7 @@ async function assertRefused(res: Response, message: RegExp): Promise<void> {
 Deno.test("end_session: the seed curl (a registered URI, no hint, no client_id) ends the session and shows the signed-out page without redirecting", async () => {
   const t = await startTestApp();
   try {
-    const { alice } = await setup(t);
+    const { alice } = await resourceWorld(t);
     const session = await signIn(t, alice);
     // curl "$BASE/end_session?post_logout_redirect_uri=http://localhost:3000/&state=bye"
     // RP-Initiated Logout 1.0 §2: with neither id_token_hint nor client_id
@@ -158,7 +137,7 @@ Deno.test("end_session: the seed curl (a registered URI, no hint, no client_id) 
 Deno.test("end_session: without a post_logout_redirect_uri it shows the signed-out page", async () => {
   const t = await startTestApp();
   try {
-    const { alice } = await setup(t);
+    const { alice } = await resourceWorld(t);
     const session = await signIn(t, alice);
     const res = await confirmLogout(
       t,
@@ -181,7 +160,7 @@ Deno.test("end_session: without a post_logout_redirect_uri it shows the signed-o
 Deno.test("end_session: with no session at all it still answers the redirect to a client's URI", async () => {
   const t = await startTestApp();
   try {
-    await setup(t);
+    await resourceWorld(t);
     const res = await get(t, "/end_session", {
       client_id: "demo-web",
       post_logout_redirect_uri: WEB_LOGOUT,
@@ -196,10 +175,10 @@ Deno.test("end_session: with no session at all it still answers the redirect to 
 Deno.test("end_session: state is appended to a registered URI's own query, encoded", async () => {
   const t = await startTestApp();
   try {
-    await setup(t);
+    await resourceWorld(t);
     const res = await get(t, "/end_session", {
-      client_id: "demo-camera",
-      post_logout_redirect_uri: CAMERA_LOGOUT,
+      client_id: "demo-post",
+      post_logout_redirect_uri: POST_LOGOUT,
       state: "a b&c=d",
     });
     assert.equal(res.status, 303);
@@ -218,7 +197,7 @@ Deno.test("end_session: state is appended to a registered URI's own query, encod
 Deno.test("end_session: an unregistered post_logout_redirect_uri is refused, never redirected, and nothing is ended", async () => {
   const t = await startTestApp();
   try {
-    const { alice } = await setup(t);
+    const { alice } = await resourceWorld(t);
     const session = await signIn(t, alice);
     const res = await get(t, "/end_session", {
       post_logout_redirect_uri: "https://evil.example/",
@@ -235,7 +214,7 @@ Deno.test("end_session: an unregistered post_logout_redirect_uri is refused, nev
 Deno.test("end_session: near-miss URIs (trailing slash, port, case, query) are refused with and without client_id", async () => {
   const t = await startTestApp();
   try {
-    await setup(t);
+    await resourceWorld(t);
     const nearMisses: [string, string][] = [
       ["demo-web", "http://localhost:3000"],
       ["demo-web", "http://localhost:3000//"],
@@ -245,12 +224,12 @@ Deno.test("end_session: near-miss URIs (trailing slash, port, case, query) are r
       ["demo-web", "https://localhost:3000/"],
       ["demo-web", "http://127.0.0.1:3000/"],
       ["demo-web", "http://localhost:3000/?x=1"],
-      ["demo-camera", "http://localhost:3001/After-Logout?from=op"],
-      ["demo-camera", "http://localhost:3001/after-logout?from=OP"],
-      ["demo-camera", "http://localhost:3001/after-logout"],
-      ["demo-camera", "http://localhost:3001/after-logout/?from=op"],
-      ["demo-camera", "http://localhost:3001/after-logout?from=op&x=1"],
-      ["demo-camera", "http://localhost:3001/after%2Dlogout?from=op"],
+      ["demo-post", "http://localhost:3001/After-Logout?from=op"],
+      ["demo-post", "http://localhost:3001/after-logout?from=OP"],
+      ["demo-post", "http://localhost:3001/after-logout"],
+      ["demo-post", "http://localhost:3001/after-logout/?from=op"],
+      ["demo-post", "http://localhost:3001/after-logout?from=op&x=1"],
+      ["demo-post", "http://localhost:3001/after%2Dlogout?from=op"],
     ];
     for (const [clientID, uri] of nearMisses) {
       const variants: Record<string, string>[] = [{ client_id: clientID }, {}];
@@ -302,10 +281,10 @@ Deno.test("end_session: LIKE wildcards in a URI match nothing but themselves", a
 Deno.test("end_session: another client's URI is refused when the request names a client", async () => {
   const t = await startTestApp();
   try {
-    await setup(t);
+    await resourceWorld(t);
     const res = await get(t, "/end_session", {
       client_id: "demo-web",
-      post_logout_redirect_uri: CAMERA_LOGOUT,
+      post_logout_redirect_uri: POST_LOGOUT,
     });
     await assertRefused(res, /not registered for this client/);
   } finally {
@@ -316,7 +295,7 @@ Deno.test("end_session: another client's URI is refused when the request names a
 Deno.test("end_session: an unknown client_id is refused", async () => {
   const t = await startTestApp();
   try {
-    await setup(t);
+    await resourceWorld(t);
     const res = await get(t, "/end_session", {
       client_id: "nobody",
       post_logout_redirect_uri: WEB_LOGOUT,
@@ -331,7 +310,7 @@ Deno.test("end_session: a browser sees a 400 error page, not a redirect", async 
   const t = await startTestApp();
   try {
     await completeSetupFor(t);
-    await setup(t);
+    await resourceWorld(t);
     const res = await get(t, "/end_session", {
       post_logout_redirect_uri: "https://evil.example/",
     }, { Accept: "text/html" });
@@ -349,21 +328,21 @@ Deno.test("end_session: a browser sees a 400 error page, not a redirect", async 
 Deno.test("end_session: an id_token_hint we signed identifies the client, so its URI is accepted", async () => {
   const t = await startTestApp();
   try {
-    const { camera, alice } = await setup(t);
+    const { post, alice } = await resourceWorld(t);
     const session = await signIn(t, alice);
-    const { id_token } = await grant(t, camera, alice, ["openid"], {
+    const { id_token } = await grant(t, post, alice, ["openid"], {
       sessionID: session.id,
     });
     const res = await get(t, "/end_session", {
       id_token_hint: id_token!,
-      post_logout_redirect_uri: CAMERA_LOGOUT,
+      post_logout_redirect_uri: POST_LOGOUT,
       state: "s1",
     }, { Cookie: session.cookie });
     assert.equal(res.status, 303);
-    assert.equal(res.headers.get("Location"), `${CAMERA_LOGOUT}&state=s1`);
+    assert.equal(res.headers.get("Location"), `${POST_LOGOUT}&state=s1`);
     assert.equal(await findSession(t.deps.db, session.id), undefined);
 
-    // The hint names demo-camera: demo-web's URI is not its to use.
+    // The hint names demo-post: demo-web's URI is not its to use.
     const other = await get(t, "/end_session", {
       id_token_hint: id_token!,
       post_logout_redirect_uri: WEB_LOGOUT,
@@ -377,13 +356,13 @@ Deno.test("end_session: an id_token_hint we signed identifies the client, so its
 Deno.test("end_session: client_id and id_token_hint must name the same client", async () => {
   const t = await startTestApp();
   try {
-    const { camera, alice } = await setup(t);
+    const { post, alice } = await resourceWorld(t);
     const session = await signIn(t, alice);
-    const { id_token } = await grant(t, camera, alice, ["openid"]);
+    const { id_token } = await grant(t, post, alice, ["openid"]);
     const agree = await get(t, "/end_session", {
       id_token_hint: id_token!,
-      client_id: "demo-camera",
-      post_logout_redirect_uri: CAMERA_LOGOUT,
+      client_id: "demo-post",
+      post_logout_redirect_uri: POST_LOGOUT,
     });
     assert.equal(agree.status, 303);
 
@@ -402,7 +381,7 @@ Deno.test("end_session: client_id and id_token_hint must name the same client", 
 Deno.test("end_session: an expired id_token_hint is still accepted", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const { id_token } = await grant(t, web, alice, ["openid"]);
     t.advance(ID_TOKEN_LIFETIME * 24);
     const res = await get(t, "/end_session", {
@@ -419,7 +398,7 @@ Deno.test("end_session: an expired id_token_hint is still accepted", async () =>
 Deno.test("end_session: a hint signed by a key since rotated out is still accepted", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const { id_token } = await grant(t, web, alice, ["openid"]);
     await t.deps.keys.rotate("RS256");
     const res = await get(t, "/end_session", {
@@ -435,7 +414,7 @@ Deno.test("end_session: a hint signed by a key since rotated out is still accept
 Deno.test("end_session: a hint signed by a foreign key (even with our kid) is refused and nothing is ended", async () => {
   const t = await startTestApp();
   try {
-    const { alice } = await setup(t);
+    const { alice } = await resourceWorld(t);
     const session = await signIn(t, alice);
     const ours = await t.deps.keys.signingKey("RS256");
     const foreign = await generateKeyPair("RS256", { extractable: true });
@@ -462,7 +441,7 @@ Deno.test("end_session: a hint signed by a foreign key (even with our kid) is re
 Deno.test("end_session: hints with another issuer, a JWT access token, or garbage are refused", async () => {
   const t = await startTestApp();
   try {
-    const { alice } = await setup(t);
+    const { alice } = await resourceWorld(t);
     const key = await t.deps.keys.signingKey("RS256");
     const wrongIssuer = await new SignJWT({})
       .setProtectedHeader({ alg: "RS256", kid: key.kid, typ: "JWT" })
@@ -493,7 +472,7 @@ Deno.test("end_session: hints with another issuer, a JWT access token, or garbag
 Deno.test("end_session: POST with a form body works like GET", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const session = await signIn(t, alice);
     const { id_token } = await grant(t, web, alice, ["openid"]);
     const res = await confirmLogout(
@@ -527,7 +506,7 @@ Deno.test("end_session: POST with a form body works like GET", async () => {
 Deno.test("end_session: a forged cookie with a real session id ends nothing", async () => {
   const t = await startTestApp();
   try {
-    const { alice } = await setup(t);
+    const { alice } = await resourceWorld(t);
     const session = await signIn(t, alice);
     const res = await get(t, "/end_session", {}, {
       Cookie: `sid=${session.id}.not-the-secret`,
@@ -543,7 +522,7 @@ Deno.test("end_session: a forged cookie with a real session id ends nothing", as
 Deno.test("end_session: does not revoke tokens", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const session = await signIn(t, alice);
     const tokens = await grant(t, web, alice, ["openid"]);
     const res = await confirmLogout(
@@ -566,11 +545,11 @@ Deno.test("end_session: does not revoke tokens", async () => {
 Deno.test("logout: the seed curl revokes that user's tokens for that client only, then redirects with state", async () => {
   const t = await startTestApp();
   try {
-    const { web, camera, alice, bob } = await setup(t);
+    const { web, post, alice, bob } = await resourceWorld(t);
     const session = await signIn(t, alice);
     const aliceWeb = await grant(t, web, alice, ["openid"]);
     const aliceWeb2 = await grant(t, web, alice, ["openid", "offline_access"]);
-    const aliceCamera = await grant(t, camera, alice, ["openid"]);
+    const alicePost = await grant(t, post, alice, ["openid"]);
     const bobWeb = await grant(t, web, bob, ["openid"]);
     // curl "$BASE/logout?client_id=demo-web&post_logout_redirect_uri=http://localhost:3000/&state=bye"
     const res = await confirmLogout(
@@ -595,8 +574,8 @@ Deno.test("logout: the seed curl revokes that user's tokens for that client only
       assert.equal(await isActive(t, web, tokens.access_token), false);
       assert.equal(await isActive(t, web, tokens.refresh_token!), false);
     }
-    assert.equal(await isActive(t, camera, aliceCamera.access_token), true);
-    assert.equal(await isActive(t, camera, aliceCamera.refresh_token!), true);
+    assert.equal(await isActive(t, post, alicePost.access_token), true);
+    assert.equal(await isActive(t, post, alicePost.refresh_token!), true);
     assert.equal(await isActive(t, web, bobWeb.access_token), true);
     assert.equal(await isActive(t, web, bobWeb.refresh_token!), true);
   } finally {
@@ -607,14 +586,14 @@ Deno.test("logout: the seed curl revokes that user's tokens for that client only
 Deno.test("logout: an id_token_hint names user and client even without a session", async () => {
   const t = await startTestApp();
   try {
-    const { web, camera, alice } = await setup(t);
+    const { web, post, alice } = await resourceWorld(t);
     const aliceWeb = await grant(t, web, alice, ["openid"]);
-    const aliceCamera = await grant(t, camera, alice, ["openid"]);
+    const alicePost = await grant(t, post, alice, ["openid"]);
     const res = await get(t, "/logout", { id_token_hint: aliceWeb.id_token! });
     assert.equal(res.status, 200);
     assert.match(await res.text(), /You are signed out/);
     assert.equal(await isActive(t, web, aliceWeb.access_token), false);
-    assert.equal(await isActive(t, camera, aliceCamera.access_token), true);
+    assert.equal(await isActive(t, post, alicePost.access_token), true);
   } finally {
     await t.close();
   }
@@ -623,7 +602,7 @@ Deno.test("logout: an id_token_hint names user and client even without a session
 Deno.test("logout: without an identified client nothing is revoked", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const session = await signIn(t, alice);
     const tokens = await grant(t, web, alice, ["openid"]);
     const res = await confirmLogout(
@@ -646,7 +625,7 @@ Deno.test("logout: without an identified client nothing is revoked", async () =>
 Deno.test("logout: an invalid request revokes nothing", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const session = await signIn(t, alice);
     const tokens = await grant(t, web, alice, ["openid"]);
     const res = await get(t, "/logout", {
@@ -664,7 +643,7 @@ Deno.test("logout: an invalid request revokes nothing", async () => {
 Deno.test("end_session: with a session and no id_token_hint a GET only asks; the session lives until confirmed", async () => {
   const t = await startTestApp();
   try {
-    const { alice } = await setup(t);
+    const { alice } = await resourceWorld(t);
     const session = await signIn(t, alice);
     const asked = await get(t, "/end_session", {
       client_id: "demo-web",
@@ -692,7 +671,7 @@ Deno.test("end_session: with a session and no id_token_hint a GET only asks; the
 Deno.test("end_session: the confirmation needs our CSRF token", async () => {
   const t = await startTestApp();
   try {
-    const { alice } = await setup(t);
+    const { alice } = await resourceWorld(t);
     const session = await signIn(t, alice);
     const forged = await t.fetch("/end_session", {
       ...formPost({ post_logout_redirect_uri: WEB_LOGOUT, confirm: "yes" }, {
@@ -712,7 +691,7 @@ Deno.test("end_session: the confirmation needs our CSRF token", async () => {
 Deno.test("end_session: an id_token_hint of the current session signs out at once", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const session = await signIn(t, alice);
     const { id_token } = await grant(t, web, alice, ["openid"], {
       sessionID: session.id,

@@ -2,30 +2,14 @@ import assert from "node:assert/strict";
 import { startTestApp, type TestApp } from "../helpers/test_app.ts";
 import {
   addClient,
-  addUser,
   basic,
   formPost,
   grant,
+  resourceWorld,
   type TestClient,
-} from "./grant_fixture.ts";
+} from "../helpers/clients.ts";
 
 /** The three client shapes of the seed's curls, and one user. */
-async function setup(t: TestApp) {
-  const web = await addClient(t, {
-    client_id: "demo-web",
-    token_endpoint_auth_method: "client_secret_basic",
-  });
-  const post = await addClient(t, {
-    client_id: "demo-post",
-    token_endpoint_auth_method: "client_secret_post",
-  });
-  const spa = await addClient(t, {
-    client_id: "demo-spa",
-    token_endpoint_auth_method: "none",
-  });
-  const alice = await addUser(t, "alice");
-  return { web, post, spa, alice };
-}
 
 /** Whether the client that owns `token` still sees it active. */
 async function isActive(
@@ -46,7 +30,7 @@ async function isActive(
 Deno.test("revoke: client_secret_basic revokes an access token; 200, empty body, no-store", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const tokens = await grant(t, web, alice, ["openid"]);
     // curl -X POST "$BASE/revoke" -u 'CLIENT_ID:CLIENT_SECRET'
     //      -d 'token=…' -d 'token_type_hint=access_token'
@@ -74,7 +58,7 @@ Deno.test("revoke: client_secret_basic revokes an access token; 200, empty body,
 Deno.test("revoke: revoking an access token leaves its refresh token usable", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const tokens = await grant(t, web, alice, ["openid"]);
     const res = await t.fetch(
       "/revoke",
@@ -94,7 +78,7 @@ Deno.test("revoke: revoking an access token leaves its refresh token usable", as
 Deno.test("revoke: client_secret_post revoking a refresh token revokes its whole grant", async () => {
   const t = await startTestApp();
   try {
-    const { post, alice } = await setup(t);
+    const { post, alice } = await resourceWorld(t);
     const first = await grant(t, post, alice, ["openid", "offline_access"]);
     // Rotate once through /token: the grant now has a second access token
     // and a fresh refresh token, both to be revoked with the first.
@@ -161,7 +145,7 @@ Deno.test("revoke: client_secret_post revoking a refresh token revokes its whole
 Deno.test("revoke: a public client revokes with its client_id alone", async () => {
   const t = await startTestApp();
   try {
-    const { spa, alice } = await setup(t);
+    const { spa, alice } = await resourceWorld(t);
     const tokens = await grant(t, spa, alice, ["openid"]);
     // curl -X POST "$BASE/revoke" -d 'client_id=PUBLIC_CLIENT_ID' -d 'token=…'
     const res = await t.fetch(
@@ -183,7 +167,7 @@ Deno.test("revoke: a public client revokes with its client_id alone", async () =
 Deno.test("revoke: an unknown token answers 200", async () => {
   const t = await startTestApp();
   try {
-    const { web } = await setup(t);
+    const { web } = await resourceWorld(t);
     const res = await t.fetch(
       "/revoke",
       formPost({ token: "never-issued" }, {
@@ -200,7 +184,7 @@ Deno.test("revoke: an unknown token answers 200", async () => {
 Deno.test("revoke: another client's token is left alone and answered 200", async () => {
   const t = await startTestApp();
   try {
-    const { web, post, alice } = await setup(t);
+    const { web, post, alice } = await resourceWorld(t);
     const tokens = await grant(t, web, alice, ["openid"]);
     for (const token of [tokens.access_token, tokens.refresh_token!]) {
       const res = await t.fetch(
@@ -224,7 +208,7 @@ Deno.test("revoke: another client's token is left alone and answered 200", async
 Deno.test("revoke: a wrong or unknown hint still finds the token", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const a = await grant(t, web, alice, ["openid"]);
     const b = await grant(t, web, alice, ["openid"]);
     for (
@@ -275,7 +259,7 @@ Deno.test("revoke: a client_credentials token (no grant family) is revoked", asy
 Deno.test("revoke: revoking the same token twice answers 200 both times", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const tokens = await grant(t, web, alice, ["openid"]);
     for (let i = 0; i < 2; i++) {
       const res = await t.fetch(
@@ -295,7 +279,7 @@ Deno.test("revoke: revoking the same token twice answers 200 both times", async 
 Deno.test("revoke: a missing token is 400 invalid_request", async () => {
   const t = await startTestApp();
   try {
-    const { web } = await setup(t);
+    const { web } = await resourceWorld(t);
     const res = await t.fetch(
       "/revoke",
       formPost({ token_type_hint: "access_token" }, {
@@ -313,7 +297,7 @@ Deno.test("revoke: a missing token is 400 invalid_request", async () => {
 Deno.test("revoke: a body that is not form-encoded is 400 invalid_request", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const tokens = await grant(t, web, alice, ["openid"]);
     const res = await t.fetch("/revoke", {
       method: "POST",
@@ -334,7 +318,7 @@ Deno.test("revoke: a body that is not form-encoded is 400 invalid_request", asyn
 Deno.test("revoke: a repeated parameter is 400 invalid_request", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const tokens = await grant(t, web, alice, ["openid"]);
     const body = new URLSearchParams([
       ["token", tokens.access_token],
@@ -358,7 +342,7 @@ Deno.test("revoke: a repeated parameter is 400 invalid_request", async () => {
 Deno.test("revoke: a wrong secret is 401 invalid_client with a Basic challenge, and nothing is revoked", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const tokens = await grant(t, web, alice, ["openid"]);
     const res = await t.fetch(
       "/revoke",
@@ -378,7 +362,7 @@ Deno.test("revoke: a wrong secret is 401 invalid_client with a Basic challenge, 
 Deno.test("revoke: a confidential client without its secret is 401 invalid_client", async () => {
   const t = await startTestApp();
   try {
-    const { web, alice } = await setup(t);
+    const { web, alice } = await resourceWorld(t);
     const tokens = await grant(t, web, alice, ["openid"]);
     const res = await t.fetch(
       "/revoke",

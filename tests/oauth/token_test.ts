@@ -3,8 +3,6 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { createHash } from "node:crypto";
 import { findToken, isTokenActive } from "../../lib/oauth/tokens/lookup.ts";
 import {
-  basicAuth,
-  createClient,
   DEMO_REDIRECT,
   demoParams,
   demoTokens,
@@ -12,6 +10,7 @@ import {
   seedDemo,
   tokenRequest,
 } from "../helpers/oauth.ts";
+import { addClient, basic } from "../helpers/clients.ts";
 import { upsertPolicyForTest } from "../helpers/policy.ts";
 import {
   completeSetupFor,
@@ -197,7 +196,7 @@ Deno.test("token: PKCE mismatch, wrong redirect_uri and an expired code are inva
 
 Deno.test("token: a code cannot be redeemed by another client", async () => {
   await withApp(async (t) => {
-    const other = await createClient(t, {
+    const other = await addClient(t, {
       client_id: "other-spa",
       token_endpoint_auth_method: "none",
       redirect_uris: [DEMO_REDIRECT],
@@ -300,20 +299,24 @@ Deno.test("token: refresh tokens expire after the policy's TTL", async () => {
 
 Deno.test("token: client_credentials with basic and post; no refresh or ID token", async () => {
   await withApp(async (t) => {
-    const svc = await createClient(t, {
+    const svc = await addClient(t, {
       client_id: "svc",
       grant_types: ["client_credentials"],
       scope: "files.read",
       token_endpoint_auth_method: "client_secret_basic",
     });
-    const basic = await tokenRequest(t, { grant_type: "client_credentials" }, {
-      Authorization: basicAuth(svc.client_id, svc.client_secret!),
-    });
-    assert.equal(basic.status, 200);
-    assert.equal(basic.body.scope, "files.read");
-    assert.equal(basic.body.refresh_token, undefined);
-    assert.equal(basic.body.id_token, undefined);
-    const post = await createClient(t, {
+    const viaBasic = await tokenRequest(
+      t,
+      { grant_type: "client_credentials" },
+      {
+        Authorization: basic(svc.client_id, svc.client_secret!),
+      },
+    );
+    assert.equal(viaBasic.status, 200);
+    assert.equal(viaBasic.body.scope, "files.read");
+    assert.equal(viaBasic.body.refresh_token, undefined);
+    assert.equal(viaBasic.body.id_token, undefined);
+    const post = await addClient(t, {
       client_id: "svc-post",
       grant_types: ["client_credentials"],
       scope: "files.read",
@@ -338,13 +341,13 @@ Deno.test("token: client_credentials with basic and post; no refresh or ID token
 
 Deno.test("token: invalid_client for a wrong secret (401 + Basic challenge) and the wrong method", async () => {
   await withApp(async (t) => {
-    const svc = await createClient(t, {
+    const svc = await addClient(t, {
       client_id: "svc",
       grant_types: ["client_credentials"],
       scope: "files.read",
     });
     const wrong = await tokenRequest(t, { grant_type: "client_credentials" }, {
-      Authorization: basicAuth("svc", "not-the-secret"),
+      Authorization: basic("svc", "not-the-secret"),
     });
     assert.equal(wrong.status, 401);
     assert.equal(wrong.body.error, "invalid_client");

@@ -2,22 +2,16 @@ import assert from "node:assert/strict";
 import { upsertScope } from "../../lib/db/scopes.ts";
 import { revokeAccessToken } from "../../lib/db/tokens.ts";
 import { sha256 } from "../../lib/security/crypto.ts";
-import { startTestApp, type TestApp } from "../helpers/test_app.ts";
-import { addClient, addUser, formPost, grant } from "./grant_fixture.ts";
+import { startTestApp } from "../helpers/test_app.ts";
+import {
+  addClient,
+  addUser,
+  formPost,
+  grant,
+  resourceWorld,
+} from "../helpers/clients.ts";
 
 /** A client allowed every scope these tests grant, and one user. */
-async function setup(t: TestApp) {
-  const client = await addClient(t, {
-    client_id: "demo-web",
-    scope: "openid profile email offline_access files",
-  });
-  const alice = await addUser(t, "alice", {
-    email: "alice@example.test",
-    emailVerified: true,
-    claims: { name: "Alice Liddell", files: ["a.txt", "b.txt"] },
-  });
-  return { client, alice };
-}
 
 function bearer(token: string): RequestInit {
   return { headers: { Authorization: `Bearer ${token}` } };
@@ -26,7 +20,7 @@ function bearer(token: string): RequestInit {
 Deno.test("userinfo: token with openid only answers sub alone", async () => {
   const t = await startTestApp();
   try {
-    const { client, alice } = await setup(t);
+    const { web: client, alice } = await resourceWorld(t);
     const { access_token } = await grant(t, client, alice, ["openid"]);
     const res = await t.fetch("/userinfo", bearer(access_token));
     assert.equal(res.status, 200);
@@ -41,7 +35,7 @@ Deno.test("userinfo: token with openid only answers sub alone", async () => {
 Deno.test("userinfo: openid email releases email and email_verified only", async () => {
   const t = await startTestApp();
   try {
-    const { client, alice } = await setup(t);
+    const { web: client, alice } = await resourceWorld(t);
     const { access_token } = await grant(t, client, alice, ["openid", "email"]);
     const res = await t.fetch("/userinfo", bearer(access_token));
     assert.deepEqual(await res.json(), {
@@ -57,7 +51,7 @@ Deno.test("userinfo: openid email releases email and email_verified only", async
 Deno.test("userinfo: openid profile releases profile claims, not email", async () => {
   const t = await startTestApp();
   try {
-    const { client, alice } = await setup(t);
+    const { web: client, alice } = await resourceWorld(t);
     const { access_token } = await grant(t, client, alice, [
       "openid",
       "profile",
@@ -77,7 +71,7 @@ Deno.test("userinfo: openid profile releases profile claims, not email", async (
 Deno.test("userinfo: a custom scope releases the claims its DB row lists", async () => {
   const t = await startTestApp();
   try {
-    const { client, alice } = await setup(t);
+    const { web: client, alice } = await resourceWorld(t);
     await upsertScope(t.deps.db, {
       name: "files",
       description: "See your files",
@@ -110,7 +104,7 @@ Deno.test("userinfo: a custom scope releases the claims its DB row lists", async
 Deno.test("userinfo: POST with the header, and POST with access_token in a form body, both answer", async () => {
   const t = await startTestApp();
   try {
-    const { client, alice } = await setup(t);
+    const { web: client, alice } = await resourceWorld(t);
     const { access_token } = await grant(t, client, alice, ["openid"]);
     const byHeader = await t.fetch("/userinfo", {
       method: "POST",
@@ -129,7 +123,7 @@ Deno.test("userinfo: POST with the header, and POST with access_token in a form 
 Deno.test("userinfo: lower-case bearer scheme is accepted", async () => {
   const t = await startTestApp();
   try {
-    const { client, alice } = await setup(t);
+    const { web: client, alice } = await resourceWorld(t);
     const { access_token } = await grant(t, client, alice, ["openid"]);
     const res = await t.fetch("/userinfo", {
       headers: { Authorization: `bearer ${access_token}` },
@@ -203,7 +197,7 @@ Deno.test("userinfo: an unknown token is 401 invalid_token with the error in the
 Deno.test("userinfo: an expired access token is 401 invalid_token", async () => {
   const t = await startTestApp();
   try {
-    const { client, alice } = await setup(t);
+    const { web: client, alice } = await resourceWorld(t);
     const { access_token, expires_in } = await grant(t, client, alice, [
       "openid",
     ]);
@@ -220,7 +214,7 @@ Deno.test("userinfo: an expired access token is 401 invalid_token", async () => 
 Deno.test("userinfo: a revoked access token is 401 invalid_token", async () => {
   const t = await startTestApp();
   try {
-    const { client, alice } = await setup(t);
+    const { web: client, alice } = await resourceWorld(t);
     const { access_token } = await grant(t, client, alice, ["openid"]);
     await revokeAccessToken(t.deps.db, sha256(access_token), t.deps.now());
     const res = await t.fetch("/userinfo", bearer(access_token));
@@ -235,7 +229,7 @@ Deno.test("userinfo: a revoked access token is 401 invalid_token", async () => {
 Deno.test("userinfo: a refresh token is not an access token", async () => {
   const t = await startTestApp();
   try {
-    const { client, alice } = await setup(t);
+    const { web: client, alice } = await resourceWorld(t);
     const { refresh_token } = await grant(t, client, alice, [
       "openid",
       "offline_access",
@@ -253,7 +247,7 @@ Deno.test("userinfo: a refresh token is not an access token", async () => {
 Deno.test("userinfo: a token without openid is 403 insufficient_scope naming openid", async () => {
   const t = await startTestApp();
   try {
-    const { client, alice } = await setup(t);
+    const { web: client, alice } = await resourceWorld(t);
     const { access_token } = await grant(t, client, alice, ["profile"]);
     const res = await t.fetch("/userinfo", bearer(access_token));
     assert.equal(res.status, 403);
@@ -272,7 +266,7 @@ Deno.test("userinfo: a token without openid is 403 insufficient_scope naming ope
 Deno.test("userinfo: a disabled user's token is 401 invalid_token", async () => {
   const t = await startTestApp();
   try {
-    const { client, alice } = await setup(t);
+    const { web: client, alice } = await resourceWorld(t);
     const { access_token } = await grant(t, client, alice, ["openid"]);
     await t.deps.db.updateTable("users").set({ disabled: 1 })
       .where("id", "=", alice.id).execute();
@@ -288,7 +282,7 @@ Deno.test("userinfo: a disabled user's token is 401 invalid_token", async () => 
 Deno.test("userinfo: a deleted user's token is 401 invalid_token", async () => {
   const t = await startTestApp();
   try {
-    const { client, alice } = await setup(t);
+    const { web: client, alice } = await resourceWorld(t);
     const { access_token } = await grant(t, client, alice, ["openid"]);
     await t.deps.db.deleteFrom("users").where("id", "=", alice.id).execute();
     const res = await t.fetch("/userinfo", bearer(access_token));
@@ -321,7 +315,7 @@ Deno.test("userinfo: a client_credentials token (no end-user) is 401 invalid_tok
 Deno.test("userinfo: a token in the query string is refused as invalid_request", async () => {
   const t = await startTestApp();
   try {
-    const { client, alice } = await setup(t);
+    const { web: client, alice } = await resourceWorld(t);
     const { access_token } = await grant(t, client, alice, ["openid"]);
     const res = await t.fetch(`/userinfo?access_token=${access_token}`);
     assert.equal(res.status, 400);
@@ -338,7 +332,7 @@ Deno.test("userinfo: a token in the query string is refused as invalid_request",
 Deno.test("userinfo: a token sent in header and body at once is invalid_request", async () => {
   const t = await startTestApp();
   try {
-    const { client, alice } = await setup(t);
+    const { web: client, alice } = await resourceWorld(t);
     const { access_token } = await grant(t, client, alice, ["openid"]);
     const res = await t.fetch(
       "/userinfo",
@@ -394,7 +388,7 @@ Deno.test("userinfo: any origin may call it; the preflight allows Authorization"
     assert.match(preflight.headers.get("Access-Control-Allow-Methods")!, /GET/);
     await preflight.body?.cancel();
 
-    const { client, alice } = await setup(t);
+    const { web: client, alice } = await resourceWorld(t);
     const { access_token } = await grant(t, client, alice, ["openid"]);
     const ok = await t.fetch("/userinfo", {
       headers: {

@@ -18,30 +18,29 @@
  */
 import assert from "node:assert/strict";
 import {
-  basicAuth,
-  createClient,
   DEMO_REDIRECT,
   demoParams,
   demoTokens,
   runAuthorize,
   tokenRequest,
 } from "../helpers/oauth.ts";
+import { addClient, basic } from "../helpers/clients.ts";
 import type { TestApp } from "../helpers/test_app.ts";
 import { dbLines, startSecurityApp } from "./fixture.ts";
 
 /** Another public client sharing demo-web's redirect URI, and a confidential one. */
 async function addOtherClients(t: TestApp): Promise<string> {
-  await createClient(t, {
+  await addClient(t, {
     client_id: "other-spa",
     redirect_uris: [DEMO_REDIRECT],
     token_endpoint_auth_method: "none",
   });
-  const conf = await createClient(t, {
+  const conf = await addClient(t, {
     client_id: "other-conf",
     redirect_uris: [DEMO_REDIRECT],
     token_endpoint_auth_method: "client_secret_basic",
   });
-  return basicAuth("other-conf", conf.client_secret!);
+  return basic("other-conf", conf.client_secret!);
 }
 
 async function demoCode(
@@ -120,7 +119,7 @@ Deno.test("code injection: a code injected into another session of the same clie
 Deno.test("code injection: a code redeemed with another registered redirect_uri is refused", async () => {
   const { t } = await startSecurityApp();
   try {
-    const reg = await createClient(t, {
+    const reg = await addClient(t, {
       client_id: "two-uris",
       redirect_uris: ["https://a.example.com/cb", "https://b.example.com/cb"],
       token_endpoint_auth_method: "client_secret_post",

@@ -8,7 +8,8 @@
  */
 import assert from "node:assert/strict";
 import { generatePKCE } from "../../lib/oauth/pkce.ts";
-import { createClient, DEMO_REDIRECT, demoTokens } from "../helpers/oauth.ts";
+import { DEMO_REDIRECT, demoTokens } from "../helpers/oauth.ts";
+import { addClient } from "../helpers/clients.ts";
 import type { TestApp } from "../helpers/test_app.ts";
 import { manifest } from "../../routes.gen.ts";
 import { routePath } from "../../lib/http/router.tsx";
@@ -181,7 +182,7 @@ Deno.test("open redirect: an unknown client, a repeated redirect_uri or a missin
 Deno.test("open redirect: errors after the redirect_uri is verified go to exactly the registered URI, with iss", async () => {
   const { t } = await startSecurityApp();
   try {
-    await createClient(t, {
+    await addClient(t, {
       client_id: "with-query",
       redirect_uris: ["https://rp.example.com/cb?tenant=7"],
       token_endpoint_auth_method: "client_secret_basic",

@@ -12,13 +12,12 @@
 import assert from "node:assert/strict";
 import { generatePKCE, s256 } from "../../lib/oauth/pkce.ts";
 import {
-  basicAuth,
-  createClient,
   DEMO_REDIRECT,
   demoParams,
   runAuthorize,
   tokenRequest,
 } from "../helpers/oauth.ts";
+import { addClient, basic } from "../helpers/clients.ts";
 import type { TestApp } from "../helpers/test_app.ts";
 import { startSecurityApp } from "./fixture.ts";
 
@@ -37,13 +36,13 @@ async function pkceCode(
 
 /** Registers a confidential client allowed to skip PKCE; its Basic header. */
 async function addLegacyClient(t: TestApp): Promise<string> {
-  const registered = await createClient(t, {
+  const registered = await addClient(t, {
     client_id: "legacy",
     redirect_uris: [LEGACY_REDIRECT],
     token_endpoint_auth_method: "client_secret_basic",
     require_pkce: false,
   });
-  return basicAuth("legacy", registered.client_secret!);
+  return basic("legacy", registered.client_secret!);
 }
 
 /** A code for the legacy client, asked for without a challenge. */
@@ -177,7 +176,7 @@ Deno.test("pkce: plain is refused at /authorize, named or implied by a missing m
 Deno.test("pkce: a public client, or one whose policy requires PKCE, gets no code without a challenge", async () => {
   const { t } = await startSecurityApp();
   try {
-    await createClient(t, {
+    await addClient(t, {
       client_id: "strict-conf",
       redirect_uris: ["https://strict.example.com/cb"],
       token_endpoint_auth_method: "client_secret_basic",

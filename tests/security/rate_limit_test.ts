@@ -9,12 +9,8 @@
  */
 import assert from "node:assert/strict";
 import { BUDGETS } from "../../lib/security/rate_limit.ts";
-import {
-  basicAuth,
-  createClient,
-  DEMO_REDIRECT,
-  demoParams,
-} from "../helpers/oauth.ts";
+import { DEMO_REDIRECT, demoParams } from "../helpers/oauth.ts";
+import { addClient, basic } from "../helpers/clients.ts";
 import {
   CookieJar,
   fetchFrom,
@@ -141,7 +137,7 @@ Deno.test("rate limit: one address guessing many accounts hits its own budget, w
 Deno.test("rate limit: guessing a client secret at /token hits 429 within the budget; the client itself still gets tokens from its own address; the window passing lets the address try again", async () => {
   const { t } = await startSecurityApp();
   try {
-    const client = await createClient(t, {
+    const client = await addClient(t, {
       client_id: "payments",
       redirect_uris: ["https://payments.example.com/cb"],
       grant_types: ["client_credentials"],
@@ -153,7 +149,7 @@ Deno.test("rate limit: guessing a client secret at /token hits 429 within the bu
         method: "POST",
         headers: {
           "Content-Type": "application/x-www-form-urlencoded",
-          Authorization: basicAuth("payments", secret),
+          Authorization: basic("payments", secret),
         },
         body: "grant_type=client_credentials",
       });
@@ -227,7 +223,7 @@ Deno.test("rate limit: behind a trusted proxy each forwarded client has its own 
       env: trusted ? { TRUSTED_PROXIES: "10.0.0.0/8" } : {},
     });
     try {
-      const client = await createClient(t, {
+      const client = await addClient(t, {
         client_id: "payments",
         redirect_uris: ["https://payments.example.com/cb"],
         grant_types: ["client_credentials"],
@@ -239,7 +235,7 @@ Deno.test("rate limit: behind a trusted proxy each forwarded client has its own 
           method: "POST",
           headers: {
             "Content-Type": "application/x-www-form-urlencoded",
-            Authorization: basicAuth("payments", secret),
+            Authorization: basic("payments", secret),
             "X-Forwarded-For": forwardedFor,
           },
           body: "grant_type=client_credentials",

@@ -15,12 +15,12 @@
 import assert from "node:assert/strict";
 import { dumpDatabase } from "../helpers/db_dump.ts";
 import {
-  basicAuth,
   DEMO_REDIRECT,
   demoParams,
   readPage,
   tokenRequest,
 } from "../helpers/oauth.ts";
+import { basic } from "../helpers/clients.ts";
 import {
   CookieJar,
   openForm,
@@ -202,7 +202,7 @@ Deno.test("leakage: no token, code, secret, password, cookie or CSRF token reach
     const second = (await tokenRequest(t, {
       grant_type: "client_credentials",
       scope: "profile",
-    }, { Authorization: basicAuth("svc", clientSecret) })).body;
+    }, { Authorization: basic("svc", clientSecret) })).body;
     secrets.add("client credentials token", second.access_token);
     await (await t.fetch("/userinfo", {
       headers: { Authorization: `Bearer ${refreshed.access_token}` },
@@ -221,7 +221,7 @@ Deno.test("leakage: no token, code, secret, password, cookie or CSRF token reach
       "/introspect",
       form(
         { token: second.access_token as string },
-        basicAuth("svc", clientSecret),
+        basic("svc", clientSecret),
       ),
     )).body?.cancel();
     const wrongSecret = `Sec-${crypto.randomUUID()}`;
@@ -230,7 +230,7 @@ Deno.test("leakage: no token, code, secret, password, cookie or CSRF token reach
       "/introspect",
       form(
         { token: second.access_token as string },
-        basicAuth("svc", wrongSecret),
+        basic("svc", wrongSecret),
       ),
     )).body?.cancel();
     await (await t.fetch(

@@ -27,7 +27,6 @@ import assert from "node:assert/strict";
 import pg from "pg";
 import { findToken, isTokenActive } from "../../lib/oauth/tokens/lookup.ts";
 import {
-  createClient,
   DEMO_REDIRECT,
   demoParams,
   demoTokens,
@@ -35,6 +34,7 @@ import {
   seedDemo,
   tokenRequest,
 } from "../helpers/oauth.ts";
+import { addClient } from "../helpers/clients.ts";
 import {
   completeSetupFor,
   CookieJar,
@@ -311,7 +311,7 @@ async function policyEdits(
   engine: Engine,
   adminToken: string,
 ): Promise<void> {
-  await createClient(t, {
+  await addClient(t, {
     client_id: "stress-policy",
     redirect_uris: ["http://localhost:3000/cb"],
     scope: "openid profile email offline_access",
@@ -375,7 +375,7 @@ async function ruleRaces(
     (_, i) => `stress-skew-${i}`,
   );
   for (const id of ids) {
-    await createClient(t, {
+    await addClient(t, {
       client_id: id,
       redirect_uris: ["http://localhost:3000/cb"],
       scope: "openid profile email offline_access",

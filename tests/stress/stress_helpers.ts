@@ -392,7 +392,7 @@ export async function call(
 }
 
 /** Basic auth header for client credentials (RFC 6749 §2.3.1 encoding). */
-export function basicAuth(id: string, secret: string): string {
+export function basic(id: string, secret: string): string {
   const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, "+");
   return `Basic ${btoa(`${enc(id)}:${enc(secret)}`)}`;
 }
@@ -415,7 +415,7 @@ export function postForm(
     method: "POST",
     headers: {
       "Content-Type": FORM,
-      Authorization: basicAuth(client.id, client.secret),
+      Authorization: basic(client.id, client.secret),
     },
     body: new URLSearchParams(fields),
   }, timeoutMs);
