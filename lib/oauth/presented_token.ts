@@ -30,6 +30,7 @@ export async function readPresentedToken(
     req.headers.get("Authorization"),
     form,
     ip,
+    { eitherSecretMethod: true },
   );
   const token = form.get("token");
   if (!token) throw new InvalidRequest("token is required");

@@ -109,6 +109,11 @@ export function isPublicAuthMethod(method: string): boolean {
   return method === "none";
 }
 
+/** Whether this method presents the client secret itself (RFC 6749 §2.3.1). */
+export function isSecretAuthMethod(method: string): boolean {
+  return method === "client_secret_basic" || method === "client_secret_post";
+}
+
 /** Whether a client authenticating with `method` may use `grantType`. */
 export function grantAllowedFor(grantType: GrantType, method: string): boolean {
   return !(GRANT_TYPE_RULES[grantType].confidentialOnly &&

@@ -17,6 +17,11 @@ import {
   launchChromium,
   screenshot,
 } from "../helpers/browser.ts";
+import { findUserByUsername } from "../../lib/db/users.ts";
+import { loadClient } from "../../lib/oauth/clients/registry.ts";
+import { mintTokens } from "../../lib/oauth/tokens/mint.ts";
+import { storeTokens } from "../../lib/oauth/tokens/store.ts";
+import { TOKEN_EXTENSIONS } from "../../lib/provider.ts";
 import type { TestApp } from "../helpers/test_app.ts";
 import {
   atHash,
@@ -260,6 +265,78 @@ Deno.test({
       assert.deepEqual(h.errors, [], "no script or CSP errors in the pages");
     } finally {
       await h.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "browser SPA: a page on another origin refreshes and then revokes its tokens with fetch (CORS on /token and /revoke)",
+  ignore: !HAVE_CHROMIUM,
+  async fn() {
+    const rp = await registerRP(t, {
+      client_id: "browser-spa",
+      token_endpoint_auth_method: "none",
+    });
+    const alice = (await findUserByUsername(t.deps.db, "alice"))!;
+    const spa = await loadClient(t.deps, rp.clientID);
+    const minted = await mintTokens(t.deps, {
+      client: spa!,
+      user: alice,
+      scopes: ["openid", "offline_access"],
+      grantID: crypto.randomUUID(),
+      refreshToken: true,
+    }, TOKEN_EXTENSIONS);
+    await storeTokens(t.deps.db, minted);
+    // The app's own origin: a page served by another loopback server.
+    const app = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      () =>
+        new Response("<!DOCTYPE html><title>app</title>", {
+          headers: { "Content-Type": "text/html" },
+        }),
+    );
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const port = (app.addr as Deno.NetAddr).port;
+      await page.goto(`http://localhost:${port}/`);
+      const results = await page.evaluate(async ([base, clientID, refresh]) => {
+        const post = async (path: string, fields: Record<string, string>) => {
+          const res = await fetch(`${base}${path}`, {
+            method: "POST",
+            headers: { "Content-Type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams(fields),
+          });
+          return { status: res.status, text: await res.text() };
+        };
+        const refreshed = await post("/token", {
+          grant_type: "refresh_token",
+          client_id: clientID,
+          refresh_token: refresh,
+        });
+        const next = JSON.parse(refreshed.text);
+        const revoked = await post("/revoke", {
+          client_id: clientID,
+          token: next.refresh_token,
+          token_type_hint: "refresh_token",
+        });
+        return { refreshed: refreshed.status, revoked: revoked.status, next };
+      }, [t.base, rp.clientID, minted.response.refresh_token!] as const);
+      assert.equal(results.refreshed, 200);
+      assert.equal(results.revoked, 200);
+      const after = await t.fetch("/introspect", {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          client_id: rp.clientID,
+          token: results.next.access_token,
+        }),
+      });
+      assert.deepEqual(await after.json(), { active: false });
+    } finally {
+      await context.close();
+      await app.shutdown();
     }
   },
 });

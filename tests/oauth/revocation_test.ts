@@ -3,6 +3,7 @@ import { startTestApp, type TestApp } from "../helpers/test_app.ts";
 import {
   addClient,
   basic,
+  clientPost,
   formPost,
   grant,
   resourceWorld,
@@ -17,12 +18,7 @@ async function isActive(
   owner: TestClient,
   token: string,
 ): Promise<boolean> {
-  const res = await t.fetch(
-    "/introspect",
-    formPost({ token }, {
-      Authorization: basic(owner.client.id, owner.secret!),
-    }),
-  );
+  const res = await t.fetch("/introspect", clientPost(owner, { token }));
   assert.equal(res.status, 200);
   return (await res.json()).active;
 }
@@ -394,6 +390,94 @@ Deno.test("revoke: GET is 405", async () => {
     assert.equal(res.status, 405);
     assert.equal(res.headers.get("Allow"), "POST");
     await res.body?.cancel();
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("revoke: CORS lets a browser app revoke its own tokens (preflight and answer)", async () => {
+  const t = await startTestApp();
+  try {
+    const { spa, alice } = await resourceWorld(t);
+    const pre = await t.fetch("/revoke", {
+      method: "OPTIONS",
+      headers: {
+        Origin: "http://localhost:3000",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+      },
+    });
+    assert.equal(pre.status, 204);
+    assert.equal(pre.headers.get("Access-Control-Allow-Origin"), "*");
+    assert.match(pre.headers.get("Access-Control-Allow-Methods")!, /POST/);
+    const tokens = await grant(t, spa, alice, ["openid"]);
+    const res = await t.fetch(
+      "/revoke",
+      formPost({ client_id: "demo-spa", token: tokens.access_token }, {
+        Origin: "http://localhost:3000",
+      }),
+    );
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("Access-Control-Allow-Origin"), "*");
+    assert.equal(await isActive(t, spa, tokens.access_token), false);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("revoke and introspect: a confidential client may send its secret either way; /token keeps its registered method", async () => {
+  const t = await startTestApp();
+  try {
+    const { web, post, alice } = await resourceWorld(t);
+    // demo-web registered client_secret_basic, sends it in the body.
+    const webTokens = await grant(t, web, alice, ["openid"]);
+    const asPost = await t.fetch(
+      "/introspect",
+      formPost({
+        client_id: "demo-web",
+        client_secret: web.secret!,
+        token: webTokens.access_token,
+      }),
+    );
+    assert.equal(asPost.status, 200);
+    assert.equal((await asPost.json()).active, true);
+    // demo-post registered client_secret_post, sends Basic.
+    const postTokens = await grant(t, post, alice, ["openid"]);
+    const revoked = await t.fetch(
+      "/revoke",
+      formPost({ token: postTokens.access_token }, {
+        Authorization: basic("demo-post", post.secret!),
+      }),
+    );
+    assert.equal(revoked.status, 200);
+    await revoked.body?.cancel();
+    assert.equal(await isActive(t, post, postTokens.access_token), false);
+    // A wrong secret is still wrong, whichever way it is sent.
+    const wrong = await t.fetch(
+      "/introspect",
+      formPost({
+        client_id: "demo-web",
+        client_secret: "not-it",
+        token: webTokens.access_token,
+      }),
+    );
+    assert.equal(wrong.status, 401);
+    await wrong.body?.cancel();
+    // The token endpoint keeps to the registered method.
+    const token = await t.fetch(
+      "/token",
+      formPost({
+        grant_type: "refresh_token",
+        client_id: "demo-web",
+        client_secret: web.secret!,
+        refresh_token: webTokens.refresh_token!,
+      }),
+    );
+    assert.equal(token.status, 401);
+    assert.equal(
+      (await token.json()).error_description,
+      "client must authenticate with client_secret_basic",
+    );
   } finally {
     await t.close();
   }

@@ -16,7 +16,7 @@ import {
   recordFailure,
 } from "../../security/rate_limit.ts";
 import { InvalidClient, InvalidRequest, SlowDown } from "../errors.ts";
-import type { AuthMethod } from "../vocabulary.ts";
+import { type AuthMethod, isSecretAuthMethod } from "../vocabulary.ts";
 import type { Client } from "./client.ts";
 import { loadClient } from "./registry.ts";
 
@@ -113,23 +113,38 @@ export const METHODS: Record<AuthMethod, MethodVerifier> = {
   client_secret_post: verifySecret,
 };
 
-/**
- * Which method a client must present: a public client `none`, a
- * confidential one the method it registered.
- */
-function expectedMethod(client: Client): AuthMethod {
-  return client.isPublic ? "none" : client.authMethod;
+export interface AuthenticateOptions {
+  /**
+   * Accept either way of presenting the secret (Basic or the form body)
+   * from a client registered for one of them. The seed README shows both
+   * for the same client at /revoke and /introspect; /token keeps to the
+   * registered method (RFC 7591 §2 token_endpoint_auth_method).
+   */
+  eitherSecretMethod?: boolean;
+}
+
+/** Whether a confidential client may present its credentials this way. */
+function methodAccepted(
+  client: Client,
+  presented: AuthMethod,
+  options: AuthenticateOptions,
+): boolean {
+  if (presented === client.authMethod) return true;
+  return options.eitherSecretMethod === true &&
+    isSecretAuthMethod(presented) && isSecretAuthMethod(client.authMethod);
 }
 
 /**
  * Authenticates the calling client. Public clients identify themselves with
- * client_id alone; confidential clients must use their registered method.
+ * client_id alone; confidential clients use their registered method (or,
+ * with `eitherSecretMethod`, either way of sending their secret).
  */
 export async function authenticateClient(
   deps: Deps,
   authorization: string | null,
   form: URLSearchParams,
   ip: string | null,
+  options: AuthenticateOptions = {},
 ): Promise<Client> {
   const creds = readClientCredentials(authorization, form);
   const basic = creds.method === "client_secret_basic";
@@ -173,10 +188,9 @@ export async function authenticateClient(
   };
   const client = await loadClient(deps, creds.clientID);
   if (!client) return await fail("client authentication failed");
-  const expected = expectedMethod(client);
-  // A public client that sends a secret is not the client it names.
-  if (!client.isPublic && creds.method !== expected) {
-    return await fail(`client must authenticate with ${expected}`);
+  // A public client that sends a secret fails its verifier below.
+  if (!client.isPublic && !methodAccepted(client, creds.method, options)) {
+    return await fail(`client must authenticate with ${client.authMethod}`);
   }
   if (!METHODS[creds.method](client, creds)) {
     return await fail("client authentication failed");
