@@ -6,7 +6,11 @@
  */
 import type { AppContext } from "../http/define.ts";
 import { HttpError } from "../http/http_error.ts";
-import { readJSON } from "../http/json_body.ts";
+import {
+  type FieldIssue,
+  invalidFields,
+  readJSON,
+} from "../http/json_body.ts";
 import { clientIP } from "../http/request.ts";
 
 /** The admin behind a write, as the audit log records it. */
@@ -15,11 +19,7 @@ export interface AdminActor {
   ip: string | null;
 }
 
-/** One bad field, as in `parseWith`'s `issues`. */
-export interface FieldIssue {
-  path: string;
-  message: string;
-}
+export type { FieldIssue };
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
@@ -55,12 +55,7 @@ export async function readOptionalJSON(req: Request): Promise<unknown> {
 
 /** Throws the 400 `parseWith` would, for rules zod cannot see (the database). */
 export function throwIssues(issues: FieldIssue[]): void {
-  if (issues.length === 0) return;
-  const first = issues[0];
-  throw new HttpError(400, `${first.path || "body"}: ${first.message}`, {
-    code: "invalid_request",
-    details: { issues },
-  });
+  if (issues.length > 0) throw invalidFields(issues);
 }
 
 /**

@@ -190,6 +190,56 @@ Deno.test("admin clients: a taken client_id is 409; bad metadata is 400 naming t
   }
 });
 
+Deno.test("admin clients: unknown keys are refused with a 400 naming each; zod's own wording never reaches the client", async () => {
+  const { t, api } = await startAdminApp();
+  try {
+    const res = await api("POST", "/admin/clients", {
+      client_id: "typo-app",
+      client_nam: "Typo",
+      allowed_scopes: "openid",
+      redirect_uris: ["https://a.example/cb"],
+    });
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.body.issues, [
+      { path: "client_nam", message: "is not a known field" },
+      { path: "allowed_scopes", message: "is not a known field" },
+    ]);
+    assert.equal(
+      res.body.error_description,
+      "client_nam: is not a known field",
+    );
+    const typed = await api("POST", "/admin/clients", {
+      client_name: 42,
+      redirect_uris: ["https://a.example/cb"],
+      require_consent: "yes",
+      access_token_lifetime: 30,
+      token_format: "paseto",
+    });
+    assert.equal(typed.status, 400);
+    const messages = Object.fromEntries(
+      (typed.body.issues as { path: string; message: string }[]).map((
+        i,
+      ) => [i.path, i.message]),
+    );
+    assert.deepEqual(messages, {
+      client_name: "must be a string",
+      require_consent: "must be a boolean",
+      access_token_lifetime: "must be at least 60",
+      token_format: "must be one of opaque, jwt",
+    });
+    for (const issue of typed.body.issues) {
+      assert.doesNotMatch(issue.message, /Invalid|expected|received/);
+    }
+    const list = await api("GET", "/admin/clients");
+    assert.ok(
+      !list.body.some((c: { client_id: string }) => c.client_id === "typo-app"),
+      "nothing was written",
+    );
+  } finally {
+    await t.close();
+  }
+});
+
 Deno.test("admin clients: GET, PATCH, PUT and DELETE of an unknown client are 404", async () => {
   const { t, api } = await startAdminApp();
   try {
@@ -272,7 +322,7 @@ Deno.test("admin clients: an update that breaks a rule is 400 and changes nothin
       [{ client_name: "" }, "client_name"],
       [{ require_consent: "no" }, "require_consent"],
       [{ token_endpoint_auth_method: "tls" }, "token_endpoint_auth_method"],
-      [{ client_secret: "mine" }, ""],
+      [{ client_secret: "mine" }, "client_secret"],
     ];
     const before = await api("GET", "/admin/clients/demo-web");
     for (const [body, field] of cases) {

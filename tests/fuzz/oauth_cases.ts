@@ -4,6 +4,7 @@
  * /end_session and /logout, /setup and /admin/login.
  * @module
  */
+import { basic as basicHeader } from "../helpers/clients.ts";
 import { DEMO_REDIRECT } from "../helpers/oauth.ts";
 import type { FuzzCase } from "./oracle.ts";
 import type { Random } from "./prng.ts";
@@ -208,11 +209,6 @@ interface Auth {
   note: string;
 }
 
-function basicHeader(id: string, secret: string): string {
-  const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, "+");
-  return `Basic ${btoa(`${enc(id)}:${enc(secret)}`)}`;
-}
-
 function latin1Base64(text: string): string {
   return btoa(
     Array.from(new TextEncoder().encode(text), (b) => String.fromCharCode(b))
@@ -220,7 +216,15 @@ function latin1Base64(text: string): string {
   );
 }
 
-function clientAuth(r: Random, w: World): Auth {
+/**
+ * `eitherSecretMethod`: the endpoint takes a confidential client's secret
+ * by Basic or in the body, whichever it registered (/revoke, /introspect).
+ */
+function clientAuth(
+  r: Random,
+  w: World,
+  options: { eitherSecretMethod?: boolean } = {},
+): Auth {
   switch (r.int(10)) {
     case 0:
     case 1:
@@ -245,12 +249,16 @@ function clientAuth(r: Random, w: World): Auth {
         note: "post",
       };
     default:
-      return brokenAuth(r, w);
+      return brokenAuth(r, w, options);
   }
 }
 
-/** Client authentication that must fail. */
-function brokenAuth(r: Random, w: World): Auth {
+/** Client authentication that must fail (where the endpoint keeps to the registered method). */
+function brokenAuth(
+  r: Random,
+  w: World,
+  options: { eitherSecretMethod?: boolean },
+): Auth {
   const bad = (header: string, note: string): Auth => ({
     headers: [["Authorization", header]],
     entries: [],
@@ -323,11 +331,20 @@ function brokenAuth(r: Random, w: World): Auth {
         "client_secret",
         hostileString(r),
       ]], "post wrong secret");
-    case 17:
-      return body([["client_id", w.basic.id], [
+    case 17: {
+      const entries: Entries = [["client_id", w.basic.id], [
         "client_secret",
         w.basic.secret,
-      ]], "post for a basic client");
+      ]];
+      return options.eitherSecretMethod
+        ? {
+          headers: [],
+          entries,
+          client: w.basic.id,
+          note: "post for a basic client",
+        }
+        : body(entries, "post for a basic client");
+    }
     case 18:
       return body([["client_id", hostileString(r)]], "hostile client_id");
     case 19:
@@ -523,7 +540,7 @@ export function tokenManagementCase(
   w: World,
   path: "/revoke" | "/introspect",
 ): FuzzCase {
-  const auth = clientAuth(r, w);
+  const auth = clientAuth(r, w, { eitherSecretMethod: true });
   let pool = [
     w.live.aliceAccess,
     w.live.aliceRefresh,

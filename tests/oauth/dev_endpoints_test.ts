@@ -184,6 +184,22 @@ Deno.test("dev: /dev/create_client names the bad field (wildcard, http non-loopb
       assert.equal(body.error, "invalid_request");
       assert.equal(body.issues[0].path, "redirect_uris");
     }
+    // A misspelt field is refused by name, not silently dropped.
+    const typo = await t.fetch("/dev/create_client", {
+      method: "POST",
+      headers: {
+        "X-Admin-Token": BOOTSTRAP,
+        "Content-Type": "application/json",
+      },
+      body: JSON.stringify({
+        client_nam: "Typo",
+        redirect_uris: ["https://a.example/cb"],
+      }),
+    });
+    assert.equal(typo.status, 400);
+    assert.deepEqual((await typo.json()).issues, [
+      { path: "client_nam", message: "is not a known field" },
+    ]);
     const notJSON = await t.fetch("/dev/create_client", {
       method: "POST",
       headers: { "X-Admin-Token": BOOTSTRAP, "Content-Type": "text/plain" },

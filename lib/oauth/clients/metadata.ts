@@ -43,8 +43,11 @@ function vocabularyList<T extends readonly [string, ...string[]]>(
   ).pipe(z.array(z.enum(values)).min(options.min ?? 0));
 }
 
-/** Client metadata accepted by /dev/create_client and the admin API. */
-export const ClientMetadata = z.object({
+/**
+ * Client metadata accepted by /dev/create_client and the admin API; an
+ * unknown key is refused (a misspelt field must not be a silent no-op).
+ */
+export const ClientMetadata = z.strictObject({
   client_id: z.string().regex(/^[A-Za-z0-9._~-]{1,100}$/, {
     message: "client_id must be 1-100 URL-safe characters",
   }).optional(),
