@@ -20,8 +20,8 @@ export const SCOPES: CommandGroup = {
     listCommand({
       summary: "list scopes",
       path: "/admin/scopes",
-      headers: ["name", "claims", "description"],
-      row: (s: Scope) => [s.name, list(s.claims), s.description],
+      headers: ["name", "description", "claims"],
+      row: (s: Scope) => [s.name, s.description, list(s.claims)],
     }),
     {
       name: "upsert",

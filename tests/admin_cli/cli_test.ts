@@ -367,7 +367,7 @@ Deno.test("admin cli: scopes upsert/list/delete and keys rotate/list/retire/dele
     const list = await cli(f, ["scopes", "list"]);
     assert.deepEqual(
       rows(list.stdout).find((r) => r[0] === "files.read"),
-      ["files.read", "files", "Read your files"],
+      ["files.read", "Read your files", "files"],
     );
     const builtIn = await cli(f, ["scopes", "delete", "openid"]);
     assert.equal(builtIn.code, 1);
