@@ -16,6 +16,7 @@ import {
   ClientUpdate,
   PasswordReset,
   PolicyUpdate,
+  RESERVED_CLAIMS,
   RotateKey,
   ScopeInput,
   UserCreate,
@@ -62,6 +63,24 @@ const COMPONENTS: [string, z.ZodType, "input" | "output"][] = [
   ["PKCEPair", answers.PKCEAnswer, "output"],
   ["RegisteredClient", answers.RegisteredClientAnswer, "output"],
 ];
+
+/** What the request schemas cannot say themselves. */
+const REQUEST_NOTES: Record<string, string> = {
+  ClientCreate: "RFC 7591 client metadata plus the policy's fields. " +
+    "Unknown keys are ignored here (the admin UI sends `client_type`). " +
+    "authorization_code needs a redirect URI; public clients " +
+    "(`token_endpoint_auth_method: none`) use PKCE and not " +
+    "client_credentials. Every scope must exist.",
+  ClientUpdate: "Any of these fields; the rest keep their values. " +
+    "`client_id` is accepted only when it names the client being updated.",
+  PolicyUpdate: "Any of these fields; the rest keep their values. Every " +
+    "scope must exist and default_scopes must be within allowed_scopes.",
+  UserCreate: "`claims` may not set what the server sets itself or keeps " +
+    `in fields of its own: ${[...RESERVED_CLAIMS].join(", ")}.`,
+  UserUpdate: 'Any of these fields. `email: ""` or null clears it; ' +
+    "`claims` replaces the whole object; `disabled: true` locks the user " +
+    "out (sessions ended, tokens revoked).",
+};
 
 const PATH_PARAMETERS: Record<string, string> = {
   client_id: "the client's `client_id`",
@@ -371,7 +390,9 @@ export function buildAdminOpenAPI(options: AdminOpenAPIOptions): JSONObject {
   const set = new SchemaSet();
   const names = new Map<z.ZodType, string>();
   for (const [name, schema, io] of COMPONENTS) {
-    set.schemas[name] = set.convert(schema, io, name);
+    const json = set.convert(schema, io, name);
+    const description = REQUEST_NOTES[name];
+    set.schemas[name] = description ? { description, ...json } : json;
     names.set(schema, name);
   }
   const ctx: Context = { set, names };
