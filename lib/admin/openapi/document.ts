@@ -8,7 +8,7 @@
  * @module
  */
 import { z } from "zod";
-import { ClientMetadata } from "../../oauth/client_registry.ts";
+import { ClientMetadata } from "../../oauth/clients/metadata.ts";
 import { CSRF_HEADER } from "../../security/csrf.ts";
 import { SESSION_COOKIE } from "../../security/session.ts";
 import { ADMIN_TOKEN_HEADER } from "../admin_auth.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 import { z } from "zod";
-import { ClientMetadata } from "../../oauth/client_registry.ts";
+import { ClientMetadata } from "../../oauth/clients/metadata.ts";
 import {
   AuditQuery,
   ClientUpdate,

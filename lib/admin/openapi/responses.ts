@@ -7,7 +7,16 @@
  * @module
  */
 import { z } from "zod";
-import type { RegisteredClient } from "../../oauth/client_registry.ts";
+import type { RegisteredClient } from "../../oauth/clients/registry.ts";
+import {
+  AUTH_METHODS,
+  CONSENT_POLICIES,
+  GRANT_TYPES,
+  PKCE_METHODS,
+  RESPONSE_TYPES,
+  SIGNING_ALGS,
+  TOKEN_FORMATS,
+} from "../../oauth/vocabulary.ts";
 import type { AuditEventView, AuditPage } from "../audit_admin.ts";
 import type {
   ClientDetail,
@@ -66,11 +75,11 @@ export const PolicyAnswer = z.strictObject({
     description: "space-separated",
   }),
   require_pkce: z.boolean(),
-  consent_policy: z.enum(["always", "once", "skip"]),
+  consent_policy: z.enum(CONSENT_POLICIES),
   access_token_lifetime: z.int().meta({ description: "seconds" }),
   refresh_token_ttl_days: z.int(),
-  token_format: z.enum(["opaque", "jwt"]),
-  id_token_signed_response_alg: z.string(),
+  token_format: z.enum(TOKEN_FORMATS),
+  id_token_signed_response_alg: z.enum(SIGNING_ALGS),
 });
 
 export const ClientAnswer = z.strictObject({
@@ -78,10 +87,10 @@ export const ClientAnswer = z.strictObject({
   client_name: z.string(),
   client_type: z.enum(["public", "confidential"]),
   redirect_uris: z.array(z.string()),
-  grant_types: z.array(z.string()),
-  response_types: z.array(z.string()),
+  grant_types: z.array(z.enum(GRANT_TYPES)),
+  response_types: z.array(z.enum(RESPONSE_TYPES)),
   scope: z.string().meta({ description: "space-separated (RFC 7591 §2)" }),
-  token_endpoint_auth_method: z.string(),
+  token_endpoint_auth_method: z.enum(AUTH_METHODS),
   require_consent: z.boolean(),
   created_at: Time,
   updated_at: Time,
@@ -107,7 +116,7 @@ export const ClientSecretAnswer = z.strictObject({
 export const PublicJWKAnswer = z.strictObject({
   kty: z.enum(["RSA", "EC", "OKP"]),
   kid: z.string(),
-  alg: z.string(),
+  alg: z.enum(SIGNING_ALGS),
   use: z.literal("sig"),
   n: z.string().optional(),
   e: z.string().optional(),
@@ -118,7 +127,7 @@ export const PublicJWKAnswer = z.strictObject({
 
 export const KeyAnswer = z.strictObject({
   kid: z.string(),
-  alg: z.string(),
+  alg: z.enum(SIGNING_ALGS),
   status: z.enum(["active", "retired"]),
   created_at: Time,
   retired_at: Time.nullable(),
@@ -194,7 +203,7 @@ export const SeedAnswer = z.strictObject({
 export const PKCEAnswer = z.strictObject({
   code_verifier: z.string(),
   code_challenge: z.string(),
-  method: z.literal("S256"),
+  method: z.enum(PKCE_METHODS),
 });
 
 /** POST /dev/create_client. */
@@ -205,10 +214,10 @@ export const RegisteredClientAnswer = z.strictObject({
   }),
   client_name: z.string(),
   redirect_uris: z.array(z.string()),
-  grant_types: z.array(z.string()),
-  response_types: z.array(z.string()),
+  grant_types: z.array(z.enum(GRANT_TYPES)),
+  response_types: z.array(z.enum(RESPONSE_TYPES)),
   scope: z.string(),
-  token_endpoint_auth_method: z.string(),
+  token_endpoint_auth_method: z.enum(AUTH_METHODS),
 });
 
 // Compile-time: each schema describes exactly the view its module answers
