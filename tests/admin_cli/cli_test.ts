@@ -4,7 +4,8 @@
  * free loopback port, checking what it prints and its exit status.
  */
 import assert from "node:assert/strict";
-import { basicAuth, canSignIn, tokenRequest } from "../helpers/oauth.ts";
+import { basic } from "../helpers/clients.ts";
+import { canSignIn, tokenRequest } from "../helpers/oauth.ts";
 import type { TestApp } from "../helpers/test_app.ts";
 import { type AdminFixture, startAdminApp } from "../admin/admin_fixture.ts";
 
@@ -90,7 +91,7 @@ async function clientCredentials(
   secret: string,
 ): Promise<number> {
   const res = await tokenRequest(t, { grant_type: "client_credentials" }, {
-    Authorization: basicAuth(id, secret),
+    Authorization: basic(id, secret),
   });
   return res.status;
 }
