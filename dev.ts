@@ -1,18 +1,29 @@
 /**
  * Development entry, like Fresh's dev.ts: regenerates routes.gen.ts,
- * client.gen.ts and static/islands.js, then serves main.ts with --watch and
- * regenerates when routes/ or islands/ change.
+ * client.gen.ts, static/islands.js and docs/openapi.json (the admin API's
+ * OpenAPI description), then serves main.ts with --watch and regenerates
+ * when routes/ or islands/ change.
  *
  *   deno task dev              regenerate, serve, watch
  *   deno task build            regenerate once
  *   deno run -A dev.ts --check fail when a generated file is stale
  */
 import {
+  adminOpenAPIText,
+  DEFAULT_SERVER_URL,
+} from "./lib/admin/openapi/document.ts";
+import {
   bundleIslands,
   generateClientEntry,
   GENERATED,
   generateRoutesManifest,
 } from "./lib/dev/manifest.ts";
+
+const OPENAPI_DOC = new URL("docs/openapi.json", import.meta.url);
+
+function openAPIText(): string {
+  return adminOpenAPIText({ serverURL: DEFAULT_SERVER_URL });
+}
 
 async function readOrEmpty(url: URL): Promise<string> {
   try {
@@ -30,6 +41,7 @@ async function build(): Promise<void> {
   await writeIfChanged(GENERATED.routes, await generateRoutesManifest());
   await writeIfChanged(GENERATED.client, await generateClientEntry());
   await writeIfChanged(GENERATED.bundle, await bundleIslands());
+  await writeIfChanged(OPENAPI_DOC, openAPIText());
 }
 
 async function check(): Promise<boolean> {
@@ -38,6 +50,7 @@ async function check(): Promise<boolean> {
     [GENERATED.client, await generateClientEntry()],
     // Rebuilt from the committed entry and compared byte for byte.
     [GENERATED.bundle, await bundleIslands()],
+    [OPENAPI_DOC, openAPIText()],
   ];
   let fresh = true;
   for (const [url, text] of expected) {

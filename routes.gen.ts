@@ -17,42 +17,43 @@ import * as $12 from "./routes/admin/keys/index.ts";
 import * as $13 from "./routes/admin/keys/rotate.ts";
 import * as $14 from "./routes/admin/login.tsx";
 import * as $15 from "./routes/admin/logout.ts";
-import * as $16 from "./routes/admin/rotate_jwk.ts";
-import * as $17 from "./routes/admin/scopes/[name].ts";
-import * as $18 from "./routes/admin/scopes/index.ts";
-import * as $19 from "./routes/admin/sessions/[session_id].ts";
-import * as $20 from "./routes/admin/sessions/index.ts";
-import * as $21 from "./routes/admin/ui/audit.tsx";
-import * as $22 from "./routes/admin/ui/clients/[client_id].tsx";
-import * as $23 from "./routes/admin/ui/clients/index.tsx";
-import * as $24 from "./routes/admin/ui/help.tsx";
-import * as $25 from "./routes/admin/ui/index.tsx";
-import * as $26 from "./routes/admin/ui/keys.tsx";
-import * as $27 from "./routes/admin/ui/scopes.tsx";
-import * as $28 from "./routes/admin/ui/sessions.tsx";
-import * as $29 from "./routes/admin/ui/users/[user_id].tsx";
-import * as $30 from "./routes/admin/ui/users/index.tsx";
-import * as $31 from "./routes/admin/users/[user_id]/consents/[client_id].ts";
-import * as $32 from "./routes/admin/users/[user_id]/consents/index.ts";
-import * as $33 from "./routes/admin/users/[user_id]/index.ts";
-import * as $34 from "./routes/admin/users/[user_id]/password.ts";
-import * as $35 from "./routes/admin/users/index.ts";
-import * as $36 from "./routes/authorize.tsx";
-import * as $37 from "./routes/dev/_middleware.ts";
-import * as $38 from "./routes/dev/create_client.ts";
-import * as $39 from "./routes/dev/pkce.ts";
-import * as $40 from "./routes/dev/seed.ts";
-import * as $41 from "./routes/end_session.tsx";
-import * as $42 from "./routes/healthz.ts";
-import * as $43 from "./routes/index.tsx";
-import * as $44 from "./routes/introspect.ts";
-import * as $45 from "./routes/logout.tsx";
-import * as $46 from "./routes/metrics/_middleware.ts";
-import * as $47 from "./routes/metrics/index.ts";
-import * as $48 from "./routes/revoke.ts";
-import * as $49 from "./routes/setup.tsx";
-import * as $50 from "./routes/token/index.ts";
-import * as $51 from "./routes/userinfo/index.ts";
+import * as $16 from "./routes/admin/openapi.json.ts";
+import * as $17 from "./routes/admin/rotate_jwk.ts";
+import * as $18 from "./routes/admin/scopes/[name].ts";
+import * as $19 from "./routes/admin/scopes/index.ts";
+import * as $20 from "./routes/admin/sessions/[session_id].ts";
+import * as $21 from "./routes/admin/sessions/index.ts";
+import * as $22 from "./routes/admin/ui/audit.tsx";
+import * as $23 from "./routes/admin/ui/clients/[client_id].tsx";
+import * as $24 from "./routes/admin/ui/clients/index.tsx";
+import * as $25 from "./routes/admin/ui/help.tsx";
+import * as $26 from "./routes/admin/ui/index.tsx";
+import * as $27 from "./routes/admin/ui/keys.tsx";
+import * as $28 from "./routes/admin/ui/scopes.tsx";
+import * as $29 from "./routes/admin/ui/sessions.tsx";
+import * as $30 from "./routes/admin/ui/users/[user_id].tsx";
+import * as $31 from "./routes/admin/ui/users/index.tsx";
+import * as $32 from "./routes/admin/users/[user_id]/consents/[client_id].ts";
+import * as $33 from "./routes/admin/users/[user_id]/consents/index.ts";
+import * as $34 from "./routes/admin/users/[user_id]/index.ts";
+import * as $35 from "./routes/admin/users/[user_id]/password.ts";
+import * as $36 from "./routes/admin/users/index.ts";
+import * as $37 from "./routes/authorize.tsx";
+import * as $38 from "./routes/dev/_middleware.ts";
+import * as $39 from "./routes/dev/create_client.ts";
+import * as $40 from "./routes/dev/pkce.ts";
+import * as $41 from "./routes/dev/seed.ts";
+import * as $42 from "./routes/end_session.tsx";
+import * as $43 from "./routes/healthz.ts";
+import * as $44 from "./routes/index.tsx";
+import * as $45 from "./routes/introspect.ts";
+import * as $46 from "./routes/logout.tsx";
+import * as $47 from "./routes/metrics/_middleware.ts";
+import * as $48 from "./routes/metrics/index.ts";
+import * as $49 from "./routes/revoke.ts";
+import * as $50 from "./routes/setup.tsx";
+import * as $51 from "./routes/token/index.ts";
+import * as $52 from "./routes/userinfo/index.ts";
 import * as $$0 from "./islands/ClientForm.tsx";
 import * as $$1 from "./islands/ConfirmButton.tsx";
 import * as $$2 from "./islands/CopyButton.tsx";
@@ -78,42 +79,43 @@ export const manifest: Manifest = {
     "./routes/admin/keys/rotate.ts": $13,
     "./routes/admin/login.tsx": $14,
     "./routes/admin/logout.ts": $15,
-    "./routes/admin/rotate_jwk.ts": $16,
-    "./routes/admin/scopes/[name].ts": $17,
-    "./routes/admin/scopes/index.ts": $18,
-    "./routes/admin/sessions/[session_id].ts": $19,
-    "./routes/admin/sessions/index.ts": $20,
-    "./routes/admin/ui/audit.tsx": $21,
-    "./routes/admin/ui/clients/[client_id].tsx": $22,
-    "./routes/admin/ui/clients/index.tsx": $23,
-    "./routes/admin/ui/help.tsx": $24,
-    "./routes/admin/ui/index.tsx": $25,
-    "./routes/admin/ui/keys.tsx": $26,
-    "./routes/admin/ui/scopes.tsx": $27,
-    "./routes/admin/ui/sessions.tsx": $28,
-    "./routes/admin/ui/users/[user_id].tsx": $29,
-    "./routes/admin/ui/users/index.tsx": $30,
-    "./routes/admin/users/[user_id]/consents/[client_id].ts": $31,
-    "./routes/admin/users/[user_id]/consents/index.ts": $32,
-    "./routes/admin/users/[user_id]/index.ts": $33,
-    "./routes/admin/users/[user_id]/password.ts": $34,
-    "./routes/admin/users/index.ts": $35,
-    "./routes/authorize.tsx": $36,
-    "./routes/dev/_middleware.ts": $37,
-    "./routes/dev/create_client.ts": $38,
-    "./routes/dev/pkce.ts": $39,
-    "./routes/dev/seed.ts": $40,
-    "./routes/end_session.tsx": $41,
-    "./routes/healthz.ts": $42,
-    "./routes/index.tsx": $43,
-    "./routes/introspect.ts": $44,
-    "./routes/logout.tsx": $45,
-    "./routes/metrics/_middleware.ts": $46,
-    "./routes/metrics/index.ts": $47,
-    "./routes/revoke.ts": $48,
-    "./routes/setup.tsx": $49,
-    "./routes/token/index.ts": $50,
-    "./routes/userinfo/index.ts": $51,
+    "./routes/admin/openapi.json.ts": $16,
+    "./routes/admin/rotate_jwk.ts": $17,
+    "./routes/admin/scopes/[name].ts": $18,
+    "./routes/admin/scopes/index.ts": $19,
+    "./routes/admin/sessions/[session_id].ts": $20,
+    "./routes/admin/sessions/index.ts": $21,
+    "./routes/admin/ui/audit.tsx": $22,
+    "./routes/admin/ui/clients/[client_id].tsx": $23,
+    "./routes/admin/ui/clients/index.tsx": $24,
+    "./routes/admin/ui/help.tsx": $25,
+    "./routes/admin/ui/index.tsx": $26,
+    "./routes/admin/ui/keys.tsx": $27,
+    "./routes/admin/ui/scopes.tsx": $28,
+    "./routes/admin/ui/sessions.tsx": $29,
+    "./routes/admin/ui/users/[user_id].tsx": $30,
+    "./routes/admin/ui/users/index.tsx": $31,
+    "./routes/admin/users/[user_id]/consents/[client_id].ts": $32,
+    "./routes/admin/users/[user_id]/consents/index.ts": $33,
+    "./routes/admin/users/[user_id]/index.ts": $34,
+    "./routes/admin/users/[user_id]/password.ts": $35,
+    "./routes/admin/users/index.ts": $36,
+    "./routes/authorize.tsx": $37,
+    "./routes/dev/_middleware.ts": $38,
+    "./routes/dev/create_client.ts": $39,
+    "./routes/dev/pkce.ts": $40,
+    "./routes/dev/seed.ts": $41,
+    "./routes/end_session.tsx": $42,
+    "./routes/healthz.ts": $43,
+    "./routes/index.tsx": $44,
+    "./routes/introspect.ts": $45,
+    "./routes/logout.tsx": $46,
+    "./routes/metrics/_middleware.ts": $47,
+    "./routes/metrics/index.ts": $48,
+    "./routes/revoke.ts": $49,
+    "./routes/setup.tsx": $50,
+    "./routes/token/index.ts": $51,
+    "./routes/userinfo/index.ts": $52,
   },
   islands: {
     "./islands/ClientForm.tsx": $$0,

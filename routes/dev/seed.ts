@@ -14,6 +14,8 @@ export const handler = define.handlers({
       ip: clientIP(c),
       detail: { ...result },
     }, deps.now());
-    return c.json({ ok: true, ...result });
+    return c.json({ ok: true, ...result }, 200, {
+      "Cache-Control": "no-store",
+    });
   },
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { findToken, isTokenActive } from "../../lib/oauth/tokens/lookup.ts";
 import {
+  canSignIn,
   demoParams,
   demoTokens,
   runAuthorize,
@@ -19,19 +20,6 @@ const USER_KEYS = [
   "updated_at",
   "username",
 ];
-
-/** Whether `username`/`password` get an authorization code from demo-web. */
-async function canSignIn(
-  t: TestApp,
-  username: string,
-  password: string,
-): Promise<boolean> {
-  const flow = await runAuthorize(t, demoParams().params, {
-    username,
-    password,
-  });
-  return Boolean(flow.location?.searchParams.get("code"));
-}
 
 async function userID(
   api: (

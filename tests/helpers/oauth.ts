@@ -123,6 +123,19 @@ export async function runAuthorize(
   };
 }
 
+/** Whether `username`/`password` get an authorization code from demo-web. */
+export async function canSignIn(
+  t: TestApp,
+  username: string,
+  password: string,
+): Promise<boolean> {
+  const flow = await runAuthorize(t, demoParams().params, {
+    username,
+    password,
+  });
+  return Boolean(flow.location?.searchParams.get("code"));
+}
+
 /** A PKCE pair plus the matching authorize parameters for demo-web. */
 export function demoParams(
   extra: Partial<AuthorizeParams> = {},

@@ -1,0 +1,472 @@
+/**
+ * Every admin JSON API operation (and the /dev/* helpers), described by the
+ * zod schemas that validate its input and the ones that describe its answer.
+ * lib/admin/openapi/document.ts turns this table into OpenAPI 3.1;
+ * tests/admin/openapi_test.ts checks it against the route manifest both ways
+ * and sends each operation's example.
+ * @module
+ */
+import { z } from "zod";
+import { ClientMetadata } from "../../oauth/clients/metadata.ts";
+import {
+  AuditQuery,
+  ClientUpdate,
+  DeleteKeyQuery,
+  PasswordReset,
+  PolicyUpdate,
+  RotateKey,
+  ScopeInput,
+  SessionsQuery,
+  UserCreate,
+  UserUpdate,
+} from "../schemas.ts";
+import {
+  AuditPageAnswer,
+  ClientAnswer,
+  ClientDetailAnswer,
+  ClientSecretAnswer,
+  ClientWithSecretAnswer,
+  ConsentAnswer,
+  KeyAnswer,
+  PKCEAnswer,
+  PolicyAnswer,
+  PublicJWKAnswer,
+  RegisteredClientAnswer,
+  ScopeAnswer,
+  SeedAnswer,
+  SessionAnswer,
+  UserAnswer,
+} from "./responses.ts";
+
+export type Method = "get" | "post" | "put" | "patch" | "delete";
+export type SuccessStatus = 200 | 201 | 204;
+/** Failures an operation can answer besides the ones every operation can. */
+export type ErrorStatus = 400 | 404 | 409;
+
+export interface Answer {
+  description: string;
+  /** The JSON body; none for 204. */
+  schema?: z.ZodType;
+}
+
+export interface AdminOperation {
+  method: Method;
+  /** OpenAPI form: `/admin/clients/{client_id}`. */
+  path: string;
+  operationId: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  query?: z.ZodObject;
+  /** Query parameters of the example request. */
+  queryExample?: Record<string, string | number | boolean>;
+  body?: {
+    schema: z.ZodType;
+    /** Whether the body may be omitted (it then reads as `{}`). */
+    optional?: boolean;
+    example: Record<string, unknown>;
+  };
+  answers: Partial<Record<SuccessStatus, Answer>>;
+  errors?: ErrorStatus[];
+  /**
+   * `dev`: a /dev/* helper, served only with ENABLE_DEV_ENDPOINTS=true and
+   * only to the admin token (no session).
+   */
+  area?: "dev";
+}
+
+/** The document itself (GET /admin/openapi.json). */
+export const OPENAPI_PATH = "/admin/openapi.json";
+
+const ok = (description: string, schema?: z.ZodType): Answer => ({
+  description,
+  schema,
+});
+
+const CLIENT_EXAMPLE = {
+  client_id: "billing",
+  client_name: "Billing",
+  redirect_uris: ["https://billing.example.com/callback"],
+  token_endpoint_auth_method: "client_secret_basic",
+  grant_types: ["authorization_code", "refresh_token"],
+  scope: "openid profile email offline_access",
+};
+
+export const ADMIN_OPERATIONS: AdminOperation[] = [
+  // Scopes
+  {
+    method: "get",
+    path: "/admin/scopes",
+    operationId: "listScopes",
+    tag: "scopes",
+    summary: "List scopes, by name",
+    answers: { 200: ok("the scopes", z.array(ScopeAnswer)) },
+  },
+  {
+    method: "post",
+    path: "/admin/scopes",
+    operationId: "upsertScope",
+    tag: "scopes",
+    summary: "Create or update a scope",
+    description:
+      "On an existing scope an omitted field keeps its value; a new scope " +
+      "defaults to an empty description and no claims.",
+    body: {
+      schema: ScopeInput,
+      example: {
+        name: "files.read",
+        description: "Read your files",
+        claims: ["files"],
+      },
+    },
+    answers: {
+      201: ok("created", ScopeAnswer),
+      200: ok("updated", ScopeAnswer),
+    },
+    errors: [400],
+  },
+  {
+    method: "get",
+    path: "/admin/scopes/{name}",
+    operationId: "getScope",
+    tag: "scopes",
+    summary: "Read a scope",
+    answers: { 200: ok("the scope", ScopeAnswer) },
+    errors: [404],
+  },
+  {
+    method: "delete",
+    path: "/admin/scopes/{name}",
+    operationId: "deleteScope",
+    tag: "scopes",
+    summary: "Delete a scope no policy uses",
+    description: "409 for a built-in OpenID Connect scope (openid, " +
+      "profile, email, offline_access) or one still in a policy's allowed " +
+      "or default scopes (`clients` lists them).",
+    answers: { 204: ok("deleted") },
+    errors: [404, 409],
+  },
+  // Clients
+  {
+    method: "get",
+    path: "/admin/clients",
+    operationId: "listClients",
+    tag: "clients",
+    summary: "List clients",
+    answers: { 200: ok("the clients", z.array(ClientAnswer)) },
+  },
+  {
+    method: "post",
+    path: "/admin/clients",
+    operationId: "createClient",
+    tag: "clients",
+    summary: "Register a client with its policy",
+    description:
+      "RFC 7591-style metadata plus policy fields; every scope must exist. " +
+      "An empty or missing client_id generates one. A confidential " +
+      "client's secret is answered this once.",
+    body: { schema: ClientMetadata, example: CLIENT_EXAMPLE },
+    answers: { 201: ok("created", ClientWithSecretAnswer) },
+    errors: [400, 409],
+  },
+  {
+    method: "get",
+    path: "/admin/clients/{client_id}",
+    operationId: "getClient",
+    tag: "clients",
+    summary: "Read a client and its policy",
+    answers: { 200: ok("the client", ClientDetailAnswer) },
+    errors: [404],
+  },
+  ...(["put", "patch"] as const).map((method): AdminOperation => ({
+    method,
+    path: "/admin/clients/{client_id}",
+    operationId: method === "put" ? "putClient" : "patchClient",
+    tag: "clients",
+    summary: "Update client fields (partial, like PATCH)",
+    description:
+      "A client made confidential without a secret gets one (answered " +
+      "once); made public, it loses its secret and its policy gets " +
+      "require_pkce: true.",
+    body: {
+      schema: ClientUpdate,
+      example: { client_name: "Billing (production)" },
+    },
+    answers: { 200: ok("the updated client", ClientWithSecretAnswer) },
+    errors: [400, 404],
+  })),
+  {
+    method: "delete",
+    path: "/admin/clients/{client_id}",
+    operationId: "deleteClient",
+    tag: "clients",
+    summary: "Delete a client",
+    description: "Its policy, codes, tokens and consents go with it.",
+    answers: { 204: ok("deleted") },
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/admin/clients/{client_id}/secret",
+    operationId: "rotateClientSecret",
+    tag: "clients",
+    summary: "Replace a confidential client's secret",
+    description: "The old secret fails at once. 400 for a public client.",
+    answers: { 200: ok("the new secret, shown once", ClientSecretAnswer) },
+    errors: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/admin/clients/{client_id}/policy",
+    operationId: "getPolicy",
+    tag: "clients",
+    summary: "Read a client's policy",
+    answers: { 200: ok("the policy", PolicyAnswer) },
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/admin/clients/{client_id}/policy",
+    operationId: "updatePolicy",
+    tag: "clients",
+    summary: "Update a client's policy (partial)",
+    description: "Scopes must exist; default_scopes within allowed_scopes; " +
+      "post-logout URIs are checked like redirect URIs; public clients " +
+      "keep PKCE. The next /authorize and /token read it.",
+    body: {
+      schema: PolicyUpdate,
+      example: {
+        allowed_scopes: "openid profile email offline_access",
+        default_scopes: "openid profile email",
+        consent_policy: "once",
+        access_token_lifetime: 3600,
+      },
+    },
+    answers: { 200: ok("the new policy", PolicyAnswer) },
+    errors: [400, 404],
+  },
+  // Signing keys
+  {
+    method: "get",
+    path: "/admin/keys",
+    operationId: "listKeys",
+    tag: "keys",
+    summary: "List signing keys, active first",
+    answers: { 200: ok("the keys (public members only)", z.array(KeyAnswer)) },
+  },
+  ...(["/admin/keys/rotate", "/admin/rotate_jwk"] as const).map((
+    path,
+  ): AdminOperation => ({
+    method: "post",
+    path,
+    operationId: path === "/admin/keys/rotate" ? "rotateKey" : "rotateJWK",
+    tag: "keys",
+    summary: path === "/admin/keys/rotate"
+      ? "Rotate the signing key of an algorithm"
+      : "Rotate the signing key (the seed's route, same as /admin/keys/rotate)",
+    description: "Creates a new active key; the previous key of that alg " +
+      "stays in the JWKS as retired. No body rotates RS256.",
+    body: { schema: RotateKey, optional: true, example: { alg: "ES256" } },
+    answers: { 200: ok("the new public JWK", PublicJWKAnswer) },
+    errors: [400],
+  })),
+  {
+    method: "post",
+    path: "/admin/keys/{kid}/retire",
+    operationId: "retireKey",
+    tag: "keys",
+    summary: "Retire an active key (it stays in the JWKS)",
+    description: "409 when already retired or the last active RS256 key.",
+    answers: { 200: ok("the key, now retired", KeyAnswer) },
+    errors: [404, 409],
+  },
+  {
+    method: "delete",
+    path: "/admin/keys/{kid}",
+    operationId: "deleteKey",
+    tag: "keys",
+    summary: "Delete a retired key (it leaves the JWKS)",
+    description: "409 while active, or retired less than 24 h ago unless " +
+      "force=true (`deletable_at` says when).",
+    query: DeleteKeyQuery,
+    queryExample: { force: "true" },
+    answers: { 204: ok("deleted") },
+    errors: [400, 404, 409],
+  },
+  // Users
+  {
+    method: "get",
+    path: "/admin/users",
+    operationId: "listUsers",
+    tag: "users",
+    summary: "List users, by username",
+    answers: { 200: ok("the users", z.array(UserAnswer)) },
+  },
+  {
+    method: "post",
+    path: "/admin/users",
+    operationId: "createUser",
+    tag: "users",
+    summary: "Create a user",
+    description: "409 when the username is taken (ignoring case).",
+    body: {
+      schema: UserCreate,
+      example: {
+        username: "carol",
+        password: "correct horse battery",
+        email: "carol@example.com",
+        claims: { name: "Carol Example" },
+      },
+    },
+    answers: { 201: ok("created", UserAnswer) },
+    errors: [400, 409],
+  },
+  {
+    method: "get",
+    path: "/admin/users/{user_id}",
+    operationId: "getUser",
+    tag: "users",
+    summary: "Read a user",
+    answers: { 200: ok("the user", UserAnswer) },
+    errors: [404],
+  },
+  {
+    method: "patch",
+    path: "/admin/users/{user_id}",
+    operationId: "updateUser",
+    tag: "users",
+    summary: "Update a user (email, claims, disabled)",
+    description: "A changed email is unverified unless email_verified comes " +
+      "with it; claims replaces the object. disabled: true locks the user " +
+      "out: it ends their sessions and revokes all their tokens.",
+    body: { schema: UserUpdate, example: { disabled: true } },
+    answers: { 200: ok("the user", UserAnswer) },
+    errors: [400, 404],
+  },
+  {
+    method: "delete",
+    path: "/admin/users/{user_id}",
+    operationId: "deleteUser",
+    tag: "users",
+    summary: "Delete a user",
+    description: "Sessions, codes, tokens and consents go with it.",
+    answers: { 204: ok("deleted") },
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/admin/users/{user_id}/password",
+    operationId: "setUserPassword",
+    tag: "users",
+    summary: "Set a user's password",
+    description: "Ends their sessions and revokes their tokens.",
+    body: {
+      schema: PasswordReset,
+      example: { password: "a new long passphrase" },
+    },
+    answers: { 200: ok("the user", UserAnswer) },
+    errors: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/admin/users/{user_id}/consents",
+    operationId: "listUserConsents",
+    tag: "users",
+    summary: "List the consents a user has given",
+    answers: { 200: ok("the consents", z.array(ConsentAnswer)) },
+    errors: [404],
+  },
+  {
+    method: "delete",
+    path: "/admin/users/{user_id}/consents/{client_id}",
+    operationId: "revokeUserConsent",
+    tag: "users",
+    summary: "Revoke a user's consent to a client",
+    description: "Also revokes the user's tokens for that client.",
+    answers: { 204: ok("revoked") },
+    errors: [404],
+  },
+  // Sessions and audit
+  {
+    method: "get",
+    path: "/admin/sessions",
+    operationId: "listSessions",
+    tag: "sessions",
+    summary: "List live user sessions, newest first",
+    query: SessionsQuery,
+    answers: { 200: ok("the sessions", z.array(SessionAnswer)) },
+    errors: [400],
+  },
+  {
+    method: "delete",
+    path: "/admin/sessions/{session_id}",
+    operationId: "endSession",
+    tag: "sessions",
+    summary: "End a user session (the user signs in again)",
+    answers: { 204: ok("ended") },
+    errors: [404],
+  },
+  {
+    method: "get",
+    path: "/admin/audit",
+    operationId: "listAuditEvents",
+    tag: "audit",
+    summary: "Page through the audit log, newest first",
+    query: AuditQuery,
+    queryExample: { limit: 20, target_type: "client" },
+    answers: { 200: ok("one page", AuditPageAnswer) },
+    errors: [400],
+  },
+  {
+    method: "get",
+    path: OPENAPI_PATH,
+    operationId: "getOpenAPI",
+    tag: "meta",
+    summary: "This OpenAPI 3.1 description of the admin API",
+    answers: {
+      200: ok(
+        "the document (also committed as docs/openapi.json)",
+        z.looseObject({
+          openapi: z.string(),
+          paths: z.record(z.string(), z.json()),
+        }),
+      ),
+    },
+  },
+  // Development helpers
+  {
+    method: "get",
+    path: "/dev/seed",
+    operationId: "devSeed",
+    tag: "dev",
+    area: "dev",
+    summary: "Seed demo users (alice, bob) and the client demo-web",
+    description: "Idempotent: what exists is left as it is.",
+    answers: { 200: ok("what was created", SeedAnswer) },
+  },
+  {
+    method: "get",
+    path: "/dev/pkce",
+    operationId: "devPKCE",
+    tag: "dev",
+    area: "dev",
+    summary: "Make a PKCE verifier and its S256 challenge",
+    answers: { 200: ok("a fresh pair", PKCEAnswer) },
+  },
+  {
+    method: "post",
+    path: "/dev/create_client",
+    operationId: "devCreateClient",
+    tag: "dev",
+    area: "dev",
+    summary: "Register a client (the seed's quick route)",
+    body: {
+      schema: ClientMetadata,
+      example: { ...CLIENT_EXAMPLE, client_id: "my-app" },
+    },
+    answers: {
+      201: ok("created; the secret this once", RegisteredClientAnswer),
+    },
+    errors: [400, 409],
+  },
+];
