@@ -6,11 +6,7 @@
  */
 import type { AppContext } from "../http/define.ts";
 import { HttpError } from "../http/http_error.ts";
-import {
-  type FieldIssue,
-  invalidFields,
-  readJSON,
-} from "../http/json_body.ts";
+import { type FieldIssue, invalidFields, readJSON } from "../http/json_body.ts";
 import { clientIP } from "../http/request.ts";
 
 /** The admin behind a write, as the audit log records it. */

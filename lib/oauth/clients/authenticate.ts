@@ -126,12 +126,12 @@ export interface AuthenticateOptions {
 /** Whether a confidential client may present its credentials this way. */
 function methodAccepted(
   client: Client,
-  presented: AuthMethod,
+  method: AuthMethod,
   options: AuthenticateOptions,
 ): boolean {
-  if (presented === client.authMethod) return true;
+  if (method === client.authMethod) return true;
   return options.eitherSecretMethod === true &&
-    isSecretAuthMethod(presented) && isSecretAuthMethod(client.authMethod);
+    isSecretAuthMethod(method) && isSecretAuthMethod(client.authMethod);
 }
 
 /**
