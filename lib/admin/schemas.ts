@@ -15,6 +15,7 @@ import {
   SIGNING_ALGS,
   TOKEN_FORMATS,
 } from "../oauth/vocabulary.ts";
+import { usernameProblem } from "../username.ts";
 
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
@@ -167,12 +168,10 @@ const Password = z.string()
   .max(1024, { message: "must be at most 1024 characters" });
 
 export const UserCreate = z.strictObject({
-  username: z.string()
-    .min(1, { message: "must not be empty" })
-    .max(100, { message: "must be at most 100 characters" })
-    .regex(/^[^\s\p{Cc}]+$/u, {
-      message: "must not contain spaces or control characters",
-    }),
+  username: z.string().superRefine((name, ctx) => {
+    const problem = usernameProblem(name);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
   password: Password,
   email: Email.optional(),
   email_verified: z.boolean().optional(),
