@@ -12,6 +12,7 @@ import type { Config } from "./config.ts";
 import { type Deps, openDeps } from "./deps.ts";
 import type { Logger } from "./log.ts";
 import { passwordBackend } from "./security/password.ts";
+import { createSharedCounterMemory } from "./security/shared_counters.ts";
 import { type Checkpointer, startCheckpointer } from "./db/checkpointer.ts";
 import type { Manifest } from "./http/router.tsx";
 
@@ -30,11 +31,14 @@ export async function serveHere(
     log?: Logger;
     /** SQLite: a checkpointer thread runs (lib/db/checkpointer.ts). */
     checkpointsElsewhere?: boolean;
+    /** The process's shared attempt counters (one buffer for all threads). */
+    sharedCounters?: SharedArrayBuffer;
   } = {},
 ): Promise<RunningServer> {
   const deps = await openDeps(config, {
     log: options.log,
     checkpointsElsewhere: options.checkpointsElsewhere,
+    sharedCounters: options.sharedCounters,
   });
   const app = await createApp(deps, manifest);
   const server = Deno.serve({
@@ -106,6 +110,8 @@ export async function serveWithWorkers(
 ): Promise<{ close(): Promise<void> }> {
   const workers: Worker[] = [];
   const ready: Promise<void>[] = [];
+  // One table of failure-budget attempts for every thread of the process.
+  const sharedCounters = createSharedCounterMemory();
   for (let i = 0; i < count; i++) {
     const worker = new Worker(new URL("../worker.ts", import.meta.url), {
       type: "module",
@@ -127,6 +133,7 @@ export async function serveWithWorkers(
     worker.postMessage({
       type: "start",
       checkpointsElsewhere: options.checkpointsElsewhere === true,
+      sharedCounters,
     });
   }
   try {
