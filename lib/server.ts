@@ -7,6 +7,7 @@
  * signing key) before any worker starts, so they never race to create them.
  * @module
  */
+import { announceSetupCode } from "./admin/setup.ts";
 import { createApp } from "./app.tsx";
 import type { Config } from "./config.ts";
 import { type Deps, openDeps } from "./deps.ts";
@@ -73,6 +74,8 @@ export async function prepareStorage(
       argon2: await passwordBackend(),
       rs256_es256_signer: rs256.backend,
     });
+    // Once per start, before any thread serves (lib/admin/setup.ts).
+    await announceSetupCode(deps, log);
   } finally {
     await deps.close();
   }
