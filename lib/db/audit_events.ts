@@ -82,6 +82,12 @@ export interface AuditPageOptions {
   action?: string;
   targetType?: string;
   targetID?: string;
+  actor?: string;
+  ip?: string;
+  /** Epoch seconds, inclusive. */
+  since?: number;
+  /** Epoch seconds, exclusive. */
+  until?: number;
 }
 
 /** Audit events newest first, ordered by (created_at, id) for stable paging. */
@@ -111,6 +117,14 @@ export async function listAuditEventsPage(
   }
   if (options.targetID !== undefined) {
     q = q.where("target_id", "=", options.targetID);
+  }
+  if (options.actor !== undefined) q = q.where("actor", "=", options.actor);
+  if (options.ip !== undefined) q = q.where("ip", "=", options.ip);
+  if (options.since !== undefined) {
+    q = q.where("created_at", ">=", options.since);
+  }
+  if (options.until !== undefined) {
+    q = q.where("created_at", "<", options.until);
   }
   return await q.orderBy("created_at", "desc").orderBy("id", "desc")
     .limit(options.limit).execute();
