@@ -1,10 +1,6 @@
 import { AlreadyDone, SetupForm } from "../components/SetupPages.tsx";
 import CopyButton from "../islands/CopyButton.tsx";
-import {
-  finishSetup,
-  type SetupProof,
-  setupProof,
-} from "../lib/admin/setup.ts";
+import { finishSetup, setupProof } from "../lib/admin/setup.ts";
 import { define } from "../lib/http/define.ts";
 import { renderPage } from "../lib/http/render.tsx";
 import { clientIP } from "../lib/http/request.ts";
