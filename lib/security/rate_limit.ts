@@ -192,56 +192,44 @@ export class FailureBudgets {
    */
   async begin(counters: Counter[], nowMs: number): Promise<Admission> {
     const entries = counters.map((c) => this.#entry(c, nowMs));
-    for (let round = 0; round < 3; round++) {
-      const versions = entries.map((e) => this.shared.version(e.cell));
-      let counts: number[];
-      try {
-        counts = await this.#counts(entries, versions);
-      } catch (err) {
-        this.log?.log("error", "failure budgets unreadable; limiting", {
-          err: String(err),
-        });
-        rateLimitHits.inc({ bucket: "unavailable" });
+    const versions = entries.map((e) => this.shared.version(e.cell));
+    let counts: number[];
+    try {
+      counts = await this.#counts(entries, versions);
+    } catch (err) {
+      this.log?.log("error", "failure budgets unreadable; limiting", {
+        err: String(err),
+      });
+      rateLimitHits.inc({ bucket: "unavailable" });
+      return {
+        ok: false,
+        retryAfter: UNAVAILABLE_RETRY_AFTER,
+        bucket: "unavailable",
+      };
+    }
+    // From here to the return nothing awaits: the counts and the shared
+    // memory are looked at in one step of this thread.
+    const entered: Entry[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
+      this.shared.enter(e.cell);
+      entered.push(e);
+      // Each version step since the read is at most one failure the read
+      // may have missed (it stopped being pending after it was written):
+      // count them all rather than read again.
+      const missed = this.shared.version(e.cell) - versions[i];
+      const seen = counts[i] + missed + this.shared.unsettled(e.cell);
+      if (seen > e.counter.budget.limit) {
+        for (const x of entered) this.shared.leave(x.cell);
+        rateLimitHits.inc({ bucket: e.counter.bucket });
         return {
           ok: false,
-          retryAfter: UNAVAILABLE_RETRY_AFTER,
-          bucket: "unavailable",
+          retryAfter: Math.max(1, Math.ceil(e.resetAt - nowMs / 1000)),
+          bucket: e.counter.bucket,
         };
       }
-      // A failure was written while we read: read again.
-      if (entries.some((e, i) => this.shared.version(e.cell) !== versions[i])) {
-        continue;
-      }
-      // From here to the return nothing awaits: the counts and the shared
-      // memory are looked at in one step of this thread.
-      const entered: Entry[] = [];
-      for (let i = 0; i < entries.length; i++) {
-        const e = entries[i];
-        this.shared.enter(e.cell);
-        entered.push(e);
-        if (
-          counts[i] + this.shared.unsettled(e.cell) > e.counter.budget.limit
-        ) {
-          for (const x of entered) this.shared.leave(x.cell);
-          rateLimitHits.inc({ bucket: e.counter.bucket });
-          return {
-            ok: false,
-            retryAfter: Math.max(1, Math.ceil(e.resetAt - nowMs / 1000)),
-            bucket: e.counter.bucket,
-          };
-        }
-      }
-      return { ok: true, attempt: this.#attempt(entries, nowMs) };
     }
-    // Failures keep landing on these keys while we read: that is an attack
-    // in progress, and "limited" is the safe answer.
-    const first = entries[0];
-    rateLimitHits.inc({ bucket: first?.counter.bucket ?? "unavailable" });
-    return {
-      ok: false,
-      retryAfter: UNAVAILABLE_RETRY_AFTER,
-      bucket: first?.counter.bucket ?? "unavailable",
-    };
+    return { ok: true, attempt: this.#attempt(entries, nowMs) };
   }
 
   #attempt(entries: Entry[], nowMs: number): Attempt {

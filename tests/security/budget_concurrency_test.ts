@@ -3,8 +3,9 @@
  * users start it (main.ts, two server threads sharing one Deno KV file) gets
  * 50 wrong sign-ins and 50 wrong client secrets fired at once. No more than
  * the budget is evaluated, nothing answers 5xx, everything past the budget
- * is 429 with Retry-After, and the right secret from that address is then
- * refused too.
+ * is 429 with Retry-After; sent one at a time afterwards, exactly the rest
+ * of the budget is evaluated, and the right secret from that address is
+ * then refused too.
  * @module
  */
 import assert from "node:assert/strict";
@@ -64,6 +65,23 @@ async function startServer(): Promise<Server> {
     throw err;
   }
   return { base, close };
+}
+
+/**
+ * Sends wrong attempts one at a time until one is refused; returns how many
+ * were evaluated in all (the burst's plus these).
+ */
+async function topUp(
+  evaluated: number,
+  attempt: (i: number) => Promise<number>,
+): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    const status = await attempt(i);
+    if (status === 429) return evaluated;
+    assert.equal(status, 401, `attempt ${i}`);
+    evaluated++;
+  }
+  throw new Error("never limited");
 }
 
 /** Counts of answers by status. */
@@ -181,6 +199,17 @@ Deno.test("budgets under concurrency: 50 wrong sign-ins at once for one account 
     for (const a of answers.filter((a) => a.status === 429)) {
       assert.ok(Number(a.retry) >= 1, "Retry-After on every 429");
     }
+    // A refusal under contention errs towards "limited": whatever the burst
+    // left of the budget, one at a time uses up exactly the rest.
+    const evaluated = await topUp(
+      counts[401] ?? 0,
+      async (i) => {
+        const res = await postSignIn(server.base, form, `again-${i}`);
+        await res.body?.cancel();
+        return res.status;
+      },
+    );
+    assert.equal(evaluated, BUDGETS.loginPerAccountIP.limit);
     const right = await postSignIn(server.base, form, "alice");
     assert.equal(right.status, 429, "the right password from there too");
     await right.body?.cancel();
@@ -240,6 +269,12 @@ Deno.test("budgets under concurrency: 50 wrong client secrets at once against tw
     for (const a of answers.filter((a) => a.status === 429)) {
       assert.ok(Number(a.retry) >= 1, "Retry-After on every 429");
     }
+    const evaluated = await topUp(counts[401] ?? 0, async (i) => {
+      const res = await token(`again-${i}`);
+      await res.body?.cancel();
+      return res.status;
+    });
+    assert.equal(evaluated, budget);
     const right = await token(client_secret);
     assert.equal(right.status, 429, "the right secret from there too");
     await right.body?.cancel();
