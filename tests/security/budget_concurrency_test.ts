@@ -10,7 +10,8 @@
  */
 import assert from "node:assert/strict";
 import { BUDGETS } from "../../lib/security/rate_limit.ts";
-import { basicAuth, demoParams, readPage } from "../helpers/oauth.ts";
+import { basic } from "../helpers/clients.ts";
+import { demoParams, readPage } from "../helpers/oauth.ts";
 import { freePort, waitUntilHealthy } from "../helpers/server_process.ts";
 import {
   CookieJar,
@@ -239,7 +240,7 @@ Deno.test("budgets under concurrency: 50 wrong client secrets at once against tw
       fetch(`${server.base}/token`, {
         method: "POST",
         headers: {
-          Authorization: basicAuth("svc", secret),
+          Authorization: basic("svc", secret),
           "Content-Type": "application/x-www-form-urlencoded",
           Connection: "close",
         },
