@@ -16,6 +16,7 @@ let running: RunningServer | null = null;
 interface Message {
   type: "start" | "stop";
   checkpointsElsewhere?: boolean;
+  sharedCounters?: SharedArrayBuffer;
 }
 
 self.onmessage = async (e: MessageEvent<Message>) => {
@@ -25,6 +26,7 @@ self.onmessage = async (e: MessageEvent<Message>) => {
       running = await serveHere(config, manifest, {
         reusePort: true,
         checkpointsElsewhere: e.data.checkpointsElsewhere,
+        sharedCounters: e.data.sharedCounters,
       });
       answerMetricsRequests();
       self.postMessage({ type: "listening" });

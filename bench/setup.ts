@@ -64,14 +64,18 @@ async function createClient(
   };
 }
 
-/** Completes the first-run wizard (GET /setup, then its form). */
-async function completeSetup(base: string): Promise<void> {
+/**
+ * Completes the first-run wizard (GET /setup, then its form), proving it
+ * with the bootstrap ADMIN_TOKEN the bench started the server with.
+ */
+async function completeSetup(base: string, bootstrap: string): Promise<void> {
   const jar = new CookieJar();
   const page = await fetch(`${base}/setup`, {
     headers: { Accept: "text/html" },
   });
   jar.store(page);
   const fields = hiddenInputs(await page.text());
+  fields.set("setup_code", bootstrap);
   const res = await fetch(`${base}/setup`, {
     method: "POST",
     headers: {
@@ -129,7 +133,7 @@ export async function prepareServer(
     scope: USER_SCOPE,
     consent_policy: "always",
   });
-  await completeSetup(base);
+  await completeSetup(base, adminToken);
   const tokens = await runCodeFlow({
     base,
     client: webApp,

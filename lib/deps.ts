@@ -19,12 +19,16 @@ import { createConsoleLogger, type Logger } from "./log.ts";
 import { DEFAULT_SCOPES } from "./oidc/default_scopes.ts";
 import { SetupState } from "./admin/admin_token.ts";
 import { resolveAppSecret } from "./security/app_secret.ts";
+import { FailureBudgets } from "./security/rate_limit.ts";
+import { SharedCounters } from "./security/shared_counters.ts";
 
 export interface Deps {
   config: Config;
   db: DB;
   engine: Engine;
   kv: Deno.Kv;
+  /** Failure budgets (sign-in, client auth, admin token, setup). */
+  budgets: FailureBudgets;
   keys: KeyStore;
   appSecret: string;
   setup: SetupState;
@@ -41,6 +45,11 @@ export interface OpenOptions {
   kv?: Deno.Kv;
   /** SQLite: a checkpointer thread runs (lib/db/checkpointer.ts). */
   checkpointsElsewhere?: boolean;
+  /**
+   * The process's shared attempt counters (lib/security/shared_counters.ts),
+   * from the main thread; absent: this thread is the whole process.
+   */
+  sharedCounters?: SharedArrayBuffer;
 }
 
 function systemNow(): number {
@@ -101,6 +110,11 @@ export async function openDeps(
       db: handle.db,
       engine: handle.engine,
       kv,
+      budgets: new FailureBudgets(
+        kv,
+        new SharedCounters(options.sharedCounters),
+        log,
+      ),
       keys,
       appSecret: secret,
       setup: new SetupState(),

@@ -7,11 +7,13 @@
  * signing key) before any worker starts, so they never race to create them.
  * @module
  */
+import { announceSetupCode } from "./admin/setup.ts";
 import { createApp } from "./app.tsx";
 import type { Config } from "./config.ts";
 import { type Deps, openDeps } from "./deps.ts";
 import type { Logger } from "./log.ts";
 import { passwordBackend } from "./security/password.ts";
+import { createSharedCounterMemory } from "./security/shared_counters.ts";
 import { type Checkpointer, startCheckpointer } from "./db/checkpointer.ts";
 import type { Manifest } from "./http/router.tsx";
 
@@ -30,11 +32,14 @@ export async function serveHere(
     log?: Logger;
     /** SQLite: a checkpointer thread runs (lib/db/checkpointer.ts). */
     checkpointsElsewhere?: boolean;
+    /** The process's shared attempt counters (one buffer for all threads). */
+    sharedCounters?: SharedArrayBuffer;
   } = {},
 ): Promise<RunningServer> {
   const deps = await openDeps(config, {
     log: options.log,
     checkpointsElsewhere: options.checkpointsElsewhere,
+    sharedCounters: options.sharedCounters,
   });
   const app = await createApp(deps, manifest);
   const server = Deno.serve({
@@ -69,6 +74,8 @@ export async function prepareStorage(
       argon2: await passwordBackend(),
       rs256_es256_signer: rs256.backend,
     });
+    // Once per start, before any thread serves (lib/admin/setup.ts).
+    await announceSetupCode(deps, log);
   } finally {
     await deps.close();
   }
@@ -106,6 +113,8 @@ export async function serveWithWorkers(
 ): Promise<{ close(): Promise<void> }> {
   const workers: Worker[] = [];
   const ready: Promise<void>[] = [];
+  // One table of failure-budget attempts for every thread of the process.
+  const sharedCounters = createSharedCounterMemory();
   for (let i = 0; i < count; i++) {
     const worker = new Worker(new URL("../worker.ts", import.meta.url), {
       type: "module",
@@ -127,6 +136,7 @@ export async function serveWithWorkers(
     worker.postMessage({
       type: "start",
       checkpointsElsewhere: options.checkpointsElsewhere === true,
+      sharedCounters,
     });
   }
   try {

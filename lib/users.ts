@@ -1,19 +1,32 @@
 /**
  * User accounts: creation with an argon2id hash, and password sign-in that
  * answers the same way (and in about the same time) whether the username or
- * the password was wrong. Failures are counted per IP and per account.
+ * the password was wrong. Usernames are matched by their canonical form
+ * (lib/username.ts). Every attempt is counted against failure budgets before
+ * the password is checked (lib/security/rate_limit.ts): a known device's own
+ * budget, or the unknown-device budgets (lib/security/device_cookie.ts).
+ * Evaluated attempts are audited; never the password.
  * @module
  */
-import { findUserByUsername, insertUser } from "./db/users.ts";
+import { insertAuditEvent } from "./db/audit_events.ts";
+import { findUserByCanonicalUsername, insertUser } from "./db/users.ts";
 import type { DB, UserRow } from "./db/schema.ts";
 import type { Deps } from "./deps.ts";
+import {
+  knownDeviceSignInCounter,
+  unknownDeviceSignInCounters,
+} from "./security/budget_counters.ts";
+import {
+  issueDeviceCookie,
+  readDeviceCookie,
+} from "./security/device_cookie.ts";
 import {
   hashPassword,
   verifyDummyPassword,
   verifyPassword,
 } from "./security/password.ts";
-import { BUDGETS, checkLimit, recordFailure } from "./security/rate_limit.ts";
 import { logins } from "./metrics/metrics.ts";
+import { canonicalUsername } from "./username.ts";
 
 export interface NewUserInput {
   username: string;
@@ -31,6 +44,7 @@ export async function createUser(
   const row: UserRow = {
     id: crypto.randomUUID(),
     username: input.username,
+    username_canonical: canonicalUsername(input.username),
     password_hash: await hashPassword(input.password),
     email: input.email ?? null,
     email_verified: input.emailVerified ? 1 : 0,
@@ -44,73 +58,97 @@ export async function createUser(
 }
 
 export type SignInResult =
-  | { ok: true; user: UserRow }
+  | {
+    ok: true;
+    user: UserRow;
+    /** The device cookie to set: this browser is now known for the user. */
+    deviceCookie: string;
+  }
   | { ok: false; reason: "invalid" | "limited"; retryAfter?: number };
 
-/** Checks a username and password; counts failures in Deno KV. */
+export interface SignInOptions {
+  /** The `device` cookie the browser sent. */
+  deviceCookie?: string;
+  /** The client the sign-in is for (audit only). */
+  clientID?: string;
+}
+
+/** Why an evaluated sign-in failed, for the audit log. */
+type FailureReason = "unknown_user" | "wrong_password" | "disabled";
+
+/** Checks a username and password against the failure budgets. */
 export async function signIn(
   deps: Deps,
   username: string,
   password: string,
   ip: string | null,
+  options: SignInOptions = {},
 ): Promise<SignInResult> {
-  const ipKey = ip ?? "unknown";
-  const nowMs = deps.now() * 1000;
-  const account = username.toLowerCase().slice(0, 200);
-  const pair = `${account}|${ipKey}`;
-  const states = await Promise.all([
-    checkLimit(deps.kv, "login-ip", ipKey, BUDGETS.loginPerIP, nowMs),
-    checkLimit(
-      deps.kv,
-      "login-account-ip",
-      pair,
-      BUDGETS.loginPerAccountIP,
-      nowMs,
-    ),
-    checkLimit(
-      deps.kv,
-      "login-account",
-      account,
-      BUDGETS.loginPerAccount,
-      nowMs,
-    ),
-  ]);
-  if (states.some((s) => s.limited)) {
-    logins.inc({ result: "limited" });
-    return {
-      ok: false,
-      reason: "limited",
-      retryAfter: Math.max(...states.map((s) => s.retryAfter)),
-    };
-  }
+  const now = deps.now();
+  const account = canonicalUsername(username.slice(0, 200));
   // A NUL is in no username, and PostgreSQL text cannot even compare one.
-  const user = username && username.length <= 200 && !username.includes("\0")
-    ? await findUserByUsername(deps.db, username)
+  const searchable = username.length > 0 && username.length <= 200 &&
+    !username.includes("\0");
+  const devices = readDeviceCookie(deps.appSecret, options.deviceCookie, now);
+  // Device entries name users by id: only then is the account looked up
+  // before the attempt is admitted.
+  let user = devices.length > 0 && searchable
+    ? await findUserByCanonicalUsername(deps.db, account)
     : undefined;
+  const device = user && devices.find((d) => d.userID === user!.id);
+  const counters = device
+    ? [knownDeviceSignInCounter(device.userID, device.deviceID)]
+    : unknownDeviceSignInCounters(account, ip);
+  const admission = await deps.budgets.begin(counters, now * 1000);
+  if (!admission.ok) {
+    logins.inc({ result: "limited" });
+    return { ok: false, reason: "limited", retryAfter: admission.retryAfter };
+  }
+  if (!user && devices.length === 0 && searchable) {
+    user = await findUserByCanonicalUsername(deps.db, account);
+  }
   let ok = false;
   if (user) ok = await verifyPassword(user.password_hash, password);
   else await verifyDummyPassword(password);
+  const audit = {
+    actor: `user:${account.slice(0, 100)}`,
+    // Not "user": that target type is the admin's changes to the account.
+    targetType: "sign_in",
+    targetID: user?.id ?? null,
+    ip,
+  };
+  const detail = {
+    username: username.slice(0, 100),
+    client_id: options.clientID?.slice(0, 255) ?? null,
+    device: device ? "known" : "unknown",
+  };
   if (ok && user && user.disabled === 0) {
+    await admission.attempt.succeeded({ forget: device ? counters : [] });
     logins.inc({ result: "success" });
-    return { ok: true, user };
+    await insertAuditEvent(deps.db, {
+      ...audit,
+      action: "sign_in.succeeded",
+      detail,
+    }, now);
+    return {
+      ok: true,
+      user,
+      deviceCookie: issueDeviceCookie(deps.appSecret, devices, user.id, now),
+    };
   }
+  await admission.attempt.failed();
   logins.inc({ result: "failure" });
-  await Promise.all([
-    recordFailure(deps.kv, "login-ip", ipKey, BUDGETS.loginPerIP, nowMs),
-    recordFailure(
-      deps.kv,
-      "login-account-ip",
-      pair,
-      BUDGETS.loginPerAccountIP,
-      nowMs,
-    ),
-    recordFailure(
-      deps.kv,
-      "login-account",
-      account,
-      BUDGETS.loginPerAccount,
-      nowMs,
-    ),
-  ]);
+  const reason: FailureReason = !user
+    ? "unknown_user"
+    : ok
+    ? "disabled"
+    : "wrong_password";
+  // Only attempts the budgets let through are written: a flood cannot turn
+  // into unbounded audit rows (refused ones are counted in metrics).
+  await insertAuditEvent(deps.db, {
+    ...audit,
+    action: "sign_in.failed",
+    detail: { ...detail, reason },
+  }, now);
   return { ok: false, reason: "invalid" };
 }

@@ -89,3 +89,31 @@ Deno.test("signIn: a username with a NUL is simply unknown (no database error on
     await t.close();
   }
 });
+
+Deno.test("signIn: every evaluated attempt is audited without the password; a NUL in the tried name is stored as U+FFFD", async () => {
+  const t = await startTestApp();
+  try {
+    await createUser(t.deps.db, { username: "fay", password: "pw-fay-1" }, 1);
+    assert.equal(
+      (await signIn(t.deps, "FAY", "pw-fay-1", "10.0.0.3")).ok,
+      true,
+    );
+    await signIn(t.deps, "fay", "pw-wrong-1", "10.0.0.3", {
+      clientID: "demo-web",
+    });
+    await signIn(t.deps, "f\0y", "pw-wrong-2", null);
+    const rows = await t.deps.db.selectFrom("audit_events").selectAll()
+      .orderBy("id").execute();
+    assert.deepEqual(rows.map((r) => [r.action, r.actor, r.ip]), [
+      ["sign_in.succeeded", "user:fay", "10.0.0.3"],
+      ["sign_in.failed", "user:fay", "10.0.0.3"],
+      ["sign_in.failed", "user:f\uFFFDy", null],
+    ]);
+    assert.equal(JSON.parse(rows[1].detail).reason, "wrong_password");
+    assert.equal(JSON.parse(rows[1].detail).client_id, "demo-web");
+    assert.equal(JSON.parse(rows[2].detail).reason, "unknown_user");
+    for (const r of rows) assert.doesNotMatch(r.detail, /pw-/);
+  } finally {
+    await t.close();
+  }
+});

@@ -15,6 +15,7 @@ import {
 import { formBody } from "../lib/oauth/request.ts";
 import { authorizationEndpoint } from "../lib/provider.ts";
 import { csrfToken, verifyCSRF } from "../lib/security/csrf.ts";
+import { DEVICE_COOKIE } from "../lib/security/device_cookie.ts";
 import { SESSION_COOKIE } from "../lib/security/session.ts";
 
 /** The sign-in, consent and error pages of the flow, rendered for `c`. */
@@ -58,6 +59,7 @@ async function authorize(
     method,
     params,
     sessionCookie: getCookie(c, SESSION_COOKIE.user),
+    deviceCookie: getCookie(c, DEVICE_COOKIE),
     ip: clientIP(c),
     userAgent: c.req.header("User-Agent") ?? null,
   };

@@ -1,24 +1,10 @@
-import { Form } from "../components/Form.tsx";
+import { AlreadyDone, SetupForm } from "../components/SetupPages.tsx";
 import CopyButton from "../islands/CopyButton.tsx";
-import { completeSetup } from "../lib/admin/admin_token.ts";
-import { insertAuditEvent } from "../lib/db/audit_events.ts";
+import { finishSetup, setupProof } from "../lib/admin/setup.ts";
 import { define } from "../lib/http/define.ts";
 import { renderPage } from "../lib/http/render.tsx";
 import { clientIP } from "../lib/http/request.ts";
 import { csrfToken, verifyCSRF } from "../lib/security/csrf.ts";
-
-function AlreadyDone() {
-  return (
-    <section class="card narrow">
-      <h1>Setup is complete</h1>
-      <p>
-        This server already has an admin token. Sign in at{" "}
-        <a href="/admin/login">/admin/login</a>. Lost it? Run{" "}
-        <code>deno task admin:reset-token</code> on the server.
-      </p>
-    </section>
-  );
-}
 
 export const handler = define.handlers({
   async GET(c) {
@@ -29,37 +15,46 @@ export const handler = define.handlers({
     const csrf = csrfToken(c, config.issuer.startsWith("https:"));
     return renderPage(
       c,
-      <section class="card narrow">
-        <h1>First-time setup</h1>
-        <p>
-          Create the admin token. It opens the admin UI and is sent as{" "}
-          <code>X-Admin-Token</code>{" "}
-          to the admin API. It is shown once; only a hash of it is stored.
-        </p>
-        <Form action="/setup" csrf={csrf}>
-          <button type="submit">Create admin token</button>
-        </Form>
-      </section>,
+      <SetupForm csrf={csrf} proof={setupProof(config.bootstrapAdminToken)} />,
       { title: "First-time setup" },
     );
   },
   async POST(c) {
-    const { db, setup, config, now } = c.var.deps;
-    await verifyCSRF(c, config.issuer);
-    const token = await completeSetup(db, now());
-    if (token === null) {
+    const { deps } = c.var;
+    await verifyCSRF(c, deps.config.issuer);
+    const body = await c.req.parseBody();
+    const result = await finishSetup(deps, {
+      proof: typeof body.setup_code === "string" ? body.setup_code : "",
+      ip: clientIP(c),
+    });
+    if (result.kind === "already_done") {
       return renderPage(c, <AlreadyDone />, {
         title: "Setup complete",
         status: 409,
       });
     }
-    setup.markComplete();
-    await insertAuditEvent(db, {
-      actor: "setup",
-      action: "setup.completed",
-      targetType: "server",
-      ip: clientIP(c),
-    }, now());
+    if (result.kind !== "done") {
+      const proof = setupProof(deps.config.bootstrapAdminToken);
+      const limited = result.kind === "limited";
+      return renderPage(
+        c,
+        <SetupForm
+          csrf={csrfToken(c, deps.config.issuer.startsWith("https:"))}
+          proof={proof}
+          error={limited
+            ? "Too many wrong attempts. Try again later."
+            : proof === "admin_token"
+            ? "That is not the ADMIN_TOKEN this server was started with."
+            : "That is not the setup code in this server's log."}
+        />,
+        {
+          title: "First-time setup",
+          status: limited ? 429 : 401,
+          headers: limited ? { "Retry-After": String(result.retryAfter) } : {},
+        },
+      );
+    }
+    const { token } = result;
     return renderPage(
       c,
       <section class="card narrow">

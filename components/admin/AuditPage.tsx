@@ -8,8 +8,13 @@ export const AUDIT_PAGE = "/admin/ui/audit";
 
 export interface AuditFilters {
   action?: string;
+  actor?: string;
+  ip?: string;
   target_type?: string;
   target_id?: string;
+  /** Epoch seconds. */
+  since?: string;
+  until?: string;
   limit?: string;
 }
 
@@ -38,7 +43,7 @@ export function AuditPage({ data, filters, paged }: AuditPageProps): VNode {
     <>
       <PageHeader
         title="Audit log"
-        lead="Who changed what, from where, newest first. Every admin write is recorded with the change itself."
+        lead="Who changed what, from where, newest first. Every admin write is recorded with the change itself; so are sign-ins (sign_in.succeeded, sign_in.failed), failed admin tokens (admin.token_failed, admin.login_failed) and wrong setup codes (setup.failed)."
       />
       <section class="card" aria-labelledby="audit-filter">
         <h2 id="audit-filter" class="sr-only">Filter</h2>
@@ -49,6 +54,20 @@ export function AuditPage({ data, filters, paged }: AuditPageProps): VNode {
             label="Action"
             placeholder="client.created"
             value={filters.action ?? ""}
+          />
+          <TextField
+            id="audit-actor"
+            name="actor"
+            label="Actor"
+            placeholder="user:alice"
+            value={filters.actor ?? ""}
+          />
+          <TextField
+            id="audit-ip"
+            name="ip"
+            label="Address"
+            placeholder="203.0.113.5"
+            value={filters.ip ?? ""}
           />
           <TextField
             id="audit-target-type"
@@ -62,6 +81,20 @@ export function AuditPage({ data, filters, paged }: AuditPageProps): VNode {
             name="target_id"
             label="Target ID"
             value={filters.target_id ?? ""}
+          />
+          <TextField
+            id="audit-since"
+            name="since"
+            label="Since (UTC)"
+            type="datetime-local"
+            value={filters.since ?? ""}
+          />
+          <TextField
+            id="audit-until"
+            name="until"
+            label="Until (UTC)"
+            type="datetime-local"
+            value={filters.until ?? ""}
           />
           <button type="submit" class="secondary">Filter</button>
         </form>

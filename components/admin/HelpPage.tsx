@@ -416,9 +416,11 @@ const OTHER: Topic[] = [
     body: (
       <p>
         On first start, <code>/setup</code>{" "}
-        creates the admin token, shows it once and keeps only its hash. Use it
-        to sign in here and as the <code>X-Admin-Token</code>{" "}
-        header for the admin API. Lost it? Run{" "}
+        asks for the setup code the server printed in its log (or for{" "}
+        <code>ADMIN_TOKEN</code>{" "}
+        when it is set), then creates the admin token, shows it once and keeps
+        only its hash. Use it to sign in here and as the{" "}
+        <code>X-Admin-Token</code> header for the admin API. Lost it? Run{" "}
         <code>deno task admin:reset-token</code> on the server.
       </p>
     ),

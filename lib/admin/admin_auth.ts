@@ -1,6 +1,7 @@
 /**
  * Admin authentication for /admin/* and /dev/*: the `X-Admin-Token` header
- * (API, constant-time, failures counted per IP in Deno KV), or the admin
+ * (API, constant-time, attempts counted per address against a failure
+ * budget, failures audited), or the admin
  * session cookie from /admin/login (UI; unsafe methods then also need CSRF).
  * Browsers without a session are sent to the login page; APIs get 401.
  * @module
@@ -11,7 +12,9 @@ import type { AppEnv } from "../http/define.ts";
 import { HttpError } from "../http/http_error.ts";
 import { clientIP, wantsHTML } from "../http/request.ts";
 import { csrfProtection } from "../security/csrf.ts";
-import { BUDGETS, checkLimit, recordFailure } from "../security/rate_limit.ts";
+import { insertAuditEvent } from "../db/audit_events.ts";
+import type { Deps } from "../deps.ts";
+import { adminTokenCounters } from "../security/budget_counters.ts";
 import { SESSION_COOKIE, validateSession } from "../security/session.ts";
 import { verifyAdminToken } from "./admin_token.ts";
 
@@ -25,41 +28,43 @@ export interface AdminAuthOptions {
 }
 
 /**
- * Throws 429 when this IP has failed the admin token too often. `now` is the
- * injected clock (epoch seconds), so windows follow `deps.now()`.
+ * Checks a presented admin token against the admin-token budget of `ip`
+ * (counted before the token is compared, lib/security/rate_limit.ts).
+ * Throws 429 when the budget is used up, 401 (and writes an audit event)
+ * when the token is wrong.
  */
-export async function guardAdminAttempts(
-  kv: Deno.Kv,
-  ip: string | null,
-  now: number,
+export async function verifyAdminTokenHeader(
+  deps: Deps,
+  presented: string,
+  request: { ip: string | null; method: string; path: string },
 ): Promise<void> {
-  const state = await checkLimit(
-    kv,
-    "admin-token",
-    ip ?? "unknown",
-    BUDGETS.adminLoginPerIP,
-    now * 1000,
+  const { db, budgets, config, now } = deps;
+  const admission = await budgets.begin(
+    adminTokenCounters(request.ip),
+    now() * 1000,
   );
-  if (state.limited) {
+  if (!admission.ok) {
     throw new HttpError(429, "too many failed admin token attempts", {
-      headers: { "Retry-After": String(state.retryAfter) },
+      headers: { "Retry-After": String(admission.retryAfter) },
     });
   }
-}
-
-/** Counts one failed admin token for this IP (`now`: epoch seconds). */
-export function recordAdminFailure(
-  kv: Deno.Kv,
-  ip: string | null,
-  now: number,
-): Promise<void> {
-  return recordFailure(
-    kv,
-    "admin-token",
-    ip ?? "unknown",
-    BUDGETS.adminLoginPerIP,
-    now * 1000,
-  );
+  if (await verifyAdminToken(db, config.bootstrapAdminToken, presented)) {
+    await admission.attempt.succeeded();
+    return;
+  }
+  await admission.attempt.failed();
+  // Only attempts the budget let through get here: a flood cannot turn
+  // into unbounded audit rows (the refused ones are counted in metrics).
+  await insertAuditEvent(db, {
+    actor: "anonymous",
+    action: "admin.token_failed",
+    targetType: "admin_api",
+    ip: request.ip,
+    detail: { method: request.method, path: request.path.slice(0, 200) },
+  }, now());
+  throw new HttpError(401, "invalid admin token", {
+    headers: { "WWW-Authenticate": 'AdminToken realm="admin"' },
+  });
 }
 
 export function adminAuth(
@@ -71,17 +76,15 @@ export function adminAuth(
   const csrfByIssuer = new Map<string, MiddlewareHandler>();
   return async function adminAuth(c, next) {
     if (publicPaths.has(c.req.path)) return await next();
-    const { db, kv, config, now } = c.var.deps;
+    const { db, config, now } = c.var.deps;
     const ip = clientIP(c);
     const header = c.req.header(ADMIN_TOKEN_HEADER);
     if (header !== undefined) {
-      await guardAdminAttempts(kv, ip, now());
-      if (!(await verifyAdminToken(db, config.bootstrapAdminToken, header))) {
-        await recordAdminFailure(kv, ip, now());
-        throw new HttpError(401, "invalid admin token", {
-          headers: { "WWW-Authenticate": 'AdminToken realm="admin"' },
-        });
-      }
+      await verifyAdminTokenHeader(c.var.deps, header, {
+        ip,
+        method: c.req.method,
+        path: c.req.path,
+      });
       c.set("admin", { actor: "admin-token", via: "token" });
       return await next();
     }

@@ -5,9 +5,8 @@
  */
 import { insertAuditEvent } from "../db/audit_events.ts";
 import type { Deps } from "../deps.ts";
-import { BUDGETS, checkLimit } from "../security/rate_limit.ts";
+import { adminTokenCounters } from "../security/budget_counters.ts";
 import { createSession, endSession } from "../security/session.ts";
-import { recordAdminFailure } from "./admin_auth.ts";
 import { verifyAdminToken } from "./admin_token.ts";
 
 export type AdminLoginResult =
@@ -18,24 +17,22 @@ export async function adminLogin(
   deps: Deps,
   input: { token: string; ip: string | null; userAgent: string | null },
 ): Promise<AdminLoginResult> {
-  const { db, kv, config, now } = deps;
-  const limit = await checkLimit(
-    kv,
-    "admin-token",
-    input.ip ?? "unknown",
-    BUDGETS.adminLoginPerIP,
+  const { db, budgets, config, now } = deps;
+  // Counted before the token is compared (lib/security/rate_limit.ts).
+  const admission = await budgets.begin(
+    adminTokenCounters(input.ip),
     now() * 1000,
   );
-  if (limit.limited) {
+  if (!admission.ok) {
     return {
       ok: false,
       status: 429,
       error: "Too many failed attempts. Try again later.",
-      retryAfter: limit.retryAfter,
+      retryAfter: admission.retryAfter,
     };
   }
   if (!(await verifyAdminToken(db, config.bootstrapAdminToken, input.token))) {
-    await recordAdminFailure(kv, input.ip, now());
+    await admission.attempt.failed();
     await insertAuditEvent(db, {
       actor: "anonymous",
       action: "admin.login_failed",
@@ -44,6 +41,7 @@ export async function adminLogin(
     }, now());
     return { ok: false, status: 401, error: "That admin token is not valid." };
   }
+  await admission.attempt.succeeded();
   const issued = await createSession(db, {
     kind: "admin",
     userID: null,

@@ -7,6 +7,7 @@
 import type { DB } from "../db/schema.ts";
 import { deleteSessionsOfKind } from "../db/sessions.ts";
 import {
+  deleteSetting,
   findSetting,
   insertSettingIfAbsent,
   upsertSetting,
@@ -15,6 +16,8 @@ import { randomToken, sha256, timingSafeEqual } from "../security/crypto.ts";
 
 const TOKEN_HASH_KEY = "admin_token_hash";
 const SETUP_AT_KEY = "setup_completed_at";
+/** The hash of the setup code printed at start (lib/admin/setup.ts). */
+export const SETUP_CODE_KEY = "setup_code_hash";
 
 /** Remembers "setup done" per process: it never goes back to "not done". */
 export class SetupState {
@@ -54,6 +57,8 @@ export async function completeSetup(
     );
     if (ok) {
       await upsertSetting(trx, SETUP_AT_KEY, String(now), now);
+      // The setup code has done its job.
+      await deleteSetting(trx, SETUP_CODE_KEY);
       // Sessions opened with the bootstrap ADMIN_TOKEN must not outlive it.
       await deleteSessionsOfKind(trx, "admin");
     }

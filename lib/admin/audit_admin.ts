@@ -97,6 +97,10 @@ export async function listAudit(
     action: q.action,
     targetType: q.target_type,
     targetID: q.target_id,
+    actor: q.actor,
+    ip: q.ip,
+    since: q.since,
+    until: q.until,
   });
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);

@@ -15,6 +15,7 @@ import {
   SIGNING_ALGS,
   TOKEN_FORMATS,
 } from "../oauth/vocabulary.ts";
+import { usernameProblem } from "../username.ts";
 
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
@@ -167,12 +168,10 @@ const Password = z.string()
   .max(1024, { message: "must be at most 1024 characters" });
 
 export const UserCreate = z.strictObject({
-  username: z.string()
-    .min(1, { message: "must not be empty" })
-    .max(100, { message: "must be at most 100 characters" })
-    .regex(/^[^\s\p{Cc}]+$/u, {
-      message: "must not contain spaces or control characters",
-    }),
+  username: z.string().superRefine((name, ctx) => {
+    const problem = usernameProblem(name);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
   password: Password,
   email: Email.optional(),
   email_verified: z.boolean().optional(),
@@ -203,6 +202,27 @@ export const SessionsQuery = z.object({
   user_id: text().min(1).max(100).optional(),
 });
 
+/**
+ * A point in time for audit filters: epoch seconds, or an ISO 8601 date or
+ * date-time (`2025-01-31`, `2025-01-31T09:30` from a datetime-local field),
+ * UTC unless it names a zone.
+ */
+const AuditTime = z.string().trim().transform((v, ctx) => {
+  if (/^\d{1,12}$/.test(v)) return Number(v);
+  const zoned = /(Z|[+-]\d{2}:?\d{2})$/.test(v) || !v.includes("T")
+    ? v
+    : `${v}Z`;
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(v) ? Date.parse(zoned) : NaN;
+  if (Number.isNaN(ms)) {
+    ctx.addIssue({
+      code: "custom",
+      message: "must be epoch seconds or an ISO 8601 date-time",
+    });
+    return z.NEVER;
+  }
+  return Math.floor(ms / 1000);
+});
+
 export const AuditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   /** Epoch seconds, or the `next_before` cursor of the previous page. */
@@ -212,4 +232,12 @@ export const AuditQuery = z.object({
   action: text().max(100).optional(),
   target_type: text().max(100).optional(),
   target_id: text().max(200).optional(),
+  /** Exact actor (`admin-token`, `user:alice`, `anonymous`, …). */
+  actor: text().max(200).optional(),
+  /** Exact client address. */
+  ip: text().max(100).optional(),
+  /** Events at or after this time (epoch seconds or an ISO date, UTC). */
+  since: AuditTime.optional(),
+  /** Events strictly before this time. */
+  until: AuditTime.optional(),
 });

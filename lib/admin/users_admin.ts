@@ -10,8 +10,8 @@ import { deleteUserSessions } from "../db/sessions.ts";
 import { revokeUserTokens } from "../db/tokens.ts";
 import {
   deleteUser,
+  findUserByCanonicalUsername,
   findUserByID,
-  findUserByUsernameIgnoringCase,
   insertUser,
   listUsers,
   updateUser,
@@ -20,6 +20,7 @@ import type { Deps } from "../deps.ts";
 import { HttpError } from "../http/http_error.ts";
 import { parseWith } from "../http/json_body.ts";
 import { hashPassword } from "../security/password.ts";
+import { canonicalUsername } from "../username.ts";
 import { type AdminActor, isUniqueViolation, notFound } from "./admin_http.ts";
 import { recordAdminEvent } from "./audit_admin.ts";
 import { PasswordReset, UserCreate, UserUpdate } from "./schemas.ts";
@@ -67,16 +68,20 @@ export async function getUserView(
   return userView(row);
 }
 
-function duplicate(username: string): HttpError {
-  return new HttpError(409, `username ${username} is taken`, {
+function duplicate(username: string, existing?: UserRow): HttpError {
+  const same = existing && existing.username !== username
+    ? ` (it is the same name as ${existing.username}: names are compared ignoring case and Unicode spelling differences)`
+    : "";
+  return new HttpError(409, `username ${username} is taken${same}`, {
     details: { username },
   });
 }
 
 /**
  * Creates a user with an argon2id password hash. 409 when the username is
- * taken, compared ignoring case ("Alice" and "alice" would be one person to
- * everyone reading a consent screen).
+ * taken, compared by canonical form (lib/username.ts: "Élodie", "élodie"
+ * and its NFD spelling would be one person to everyone reading a consent
+ * screen); the unique index on `username_canonical` settles a race.
  */
 export async function createUserAccount(
   deps: Deps,
@@ -84,15 +89,16 @@ export async function createUserAccount(
   body: unknown,
 ): Promise<UserView> {
   const input = parseWith(UserCreate, body);
-  if (await findUserByUsernameIgnoringCase(deps.db, input.username)) {
-    throw duplicate(input.username);
-  }
+  const canonical = canonicalUsername(input.username);
+  const taken = await findUserByCanonicalUsername(deps.db, canonical);
+  if (taken) throw duplicate(input.username, taken);
   // Hashed before the transaction: ~40 ms of argon2 holds no database lock.
   const passwordHash = await hashPassword(input.password);
   const now = deps.now();
   const row: UserRow = {
     id: crypto.randomUUID(),
     username: input.username,
+    username_canonical: canonical,
     password_hash: passwordHash,
     email: input.email ?? null,
     email_verified: input.email_verified ? 1 : 0,
@@ -103,9 +109,8 @@ export async function createUserAccount(
   };
   try {
     await deps.db.transaction().execute(async (trx) => {
-      if (await findUserByUsernameIgnoringCase(trx, input.username)) {
-        throw duplicate(input.username);
-      }
+      const raced = await findUserByCanonicalUsername(trx, canonical);
+      if (raced) throw duplicate(input.username, raced);
       await insertUser(trx, row);
       await recordAdminEvent(trx, who, {
         action: "user.created",

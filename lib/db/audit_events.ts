@@ -40,6 +40,17 @@ export function auditEventID(): string {
   }-${hex.slice(20)}`;
 }
 
+/**
+ * PostgreSQL text cannot hold a NUL, and some values come from requests
+ * (a username tried at sign-in): NULs become U+FFFD. (`detail` is JSON,
+ * which writes a NUL as the escape `\u0000`.)
+ */
+function storable(value: string): string;
+function storable(value: string | null): string | null;
+function storable(value: string | null): string | null {
+  return value === null ? null : value.replaceAll("\0", "\uFFFD");
+}
+
 export async function insertAuditEvent(
   db: DB,
   event: NewAuditEvent,
@@ -47,11 +58,11 @@ export async function insertAuditEvent(
 ): Promise<void> {
   await db.insertInto("audit_events").values({
     id: auditEventID(),
-    actor: event.actor,
+    actor: storable(event.actor),
     action: event.action,
     target_type: event.targetType,
-    target_id: event.targetID ?? null,
-    ip: event.ip ?? null,
+    target_id: storable(event.targetID ?? null),
+    ip: storable(event.ip ?? null),
     detail: JSON.stringify(event.detail ?? {}),
     created_at: now,
   }).execute();
@@ -82,6 +93,12 @@ export interface AuditPageOptions {
   action?: string;
   targetType?: string;
   targetID?: string;
+  actor?: string;
+  ip?: string;
+  /** Epoch seconds, inclusive. */
+  since?: number;
+  /** Epoch seconds, exclusive. */
+  until?: number;
 }
 
 /** Audit events newest first, ordered by (created_at, id) for stable paging. */
@@ -111,6 +128,14 @@ export async function listAuditEventsPage(
   }
   if (options.targetID !== undefined) {
     q = q.where("target_id", "=", options.targetID);
+  }
+  if (options.actor !== undefined) q = q.where("actor", "=", options.actor);
+  if (options.ip !== undefined) q = q.where("ip", "=", options.ip);
+  if (options.since !== undefined) {
+    q = q.where("created_at", ">=", options.since);
+  }
+  if (options.until !== undefined) {
+    q = q.where("created_at", "<", options.until);
   }
   return await q.orderBy("created_at", "desc").orderBy("id", "desc")
     .limit(options.limit).execute();

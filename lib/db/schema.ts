@@ -25,7 +25,10 @@ export interface ServerSettingsTable {
 
 export interface UsersTable {
   id: string;
+  /** As entered (shown). */
   username: string;
+  /** RFC 8265 UsernameCaseMapped form (lib/username.ts); unique, compared. */
+  username_canonical: string;
   password_hash: string;
   email: string | null;
   email_verified: ColumnType<Flag, Flag | undefined, Flag>;
@@ -215,6 +218,7 @@ function columnsOf<T>() {
 export const USER_COLUMNS = columnsOf<UsersTable>()(
   "id",
   "username",
+  "username_canonical",
   "password_hash",
   "email",
   "email_verified",

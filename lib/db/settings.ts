@@ -34,3 +34,7 @@ export async function upsertSetting(
     )
     .execute();
 }
+
+export async function deleteSetting(db: DB, key: string): Promise<void> {
+  await db.deleteFrom("server_settings").where("key", "=", key).execute();
+}

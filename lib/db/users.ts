@@ -3,12 +3,13 @@ import type { DB, NewUser, UserRow, UserUpdate } from "./schema.ts";
 import { prepared } from "./prepared.ts";
 import { USER_COLUMNS } from "./schema.ts";
 
-export async function findUserByUsername(
+/** The user whose canonical username (lib/username.ts) is `canonical`. */
+export async function findUserByCanonicalUsername(
   db: DB,
-  username: string,
+  canonical: string,
 ): Promise<UserRow | undefined> {
-  return await db.selectFrom("users").selectAll()
-    .where("username", "=", username).executeTakeFirst();
+  return await db.selectFrom("users").select(USER_COLUMNS)
+    .where("username_canonical", "=", canonical).executeTakeFirst();
 }
 
 const selectUserByID = prepared((db, id: string) =>
@@ -29,18 +30,6 @@ export async function insertUser(db: DB, user: NewUser): Promise<void> {
 export async function listUsers(db: DB): Promise<UserRow[]> {
   return await db.selectFrom("users").selectAll().orderBy("username")
     .execute();
-}
-
-/** A user whose username equals `username` ignoring case (duplicate check). */
-export async function findUserByUsernameIgnoringCase(
-  db: DB,
-  username: string,
-): Promise<UserRow | undefined> {
-  return await db.selectFrom("users").selectAll()
-    .where((eb) =>
-      eb(eb.fn("lower", ["username"]), "=", username.toLowerCase())
-    )
-    .executeTakeFirst();
 }
 
 export async function updateUser(

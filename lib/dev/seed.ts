@@ -5,11 +5,12 @@
  * @module
  */
 import { findClientWithPolicy } from "../db/clients.ts";
-import { findUserByUsername } from "../db/users.ts";
+import { findUserByCanonicalUsername } from "../db/users.ts";
 import type { Deps } from "../deps.ts";
 import { ClientMetadata } from "../oauth/clients/metadata.ts";
 import { registerClient } from "../oauth/clients/registry.ts";
 import { createUser } from "../users.ts";
+import { canonicalUsername } from "../username.ts";
 
 const DEMO_USERS = [
   {
@@ -56,7 +57,10 @@ export async function seedDemoData(deps: Deps): Promise<SeedResult> {
   const now = deps.now();
   const users: SeedResult["users"] = [];
   for (const u of DEMO_USERS) {
-    const exists = await findUserByUsername(deps.db, u.username);
+    const exists = await findUserByCanonicalUsername(
+      deps.db,
+      canonicalUsername(u.username),
+    );
     if (!exists) {
       await createUser(deps.db, {
         username: u.username,

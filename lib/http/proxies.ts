@@ -13,73 +13,36 @@
  * @module
  */
 
-/** One trusted network: an address family and a prefix. */
-export interface ProxyNetwork {
-  v6: boolean;
-  /** The network address as a 32- or 128-bit integer. */
-  base: bigint;
-  prefix: number;
-}
+import ipaddr from "ipaddr.js";
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+/** One trusted network: an address and a prefix length. */
+export type ProxyNetwork = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
-function parseIPv4(text: string): bigint | null {
-  const m = IPV4.exec(text);
-  if (!m) return null;
-  let value = 0n;
-  for (let i = 1; i <= 4; i++) {
-    const octet = Number(m[i]);
-    if (octet > 255 || (m[i].length > 1 && m[i][0] === "0")) return null;
-    value = (value << 8n) | BigInt(octet);
-  }
-  return value;
-}
-
-function parseIPv6(text: string): bigint | null {
-  if (!/^[0-9a-fA-F:.]+$/.test(text) || text.includes(":::")) return null;
-  const halves = text.split("::");
-  if (halves.length > 2) return null;
-  const groups = (part: string): string[] => part === "" ? [] : part.split(":");
-  let head = groups(halves[0]);
-  let tail = halves.length === 2 ? groups(halves[1]) : [];
-  // A trailing dotted quad (::ffff:10.0.0.1) is the last two groups.
-  const words: number[] = [];
-  const last = (halves.length === 2 ? tail : head).at(-1);
-  let v4: bigint | null = null;
-  if (last?.includes(".")) {
-    v4 = parseIPv4(last);
-    if (v4 === null) return null;
-    if (halves.length === 2) tail = tail.slice(0, -1);
-    else head = head.slice(0, -1);
-  }
-  const toWord = (g: string): number | null =>
-    /^[0-9a-fA-F]{1,4}$/.test(g) ? parseInt(g, 16) : null;
-  const headWords = head.map(toWord);
-  const tailWords = tail.map(toWord);
-  if ([...headWords, ...tailWords].some((w) => w === null)) return null;
-  const total = 8 - (v4 === null ? 0 : 2);
-  const missing = total - headWords.length - tailWords.length;
-  if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
-  words.push(...headWords as number[]);
-  for (let i = 0; i < missing; i++) words.push(0);
-  words.push(...tailWords as number[]);
-  let value = 0n;
-  for (const w of words) value = (value << 16n) | BigInt(w);
-  if (v4 !== null) value = (value << 32n) | v4;
-  return value;
-}
-
-/** An address as family + integer; IPv4-mapped IPv6 counts as IPv4. */
-function parseAddress(text: string): { v6: boolean; value: bigint } | null {
+/**
+ * Parses one address: dotted-quad IPv4 (four decimal parts, no leading
+ * zeros: `01.2.3.4` is refused, not read as octal), or IPv6 (brackets and
+ * a zone allowed). IPv4-mapped IPv6 (`::ffff:10.0.0.1`) is its IPv4 address.
+ */
+export function parseAddress(
+  text: string,
+): ipaddr.IPv4 | ipaddr.IPv6 | null {
   const bare = text.startsWith("[") && text.endsWith("]")
     ? text.slice(1, -1)
     : text;
-  const v4 = parseIPv4(bare);
-  if (v4 !== null) return { v6: false, value: v4 };
-  const v6 = parseIPv6(bare.split("%")[0]);
-  if (v6 === null) return null;
-  if (v6 >> 32n === 0xffffn) return { v6: false, value: v6 & 0xffffffffn };
-  return { v6: true, value: v6 };
+  if (ipaddr.IPv4.isValidFourPartDecimal(bare)) return ipaddr.IPv4.parse(bare);
+  if (bare.includes(".") && !bare.includes(":")) return null;
+  if (!ipaddr.IPv6.isValid(bare)) return null;
+  const v6 = ipaddr.IPv6.parse(bare);
+  if (v6.isIPv4MappedAddress()) {
+    const v4 = v6.toIPv4Address();
+    // The dotted tail must itself be a plain dotted quad.
+    const tail = bare.slice(bare.lastIndexOf(":") + 1);
+    if (tail.includes(".") && !ipaddr.IPv4.isValidFourPartDecimal(tail)) {
+      return null;
+    }
+    return v4;
+  }
+  return v6;
 }
 
 /**
@@ -93,7 +56,7 @@ export function parseTrustedProxies(text: string): ProxyNetwork[] {
     if (entry === "") continue;
     const [address, prefixText, extra] = entry.split("/");
     const parsed = parseAddress(address);
-    const bits = parsed?.v6 ? 128 : 32;
+    const bits = parsed?.kind() === "ipv6" ? 128 : 32;
     const prefix = prefixText === undefined ? bits : Number(prefixText);
     if (
       !parsed || extra !== undefined ||
@@ -102,12 +65,7 @@ export function parseTrustedProxies(text: string): ProxyNetwork[] {
     ) {
       throw new Error(`not an IP address or CIDR network: ${entry}`);
     }
-    const shift = BigInt(bits - prefix);
-    networks.push({
-      v6: parsed.v6,
-      base: (parsed.value >> shift) << shift,
-      prefix,
-    });
+    networks.push([parsed, prefix]);
   }
   return networks;
 }
@@ -115,11 +73,29 @@ export function parseTrustedProxies(text: string): ProxyNetwork[] {
 function isTrusted(address: string, networks: ProxyNetwork[]): boolean {
   const parsed = parseAddress(address);
   if (!parsed) return false;
-  return networks.some((n) => {
-    if (n.v6 !== parsed.v6) return false;
-    const shift = BigInt((n.v6 ? 128 : 32) - n.prefix);
-    return (parsed.value >> shift) << shift === n.base;
-  });
+  return networks.some(([base, prefix]) =>
+    base.kind() === parsed.kind() &&
+    parsed.match(base as never, prefix)
+  );
+}
+
+/**
+ * The key an address is counted under in per-address failure budgets:
+ * IPv4 as is, IPv6 by its /64 (one customer's network; someone holding a
+ * /64 has 2^64 addresses and is still one address here). An address that
+ * does not parse is counted as written.
+ */
+export function budgetAddress(address: string | null): string {
+  if (address === null) return "unknown";
+  const parsed = parseAddress(address.split("%")[0]);
+  if (!parsed) return address.slice(0, 100);
+  if (parsed.kind() === "ipv4") return parsed.toString();
+  const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4);
+  return `${
+    ipaddr.IPv6.parse(
+      `${parts.map((p) => p.toString(16)).join(":")}::`,
+    ).toString()
+  }/64`;
 }
 
 /**

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { clientAddress, parseTrustedProxies } from "./proxies.ts";
+import {
+  budgetAddress,
+  clientAddress,
+  parseTrustedProxies,
+} from "./proxies.ts";
 
 Deno.test("proxies: no TRUSTED_PROXIES means the TCP peer, whatever X-Forwarded-For claims", () => {
   assert.equal(clientAddress("203.0.113.7", "198.51.100.1", []), "203.0.113.7");
@@ -93,4 +97,20 @@ Deno.test("proxies: TRUSTED_PROXIES entries must be addresses or CIDR networks",
       new RegExp(bad.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")),
     );
   }
+});
+
+Deno.test("proxies: per-address budgets count IPv6 by its /64 and IPv4 as is", () => {
+  assert.equal(budgetAddress("203.0.113.7"), "203.0.113.7");
+  assert.equal(budgetAddress("::ffff:203.0.113.7"), "203.0.113.7");
+  // Every address of one /64 is one key, however it is written.
+  assert.equal(budgetAddress("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+  assert.equal(
+    budgetAddress("2001:0db8:0001:0002:ffff:ffff:ffff:ffff"),
+    "2001:db8:1:2::/64",
+  );
+  assert.equal(budgetAddress("[2001:db8:1:2::9]"), "2001:db8:1:2::/64");
+  assert.equal(budgetAddress("fe80::1%eth0"), "fe80::/64");
+  // The next /64 is another key.
+  assert.equal(budgetAddress("2001:db8:1:3::1"), "2001:db8:1:3::/64");
+  assert.equal(budgetAddress(null), "unknown");
 });

@@ -1,36 +1,41 @@
 /**
- * Failure counters in Deno KV, shared by every instance: failed logins,
- * client authentications, admin-token and setup attempts, counted per bucket
- * and key (an IP, an account) in fixed windows. Only failures write to KV.
+ * Failure budgets: failed sign-ins, client authentications, admin-token and
+ * setup attempts, counted per bucket and key (an address, an account, a
+ * device) in fixed windows.
  *
- * A KV read on every client authentication cost about a third of an
- * introspection, so each process keeps the counts it read for up to a
- * second (and counts its own failures at once): a limit is exact for one
- * process and at most a second behind for failures on other instances.
+ * An attempt is counted before its secret is checked, and a count that
+ * cannot be read or written means "limited", never "allowed":
+ *
+ * 1. `begin` reads the key's failures in this window from Deno KV (exact,
+ *    shared by every instance; a read is reused for up to a second while no
+ *    thread of this process has written a failure to that key's cell), and
+ *    marks the attempt in flight in the process's shared memory
+ *    (lib/security/shared_counters.ts). Failures + attempts in flight +
+ *    failures not yet written must stay within the limit, or the attempt is
+ *    refused before anything is evaluated. So concurrent requests on any
+ *    thread of one process never have more than the budget evaluated.
+ * 2. `failed` counts the failure as pending (every thread sees it at once),
+ *    then adds it in KV with an atomic `sum` (no read-modify-write, so two
+ *    threads on one KV file never meet "database is locked"; transient
+ *    errors are retried), then moves the cell's version so other threads
+ *    re-read. `succeeded` only ends the attempt: success is not a failure.
+ *
+ * Other instances see a failure within a second (the read reuse); within
+ * one process the budget is exact. `sum` cannot carry an expiry, so keys
+ * carry their window and old windows are swept as new ones begin.
  * @module
  */
+import type { Logger } from "../log.ts";
 import { rateLimitHits } from "../metrics/metrics.ts";
+import { type Cell, SharedCounters } from "./shared_counters.ts";
 
-/** How long a count read from KV is trusted without reading again. */
+/** How long a count read from KV is reused while its cell's version holds. */
 const LOCAL_TTL_MS = 1000;
 const LOCAL_MAX_ENTRIES = 10_000;
-
-interface LocalCount {
-  count: number;
-  readAt: number;
-}
-
-const localCounts = new WeakMap<Deno.Kv, Map<string, LocalCount>>();
-
-function localFor(kv: Deno.Kv): Map<string, LocalCount> {
-  let map = localCounts.get(kv);
-  if (!map) {
-    map = new Map();
-    localCounts.set(kv, map);
-  }
-  if (map.size > LOCAL_MAX_ENTRIES) map.clear();
-  return map;
-}
+/** KV operations are tried this often before the attempt counts as limited. */
+const KV_TRIES = 5;
+/** Retry-After when the counters themselves could not be read. */
+const UNAVAILABLE_RETRY_AFTER = 5;
 
 export interface Budget {
   /** Failures allowed per window before requests are refused. */
@@ -38,20 +43,22 @@ export interface Budget {
   windowSeconds: number;
 }
 
-export interface LimitState {
-  limited: boolean;
-  /** Seconds until the window resets (for Retry-After). */
-  retryAfter: number;
-}
-
 /** Budgets for each counted action. */
 export const BUDGETS = {
   adminLoginPerIP: { limit: 10, windowSeconds: 300 },
+  /** Wrong setup codes (or bootstrap tokens) at /setup, per address. */
+  setupPerIP: { limit: 10, windowSeconds: 300 },
   loginPerIP: { limit: 30, windowSeconds: 300 },
   /** Per account and IP: stops one source without locking the owner out. */
   loginPerAccountIP: { limit: 10, windowSeconds: 300 },
   /** Per account from anywhere: a looser cap on distributed guessing. */
   loginPerAccount: { limit: 100, windowSeconds: 300 },
+  /**
+   * Per account and known device (a browser that signed in as that user
+   * before, lib/security/device_cookie.ts): its own budget, untouched by
+   * failures from unknown browsers.
+   */
+  loginPerDevice: { limit: 10, windowSeconds: 300 },
   clientAuthPerIP: { limit: 30, windowSeconds: 300 },
   /** Per client and IP: stops one source without locking the client out. */
   clientAuthPerClientIP: { limit: 20, windowSeconds: 300 },
@@ -59,62 +66,260 @@ export const BUDGETS = {
   clientAuthPerClient: { limit: 200, windowSeconds: 300 },
 } as const satisfies Record<string, Budget>;
 
-function windowKey(bucket: string, id: string, budget: Budget, nowMs: number) {
-  const window = Math.floor(nowMs / 1000 / budget.windowSeconds);
-  const resetAt = (window + 1) * budget.windowSeconds;
-  return { key: ["ratelimit", bucket, id, window], resetAt };
+/** One budget an attempt counts against: `bucket` names it, `id` the key. */
+export interface Counter {
+  bucket: string;
+  id: string;
+  budget: Budget;
 }
 
-/** Whether `id` has used up its failure budget in `bucket`. */
-export async function checkLimit(
-  kv: Deno.Kv,
-  bucket: string,
-  id: string,
-  budget: Budget,
-  nowMs: number = Date.now(),
-): Promise<LimitState> {
-  const { key, resetAt } = windowKey(bucket, id, budget, nowMs);
-  const local = localFor(kv);
-  const cacheKey = JSON.stringify(key);
-  const cached = local.get(cacheKey);
-  let count: number;
-  if (cached && Date.now() - cached.readAt < LOCAL_TTL_MS) {
-    count = cached.count;
-  } else {
-    const entry = await kv.get<Deno.KvU64>(key);
-    count = entry.value ? Number(entry.value.value) : 0;
-    local.set(cacheKey, { count, readAt: Date.now() });
-  }
-  if (count >= budget.limit) rateLimitHits.inc({ bucket });
-  return {
-    limited: count >= budget.limit,
-    retryAfter: Math.max(1, Math.ceil(resetAt - nowMs / 1000)),
+/** An admitted attempt: exactly one of its methods must be called. */
+export interface Attempt {
+  /** The secret was right; `forget` resets those counters (e.g. a device). */
+  succeeded(options?: { forget?: Counter[] }): Promise<void>;
+  /** The secret was wrong: one failure on every counter, in KV. */
+  failed(): Promise<void>;
+}
+
+export type Admission =
+  | { ok: true; attempt: Attempt }
+  | {
+    ok: false;
+    /** Seconds until the exhausted window ends (for Retry-After). */
+    retryAfter: number;
+    /** The bucket that was exhausted (or `unavailable`). */
+    bucket: string;
   };
+
+interface Entry {
+  counter: Counter;
+  key: Deno.KvKey;
+  cacheKey: string;
+  window: number;
+  resetAt: number;
+  cell: Cell;
 }
 
-/** Counts one failure for `id` in `bucket`. */
-export async function recordFailure(
-  kv: Deno.Kv,
-  bucket: string,
-  id: string,
-  budget: Budget,
-  nowMs: number = Date.now(),
-): Promise<void> {
-  const { key } = windowKey(bucket, id, budget, nowMs);
-  const expireIn = budget.windowSeconds * 1000 + 1000;
-  // Compare-and-set so concurrent failures are all counted, with an expiry
-  // (which a plain `sum` mutation cannot carry).
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const entry = await kv.get<Deno.KvU64>(key);
-    const next = new Deno.KvU64((entry.value?.value ?? 0n) + 1n);
-    const result = await kv.atomic().check(entry).set(key, next, { expireIn })
-      .commit();
-    if (result.ok) {
-      localFor(kv).set(JSON.stringify(key), {
-        count: Number(next.value),
-        readAt: Date.now(),
+interface CachedCount {
+  count: number;
+  version: number;
+  readAt: number;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Runs a KV operation, retrying transient errors ("database is locked"). */
+async function withRetries<T>(op: () => Promise<T>): Promise<T> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await op();
+    } catch (err) {
+      if (attempt >= KV_TRIES) throw err;
+      await delay(2 ** attempt * (2 + Math.random() * 3));
+    }
+  }
+}
+
+/** The failure budgets of one thread: Deno KV plus the process's shared memory. */
+export class FailureBudgets {
+  readonly #cache = new Map<string, CachedCount>();
+  /** The window each bucket was last swept for. */
+  readonly #swept = new Map<string, number>();
+
+  constructor(
+    readonly kv: Deno.Kv,
+    readonly shared: SharedCounters = new SharedCounters(),
+    readonly log?: Logger,
+  ) {}
+
+  #entry(counter: Counter, nowMs: number): Entry {
+    const seconds = counter.budget.windowSeconds;
+    const window = Math.floor(nowMs / 1000 / seconds);
+    const key = ["budget", counter.bucket, window, counter.id];
+    return {
+      counter,
+      key,
+      cacheKey: JSON.stringify(key),
+      window,
+      resetAt: (window + 1) * seconds,
+      cell: this.shared.cellOf(`${counter.bucket}\n${counter.id}`),
+    };
+  }
+
+  /** Failures in KV for each entry, reusing reads made at the same version. */
+  async #counts(entries: Entry[], versions: number[]): Promise<number[]> {
+    const counts: (number | undefined)[] = entries.map((e, i) => {
+      const cached = this.#cache.get(e.cacheKey);
+      return cached && cached.version === versions[i] &&
+          Date.now() - cached.readAt < LOCAL_TTL_MS
+        ? cached.count
+        : undefined;
+    });
+    const missing = entries.filter((_, i) => counts[i] === undefined);
+    if (missing.length > 0) {
+      const readAt = Date.now();
+      const read = await withRetries(() =>
+        this.kv.getMany<Deno.KvU64[]>(missing.map((e) => e.key))
+      );
+      if (this.#cache.size > LOCAL_MAX_ENTRIES) this.#cache.clear();
+      let next = 0;
+      for (let i = 0; i < entries.length; i++) {
+        if (counts[i] !== undefined) continue;
+        const value = read[next++].value;
+        const count = value instanceof Deno.KvU64 ? Number(value.value) : 0;
+        counts[i] = count;
+        this.#cache.set(entries[i].cacheKey, {
+          count,
+          version: versions[i],
+          readAt,
+        });
+      }
+    }
+    return counts as number[];
+  }
+
+  /**
+   * Admits one attempt against every counter (in order), or refuses it
+   * before anything is evaluated. `nowMs` is the injected clock.
+   *
+   * @example
+   * const admission = await deps.budgets.begin(counters, deps.now() * 1000);
+   * if (!admission.ok) return limited(admission.retryAfter);
+   * if (!secretMatches) { await admission.attempt.failed(); return denied(); }
+   * await admission.attempt.succeeded();
+   */
+  async begin(counters: Counter[], nowMs: number): Promise<Admission> {
+    const entries = counters.map((c) => this.#entry(c, nowMs));
+    const versions = entries.map((e) => this.shared.version(e.cell));
+    let counts: number[];
+    try {
+      counts = await this.#counts(entries, versions);
+    } catch (err) {
+      this.log?.log("error", "failure budgets unreadable; limiting", {
+        err: String(err),
+      });
+      rateLimitHits.inc({ bucket: "unavailable" });
+      return {
+        ok: false,
+        retryAfter: UNAVAILABLE_RETRY_AFTER,
+        bucket: "unavailable",
+      };
+    }
+    // From here to the return nothing awaits: the counts and the shared
+    // memory are looked at in one step of this thread.
+    const entered: Entry[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
+      this.shared.enter(e.cell);
+      entered.push(e);
+      // Each version step since the read is at most one failure the read
+      // may have missed (it stopped being pending after it was written):
+      // count them all rather than read again.
+      const missed = this.shared.version(e.cell) - versions[i];
+      const seen = counts[i] + missed + this.shared.unsettled(e.cell);
+      if (seen > e.counter.budget.limit) {
+        for (const x of entered) this.shared.leave(x.cell);
+        rateLimitHits.inc({ bucket: e.counter.bucket });
+        return {
+          ok: false,
+          retryAfter: Math.max(1, Math.ceil(e.resetAt - nowMs / 1000)),
+          bucket: e.counter.bucket,
+        };
+      }
+    }
+    return { ok: true, attempt: this.#attempt(entries, nowMs) };
+  }
+
+  #attempt(entries: Entry[], nowMs: number): Attempt {
+    let settled = false;
+    const settle = () => {
+      if (settled) throw new Error("attempt already settled");
+      settled = true;
+    };
+    return {
+      succeeded: async (options = {}) => {
+        settle();
+        for (const e of entries) this.shared.leave(e.cell);
+        for (const counter of options.forget ?? []) {
+          await this.#forget(this.#entry(counter, nowMs));
+        }
+      },
+      failed: async () => {
+        settle();
+        for (const e of entries) this.shared.fail(e.cell);
+        await this.#write(entries);
+      },
+    };
+  }
+
+  /** Adds one failure per entry in KV, then tells the other threads. */
+  async #write(entries: Entry[]): Promise<void> {
+    try {
+      await withRetries(async () => {
+        const op = this.kv.atomic();
+        for (const e of entries) op.sum(e.key, 1n);
+        const result = await op.commit();
+        if (!result.ok) throw new Error("kv sum not committed");
+      });
+    } catch (err) {
+      // The failure stays pending in shared memory: this process keeps
+      // counting it (errs towards limited); other instances miss it.
+      this.log?.log("error", "failure not written to KV", {
+        err: String(err),
       });
       return;
+    }
+    for (const e of entries) {
+      this.#cache.delete(e.cacheKey);
+      this.shared.written(e.cell, { pending: true });
+    }
+    await this.#sweep(entries);
+  }
+
+  async #forget(entry: Entry): Promise<void> {
+    try {
+      await withRetries(() => this.kv.delete(entry.key));
+      this.#cache.delete(entry.cacheKey);
+      this.shared.written(entry.cell, { pending: false });
+    } catch (err) {
+      // Not forgetting only keeps a count: safe.
+      this.log?.log("warn", "failure count not reset", { err: String(err) });
+    }
+  }
+
+  /**
+   * Deletes the windows before the previous one, once per bucket and window
+   * in this thread (a `sum` key cannot expire by itself).
+   */
+  async #sweep(entries: Entry[]): Promise<void> {
+    for (const e of entries) {
+      const bucket = e.counter.bucket;
+      if (this.#swept.get(bucket) === e.window) continue;
+      this.#swept.set(bucket, e.window);
+      try {
+        let batch = this.kv.atomic();
+        let size = 0;
+        const old = this.kv.list({
+          start: ["budget", bucket],
+          end: ["budget", bucket, e.window - 1],
+        });
+        for await (const item of old) {
+          batch.delete(item.key);
+          if (++size === 100) {
+            await batch.commit();
+            batch = this.kv.atomic();
+            size = 0;
+          }
+        }
+        if (size > 0) await batch.commit();
+      } catch (err) {
+        this.log?.log("warn", "old failure windows not swept", {
+          bucket,
+          err: String(err),
+        });
+      }
     }
   }
 }

@@ -101,6 +101,78 @@ Deno.test("admin users: a taken username is 409, also in another case", async ()
   }
 });
 
+Deno.test("admin users: names that differ only in case or Unicode spelling collide (409 with a sentence); the shown name stays as entered; sign-in matches either spelling", async () => {
+  const { t, api } = await startAdminApp();
+  try {
+    const created = await api("POST", "/admin/users", {
+      username: "\u00c9lodie",
+      password: "long-enough",
+    });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.username, "\u00c9lodie");
+    for (
+      const username of [
+        "\u00e9lodie", // lower case
+        "E\u0301lodie", // NFD: E + combining acute
+        "e\u0301LODIE",
+        "\uff25\u0301lodie", // fullwidth E
+      ]
+    ) {
+      const res = await api("POST", "/admin/users", {
+        username,
+        password: "long-enough",
+      });
+      assert.equal(res.status, 409, username);
+      assert.equal(res.body.error, "conflict");
+      assert.match(
+        res.body.error_description,
+        /is taken \(it is the same name as \u00c9lodie: names are compared ignoring case and Unicode spelling differences\)/,
+      );
+    }
+    // Sign-in by the other spellings reaches the one account.
+    for (const spelling of ["\u00e9lodie", "E\u0301LODIE"]) {
+      assert.equal(await canSignIn(t, spelling, "long-enough"), true, spelling);
+    }
+    const users = await api("GET", "/admin/users");
+    assert.equal(users.body.length, 3);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("admin users: invisible format characters (ZWJ, ZWNJ, bidi controls, other Cf) and control characters are refused 400 with a sentence", async () => {
+  const { t, api } = await startAdminApp();
+  try {
+    for (
+      const username of [
+        "ali\u200dce", // zero-width joiner
+        "ali\u200cce", // zero-width non-joiner
+        "\u202ealice", // right-to-left override
+        "alice\u2066", // left-to-right isolate
+        "al\u00adice", // soft hyphen
+        "\ufeffalice", // byte order mark
+        "ali\u0007ce", // bell
+        "ali\u0085ce", // next line (C1)
+      ]
+    ) {
+      const res = await api("POST", "/admin/users", {
+        username,
+        password: "long-enough",
+      });
+      assert.equal(res.status, 400, JSON.stringify(username));
+      assert.deepEqual(issuePaths(res.body), ["username"]);
+      assert.match(
+        res.body.error_description,
+        /control or invisible formatting characters/,
+      );
+    }
+    const users = await api("GET", "/admin/users");
+    assert.equal(users.body.length, 2);
+  } finally {
+    await t.close();
+  }
+});
+
 Deno.test("admin users: bad fields answer 400 naming them and create nothing", async () => {
   const { t, api } = await startAdminApp();
   try {

@@ -777,6 +777,36 @@ uiTest(
       /another password/,
       "the password is not echoed",
     );
+    // Look-alikes collide with a sentence; invisible characters are refused.
+    const nfc = await ui.post("/admin/ui/users", {
+      _action: "create",
+      username: "\u00c9lodie",
+      password: "long enough password",
+      claims: "",
+    });
+    assert.equal(nfc.status, 303);
+    const nfd = await ui.post("/admin/ui/users", {
+      _action: "create",
+      username: "e\u0301lodie",
+      password: "long enough password",
+      claims: "",
+    });
+    assert.equal(nfd.status, 409);
+    assert.match(
+      fieldError(nfd.html, "user-create-username") ?? "",
+      /the same name as \u00c9lodie/,
+    );
+    const zwj = await ui.post("/admin/ui/users", {
+      _action: "create",
+      username: "ca\u200drol",
+      password: "long enough password",
+      claims: "",
+    });
+    assert.equal(zwj.status, 400);
+    assert.match(
+      fieldError(zwj.html, "user-create-username") ?? "",
+      /invisible formatting characters/,
+    );
     const badJSON = await ui.post("/admin/ui/users", {
       _action: "create",
       username: "dave",

@@ -17,7 +17,7 @@ import {
   launchChromium,
   screenshot,
 } from "../helpers/browser.ts";
-import { findUserByUsername } from "../../lib/db/users.ts";
+import { findUserByCanonicalUsername } from "../../lib/db/users.ts";
 import { loadClient } from "../../lib/oauth/clients/registry.ts";
 import { mintTokens } from "../../lib/oauth/tokens/mint.ts";
 import { storeTokens } from "../../lib/oauth/tokens/store.ts";
@@ -278,7 +278,7 @@ Deno.test({
       client_id: "browser-spa",
       token_endpoint_auth_method: "none",
     });
-    const alice = (await findUserByUsername(t.deps.db, "alice"))!;
+    const alice = (await findUserByCanonicalUsername(t.deps.db, "alice"))!;
     const spa = await loadClient(t.deps, rp.clientID);
     const minted = await mintTokens(t.deps, {
       client: spa!,

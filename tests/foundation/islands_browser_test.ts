@@ -4,7 +4,7 @@ import {
   launchChromium,
   screenshot,
 } from "../helpers/browser.ts";
-import { startTestApp } from "../helpers/test_app.ts";
+import { setupProofFor, startTestApp } from "../helpers/test_app.ts";
 
 Deno.test({
   name:
@@ -33,6 +33,8 @@ Deno.test({
       assert.doesNotMatch(firstHTML, /<script/i);
       await screenshot(page, "setup-start");
 
+      // A person types the setup code the server printed at start.
+      await page.getByLabel("Setup code").fill(await setupProofFor(t));
       await page.getByRole("button", { name: "Create admin token" }).click();
       const tokenText = page.locator("#admin-token");
       await tokenText.waitFor();

@@ -3,6 +3,7 @@ import { parseDatabaseURL } from "../../lib/config.ts";
 import { connectDatabase, type DatabaseHandle } from "../../lib/db/connect.ts";
 import { migrateToLatest } from "../../lib/db/migrate.ts";
 import type { Database } from "../../lib/db/schema.ts";
+import { Migrator } from "kysely/migration";
 import { MIGRATIONS } from "../../migrations/mod.ts";
 import { freshDatabaseURL, testEngine } from "../helpers/test_app.ts";
 
@@ -144,6 +145,71 @@ Deno.test(`migrations (${testEngine()}): server processes starting at once on on
     const handle = open(url);
     try {
       assert.deepEqual(await appliedMigrations(handle), ALL_MIGRATIONS);
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
+Deno.test(`migrations (${testEngine()}): 0002 fills users.username_canonical; of two existing look-alike names the older keeps it, the newer is audited and can no longer sign in by name`, async () => {
+  await withFreshDatabase(async (url) => {
+    const handle = open(url);
+    try {
+      const migrator = new Migrator({
+        db: handle.db,
+        provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
+      });
+      const { error } = await migrator.migrateTo("0001_initial_schema");
+      assert.equal(error, undefined);
+      // deno-lint-ignore no-explicit-any
+      const db = handle.db as any;
+      const user = (id: string, username: string, created_at: number) => ({
+        id,
+        username,
+        password_hash: "x",
+        created_at,
+        updated_at: created_at,
+      });
+      await db.insertInto("users").values([
+        user("u-nfc", "\u00c9lodie", 100),
+        user("u-nfd", "E\u0301lodie", 200),
+        user("u-wide", "\uff22ob", 300),
+        user("u-carol", "Carol", 400),
+      ]).execute();
+      assert.deepEqual(await migrateToLatest(handle.db), [
+        "0002_canonical_usernames",
+      ]);
+      const rows = await db.selectFrom("users")
+        .select(["id", "username", "username_canonical"]).orderBy("id")
+        .execute();
+      assert.deepEqual(
+        rows.map((
+          r: { id: string; username_canonical: string },
+        ) => [r.id, r.username_canonical]),
+        [
+          ["u-carol", "carol"],
+          ["u-nfc", "\u00e9lodie"],
+          ["u-nfd", "collision u-nfd"],
+          ["u-wide", "bob"],
+        ],
+      );
+      // Shown names stay as entered.
+      assert.equal(
+        rows.find((r: { id: string }) => r.id === "u-nfd").username,
+        "E\u0301lodie",
+      );
+      const audit = await db.selectFrom("audit_events").selectAll()
+        .where("action", "=", "user.username_collision").execute();
+      assert.equal(audit.length, 1);
+      assert.equal(audit[0].target_id, "u-nfd");
+      assert.equal(JSON.parse(audit[0].detail).same_as_id, "u-nfc");
+      // The unique index holds on this engine.
+      await assert.rejects(
+        db.insertInto("users").values({
+          ...user("u-dup", "CAROL", 500),
+          username_canonical: "carol",
+        }).execute(),
+      );
     } finally {
       await handle.close();
     }

@@ -6,8 +6,8 @@
  * unhandled error, and leave the database exactly as it was.
  *
  * The one table allowed to grow is `audit_events`, and only by
- * `admin.login_failed` rows: a failed admin sign-in is recorded on purpose so
- * an operator can see someone guessing. Deno KV rate-limit counters change
+ * `admin.login_failed`, `admin.token_failed`, `setup.failed` and `sign_in.failed` rows: failed proofs are recorded on purpose so an
+ * operator can see someone guessing. Deno KV rate-limit counters change
  * too (they are not in the database): failures are meant to be counted.
  *
  * Seeded: the seed is printed; `FUZZ_SEED=<n>` reproduces a run and

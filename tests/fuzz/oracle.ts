@@ -247,15 +247,26 @@ export async function fullDump(db: DB): Promise<Set<string>> {
 }
 
 /**
- * Rows that may appear while the fuzzer runs: a failed admin sign-in is
- * audited (`admin.login_failed`, actor `anonymous`) by design, so an
- * operator sees guessing. Nothing else may be added, changed or removed.
+ * Rows that may appear while the fuzzer runs: failed proofs are audited by
+ * design, so an operator sees guessing: a failed admin sign-in
+ * (`admin.login_failed`) or admin token (`admin.token_failed`), a wrong
+ * setup code (`setup.failed`), all by actor `anonymous`, and a failed user
+ * sign-in (`sign_in.failed`). Nothing else may be added, changed or
+ * removed.
  */
 export function isAllowedNewRow(line: string): boolean {
   if (!line.startsWith("audit_events: ")) return false;
   const row = JSON.parse(line.slice("audit_events: ".length));
-  return row.action === "admin.login_failed" && row.actor === "anonymous" &&
-    row.target_type === "admin_session" && row.target_id === null;
+  if (row.action === "sign_in.failed") {
+    return row.target_type === "sign_in" && row.actor.startsWith("user:");
+  }
+  const failures: Record<string, string> = {
+    "admin.login_failed": "admin_session",
+    "admin.token_failed": "admin_api",
+    "setup.failed": "server",
+  };
+  return failures[row.action] === row.target_type &&
+    row.actor === "anonymous" && row.target_id === null;
 }
 
 /** What changed between two snapshots that is not allowed. */

@@ -8,6 +8,7 @@
  */
 import type { Hono } from "hono";
 import pg from "pg";
+import { issueSetupCode } from "../../lib/admin/setup.ts";
 import { createApp } from "../../lib/app.tsx";
 import { loadConfig } from "../../lib/config.ts";
 import { type Deps, openDeps } from "../../lib/deps.ts";
@@ -161,6 +162,16 @@ export class CookieJar {
   }
 }
 
+/**
+ * The proof /setup asks for: the bootstrap ADMIN_TOKEN when the app has
+ * one, else a fresh setup code (what the server prints at start; an
+ * in-process app never started, so it is issued here).
+ */
+export async function setupProofFor(t: TestApp): Promise<string> {
+  return t.deps.config.bootstrapAdminToken ??
+    await issueSetupCode(t.deps.db, t.deps.now());
+}
+
 /** Completes first-time setup in-process and returns the admin token. */
 export async function completeSetupFor(t: TestApp): Promise<string> {
   const jar = new CookieJar();
@@ -174,7 +185,10 @@ export async function completeSetupFor(t: TestApp): Promise<string> {
       Origin: t.base,
       "Content-Type": "application/x-www-form-urlencoded",
     },
-    body: new URLSearchParams({ csrf_token: jar.get("csrf")! }),
+    body: new URLSearchParams({
+      csrf_token: jar.get("csrf")!,
+      setup_code: await setupProofFor(t),
+    }),
   });
   const html = await res.text();
   const token = html.match(/id="admin-token">([^<]+)</)?.[1];

@@ -103,7 +103,10 @@ Deno.test("multi-instance: three processes share tokens, rotation, revocation, r
     const browser = new Browser();
     const setupPage = await browser.go(`${a}/setup`);
     const csrf = setupPage.html.match(/name="csrf_token" value="([^"]+)"/)![1];
-    const done = await browser.post(`${a}/setup`, { csrf_token: csrf });
+    const done = await browser.post(`${a}/setup`, {
+      csrf_token: csrf,
+      setup_code: BOOTSTRAP,
+    });
     const admin = done.html.match(/id="admin-token">([^<]+)</)![1];
     const seeded = await fetch(`${b}/dev/seed`, {
       headers: { "X-Admin-Token": admin },

@@ -14,6 +14,7 @@ import { manifest } from "../../routes.gen.ts";
 import { demoParams, readPage } from "../helpers/oauth.ts";
 import {
   CookieJar,
+  setupProofFor,
   signInAdmin,
   startTestApp,
   type TestApp,
@@ -176,7 +177,10 @@ Deno.test("clickjacking: the setup wizard forbids framing before and after setup
     assertNoFraming(res, "setup form");
     const html = await res.text();
     const csrf = html.match(/name="csrf_token" value="([^"]+)"/)![1];
-    const done = await postFrom(t, IP, "/setup", { csrf_token: csrf }, jar);
+    const done = await postFrom(t, IP, "/setup", {
+      csrf_token: csrf,
+      setup_code: await setupProofFor(t),
+    }, jar);
     assert.equal(done.status, 200);
     assertNoFraming(done, "the page showing the admin token");
     await done.body?.cancel();

@@ -14,6 +14,7 @@ import { demoParams, readPage } from "../helpers/oauth.ts";
 import {
   CookieJar,
   openForm,
+  setupProofFor,
   signInAdmin,
   startTestApp,
   type TestApp,
@@ -212,7 +213,13 @@ Deno.test("csrf: the setup form refuses every forged post; setup stays open", as
   try {
     const jar = new CookieJar();
     const csrf = await openForm(t, "/setup", jar);
-    const form = { path: "/setup", fields: {}, jar, csrf };
+    // Each forged post carries the right setup code: only CSRF stops it.
+    const form = {
+      path: "/setup",
+      fields: { setup_code: await setupProofFor(t) },
+      jar,
+      csrf,
+    };
     await assertAllRefused(t, "setup", form);
     assert.equal(await t.deps.setup.isComplete(t.deps.db), false);
     const ok = await submit(t, form, null);

@@ -55,6 +55,26 @@ async function signIn(
   return res;
 }
 
+/** A sign-in from a fresh page that carries only `device` from before. */
+async function signInWithDevice(
+  t: TestApp,
+  ip: string,
+  device: string,
+  password: string,
+): Promise<Response> {
+  const { jar, fields } = await signInForm(t, ip);
+  return await fetchFrom(t, ip, "/authorize", {
+    method: "POST",
+    headers: {
+      Accept: "text/html",
+      Cookie: `${jar.header()}; device=${device}`,
+      Origin: t.base,
+      "Content-Type": "application/x-www-form-urlencoded",
+    },
+    body: new URLSearchParams({ ...fields, username: "alice", password }),
+  });
+}
+
 function assertRetryAfter(res: Response, windowSeconds: number): void {
   const retry = Number(res.headers.get("Retry-After"));
   assert.ok(
@@ -263,5 +283,142 @@ Deno.test("rate limit: behind a trusted proxy each forwarded client has its own 
     } finally {
       await t.close();
     }
+  }
+});
+
+Deno.test("rate limit: lockout is not a weapon: ten wrong passwords from each of ten addresses lock out unknown browsers, while alice's own browser (device cookie) still signs in; her device has its own budget", async () => {
+  const { t } = await startSecurityApp();
+  try {
+    // Alice signed in on her laptop before: it holds a device cookie.
+    const laptop = await signInForm(t, "192.0.2.10");
+    const first = await postFrom(t, "192.0.2.10", "/authorize", {
+      ...laptop.fields,
+      username: "alice",
+      password: "alice",
+    }, laptop.jar);
+    assert.equal(first.status, 200);
+    await first.body?.cancel();
+    const device = first.headers.getSetCookie().find((c) =>
+      c.startsWith("device=")
+    );
+    assert.ok(device, "a device cookie");
+    assert.match(device, /HttpOnly/i);
+    assert.match(device, /SameSite=Lax/i);
+    assert.match(device, /Path=\/authorize/);
+    assert.match(device, /Max-Age=\d{7,}/, "long-lived");
+
+    // Ten addresses, ten wrong passwords each: 100 failures for alice.
+    for (let a = 1; a <= 10; a++) {
+      for (let i = 1; i <= 10; i++) {
+        const res = await signIn(t, `203.0.113.${a}`, "alice", `guess-${i}`);
+        assert.ok(res.status === 401 || res.status === 429);
+        await res.body?.cancel();
+      }
+    }
+    // A browser alice never used is locked out for the window...
+    const stranger = await signIn(t, "198.51.100.200", "alice", "alice");
+    assert.equal(stranger.status, 429);
+    await stranger.body?.cancel();
+    // ...her laptop is not, from any address (a new page, a new session:
+    // only the device cookie is carried over).
+    const owner = await signInWithDevice(
+      t,
+      "198.51.100.201",
+      laptop.jar.get("device")!,
+      "alice",
+    );
+    assert.equal(owner.status, 200, "alice's own browser gets in");
+    assert.match(await owner.text(), /Allow access\?/);
+
+    // A device cookie does not help guessing: the laptop's own budget.
+    const renewed = owner.headers.getSetCookie().find((c) =>
+      c.startsWith("device=")
+    )!.split(";")[0].slice("device=".length);
+    for (let i = 1; i <= BUDGETS.loginPerDevice.limit; i++) {
+      const wrong = await signInWithDevice(
+        t,
+        "192.0.2.10",
+        renewed,
+        `typo-${i}`,
+      );
+      assert.equal(wrong.status, 401, `typo ${i}`);
+      await wrong.body?.cancel();
+    }
+    const tired = await signInWithDevice(t, "192.0.2.10", renewed, "alice");
+    assert.equal(tired.status, 429);
+    await tired.body?.cancel();
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("rate limit: a forged or foreign device cookie counts as an unknown browser", async () => {
+  const { t } = await startSecurityApp();
+  try {
+    // Bob's device cookie, and a forged one naming alice.
+    const bob = await signInForm(t, "192.0.2.20");
+    const signedIn = await postFrom(t, "192.0.2.20", "/authorize", {
+      ...bob.fields,
+      username: "bob",
+      password: "bob",
+    }, bob.jar);
+    await signedIn.body?.cancel();
+    const bobDevice = bob.jar.get("device")!;
+    const alice = (await t.deps.db.selectFrom("users").select("id")
+      .where("username", "=", "alice").executeTakeFirstOrThrow()).id;
+    const forged = `${alice}.${"A".repeat(22)}.${t.deps.now()}.${
+      "B".repeat(43)
+    }`;
+    for (const cookie of [bobDevice, forged]) {
+      for (let i = 1; i <= BUDGETS.loginPerAccountIP.limit; i++) {
+        const form = await signInForm(t, ATTACKER);
+        const res = await fetchFrom(t, ATTACKER, "/authorize", {
+          method: "POST",
+          headers: {
+            Accept: "text/html",
+            Cookie: `${form.jar.header()}; device=${cookie}`,
+            Origin: t.base,
+            "Content-Type": "application/x-www-form-urlencoded",
+          },
+          body: new URLSearchParams({
+            ...form.fields,
+            username: "alice",
+            password: `guess-${i}`,
+          }),
+        });
+        await res.body?.cancel();
+      }
+      // The attacker's address is spent for alice whatever cookie it sends.
+      const next = await signIn(t, ATTACKER, "alice", "alice");
+      assert.equal(next.status, 429);
+      await next.body?.cancel();
+      t.advance(BUDGETS.loginPerAccountIP.windowSeconds);
+    }
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("rate limit: every address of one IPv6 /64 shares a budget; the next /64 has its own", async () => {
+  const { t } = await startSecurityApp();
+  try {
+    for (let i = 1; i <= BUDGETS.loginPerAccountIP.limit; i++) {
+      const res = await signIn(
+        t,
+        `2001:db8:1:2::${i.toString(16)}`,
+        "alice",
+        "x",
+      );
+      assert.equal(res.status, 401);
+      await res.body?.cancel();
+    }
+    const sameNet = await signIn(t, "2001:db8:1:2:ffff::1", "alice", "alice");
+    assert.equal(sameNet.status, 429, "a new address in the same /64");
+    await sameNet.body?.cancel();
+    const nextNet = await signIn(t, "2001:db8:1:3::1", "alice", "alice");
+    assert.equal(nextNet.status, 200);
+    await nextNet.body?.cancel();
+  } finally {
+    await t.close();
   }
 });

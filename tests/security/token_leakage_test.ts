@@ -25,6 +25,7 @@ import {
   CookieJar,
   openForm,
   postForm,
+  setupProofFor,
   startTestApp,
   type TestApp,
 } from "../helpers/test_app.ts";
@@ -62,10 +63,12 @@ Deno.test("leakage: no token, code, secret, password, cookie or CSRF token reach
     const setupJar = new CookieJar();
     const setupCSRF = await openForm(t, "/setup", setupJar);
     secrets.add("setup CSRF token", setupCSRF);
+    const setupCode = await setupProofFor(t);
+    secrets.add("setup code", setupCode);
     const setup = await postForm(
       t,
       "/setup",
-      { csrf_token: setupCSRF },
+      { csrf_token: setupCSRF, setup_code: setupCode },
       setupJar,
     );
     const adminToken =

@@ -631,7 +631,10 @@ export async function prepareServer(base: string): Promise<Prepared> {
       Origin: base,
       Cookie: jar.header(),
     },
-    body: new URLSearchParams(hiddenFields(page.text)),
+    body: new URLSearchParams({
+      ...hiddenFields(page.text),
+      setup_code: BOOTSTRAP_ADMIN_TOKEN,
+    }),
   });
   const adminToken = done.text.match(/id="admin-token">([^<]+)</)?.[1];
   if (done.status !== 200 || !adminToken) {

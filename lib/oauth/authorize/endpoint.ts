@@ -29,6 +29,8 @@ export interface AuthorizeInput {
   /** Query (GET) or form body (POST). */
   params: URLSearchParams;
   sessionCookie: string | undefined;
+  /** The `device` cookie (lib/security/device_cookie.ts). */
+  deviceCookie?: string;
   ip: string | null;
   userAgent: string | null;
 }
@@ -49,7 +51,7 @@ export function isInteractionPost(input: AuthorizeInput): boolean {
 }
 
 type SignInResult =
-  | { ok: true; current: UserSession; token: string }
+  | { ok: true; current: UserSession; token: string; device: string }
   | { ok: false; outcome: AuthorizeOutcome };
 
 /**
@@ -67,6 +69,7 @@ async function signInFromForm(
     username,
     input.params.get("password") ?? "",
     input.ip,
+    { deviceCookie: input.deviceCookie, clientID: request.client.id },
   );
   if (!result.ok) {
     const limited = result.reason === "limited";
@@ -97,6 +100,7 @@ async function signInFromForm(
     ok: true,
     current: { session: issued.session, user: result.user },
     token: issued.token,
+    device: result.deviceCookie,
   };
 }
 
@@ -139,16 +143,18 @@ export function createAuthorizationEndpoint(
       : null;
     let current = await currentUserSession(deps, input.sessionCookie);
     let newSession: string | null = null;
+    let newDevice: string | null = null;
     if (action === "login") {
       const signedIn = await signInFromForm(deps, request, input);
       if (!signedIn.ok) return { outcome: signedIn.outcome, newSession: null };
       current = signedIn.current;
       newSession = signedIn.token;
+      newDevice = signedIn.device;
     }
     const outcome = await continueAuthorization(deps, request, current, {
       freshLogin: newSession !== null,
       decision: current ? consentDecision(action, input.params) : undefined,
     });
-    return { outcome, newSession };
+    return { outcome, newSession, newDevice };
   };
 }

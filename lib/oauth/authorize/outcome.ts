@@ -35,6 +35,8 @@ export interface AuthorizeAnswer {
   outcome: AuthorizeOutcome;
   /** A session cookie value to set (a sign-in happened), or null. */
   newSession: string | null;
+  /** The device cookie value to set with it (lib/security/device_cookie.ts). */
+  newDevice?: string | null;
 }
 
 /** The client's answer carrying `error` (RFC 6749 §4.1.2.1). */

@@ -9,6 +9,7 @@
  * @module
  */
 import { contentSecurityPolicy } from "../../security/csp.ts";
+import { deviceCookie } from "../../security/device_cookie.ts";
 import { userSessionCookie } from "../../security/session.ts";
 import type { OAuthError } from "../errors.ts";
 import { NO_STORE } from "../response.ts";
@@ -131,6 +132,12 @@ export function writeAuthorizeAnswer(
         answer.newSession,
         options.issuer.startsWith("https:"),
       ),
+    );
+  }
+  if (answer.newDevice) {
+    res.headers.append(
+      "Set-Cookie",
+      deviceCookie(answer.newDevice, options.issuer.startsWith("https:")),
     );
   }
   return res;

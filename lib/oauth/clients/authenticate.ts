@@ -3,18 +3,14 @@
  * endpoints (RFC 6749 §2.3): read what the request presents, load the
  * client, then let the presented method verify it. Each method is one
  * verifier in `METHODS`; a new method (a JWT assertion) is one more entry.
- * Secrets are compared as SHA-256 digests in constant time; failures are
- * counted in Deno KV per source, per client from that source, and per
- * client.
+ * Secrets are compared as SHA-256 digests in constant time; each attempt
+ * is counted before the comparison (lib/security/rate_limit.ts) per
+ * source, per client from that source, and per client.
  * @module
  */
 import type { Deps } from "../../deps.ts";
+import { clientAuthCounters } from "../../security/budget_counters.ts";
 import { sha256, timingSafeEqual } from "../../security/crypto.ts";
-import {
-  BUDGETS,
-  checkLimit,
-  recordFailure,
-} from "../../security/rate_limit.ts";
 import { InvalidClient, InvalidRequest, SlowDown } from "../errors.ts";
 import { type AuthMethod, isSecretAuthMethod } from "../vocabulary.ts";
 import type { Client } from "./client.ts";
@@ -148,45 +144,24 @@ export async function authenticateClient(
 ): Promise<Client> {
   const creds = readClientCredentials(authorization, form);
   const basic = creds.method === "client_secret_basic";
-  const ipKey = ip ?? "unknown";
-  // Deno KV keys are capped at 2 KiB: an id longer than any client's (which
-  // loadClient refuses anyway) is counted by its digest.
-  const clientKey = creds.clientID.length > 255
-    ? `sha256:${sha256(creds.clientID)}`
-    : creds.clientID;
-  const nowMs = deps.now() * 1000;
-  // Like sign-in: per source, per client from that source (so a guesser
-  // elsewhere cannot lock the real client out), and a looser cap per client
-  // from anywhere.
-  const counters = [
-    ["client-auth-ip", ipKey, BUDGETS.clientAuthPerIP],
-    [
-      "client-auth-client-ip",
-      `${clientKey}|${ipKey}`,
-      BUDGETS.clientAuthPerClientIP,
-    ],
-    ["client-auth-client", clientKey, BUDGETS.clientAuthPerClient],
-  ] as const;
-  const states = await Promise.all(
-    counters.map(([bucket, id, budget]) =>
-      checkLimit(deps.kv, bucket, id, budget, nowMs)
-    ),
+  // Loaded first, so the attempt is in flight only around the comparison.
+  const client = await loadClient(deps, creds.clientID);
+  // Counted before the secret is checked (lib/security/rate_limit.ts).
+  const admission = await deps.budgets.begin(
+    clientAuthCounters(creds.clientID, ip),
+    deps.now() * 1000,
   );
-  if (states.some((s) => s.limited)) {
+  if (!admission.ok) {
     throw new SlowDown(
       "too many failed client authentications; retry later",
-      Math.max(...states.filter((s) => s.limited).map((s) => s.retryAfter)),
+      admission.retryAfter,
     );
   }
+  const { attempt } = admission;
   const fail = async (description: string): Promise<never> => {
-    await Promise.all(
-      counters.map(([bucket, id, budget]) =>
-        recordFailure(deps.kv, bucket, id, budget, nowMs)
-      ),
-    );
+    await attempt.failed();
     throw new InvalidClient(description, { basic });
   };
-  const client = await loadClient(deps, creds.clientID);
   if (!client) return await fail("client authentication failed");
   // A public client that sends a secret fails its verifier below.
   if (!client.isPublic && !methodAccepted(client, creds.method, options)) {
@@ -195,5 +170,6 @@ export async function authenticateClient(
   if (!METHODS[creds.method](client, creds)) {
     return await fail("client authentication failed");
   }
+  await attempt.succeeded();
   return client;
 }

@@ -6,7 +6,16 @@ import { listAudit } from "../../../lib/admin/audit_admin.ts";
 import { adminPage } from "../../../lib/admin/ui/page.tsx";
 import { define } from "../../../lib/http/define.ts";
 
-const FILTERS = ["action", "target_type", "target_id", "limit"] as const;
+const FILTERS = [
+  "action",
+  "actor",
+  "ip",
+  "target_type",
+  "target_id",
+  "since",
+  "until",
+  "limit",
+] as const;
 
 export const handler = define.handlers({
   async GET(c) {

@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { type Counter, FailureBudgets } from "./rate_limit.ts";
+import {
+  createSharedCounterMemory,
+  SharedCounters,
+} from "./shared_counters.ts";
+
+const T0 = 1_700_000_100_000;
+const BUDGET = { limit: 3, windowSeconds: 60 };
+const counter = (id: string): Counter => ({
+  bucket: "test",
+  id,
+  budget: BUDGET,
+});
+
+async function withBudgets(
+  fn: (b: FailureBudgets, kv: Deno.Kv) => Promise<void>,
+): Promise<void> {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    await fn(new FailureBudgets(kv, new SharedCounters()), kv);
+  } finally {
+    kv.close();
+  }
+}
+
+Deno.test("budgets: the attempt past the limit is refused before anything is evaluated, with Retry-After to the window's end; success is not counted", async () => {
+  await withBudgets(async (budgets) => {
+    for (let i = 0; i < BUDGET.limit; i++) {
+      const a = await budgets.begin([counter("k")], T0);
+      assert.ok(a.ok);
+      await a.attempt.succeeded();
+    }
+    for (let i = 0; i < BUDGET.limit; i++) {
+      const a = await budgets.begin([counter("k")], T0);
+      assert.ok(a.ok, `failure ${i + 1} is evaluated`);
+      await a.attempt.failed();
+    }
+    const refused = await budgets.begin([counter("k")], T0 + 20_000);
+    assert.equal(refused.ok, false);
+    assert.equal(!refused.ok && refused.bucket, "test");
+    // T0 starts a 60 s window: 20 s in, 40 s are left.
+    assert.equal(!refused.ok && refused.retryAfter, 40);
+    // Another key, and the next window, are untouched.
+    assert.ok((await budgets.begin([counter("other")], T0)).ok);
+    assert.ok((await budgets.begin([counter("k")], T0 + 60_000)).ok);
+  });
+});
+
+Deno.test("budgets: 50 attempts begun at once admit only the limit, and a refusal on a later counter leaves nothing on the earlier ones", async () => {
+  await withBudgets(async (budgets) => {
+    const admissions = await Promise.all(
+      Array.from({ length: 50 }, () => budgets.begin([counter("k")], T0)),
+    );
+    const admitted = admissions.filter((a) => a.ok);
+    assert.equal(admitted.length, BUDGET.limit);
+    for (const a of admitted) if (a.ok) await a.attempt.failed();
+    assert.equal((await budgets.begin([counter("k")], T0)).ok, false);
+
+    // "first" then the spent "k": refused, and "first" is not charged.
+    for (let i = 0; i < 10; i++) {
+      const a = await budgets.begin([counter("first"), counter("k")], T0);
+      assert.equal(a.ok, false);
+    }
+    for (let i = 0; i < BUDGET.limit; i++) {
+      const a = await budgets.begin([counter("first")], T0);
+      assert.ok(a.ok, `first ${i + 1}`);
+      await a.attempt.failed();
+    }
+  });
+});
+
+Deno.test("budgets: two tables over one shared buffer (two threads of a process) see each other's attempts in flight", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const shared = createSharedCounterMemory();
+    const a = new FailureBudgets(kv, new SharedCounters(shared));
+    const b = new FailureBudgets(kv, new SharedCounters(shared));
+    const held = [];
+    for (let i = 0; i < BUDGET.limit; i++) {
+      const x = await (i % 2 ? a : b).begin([counter("k")], T0);
+      assert.ok(x.ok);
+      held.push(x);
+    }
+    // Nothing has failed yet, but the limit is in flight across both.
+    assert.equal((await a.begin([counter("k")], T0)).ok, false);
+    assert.equal((await b.begin([counter("k")], T0)).ok, false);
+    for (const x of held) if (x.ok) await x.attempt.succeeded();
+    assert.ok((await a.begin([counter("k")], T0)).ok);
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("budgets: forgetting a counter on success resets it; old windows are swept from KV", async () => {
+  await withBudgets(async (budgets, kv) => {
+    for (let i = 0; i < BUDGET.limit - 1; i++) {
+      const a = await budgets.begin([counter("device")], T0);
+      assert.ok(a.ok);
+      await a.attempt.failed();
+    }
+    const right = await budgets.begin([counter("device")], T0);
+    assert.ok(right.ok);
+    await right.attempt.succeeded({ forget: [counter("device")] });
+    for (let i = 0; i < BUDGET.limit; i++) {
+      const a = await budgets.begin([counter("device")], T0);
+      assert.ok(a.ok, `the full budget again (${i + 1})`);
+      await a.attempt.failed();
+    }
+    // Two windows later a failure sweeps the old window's keys.
+    const later = await budgets.begin([counter("x")], T0 + 120_000);
+    assert.ok(later.ok);
+    await later.attempt.failed();
+    const keys = [];
+    for await (const e of kv.list({ prefix: ["budget", "test"] })) {
+      keys.push(e.key);
+    }
+    assert.deepEqual(keys, [[
+      "budget",
+      "test",
+      Math.floor((T0 + 120_000) / 60_000),
+      "x",
+    ]]);
+  });
+});
+
+Deno.test("budgets: when the counters cannot be read the answer is limited, never allowed", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const budgets = new FailureBudgets(kv, new SharedCounters());
+  kv.close();
+  const a = await budgets.begin([counter("k")], T0);
+  assert.equal(a.ok, false);
+  assert.equal(!a.ok && a.bucket, "unavailable");
+  assert.ok(!a.ok && a.retryAfter >= 1);
+});
