@@ -148,6 +148,10 @@ Deno.test("openapi: request bodies come from the zod schemas the routes validate
       ["action", "query", "string"],
       ["target_type", "query", "string"],
       ["target_id", "query", "string"],
+      ["actor", "query", "string"],
+      ["ip", "query", "string"],
+      ["since", "query", "string"],
+      ["until", "query", "string"],
     ],
   );
   // The error shape and the statuses every operation shares.
