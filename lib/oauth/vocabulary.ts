@@ -126,9 +126,30 @@ export const MAX_REDIRECT_URI_LENGTH = 2000;
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /**
+ * Schemes no redirect may use, whatever their form: they run script, read
+ * local files or stay inside the browser (RFC 9700 §4.1.3, RFC 8252 §8.4).
+ */
+const REFUSED_SCHEMES = new Set([
+  "javascript",
+  "data",
+  "vbscript",
+  "file",
+  "about",
+  "blob",
+  "filesystem",
+  "view-source",
+  "chrome",
+  "ws",
+  "wss",
+  "ftp",
+]);
+
+/**
  * What is wrong with a redirect (or post-logout redirect) URI, or null.
- * RFC 9700 §2.1 / RFC 8252 §7: absolute, no fragment, no wildcard, https
- * except on loopback.
+ * RFC 9700 §2.1 / RFC 8252 §7: absolute, no fragment, no wildcard; https;
+ * http only on loopback (§7.3); or a private-use scheme in reverse-DNS
+ * form (§7.1: "com.example.app:/oauth2redirect"). Script and local schemes
+ * are refused.
  */
 export function checkRedirectURI(value: string): string | null {
   if (value.length > MAX_REDIRECT_URI_LENGTH) {
@@ -142,13 +163,47 @@ export function checkRedirectURI(value: string): string | null {
   }
   if (url.hash || value.includes("#")) return "must not contain a fragment";
   if (value.includes("*")) return "must not contain wildcards";
-  if (url.protocol === "http:" && !LOOPBACK.has(url.hostname)) {
-    return "http is allowed only for localhost/127.0.0.1; use https";
+  const scheme = url.protocol.slice(0, -1);
+  if (scheme === "https") return null;
+  if (scheme === "http") {
+    return LOOPBACK.has(url.hostname)
+      ? null
+      : "http is allowed only for localhost/127.0.0.1; use https";
   }
-  if (url.protocol === "javascript:" || url.protocol === "data:") {
-    return "scheme is not allowed";
+  if (REFUSED_SCHEMES.has(scheme)) return "scheme is not allowed";
+  // RFC 8252 §7.1: "a URI scheme based on a domain name under their
+  // control, expressed in reverse order".
+  if (!scheme.includes(".")) {
+    return "private-use schemes must be in reverse-DNS form " +
+      "(com.example.app:/callback)";
   }
   return null;
+}
+
+/** A loopback IP literal redirect with its port left out (RFC 8252 §7.3). */
+const LOOPBACK_IP_URI =
+  /^http:\/\/(127\.0\.0\.1|\[::1\])(?::\d{1,5})?(?=[/?]|$)/;
+
+function withoutLoopbackPort(uri: string): string {
+  return uri.replace(LOOPBACK_IP_URI, "http://$1");
+}
+
+/**
+ * Whether `given` is one of the `registered` redirect URIs: by exact string
+ * comparison (RFC 9700 §4.1.3), except that for loopback IP literals "the
+ * authorization server MUST allow any port to be specified at the time of
+ * the request" (RFC 8252 §7.3).
+ */
+export function redirectURIRegistered(
+  registered: readonly string[],
+  given: string,
+): boolean {
+  if (registered.includes(given)) return true;
+  if (!LOOPBACK_IP_URI.test(given)) return false;
+  const portless = withoutLoopbackPort(given);
+  return registered.some((uri) =>
+    LOOPBACK_IP_URI.test(uri) && withoutLoopbackPort(uri) === portless
+  );
 }
 
 /** The parts of a client's registration its invariants speak about. */

@@ -15,6 +15,7 @@ import type { Client } from "../oauth/clients/client.ts";
 import { loadClient } from "../oauth/clients/registry.ts";
 import { MAX_REDIRECT_URI_LENGTH } from "../oauth/vocabulary.ts";
 import { UnredirectableRequest } from "../oauth/errors.ts";
+import { formActionSource } from "../security/csp.ts";
 import { validateSession } from "../security/session.ts";
 import { verifyIDTokenHint } from "./id_token.ts";
 
@@ -50,7 +51,7 @@ export type LogoutOutcome =
     /** Ask the user first; `params` go back in the confirmation form. */
     kind: "confirm";
     params: Record<string, string>;
-    /** Origin the confirmed form may redirect to (for the page's CSP). */
+    /** The CSP source the confirmed form may redirect to (its origin or scheme). */
     redirectOrigin: string | null;
   };
 
@@ -206,7 +207,7 @@ export async function logout(
     return {
       kind: "confirm",
       params: confirmationParams(request),
-      redirectOrigin: redirectTo === null ? null : new URL(redirectTo).origin,
+      redirectOrigin: redirectTo === null ? null : formActionSource(redirectTo),
     };
   }
   // The hint names the user the client signed in; else the browser's session.

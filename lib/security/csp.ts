@@ -23,3 +23,15 @@ export function contentSecurityPolicy(formAction: string[] = []): string {
     formAction.length ? " " + formAction.join(" ") : ""
   }`;
 }
+
+/**
+ * The CSP source that lets a form lead to `uri`: its origin for http(s), its
+ * scheme for a native app's private-use scheme (whose origin is "null",
+ * which matches nothing).
+ */
+export function formActionSource(uri: string): string {
+  const url = new URL(uri);
+  return url.protocol === "http:" || url.protocol === "https:"
+    ? url.origin
+    : url.protocol;
+}

@@ -154,6 +154,13 @@ Deno.test("admin clients: a taken client_id is 409; bad metadata is 400 naming t
     const cases: [Record<string, unknown>, string][] = [
       [{ redirect_uris: ["http://evil.example.com/cb"] }, "redirect_uris"],
       [{ redirect_uris: [] }, "redirect_uris"],
+      [{ redirect_uris: ["vbscript:msgbox(1)"] }, "redirect_uris"],
+      [{ redirect_uris: ["file:///etc/passwd"] }, "redirect_uris"],
+      [{ redirect_uris: ["myapp:/cb"] }, "redirect_uris"],
+      [{
+        redirect_uris: ["https://a.b/c"],
+        post_logout_redirect_uris: ["javascript:alert(1)"],
+      }, "post_logout_redirect_uris"],
       [
         { client_id: "has space", redirect_uris: ["https://a.b/c"] },
         "client_id",

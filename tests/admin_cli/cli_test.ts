@@ -335,7 +335,10 @@ Deno.test("admin cli: users create (password on stdin), list, set-password, lock
       },
     );
     assert.equal(taken.code, 1);
-    assert.match(taken.stderr, /username Carol is taken \(it is the same name as carol[^)]*\) \(HTTP 409 conflict\)/);
+    assert.match(
+      taken.stderr,
+      /username Carol is taken \(it is the same name as carol[^)]*\) \(HTTP 409 conflict\)/,
+    );
 
     assertOK(await cli(f, ["users", "delete", "carol"]), "delete");
     const gone = await cli(f, ["users", "show", "carol"]);

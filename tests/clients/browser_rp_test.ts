@@ -340,3 +340,65 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "browser native app: Allow on the consent page leads to the app's private-use scheme without a CSP violation",
+  ignore: !HAVE_CHROMIUM,
+  async fn() {
+    const redirectURI = "com.example.photos:/oauth2redirect";
+    const rp = await registerRP(t, {
+      client_id: "browser-native",
+      redirect_uris: [redirectURI],
+      token_endpoint_auth_method: "none",
+    });
+    const context = await browser.newContext();
+    const violations: string[] = [];
+    try {
+      const page = await context.newPage();
+      page.on("console", (msg) => {
+        if (/Content Security Policy/i.test(msg.text())) {
+          violations.push(msg.text());
+        }
+      });
+      const verifier = oauth.generateRandomCodeVerifier();
+      const url = new URL(`${t.base}/authorize`);
+      url.search = new URLSearchParams({
+        client_id: rp.clientID,
+        response_type: "code",
+        redirect_uri: redirectURI,
+        scope: "openid profile",
+        state: "st-native",
+        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: "S256",
+      }).toString();
+      const answered = page.waitForResponse((res) =>
+        res.url().startsWith(`${t.base}/authorize`) &&
+        res.request().method() === "POST" && res.status() === 303 &&
+        (res.headers()["location"] ?? "").startsWith(redirectURI)
+      );
+      await page.goto(url.toString());
+      await signInAndAllow(page, "native-app");
+      const location = new URL((await answered).headers()["location"]);
+      assert.equal(location.searchParams.get("state"), "st-native");
+      // Give the browser the moment it takes to act on the redirect.
+      await page.waitForTimeout(500);
+      assert.deepEqual(violations, [], "the CSP let the form lead to the app");
+      const tokens = await t.fetch("/token", {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          grant_type: "authorization_code",
+          client_id: rp.clientID,
+          code: location.searchParams.get("code")!,
+          code_verifier: verifier,
+          redirect_uri: redirectURI,
+        }),
+      });
+      assert.equal(tokens.status, 200);
+      await tokens.body?.cancel();
+    } finally {
+      await context.close();
+    }
+  },
+});

@@ -6,6 +6,7 @@ import {
   readPage,
   runAuthorize,
   seedDemo,
+  tokenRequest,
 } from "../helpers/oauth.ts";
 import { addClient } from "../helpers/clients.ts";
 import {
@@ -407,5 +408,84 @@ Deno.test("authorize: POST with form parameters works like GET (OIDC Core 3.1.2.
     });
     assert.equal(res.status, 200);
     assert.equal(readPage(await res.text()).title, "Sign in");
+  });
+});
+
+Deno.test("authorize: a native app on a loopback IP redirect may use any port, at /authorize and /token (RFC 8252 §7.3)", async () => {
+  await withApp(async (t) => {
+    await addClient(t, {
+      client_id: "native-cli",
+      redirect_uris: ["http://127.0.0.1/callback", "http://[::1]/callback"],
+      token_endpoint_auth_method: "none",
+    });
+    for (const base of ["http://127.0.0.1:51234", "http://[::1]:49321"]) {
+      const redirectURI = `${base}/callback`;
+      const { params, verifier } = demoParams({
+        client_id: "native-cli",
+        redirect_uri: redirectURI,
+      });
+      const flow = await runAuthorize(t, params);
+      assert.equal(flow.location?.origin, base, redirectURI);
+      const code = flow.location!.searchParams.get("code")!;
+      // The token request names the same URI, port included; another port
+      // is another URI.
+      const otherPort = await tokenRequest(t, {
+        grant_type: "authorization_code",
+        client_id: "native-cli",
+        code,
+        code_verifier: verifier,
+        redirect_uri: `${base.replace(/:\d+$/, ":1")}/callback`,
+      });
+      assert.equal(otherPort.body.error, "invalid_grant");
+      const again = await runAuthorize(t, params);
+      const exchanged = await tokenRequest(t, {
+        grant_type: "authorization_code",
+        client_id: "native-cli",
+        code: again.location!.searchParams.get("code")!,
+        code_verifier: verifier,
+        redirect_uri: redirectURI,
+      });
+      assert.equal(exchanged.status, 200, JSON.stringify(exchanged.body));
+    }
+    // Only loopback IP literals: a different path, or localhost on another
+    // port, is another URI.
+    for (
+      const uri of [
+        "http://127.0.0.1:51234/callback/extra",
+        "http://localhost:51234/callback",
+      ]
+    ) {
+      const { params } = demoParams({
+        client_id: "native-cli",
+        redirect_uri: uri,
+      });
+      const res = await getAuthorize(t, params as Record<string, string>);
+      assert.equal(res.status, 400, uri);
+      assert.equal(res.headers.get("Location"), null, uri);
+      await res.body?.cancel();
+    }
+  });
+});
+
+Deno.test("authorize: a private-use scheme redirect gets its code in the query; form_post is refused for it", async () => {
+  await withApp(async (t) => {
+    await addClient(t, {
+      client_id: "mobile",
+      redirect_uris: ["com.example.mobile:/oauth2redirect"],
+      token_endpoint_auth_method: "none",
+    });
+    const { params } = demoParams({
+      client_id: "mobile",
+      redirect_uri: "com.example.mobile:/oauth2redirect",
+    });
+    const flow = await runAuthorize(t, params);
+    assert.equal(flow.location?.protocol, "com.example.mobile:");
+    assert.ok(flow.location?.searchParams.get("code"));
+    const post = await getAuthorize(t, {
+      ...(params as Record<string, string>),
+      response_mode: "form_post",
+    });
+    assert.equal(post.status, 302);
+    assert.equal(errorOf(post).error, "invalid_request");
   });
 });

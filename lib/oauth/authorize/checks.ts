@@ -27,6 +27,7 @@ import { checkCodeChallenge } from "../pkce.ts";
 import {
   type Prompt,
   PROMPT_VALUES,
+  redirectURIRegistered,
   RESPONSE_MODES,
   RESPONSE_TYPES,
   type ResponseMode,
@@ -115,7 +116,8 @@ export async function checkClient(ctx: AuthorizeContext): Promise<void> {
 }
 
 /**
- * RFC 9700 §4.1.3: redirect URIs are compared by exact string match. OIDC
+ * RFC 9700 §4.1.3: redirect URIs are compared by exact string match (any
+ * port on loopback IP literals, RFC 8252 §7.3). OIDC
  * Core §3.1.2.1 makes redirect_uri required; a client with exactly one
  * registered URI may omit it outside OIDC (RFC 6749 §3.1.2.3).
  */
@@ -130,7 +132,7 @@ export function checkRedirectURI(ctx: AuthorizeContext): void {
     ctx.redirectURI = client.redirectURIs[0];
     return;
   }
-  if (!client.redirectURIs.includes(given)) {
+  if (!redirectURIRegistered(client.redirectURIs, given)) {
     throw new InvalidRedirectURI(
       "redirect_uri does not match any URI registered for this client",
     );
@@ -166,13 +168,22 @@ export function checkParamsOnce(ctx: AuthorizeContext): void {
   }
 }
 
-/** OAuth 2.0 Form Post Response Mode; only code-flow modes are offered. */
+/**
+ * OAuth 2.0 Form Post Response Mode; only code-flow modes are offered. A
+ * form posts to a web address only: a native app's private-use scheme is
+ * answered in the query.
+ */
 export function checkResponseMode(ctx: AuthorizeContext): void {
   const mode = ctx.params.get("response_mode");
   if (mode === null || mode === "") return;
   if (!(RESPONSE_MODES as readonly string[]).includes(mode)) {
     throw new InvalidRequest(
       `response_mode must be ${RESPONSE_MODES.join(" or ")}`,
+    );
+  }
+  if (mode === "form_post" && !/^https?:/.test(ctx.redirectURI ?? "")) {
+    throw new InvalidRequest(
+      "response_mode form_post needs an http or https redirect_uri",
     );
   }
   ctx.responseMode = mode as ResponseMode;

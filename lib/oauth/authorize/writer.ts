@@ -8,7 +8,7 @@
  * cookie is set on whatever the answer is.
  * @module
  */
-import { contentSecurityPolicy } from "../../security/csp.ts";
+import { contentSecurityPolicy, formActionSource } from "../../security/csp.ts";
 import { deviceCookie } from "../../security/device_cookie.ts";
 import { userSessionCookie } from "../../security/session.ts";
 import type { OAuthError } from "../errors.ts";
@@ -56,7 +56,7 @@ function redirectToClient(
     "Referrer-Policy": "no-referrer",
   };
   if (target.responseMode === "form_post") {
-    const origin = new URL(target.redirectURI).origin;
+    const origin = formActionSource(target.redirectURI);
     const inputs = Object.entries(params).map(([k, v]) =>
       `<input type="hidden" name="${escapeHTML(k)}" value="${escapeHTML(v)}">`
     ).join("");
@@ -88,7 +88,7 @@ function pageInit(target: ResponseTarget, status: number): PageInit {
     status,
     headers: {
       "Content-Security-Policy": contentSecurityPolicy([
-        new URL(target.redirectURI).origin,
+        formActionSource(target.redirectURI),
       ]),
     },
   };

@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import {
+  checkClientMetadata,
+  checkRedirectURI,
+  GRANT_TYPES,
+  grantAllowedFor,
+  redirectURIRegistered,
+} from "./vocabulary.ts";
+
+Deno.test("checkRedirectURI: https, loopback http and reverse-DNS private-use schemes (RFC 8252 §7)", () => {
+  for (
+    const ok of [
+      "https://app.example.com/cb",
+      "http://localhost:3000/callback",
+      "http://127.0.0.1/cb",
+      "http://[::1]:8080/cb",
+      "com.example.app:/oauth2redirect",
+      "com.example.app://callback",
+    ]
+  ) {
+    assert.equal(checkRedirectURI(ok), null, ok);
+  }
+});
+
+Deno.test("checkRedirectURI: script, local and browser-internal schemes are refused at registration", () => {
+  for (
+    const bad of [
+      "javascript:alert(1)",
+      "JavaScript:alert(1)",
+      "data:text/html,hi",
+      "vbscript:msgbox",
+      "file:///etc/passwd",
+      "about:blank",
+      "blob:https://a.example/x",
+      "view-source:https://a.example/",
+      "ws://localhost/cb",
+    ]
+  ) {
+    assert.equal(checkRedirectURI(bad), "scheme is not allowed", bad);
+  }
+  assert.match(checkRedirectURI("myapp:/cb")!, /reverse-DNS/);
+  assert.match(checkRedirectURI("http://app.example.com/cb")!, /use https/);
+  assert.match(checkRedirectURI("https://a.example/cb#x")!, /fragment/);
+  assert.match(checkRedirectURI("https://*.example.com/cb")!, /wildcards/);
+  assert.match(checkRedirectURI("/relative")!, /absolute/);
+});
+
+Deno.test("redirectURIRegistered: exact strings, except any port on loopback IP literals (RFC 8252 §7.3)", () => {
+  const registered = [
+    "http://127.0.0.1/cb",
+    "http://[::1]:8080/native?x=1",
+    "http://localhost:3000/callback",
+    "https://app.example.com/cb",
+  ];
+  const yes = [
+    "http://127.0.0.1/cb",
+    "http://127.0.0.1:51234/cb",
+    "http://[::1]/native?x=1",
+    "http://[::1]:49152/native?x=1",
+    "http://localhost:3000/callback",
+  ];
+  const no = [
+    "http://127.0.0.1:51234/cb/",
+    "http://127.0.0.1:51234/CB",
+    "http://127.0.0.1:51234/cb?x=1",
+    "http://127.0.0.2:51234/cb",
+    "http://[::1]:49152/native",
+    "http://localhost:3001/callback",
+    "https://app.example.com:8443/cb",
+    "http://127.0.0.1.evil.example/cb",
+    "http://127.0.0.1:80@evil.example/cb",
+  ];
+  for (const uri of yes) assert.ok(redirectURIRegistered(registered, uri), uri);
+  for (const uri of no) assert.ok(!redirectURIRegistered(registered, uri), uri);
+});
+
+Deno.test("client invariants: redirecting grants need a URI, confidential-only grants refuse public clients, public clients keep PKCE", () => {
+  assert.deepEqual(
+    checkClientMetadata({
+      grantTypes: ["authorization_code"],
+      authMethod: "none",
+      redirectURIs: [],
+      requirePKCE: false,
+    }).map((i) => i.path),
+    ["redirect_uris", "require_pkce"],
+  );
+  assert.deepEqual(
+    checkClientMetadata({
+      grantTypes: ["client_credentials"],
+      authMethod: "none",
+      redirectURIs: [],
+    }),
+    [{
+      path: "grant_types",
+      message: "public clients cannot use client_credentials",
+    }],
+  );
+  for (const grant of GRANT_TYPES) {
+    assert.equal(grantAllowedFor(grant, "client_secret_basic"), true, grant);
+  }
+  assert.equal(grantAllowedFor("client_credentials", "none"), false);
+});
