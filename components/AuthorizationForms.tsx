@@ -62,6 +62,62 @@ export function LoginForm(
   );
 }
 
+export interface SelectAccountFormProps {
+  request: AuthorizationRequest;
+  user: UserRow;
+  csrf: string;
+}
+
+/** prompt values a form must not carry on (they were just answered). */
+function withoutPrompts(
+  params: Record<string, string>,
+  answered: string[],
+): Record<string, string> {
+  const out = { ...params };
+  if (out.prompt) {
+    const rest = out.prompt.split(" ").filter((p) => !answered.includes(p));
+    if (rest.length) out.prompt = rest.join(" ");
+    else delete out.prompt;
+  }
+  return out;
+}
+
+/**
+ * prompt=select_account: continue as the signed-in account, or sign in as
+ * another. The choice is made here, so the prompt is not carried on.
+ */
+export function SelectAccountForm(
+  { request, user, csrf }: SelectAccountFormProps,
+): VNode {
+  return (
+    <section class="card narrow">
+      <h1>Choose an account</h1>
+      <p class="muted">
+        to continue to <strong>{request.client.name}</strong>
+      </p>
+      <Form action="/authorize" csrf={csrf}>
+        <HiddenParams
+          params={withoutPrompts(request.params, ["select_account"])}
+        />
+        <input type="hidden" name={ACTION_FIELD} value="select_account" />
+        <div class="actions">
+          <button type="submit" name="choice" value="continue">
+            Continue as {user.username}
+          </button>
+          <button
+            type="submit"
+            name="choice"
+            value="switch"
+            class="secondary"
+          >
+            Use another account
+          </button>
+        </div>
+      </Form>
+    </section>
+  );
+}
+
 export interface ConsentFormProps {
   request: AuthorizationRequest;
   user: UserRow;
@@ -71,19 +127,15 @@ export interface ConsentFormProps {
 
 /**
  * The consent screen: each requested scope's description, Allow or Deny.
- * The user has just passed the sign-in checks, so prompt=login and max_age
- * are not carried into the answer (they would ask again in a loop).
+ * The user has just passed the sign-in checks and chosen the account, so
+ * prompt=login, select_account and max_age are not carried into the answer
+ * (they would ask again in a loop).
  */
 export function ConsentForm(
   { request, user, scopes, csrf }: ConsentFormProps,
 ): VNode {
-  const params = { ...request.params };
+  const params = withoutPrompts(request.params, ["login", "select_account"]);
   delete params.max_age;
-  if (params.prompt) {
-    const rest = params.prompt.split(" ").filter((p) => p !== "login");
-    if (rest.length) params.prompt = rest.join(" ");
-    else delete params.prompt;
-  }
   return (
     <section class="card narrow">
       <h1>Allow access?</h1>

@@ -1,5 +1,9 @@
 import { getCookie } from "hono/cookie";
-import { ConsentForm, LoginForm } from "../components/AuthorizationForms.tsx";
+import {
+  ConsentForm,
+  LoginForm,
+  SelectAccountForm,
+} from "../components/AuthorizationForms.tsx";
 import { type AppContext, define } from "../lib/http/define.ts";
 import { oauthErrorAnswer } from "../lib/http/errors.tsx";
 import { renderPage } from "../lib/http/render.tsx";
@@ -18,7 +22,7 @@ import { csrfToken, verifyCSRF } from "../lib/security/csrf.ts";
 import { DEVICE_COOKIE } from "../lib/security/device_cookie.ts";
 import { SESSION_COOKIE } from "../lib/security/session.ts";
 
-/** The sign-in, consent and error pages of the flow, rendered for `c`. */
+/** The sign-in, account, consent and error pages of the flow, rendered for `c`. */
 function pages(c: AppContext): AuthorizePages {
   const csrf = () =>
     csrfToken(c, c.var.deps.config.issuer.startsWith("https:"));
@@ -33,6 +37,16 @@ function pages(c: AppContext): AuthorizePages {
           username={page.username}
         />,
         { title: "Sign in", ...init },
+      ),
+    selectAccount: (page, init) =>
+      renderPage(
+        c,
+        <SelectAccountForm
+          request={page.request}
+          user={page.user}
+          csrf={csrf()}
+        />,
+        { title: "Choose an account", ...init },
       ),
     consent: (page, init) =>
       renderPage(

@@ -55,10 +55,7 @@ export function discoveryDocument(
     revocation_endpoint_auth_methods_supported: [...AUTH_METHODS],
     introspection_endpoint_auth_methods_supported: [...AUTH_METHODS],
     code_challenge_methods_supported: [...PKCE_METHODS],
-    // TODO(#10): select_account is accepted but not yet answered.
-    prompt_values_supported: PROMPT_VALUES.filter((p) =>
-      p !== "select_account"
-    ),
+    prompt_values_supported: [...PROMPT_VALUES],
     claims_parameter_supported: false,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,

@@ -489,3 +489,97 @@ Deno.test("authorize: a private-use scheme redirect gets its code in the query; 
     assert.equal(errorOf(post).error, "invalid_request");
   });
 });
+
+Deno.test("authorize: max_age=0 asks a signed-in user to sign in again; with prompt=none it is login_required", async () => {
+  await withApp(async (t) => {
+    const jar = new CookieJar();
+    await runAuthorize(t, demoParams().params, { jar });
+    const again = await runAuthorize(t, demoParams({ max_age: "0" }).params, {
+      jar,
+    });
+    assert.deepEqual(again.pages, ["Sign in"]);
+    assert.ok(again.location!.searchParams.get("code"));
+    const silent = await getAuthorize(
+      t,
+      demoParams({ max_age: "0", prompt: "none" }).params as Record<
+        string,
+        string
+      >,
+      jar,
+    );
+    assert.equal(silent.status, 302);
+    assert.equal(errorOf(silent).error, "login_required");
+  });
+});
+
+Deno.test("authorize: prompt=select_account offers the signed-in account or another, never a silent code", async () => {
+  await withApp(async (t) => {
+    const jar = new CookieJar();
+    await runAuthorize(t, demoParams().params, { jar });
+    const { params, verifier } = demoParams({ prompt: "select_account" });
+    const chooser = await getAuthorize(
+      t,
+      params as Record<string, string>,
+      jar,
+    );
+    assert.equal(chooser.status, 200);
+    const html = await chooser.text();
+    assert.match(html, /Choose an account/);
+    assert.match(html, /Continue as alice/);
+    const fields = readPage(html).fields;
+    assert.equal(
+      fields.prompt,
+      undefined,
+      "the answered prompt is not carried on",
+    );
+    // Continue: the code for alice, without another prompt.
+    const chosen = await postForm(t, "/authorize", {
+      ...fields,
+      choice: "continue",
+    }, jar);
+    assert.equal(chosen.status, 303);
+    assert.ok(
+      new URL(chosen.headers.get("Location")!).searchParams.get("code"),
+    );
+    // Another account: the sign-in form, then bob's code.
+    const again = await getAuthorize(t, params as Record<string, string>, jar);
+    const form = readPage(await again.text()).fields;
+    const signIn = await postForm(t, "/authorize", {
+      ...form,
+      choice: "switch",
+    }, jar);
+    assert.equal(signIn.status, 200);
+    const login = readPage(await signIn.text()).fields;
+    assert.equal(login._action, "login");
+    const asBob = await postForm(t, "/authorize", {
+      ...login,
+      username: "bob",
+      password: "bob",
+    }, jar);
+    // bob has not consented to demo-web yet.
+    const consent = readPage(await asBob.text()).fields;
+    assert.equal(consent._action, "consent");
+    const done = await postForm(t, "/authorize", {
+      ...consent,
+      decision: "allow",
+    }, jar);
+    assert.equal(done.status, 303);
+    const code = new URL(done.headers.get("Location")!).searchParams.get(
+      "code",
+    )!;
+    const tokens = await tokenRequest(t, {
+      grant_type: "authorization_code",
+      client_id: "demo-web",
+      code,
+      code_verifier: verifier,
+      redirect_uri: DEMO_REDIRECT,
+    });
+    const info = await t.fetch("/userinfo", {
+      headers: { Authorization: `Bearer ${tokens.body.access_token}` },
+    });
+    assert.equal((await info.json()).preferred_username, "bob");
+    // Without a session there is nothing to choose: the sign-in form.
+    const fresh = await getAuthorize(t, params as Record<string, string>);
+    assert.equal(readPage(await fresh.text()).fields._action, "login");
+  });
+});

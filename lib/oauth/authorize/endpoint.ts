@@ -1,8 +1,9 @@
 /**
  * GET/POST /authorize: the authorization request itself (query or form
- * body), and the two forms it renders, sign-in and consent, which post back
- * here with the original parameters and an `_action`. Every step re-checks
- * the whole request, so a tampered hidden field is just a new request.
+ * body), and the forms it renders (sign-in, account choice, consent), which
+ * post back here with the original parameters and an `_action`. Every step
+ * re-checks the whole request, so a tampered hidden field is just a new
+ * request.
  * The answer is an AuthorizeOutcome for lib/oauth/authorize/writer.ts.
  * @module
  */
@@ -104,6 +105,16 @@ async function signInFromForm(
   };
 }
 
+/** The account choice's answer: continue as the signed-in user, or sign in as another. */
+function accountChoice(
+  action: string | null,
+  params: URLSearchParams,
+): "continue" | "switch" | undefined {
+  if (action !== "select_account") return undefined;
+  const value = params.get("choice");
+  return value === "continue" || value === "switch" ? value : undefined;
+}
+
 /** The consent form's answer, when this request is one. */
 function consentDecision(
   action: string | null,
@@ -151,9 +162,17 @@ export function createAuthorizationEndpoint(
       newSession = signedIn.token;
       newDevice = signedIn.device;
     }
+    const choice = current ? accountChoice(action, input.params) : undefined;
+    if (choice === "switch") {
+      return {
+        outcome: { kind: "login", request, status: 200 },
+        newSession: null,
+      };
+    }
     const outcome = await continueAuthorization(deps, request, current, {
       freshLogin: newSession !== null,
       decision: current ? consentDecision(action, input.params) : undefined,
+      accountChosen: choice === "continue",
     });
     return { outcome, newSession, newDevice };
   };

@@ -31,6 +31,8 @@ export interface ContinueOptions {
   freshLogin: boolean;
   /** The answer from the consent form, when this request carries one. */
   decision?: "allow" | "deny";
+  /** The user chose to continue with the signed-in account (prompt=select_account). */
+  accountChosen?: boolean;
 }
 
 /** The signed-in user behind a `sid` cookie, if the session and user are live. */
@@ -66,6 +68,10 @@ function needsLogin(
   ) {
     return true;
   }
+  // OIDC Core §3.1.2.1: max_age=0 asks for a fresh sign-in, like
+  // prompt=login ("equivalent to prompt=login" in practice: no session
+  // authenticated in the past is recent enough).
+  if (request.maxAge === 0) return true;
   if (request.maxAge !== null) {
     return deps.now() - current.session.auth_time > request.maxAge;
   }
@@ -116,6 +122,15 @@ export async function continueAuthorization(
     return { kind: "login", request, status: 200 };
   }
   const user = current!;
+  // OIDC Core §3.1.2.1 select_account: "The Authorization Server SHOULD
+  // prompt the End-User to select a user account." The signed-in account is
+  // offered, with a way to use another; it is never answered silently.
+  if (
+    request.prompt.has("select_account") && !options.freshLogin &&
+    !options.accountChosen && options.decision === undefined
+  ) {
+    return { kind: "select_account", request, user: user.user };
+  }
   if (options.decision === "deny") {
     return errorRedirect(
       request,

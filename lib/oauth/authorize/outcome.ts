@@ -23,11 +23,18 @@ export interface ConsentPage {
   scopes: ScopeRow[];
 }
 
+export interface SelectAccountPage {
+  request: AuthorizationRequest;
+  /** The account signed in now. */
+  user: UserRow;
+}
+
 export type AuthorizeOutcome =
   /** RFC 6749 §4.1.2 / §4.1.2.1: `code`, or `error`, to the client. */
   | { kind: "redirect"; target: ResponseTarget; values: Record<string, string> }
   | ({ kind: "login" } & LoginPage)
   | ({ kind: "consent" } & ConsentPage)
+  | ({ kind: "select_account" } & SelectAccountPage)
   /** Nowhere safe to redirect: shown on a page. */
   | { kind: "error"; error: OAuthError };
 

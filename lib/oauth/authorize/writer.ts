@@ -3,7 +3,8 @@
  * §4.1.2, §4.1.2.1) go in the query, or as an auto-submitted form (OAuth
  * 2.0 Form Post Response Mode), always with `iss` (RFC 9207) so clients can
  * detect mix-up attacks; 302 after a GET, 303 after a form POST. Pages
- * (sign-in, consent, error) are rendered by the `pages` the route hands in,
+ * (sign-in, account choice, consent, error) are rendered by the `pages` the
+ * route hands in,
  * with a CSP that lets their form lead to the client. A sign-in's session
  * cookie is set on whatever the answer is.
  * @module
@@ -13,7 +14,12 @@ import { deviceCookie } from "../../security/device_cookie.ts";
 import { userSessionCookie } from "../../security/session.ts";
 import type { OAuthError } from "../errors.ts";
 import { NO_STORE } from "../response.ts";
-import type { AuthorizeAnswer, ConsentPage, LoginPage } from "./outcome.ts";
+import type {
+  AuthorizeAnswer,
+  ConsentPage,
+  LoginPage,
+  SelectAccountPage,
+} from "./outcome.ts";
 import type { ResponseTarget } from "./request.ts";
 
 /** Status and headers a page is rendered with. */
@@ -26,6 +32,7 @@ export interface PageInit {
 export interface AuthorizePages {
   login(page: LoginPage, init: PageInit): Response;
   consent(page: ConsentPage, init: PageInit): Response;
+  selectAccount(page: SelectAccountPage, init: PageInit): Response;
   /** An error with nowhere safe to redirect (a page, or JSON for an API caller). */
   error(error: OAuthError): Response;
 }
@@ -120,6 +127,12 @@ export function writeAuthorizeAnswer(
     }
     case "consent":
       res = options.pages.consent(outcome, pageInit(outcome.request, 200));
+      break;
+    case "select_account":
+      res = options.pages.selectAccount(
+        outcome,
+        pageInit(outcome.request, 200),
+      );
       break;
     case "error":
       res = options.pages.error(outcome.error);
