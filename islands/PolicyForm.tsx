@@ -19,6 +19,7 @@ import {
   LIFETIME_RANGE,
   POLICY_FORM,
   REFRESH_DAYS_RANGE,
+  REUSE_GRACE_RANGE,
   SIGNING_ALG_OPTIONS,
   TOKEN_FORMAT_OPTIONS,
   type Values,
@@ -34,6 +35,7 @@ export interface PolicyFormValues {
   refresh_token_ttl_days: string;
   token_format: string;
   id_token_signed_response_alg: string;
+  refresh_reuse_grace_seconds: string;
 }
 
 export interface PolicyFormProps {
@@ -158,6 +160,17 @@ export default function PolicyForm(props: PolicyFormProps): VNode {
           autocomplete="off"
           error={form.errors.refresh_token_ttl_days}
           {...form.text("refresh_token_ttl_days")}
+        />
+        <TextField
+          id={`${PREFIX}refresh_reuse_grace_seconds`}
+          name="refresh_reuse_grace_seconds"
+          label="Refresh Reuse Grace (seconds)"
+          help="refresh-reuse-grace"
+          hint={`${REUSE_GRACE_RANGE.min}–${REUSE_GRACE_RANGE.max} seconds; 0 is off.`}
+          inputMode="numeric"
+          autocomplete="off"
+          error={form.errors.refresh_reuse_grace_seconds}
+          {...form.text("refresh_reuse_grace_seconds")}
         />
       </div>
       <div class="row">

@@ -2,8 +2,10 @@
 import type { Migration } from "kysely/migration";
 import * as m0001 from "./0001_initial_schema.ts";
 import * as m0002 from "./0002_canonical_usernames.ts";
+import * as m0003 from "./0003_refresh_grant_scope_and_grace.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_initial_schema": m0001,
   "0002_canonical_usernames": m0002,
+  "0003_refresh_grant_scope_and_grace": m0003,
 };

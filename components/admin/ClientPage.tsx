@@ -49,6 +49,7 @@ export function policyFormValues(client: ClientDetail): PolicyFormValues {
     refresh_token_ttl_days: String(p.refresh_token_ttl_days),
     token_format: p.token_format,
     id_token_signed_response_alg: p.id_token_signed_response_alg,
+    refresh_reuse_grace_seconds: String(p.refresh_reuse_grace_seconds),
   };
 }
 

@@ -259,6 +259,19 @@ const POLICY_FIELDS: Topic[] = [
     ),
   },
   {
+    id: "refresh-reuse-grace",
+    title: "Refresh Reuse Grace (seconds)",
+    body: (
+      <p>
+        For apps on flaky networks: for this many seconds after a refresh token
+        is used, presenting it again answers the same new tokens instead of
+        revoking the chain, so an app that lost the response can retry. After
+        the window, reuse revokes the chain as usual. 0 (the default) turns it
+        off; at most 300.
+      </p>
+    ),
+  },
+  {
     id: "token-format",
     title: "Token Format",
     body: (

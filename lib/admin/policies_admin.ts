@@ -32,6 +32,7 @@ export interface PolicyView {
   refresh_token_ttl_days: number;
   token_format: string;
   id_token_signed_response_alg: string;
+  refresh_reuse_grace_seconds: number;
 }
 
 export function policyView(row: ClientPolicyRow): PolicyView {
@@ -46,6 +47,7 @@ export function policyView(row: ClientPolicyRow): PolicyView {
     refresh_token_ttl_days: row.refresh_token_ttl_days,
     token_format: row.token_format,
     id_token_signed_response_alg: row.id_token_signed_response_alg,
+    refresh_reuse_grace_seconds: row.refresh_reuse_grace_seconds,
   };
 }
 
@@ -147,6 +149,9 @@ export async function savePolicy(
     if (input.token_format) values.token_format = input.token_format;
     if (input.id_token_signed_response_alg) {
       values.id_token_signed_response_alg = input.id_token_signed_response_alg;
+    }
+    if (input.refresh_reuse_grace_seconds !== undefined) {
+      values.refresh_reuse_grace_seconds = input.refresh_reuse_grace_seconds;
     }
     await updatePolicy(trx, clientID, values);
     const updated = { ...policy, ...values } as ClientPolicyRow;

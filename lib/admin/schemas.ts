@@ -11,6 +11,7 @@ import {
   CONSENT_POLICIES,
   GRANT_TYPES,
   MAX_REDIRECT_URI_LENGTH,
+  MAX_REFRESH_REUSE_GRACE_SECONDS,
   RESPONSE_TYPES,
   SIGNING_ALGS,
   TOKEN_FORMATS,
@@ -117,6 +118,9 @@ export const PolicyUpdate = z.strictObject({
   refresh_token_ttl_days: z.number().int().min(1).max(365).optional(),
   token_format: z.enum(TOKEN_FORMATS).optional(),
   id_token_signed_response_alg: z.enum(SIGNING_ALGS).optional(),
+  refresh_reuse_grace_seconds: z.number().int().min(0).max(
+    MAX_REFRESH_REUSE_GRACE_SECONDS,
+  ).optional(),
 });
 export type PolicyUpdateValues = z.output<typeof PolicyUpdate>;
 

@@ -68,6 +68,8 @@ export interface ClientPoliciesTable {
   refresh_token_ttl_days: number;
   token_format: string;
   id_token_signed_response_alg: string;
+  /** Seconds a just-rotated refresh token still answers its successor (0: none). */
+  refresh_reuse_grace_seconds: number;
   updated_at: Epoch;
 }
 
@@ -123,6 +125,12 @@ export interface RefreshTokensTable {
   consumed_at: Epoch | null;
   revoked_at: Epoch | null;
   created_at: Epoch;
+  /** The scope the resource owner granted (RFC 6749 §6); `scope` may be narrower. */
+  grant_scope: string;
+  /** The successor's token response, sealed, kept through a reuse grace window. */
+  successor: string | null;
+  /** Until when `successor` may be answered again. */
+  successor_until: Epoch | null;
 }
 
 export interface ConsentsTable {
@@ -252,6 +260,9 @@ export const REFRESH_TOKEN_COLUMNS = columnsOf<RefreshTokensTable>()(
   "consumed_at",
   "revoked_at",
   "created_at",
+  "grant_scope",
+  "successor",
+  "successor_until",
 );
 
 export const CODE_COLUMNS = columnsOf<AuthorizationCodesTable>()(

@@ -162,6 +162,23 @@ export async function consumeRefreshToken(
   return (await updateConsumeRefreshToken(db, tokenHash, now))[0];
 }
 
+/**
+ * Keeps the successor of a just-rotated refresh token (sealed) until
+ * `until`, for the client's reuse grace window; in the rotation's
+ * transaction.
+ */
+export async function attachSuccessor(
+  db: DB,
+  tokenHash: string,
+  successor: string,
+  until: number,
+): Promise<void> {
+  await db.updateTable("refresh_tokens")
+    .set({ successor, successor_until: until })
+    .where("token_hash", "=", tokenHash)
+    .execute();
+}
+
 /** Revokes every live token of a grant (code replay, refresh reuse). */
 export async function revokeGrant(
   db: DB,

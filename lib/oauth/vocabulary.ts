@@ -100,6 +100,13 @@ export type SigningAlg = (typeof SIGNING_ALGS)[number];
 export const CONSENT_POLICIES = ["always", "once", "skip"] as const;
 export type ConsentPolicy = (typeof CONSENT_POLICIES)[number];
 
+/**
+ * The longest refresh-token reuse grace window a client may have: long
+ * enough for an app to retry a lost response, short enough that a stolen
+ * token is still caught.
+ */
+export const MAX_REFRESH_REUSE_GRACE_SECONDS = 300;
+
 /** Access tokens: opaque references or RFC 9068 JWTs. */
 export const TOKEN_FORMATS = ["opaque", "jwt"] as const;
 export type TokenFormat = (typeof TOKEN_FORMATS)[number];

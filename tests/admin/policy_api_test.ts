@@ -22,6 +22,7 @@ const POLICY_KEYS = [
   "default_scopes",
   "id_token_signed_response_alg",
   "post_logout_redirect_uris",
+  "refresh_reuse_grace_seconds",
   "refresh_token_ttl_days",
   "require_pkce",
   "token_format",
@@ -44,6 +45,7 @@ Deno.test("admin policy: the seed README's GET curl answers the policy with spac
       refresh_token_ttl_days: 30,
       token_format: "opaque",
       id_token_signed_response_alg: "RS256",
+      refresh_reuse_grace_seconds: 0,
     });
   } finally {
     await t.close();
@@ -69,6 +71,7 @@ Deno.test("admin policy: the seed README's POST curl updates the policy and answ
       refresh_token_ttl_days: 30,
       token_format: "opaque",
       id_token_signed_response_alg: "RS256",
+      refresh_reuse_grace_seconds: 0,
     });
     const again = await api("GET", "/admin/clients/demo-web/policy");
     assert.deepEqual(again.body, res.body);

@@ -488,6 +488,7 @@ uiTest(
       refresh_token_ttl_days: "7",
       token_format: "jwt",
       id_token_signed_response_alg: "ES256",
+      refresh_reuse_grace_seconds: "15",
     };
     const res = await ui.post("/admin/ui/clients/demo-web", policy);
     assert.equal(res.status, 303);
@@ -508,6 +509,7 @@ uiTest(
         refresh_token_ttl_days: 7,
         token_format: "jwt",
         id_token_signed_response_alg: "ES256",
+        refresh_reuse_grace_seconds: 15,
       },
     );
 

@@ -176,9 +176,12 @@ Deno.test(`migrations (${testEngine()}): 0002 fills users.username_canonical; of
         user("u-wide", "\uff22ob", 300),
         user("u-carol", "Carol", 400),
       ]).execute();
-      assert.deepEqual(await migrateToLatest(handle.db), [
-        "0002_canonical_usernames",
-      ]);
+      const to0002 = await migrator.migrateTo("0002_canonical_usernames");
+      assert.equal(to0002.error, undefined);
+      assert.deepEqual(
+        to0002.results?.map((r) => r.migrationName),
+        ["0002_canonical_usernames"],
+      );
       const rows = await db.selectFrom("users")
         .select(["id", "username", "username_canonical"]).orderBy("id")
         .execute();
@@ -210,6 +213,82 @@ Deno.test(`migrations (${testEngine()}): 0002 fills users.username_canonical; of
           username_canonical: "carol",
         }).execute(),
       );
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
+Deno.test(`migrations (${testEngine()}): 0003 keeps each existing refresh token's scope as its grant scope and gives policies no reuse grace`, async () => {
+  await withFreshDatabase(async (url) => {
+    const handle = open(url);
+    try {
+      const migrator = new Migrator({
+        db: handle.db,
+        provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
+      });
+      assert.equal(
+        (await migrator.migrateTo("0002_canonical_usernames")).error,
+        undefined,
+      );
+      // deno-lint-ignore no-explicit-any
+      const db = handle.db as any;
+      await db.insertInto("users").values({
+        id: "u1",
+        username: "alice",
+        username_canonical: "alice",
+        password_hash: "x",
+        created_at: 1,
+        updated_at: 1,
+      }).execute();
+      await db.insertInto("clients").values({
+        client_id: "c1",
+        client_name: "c1",
+        client_secret_hash: null,
+        redirect_uris: "[]",
+        grant_types: "authorization_code refresh_token",
+        response_types: "code",
+        scope: "openid offline_access",
+        token_endpoint_auth_method: "none",
+        require_consent: 1,
+        created_at: 1,
+        updated_at: 1,
+      }).execute();
+      await db.insertInto("client_policies").values({
+        client_id: "c1",
+        allowed_scopes: "openid offline_access",
+        default_scopes: "openid",
+        post_logout_redirect_uris: "[]",
+        require_pkce: 1,
+        consent_policy: "once",
+        access_token_lifetime: 3600,
+        refresh_token_ttl_days: 30,
+        token_format: "opaque",
+        id_token_signed_response_alg: "RS256",
+        updated_at: 1,
+      }).execute();
+      await db.insertInto("refresh_tokens").values({
+        token_hash: "h1",
+        grant_id: "g1",
+        client_id: "c1",
+        user_id: "u1",
+        scope: "openid offline_access",
+        auth_time: 1,
+        session_id: null,
+        expires_at: 10,
+        consumed_at: null,
+        revoked_at: null,
+        created_at: 1,
+      }).execute();
+      const up = await migrator.migrateTo("0003_refresh_grant_scope_and_grace");
+      assert.equal(up.error, undefined);
+      const token = await db.selectFrom("refresh_tokens").selectAll()
+        .executeTakeFirst();
+      assert.equal(token.grant_scope, "openid offline_access");
+      assert.equal(token.successor, null);
+      const policy = await db.selectFrom("client_policies").selectAll()
+        .executeTakeFirst();
+      assert.equal(policy.refresh_reuse_grace_seconds, 0);
     } finally {
       await handle.close();
     }

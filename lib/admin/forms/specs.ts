@@ -28,6 +28,7 @@ import {
   type ConsentPolicy,
   GRANT_TYPES,
   isPublicAuthMethod,
+  MAX_REFRESH_REUSE_GRACE_SECONDS,
   SIGNING_ALGS,
   TOKEN_FORMATS,
   type TokenFormat,
@@ -186,6 +187,10 @@ export const CLIENT_EDIT_FORM: FormSpec = {
 
 export const LIFETIME_RANGE = { min: 60, max: 86400 };
 export const REFRESH_DAYS_RANGE = { min: 1, max: 365 };
+export const REUSE_GRACE_RANGE = {
+  min: 0,
+  max: MAX_REFRESH_REUSE_GRACE_SECONDS,
+};
 const CONSENT_POLICY_LABELS: Record<ConsentPolicy, string> = {
   always: "always: ask every time",
   once: "once: remember per user, client and scopes",
@@ -214,6 +219,7 @@ export const POLICY_FORM: FormSpec = {
     refresh_token_ttl_days: "text",
     token_format: "text",
     id_token_signed_response_alg: "text",
+    refresh_reuse_grace_seconds: "text",
   },
   checks: {
     allowed_scopes: (v) => scopeListProblem(text(v, "allowed_scopes")),
@@ -249,6 +255,12 @@ export const POLICY_FORM: FormSpec = {
         REFRESH_DAYS_RANGE.min,
         REFRESH_DAYS_RANGE.max,
       ),
+    refresh_reuse_grace_seconds: (v) =>
+      integerProblem(
+        text(v, "refresh_reuse_grace_seconds"),
+        REUSE_GRACE_RANGE.min,
+        REUSE_GRACE_RANGE.max,
+      ),
   },
   toBody: (v) => ({
     allowed_scopes: text(v, "allowed_scopes").trim(),
@@ -260,6 +272,7 @@ export const POLICY_FORM: FormSpec = {
     refresh_token_ttl_days: Number(text(v, "refresh_token_ttl_days")),
     token_format: text(v, "token_format"),
     id_token_signed_response_alg: text(v, "id_token_signed_response_alg"),
+    refresh_reuse_grace_seconds: Number(text(v, "refresh_reuse_grace_seconds")),
   }),
 };
 

@@ -80,6 +80,9 @@ export const PolicyAnswer = z.strictObject({
   refresh_token_ttl_days: z.int(),
   token_format: z.enum(TOKEN_FORMATS),
   id_token_signed_response_alg: z.enum(SIGNING_ALGS),
+  refresh_reuse_grace_seconds: z.int().meta({
+    description: "seconds a rotated refresh token answers its successor again",
+  }),
 });
 
 export const ClientAnswer = z.strictObject({

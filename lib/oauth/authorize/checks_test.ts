@@ -50,6 +50,7 @@ function client(overrides: Partial<Client> = {}): Client {
       refreshTokenTTLDays: 30,
       tokenFormat: "opaque",
       idTokenAlg: "RS256",
+      refreshReuseGraceSeconds: 0,
     },
     ...overrides,
   };

@@ -52,6 +52,7 @@ const confidential: Client = {
     refreshTokenTTLDays: 30,
     tokenFormat: "opaque",
     idTokenAlg: "RS256",
+    refreshReuseGraceSeconds: 0,
   },
 };
 const publicClient: Client = {

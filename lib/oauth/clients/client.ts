@@ -23,6 +23,8 @@ export interface ClientPolicy {
   refreshTokenTTLDays: number;
   tokenFormat: TokenFormat;
   idTokenAlg: SigningAlg;
+  /** Seconds a just-rotated refresh token answers its successor again. */
+  refreshReuseGraceSeconds: number;
 }
 
 export interface Client {
@@ -62,6 +64,7 @@ export function toClient(row: ClientRow, policy: ClientPolicyRow): Client {
       refreshTokenTTLDays: policy.refresh_token_ttl_days,
       tokenFormat: policy.token_format as TokenFormat,
       idTokenAlg: policy.id_token_signed_response_alg as SigningAlg,
+      refreshReuseGraceSeconds: policy.refresh_reuse_grace_seconds,
     },
   };
 }

@@ -12,6 +12,7 @@ import {
   checkRedirectURI,
   CONSENT_POLICIES,
   GRANT_TYPES,
+  MAX_REFRESH_REUSE_GRACE_SECONDS,
   RESPONSE_TYPES,
   SIGNING_ALGS,
   splitList,
@@ -73,6 +74,9 @@ export const ClientMetadata = z.strictObject({
   refresh_token_ttl_days: z.number().int().min(1).max(365).default(30),
   token_format: z.enum(TOKEN_FORMATS).default("opaque"),
   id_token_signed_response_alg: z.enum(SIGNING_ALGS).default("RS256"),
+  refresh_reuse_grace_seconds: z.number().int().min(0).max(
+    MAX_REFRESH_REUSE_GRACE_SECONDS,
+  ).default(0),
 }).superRefine((m, ctx) => {
   for (
     const issue of checkClientMetadata({

@@ -75,6 +75,7 @@ export async function insertRegisteredClient(
     refresh_token_ttl_days: metadata.refresh_token_ttl_days,
     token_format: metadata.token_format,
     id_token_signed_response_alg: metadata.id_token_signed_response_alg,
+    refresh_reuse_grace_seconds: metadata.refresh_reuse_grace_seconds,
     updated_at: now,
   });
   return {

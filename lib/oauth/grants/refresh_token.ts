@@ -2,10 +2,13 @@
  * grant_type=refresh_token (RFC 6749 §6) with rotation (RFC 9700 §4.14.2):
  * the presented token is retired in the same transaction that stores its
  * successor; presenting a retired token again - later or concurrently -
- * revokes the whole family.
+ * revokes the whole family, unless the client's policy grants a short
+ * reuse grace window, within which the same successor is answered again.
+ * The scope follows the grant and the client's current policy.
  * @module
  */
 import {
+  attachSuccessor,
   consumeRefreshToken,
   findRefreshToken,
   revokeGrant,
@@ -14,15 +17,24 @@ import type { RefreshTokenRow } from "../../db/schema.ts";
 import { findUserByID } from "../../db/users.ts";
 import type { Deps } from "../../deps.ts";
 import { sha256 } from "../../security/crypto.ts";
+import { seal, unseal } from "../../security/sealed.ts";
+import type { Client } from "../clients/client.ts";
 import { InvalidGrant, InvalidRequest, InvalidScope } from "../errors.ts";
-import { mintTokens } from "../tokens/mint.ts";
+import { mintTokens, type TokenResponse } from "../tokens/mint.ts";
 import { storeTokens } from "../tokens/store.ts";
 import { splitList } from "../vocabulary.ts";
 import type { GrantHandler } from "./grant.ts";
 
+/** What a sealed successor is bound to (lib/security/sealed.ts). */
+const SUCCESSOR_PURPOSE = "refresh-successor";
+
 /** Whether a stored refresh token has been rotated or revoked. */
 function retired(row: RefreshTokenRow): boolean {
   return row.consumed_at !== null || row.revoked_at !== null;
+}
+
+function invalidToken(): InvalidGrant {
+  return new InvalidGrant("refresh_token is invalid, expired or revoked");
 }
 
 /**
@@ -43,6 +55,81 @@ async function revokeFamily(
   });
 }
 
+/**
+ * The scope of the new tokens. RFC 6749 §6: the requested scope "MUST NOT
+ * include any scope not originally granted by the resource owner, and if
+ * omitted is treated as equal to the scope originally granted". What the
+ * client's policy no longer allows is not issued: dropped when the scope is
+ * omitted, refused when asked for.
+ */
+function refreshScopes(
+  found: RefreshTokenRow,
+  client: Client,
+  requestedRaw: string | null,
+): string[] {
+  // Tokens from before grant_scope was kept carry it in `scope`.
+  const granted = splitList(found.grant_scope || found.scope);
+  const allowed = client.policy.allowedScopes;
+  if (requestedRaw === null) {
+    const scopes = granted.filter((s) => allowed.includes(s));
+    if (scopes.length === 0) {
+      throw new InvalidScope(
+        "none of the granted scopes is allowed for this client any more",
+      );
+    }
+    return scopes;
+  }
+  const requested = [...new Set(splitList(requestedRaw))];
+  if (requested.length === 0) throw new InvalidScope("scope must not be empty");
+  const widened = requested.filter((s) => !granted.includes(s));
+  if (widened.length) {
+    throw new InvalidScope(
+      `scope exceeds what was granted: ${widened.join(" ")}`,
+    );
+  }
+  const refused = requested.filter((s) => !allowed.includes(s));
+  if (refused.length) {
+    throw new InvalidScope(
+      `scope not allowed for this client: ${refused.join(" ")}`,
+    );
+  }
+  return requested;
+}
+
+/**
+ * Within the client's reuse grace window, a token that was just rotated
+ * answers the successor it was rotated into, as long as that successor is
+ * still the live end of the chain: an app that lost the response may retry,
+ * and concurrent presentations all get the one successor. Null otherwise.
+ */
+async function successorWithinGrace(
+  deps: Deps,
+  row: RefreshTokenRow,
+  now: number,
+): Promise<TokenResponse | null> {
+  if (row.revoked_at !== null || row.successor === null) return null;
+  if (row.successor_until === null || now > row.successor_until) return null;
+  const opened = await unseal(deps.appSecret, SUCCESSOR_PURPOSE, row.successor);
+  if (opened === null) return null;
+  const response = JSON.parse(opened) as TokenResponse;
+  if (!response.refresh_token) return null;
+  const next = await findRefreshToken(deps.db, sha256(response.refresh_token));
+  if (!next || retired(next) || next.expires_at <= now) return null;
+  return response;
+}
+
+/** A retired token presented again: the grace window's answer, or reuse. */
+async function presentedAgain(
+  deps: Deps,
+  row: RefreshTokenRow,
+  now: number,
+): Promise<TokenResponse> {
+  const again = await successorWithinGrace(deps, row, now);
+  if (again) return again;
+  await revokeFamily(deps, row, now);
+  throw invalidToken();
+}
+
 export const refreshToken: GrantHandler<"refresh_token"> = {
   grantType: "refresh_token",
   async handle(request, client, deps) {
@@ -57,26 +144,9 @@ export const refreshToken: GrantHandler<"refresh_token"> = {
     if (!found || found.client_id !== client.id) {
       throw new InvalidGrant("refresh_token is invalid");
     }
-    // RFC 6749 §6: the new scope "MUST NOT include any scope not originally
-    // granted"; omitted means the same scope.
-    const original = splitList(found.scope);
-    const requestedRaw = request.form.get("scope");
-    const scopes = requestedRaw === null ? original : splitList(requestedRaw);
-    const widened = scopes.filter((s) => !original.includes(s));
-    if (widened.length || scopes.length === 0) {
-      throw new InvalidScope(
-        widened.length
-          ? `scope exceeds what was granted: ${widened.join(" ")}`
-          : "scope must not be empty",
-      );
-    }
-    if (retired(found)) {
-      await revokeFamily(deps, found, now);
-      throw new InvalidGrant("refresh_token is invalid, expired or revoked");
-    }
-    if (found.expires_at <= now) {
-      throw new InvalidGrant("refresh_token is invalid, expired or revoked");
-    }
+    const scopes = refreshScopes(found, client, request.form.get("scope"));
+    if (retired(found)) return await presentedAgain(deps, found, now);
+    if (found.expires_at <= now) throw invalidToken();
     const user = await findUserByID(deps.db, found.user_id);
     if (!user || user.disabled === 1) {
       throw new InvalidGrant(
@@ -91,21 +161,34 @@ export const refreshToken: GrantHandler<"refresh_token"> = {
       authTime: found.auth_time,
       sessionID: found.session_id,
       refreshToken: true,
+      grantScopes: splitList(found.grant_scope || found.scope),
     }, request.extensions);
+    const grace = client.policy.refreshReuseGraceSeconds;
+    const successor = grace > 0
+      ? await seal(
+        deps.appSecret,
+        SUCCESSOR_PURPOSE,
+        JSON.stringify(minted.response),
+      )
+      : null;
     // One statement retires the token in the transaction that stores its
     // successor: of concurrent refreshes exactly one gets the row, and a
     // crash in between cannot leave the client with a dead chain.
     const rotated = await deps.db.transaction().execute(async (trx) => {
       if (!(await consumeRefreshToken(trx, hash, now))) return false;
       await storeTokens(trx, minted);
+      if (successor) await attachSuccessor(trx, hash, successor, now + grace);
       return true;
     });
     if (rotated) return minted.response;
     // Lost a race with another presentation of the same token. The winner's
-    // rotation committed together with its successor, so revoking now
-    // reaches the successor too: concurrent presentation is reuse (§4.14.2).
+    // rotation committed together with its successor, so that is what the
+    // grace window answers, or what revoking reaches: concurrent
+    // presentation is reuse (§4.14.2).
     const current = await findRefreshToken(deps.db, hash);
-    if (current && retired(current)) await revokeFamily(deps, current, now);
-    throw new InvalidGrant("refresh_token is invalid, expired or revoked");
+    if (current && retired(current)) {
+      return await presentedAgain(deps, current, now);
+    }
+    throw invalidToken();
   },
 };

@@ -40,6 +40,11 @@ export interface MintInput {
   nonce?: string | null;
   /** Mint a refresh token (only ever for a user's grant). */
   refreshToken: boolean;
+  /**
+   * The scope the resource owner granted, kept with the refresh token
+   * (RFC 6749 §6); left out, the scopes being issued.
+   */
+  grantScopes?: string[];
 }
 
 /** Everything one token response issues, not yet stored. */
@@ -126,9 +131,12 @@ export async function mintTokens(
       }),
     );
   }
-  const refreshToken = input.refreshToken && input.user && input.grantID
-    ? randomToken(32)
+  // A refresh token continues a user's grant; there is none to continue
+  // for a client acting for itself.
+  const chain = input.refreshToken && input.user && input.grantID
+    ? { user: input.user, grantID: input.grantID }
     : null;
+  const refreshToken = chain ? randomToken(32) : null;
   if (refreshToken) response.refresh_token = refreshToken;
   return {
     response,
@@ -143,12 +151,12 @@ export async function mintTokens(
       revoked_at: null,
       created_at: now,
     },
-    refreshToken: refreshToken && input.user && input.grantID
+    refreshToken: chain && refreshToken
       ? {
         token_hash: sha256(refreshToken),
-        grant_id: input.grantID,
+        grant_id: chain.grantID,
         client_id: client.id,
-        user_id: input.user.id,
+        user_id: chain.user.id,
         scope,
         auth_time: authTime,
         session_id: input.sessionID ?? null,
@@ -156,6 +164,9 @@ export async function mintTokens(
         consumed_at: null,
         revoked_at: null,
         created_at: now,
+        grant_scope: (input.grantScopes ?? input.scopes).join(" "),
+        successor: null,
+        successor_until: null,
       }
       : null,
   };
