@@ -2,10 +2,10 @@
 import type { Migration } from "kysely/migration";
 import * as m0001 from "./0001_initial_schema.ts";
 import * as m0002 from "./0002_canonical_usernames.ts";
-import * as m0003 from "./0003_refresh_grant_scope_and_grace.ts";
+import * as m0003 from "./0003_refresh_grace_and_token_sessions.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_initial_schema": m0001,
   "0002_canonical_usernames": m0002,
-  "0003_refresh_grant_scope_and_grace": m0003,
+  "0003_refresh_grace_and_token_sessions": m0003,
 };

@@ -110,6 +110,8 @@ export interface AccessTokensTable {
   expires_at: Epoch;
   revoked_at: Epoch | null;
   created_at: Epoch;
+  /** The sign-in session it was issued in (null: none, client_credentials). */
+  session_id: string | null;
 }
 
 export interface RefreshTokensTable {
@@ -246,6 +248,7 @@ export const ACCESS_TOKEN_COLUMNS = columnsOf<AccessTokensTable>()(
   "expires_at",
   "revoked_at",
   "created_at",
+  "session_id",
 );
 
 export const REFRESH_TOKEN_COLUMNS = columnsOf<RefreshTokensTable>()(

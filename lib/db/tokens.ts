@@ -108,6 +108,7 @@ export async function findAccessTokenAndUser(
     expires_at: found.expires_at,
     revoked_at: found.revoked_at,
     created_at: found.created_at,
+    session_id: found.session_id,
   };
   const user = found.u_id === null ? null : {
     id: found.u_id,
@@ -160,6 +161,23 @@ export async function consumeRefreshToken(
   now: number,
 ): Promise<RefreshTokenRow | undefined> {
   return (await updateConsumeRefreshToken(db, tokenHash, now))[0];
+}
+
+/**
+ * Revokes the tokens a client was issued in one sign-in session (logout
+ * naming that session).
+ */
+export async function revokeSessionClientTokens(
+  db: DB,
+  sessionID: string,
+  clientID: string,
+  now: number,
+): Promise<void> {
+  for (const table of ["access_tokens", "refresh_tokens"] as const) {
+    await db.updateTable(table).set({ revoked_at: now })
+      .where("session_id", "=", sessionID).where("client_id", "=", clientID)
+      .where("revoked_at", "is", null).execute();
+  }
 }
 
 /**

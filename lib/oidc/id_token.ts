@@ -67,6 +67,8 @@ export interface IDTokenHint {
   clientID: string;
   userID: string;
   sessionID: string | null;
+  /** When it was issued (epoch seconds; 0 when it says nothing usable). */
+  issuedAt: number;
 }
 
 function invalidHint(cause?: unknown): UnredirectableRequest {
@@ -117,7 +119,10 @@ export async function verifyIDTokenHint(
     : undefined;
   if (typeof clientID !== "string" || clientID === "") throw invalidHint();
   const sid = typeof payload.sid === "string" ? payload.sid : null;
-  return { clientID, userID: sub, sessionID: sid };
+  const iat = typeof payload.iat === "number" && Number.isFinite(payload.iat)
+    ? payload.iat
+    : 0;
+  return { clientID, userID: sub, sessionID: sid, issuedAt: iat };
 }
 
 /** A token response with what OpenID Connect adds (OIDC Core §3.1.3.3). */

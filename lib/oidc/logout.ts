@@ -7,17 +7,20 @@
  * @module
  */
 import { findClientIDsByPostLogoutRedirectURI } from "../db/clients.ts";
-import { deleteSession } from "../db/sessions.ts";
-import { revokeUserClientTokens } from "../db/tokens.ts";
-import type { DB } from "../db/schema.ts";
+import { deleteSession, findSession } from "../db/sessions.ts";
+import {
+  revokeSessionClientTokens,
+  revokeUserClientTokens,
+} from "../db/tokens.ts";
+import type { DB, SessionRow } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import type { Client } from "../oauth/clients/client.ts";
 import { loadClient } from "../oauth/clients/registry.ts";
 import { MAX_REDIRECT_URI_LENGTH } from "../oauth/vocabulary.ts";
 import { UnredirectableRequest } from "../oauth/errors.ts";
 import { formActionSource } from "../security/csp.ts";
-import { validateSession } from "../security/session.ts";
-import { verifyIDTokenHint } from "./id_token.ts";
+import { SESSION_LIFETIME, validateSession } from "../security/session.ts";
+import { type IDTokenHint, verifyIDTokenHint } from "./id_token.ts";
 
 const FORM_TYPE = "application/x-www-form-urlencoded";
 /** As at /authorize: a state longer than this is not sent back. */
@@ -146,10 +149,31 @@ export function withState(uri: string, state: string | null): string {
 }
 
 /**
- * Ends the browser's session and, with `revokeTokens`, revokes the user's
- * tokens for the identified client. Throws UnredirectableRequest (shown as
- * a 400 page, never redirected) when the request is invalid; nothing is
- * ended in that case.
+ * How old an id_token_hint may be to act on: no older than the longest
+ * user session, since a hint names a session and none outlives this.
+ */
+export const MAX_HINT_AGE = SESSION_LIFETIME.user;
+
+/** The live user session a hint's `sid` names, if any. */
+async function sessionNamedBy(
+  db: DB,
+  hint: IDTokenHint,
+  now: number,
+): Promise<SessionRow | null> {
+  if (hint.sessionID === null) return null;
+  const row = await findSession(db, hint.sessionID);
+  if (!row || row.kind !== "user" || row.user_id !== hint.userID) return null;
+  return row.expires_at > now ? row : null;
+}
+
+/**
+ * Ends the browser's session and, with `revokeTokens`, revokes tokens of
+ * the identified client: those issued in the session the id_token_hint
+ * names when that session is live (the browser's own, or another whose
+ * `sid` the RP holds), else, only once the person confirms on our page,
+ * every token of that user for the client. Throws UnredirectableRequest
+ * (shown as a 400 page, never redirected) when the request is invalid;
+ * nothing is ended in that case.
  *
  * @example
  * ```ts
@@ -163,9 +187,17 @@ export async function logout(
   sessionCookie: string | undefined,
   options: { revokeTokens?: boolean } = {},
 ): Promise<LogoutOutcome> {
+  const now = deps.now();
   const hint = request.idTokenHint
     ? await verifyIDTokenHint(deps, request.idTokenHint)
     : null;
+  // An old ID token found anywhere must not sign anyone out: a hint can
+  // only name a session that could still be live.
+  if (hint && now - hint.issuedAt > MAX_HINT_AGE) {
+    throw new UnredirectableRequest(
+      "id_token_hint is older than any session it could name",
+    );
+  }
   // RP-Initiated Logout 1.0 §2: with both client_id and id_token_hint, the
   // OP MUST verify that client_id is the client the ID Token was issued to.
   if (hint && request.clientID !== null && request.clientID !== hint.clientID) {
@@ -195,26 +227,36 @@ export async function logout(
     ? null
     : withState(request.postLogoutRedirectURI, request.state);
 
-  const now = deps.now();
   const session = await validateSession(deps.db, "user", sessionCookie, now);
+  const hintMatchesSession = hint !== null && session !== null &&
+    hint.sessionID === session.id && hint.userID === session.user_id;
+  const named = hint && !hintMatchesSession
+    ? await sessionNamedBy(deps.db, hint, now)
+    : null;
+  const revoking = options.revokeTokens === true && client !== null;
   // RP-Initiated Logout 1.0 §2: "the OP MUST ask the End-User this question
   // if an id_token_hint was not provided or if the supplied ID Token does not
   // belong to the current OP session with the RP". Otherwise any page could
-  // sign the user out with an image tag.
-  const hintMatchesSession = hint !== null && session !== null &&
-    hint.sessionID === session.id && hint.userID === session.user_id;
-  if (session && !hintMatchesSession && !request.confirmed) {
+  // sign the user out with an image tag. And a hint naming no live session
+  // revokes a user's tokens only when a person says so on our page.
+  const mustAsk = session ? !hintMatchesSession : revoking && hint !== null &&
+    named === null;
+  if (mustAsk && !request.confirmed) {
     return {
       kind: "confirm",
       params: confirmationParams(request),
       redirectOrigin: redirectTo === null ? null : formActionSource(redirectTo),
     };
   }
+  const sessionOfHint = hintMatchesSession ? session : named;
   // The hint names the user the client signed in; else the browser's session.
   const userID = hint?.userID ?? session?.user_id ?? null;
   await deps.db.transaction().execute(async (trx) => {
     if (session) await deleteSession(trx, session.id);
-    if (options.revokeTokens && userID !== null && client) {
+    if (!revoking) return;
+    if (sessionOfHint) {
+      await revokeSessionClientTokens(trx, sessionOfHint.id, client.id, now);
+    } else if (request.confirmed && userID !== null) {
       await revokeUserClientTokens(trx, userID, client.id, now);
     }
   });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { generateKeyPair, SignJWT } from "jose";
 import { findSession } from "../../lib/db/sessions.ts";
 import { ID_TOKEN_LIFETIME } from "../../lib/oidc/id_token.ts";
+import { MAX_HINT_AGE } from "../../lib/oidc/logout.ts";
 import { createSession } from "../../lib/security/session.ts";
 import type { UserRow } from "../../lib/db/schema.ts";
 import {
@@ -583,17 +584,91 @@ Deno.test("logout: the seed curl revokes that user's tokens for that client only
   }
 });
 
-Deno.test("logout: an id_token_hint names user and client even without a session", async () => {
+Deno.test("logout: an id_token_hint naming no live session revokes nothing until the person confirms", async () => {
   const t = await startTestApp();
   try {
     const { web, post, alice } = await resourceWorld(t);
+    // An ID token without a live session behind it (here: none at all),
+    // replayed by whoever holds it: no session cookie either.
     const aliceWeb = await grant(t, web, alice, ["openid"]);
     const alicePost = await grant(t, post, alice, ["openid"]);
-    const res = await get(t, "/logout", { id_token_hint: aliceWeb.id_token! });
-    assert.equal(res.status, 200);
-    assert.match(await res.text(), /You are signed out/);
+    const asked = await get(t, "/logout", {
+      id_token_hint: aliceWeb.id_token!,
+    });
+    assert.equal(asked.status, 200);
+    assert.equal(await isActive(t, web, aliceWeb.access_token), true);
+    const confirmed = await confirmLogout(t, asked, "/logout", "");
+    assert.equal(confirmed.status, 200);
+    assert.match(await confirmed.text(), /You are signed out/);
     assert.equal(await isActive(t, web, aliceWeb.access_token), false);
     assert.equal(await isActive(t, post, alicePost.access_token), true);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("logout: a hint naming a live session revokes that session's tokens for the client, and only those", async () => {
+  const t = await startTestApp();
+  try {
+    const { web, post, alice } = await resourceWorld(t);
+    // alice's session on another browser: this request carries no cookie.
+    const elsewhere = await signIn(t, alice);
+    const inSession = await grant(t, web, alice, ["openid", "offline_access"], {
+      sessionID: elsewhere.id,
+    });
+    const otherGrant = await grant(t, web, alice, ["openid"]);
+    const otherClient = await grant(t, post, alice, ["openid"], {
+      sessionID: elsewhere.id,
+    });
+    const res = await get(t, "/logout", {
+      id_token_hint: inSession.id_token!,
+      post_logout_redirect_uri: WEB_LOGOUT,
+      state: "bye",
+    });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get("Location"), `${WEB_LOGOUT}?state=bye`);
+    assert.equal(await isActive(t, web, inSession.access_token), false);
+    assert.equal(await isActive(t, web, inSession.refresh_token!), false);
+    assert.equal(await isActive(t, web, otherGrant.access_token), true);
+    assert.equal(await isActive(t, post, otherClient.access_token), true);
+    // The session on the other browser is not this request's to end.
+    assert.ok(await findSession(t.deps.db, elsewhere.id));
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("logout: with the hint of the browser's own session, only that session's tokens go", async () => {
+  const t = await startTestApp();
+  try {
+    const { web, alice } = await resourceWorld(t);
+    const session = await signIn(t, alice);
+    const mine = await grant(t, web, alice, ["openid"], {
+      sessionID: session.id,
+    });
+    const older = await grant(t, web, alice, ["openid"]);
+    const res = await get(t, "/logout", { id_token_hint: mine.id_token! }, {
+      Cookie: session.cookie,
+    });
+    assert.equal(res.status, 200);
+    await res.body?.cancel();
+    assert.equal(await findSession(t.deps.db, session.id), undefined);
+    assert.equal(await isActive(t, web, mine.access_token), false);
+    assert.equal(await isActive(t, web, older.access_token), true);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("logout: a hint older than the longest session is refused and revokes nothing", async () => {
+  const t = await startTestApp();
+  try {
+    const { web, alice } = await resourceWorld(t);
+    const tokens = await grant(t, web, alice, ["openid", "offline_access"]);
+    t.advance(MAX_HINT_AGE + 60);
+    const res = await get(t, "/logout", { id_token_hint: tokens.id_token! });
+    await assertRefused(res, /older than any session/);
+    assert.equal(await isActive(t, web, tokens.refresh_token!), true);
   } finally {
     await t.close();
   }

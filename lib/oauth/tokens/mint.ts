@@ -150,6 +150,7 @@ export async function mintTokens(
       expires_at: expiresAt,
       revoked_at: null,
       created_at: now,
+      session_id: input.sessionID ?? null,
     },
     refreshToken: chain && refreshToken
       ? {
