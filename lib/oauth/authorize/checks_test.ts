@@ -208,8 +208,9 @@ Deno.test("checkParamsOnce: a repeated or oversized parameter redirects as inval
   assert.equal(await refusal(checkParamsOnce, ctx("scope=a&nonce=b")), null);
 });
 
-Deno.test("checkResponseMode: query (default) and form_post; anything else is refused", async () => {
+Deno.test("checkResponseMode: query (default) and form_post to a web redirect; anything else is refused", async () => {
   const post = ctx("response_mode=form_post");
+  post.redirectURI = "https://app.example/cb";
   assert.equal(await refusal(checkResponseMode, post), null);
   assert.equal(post.responseMode, "form_post");
   const none = ctx("");
@@ -219,6 +220,10 @@ Deno.test("checkResponseMode: query (default) and form_post; anything else is re
     await refusal(checkResponseMode, ctx("response_mode=fragment")),
     REDIRECT,
   );
+  const native = ctx("response_mode=form_post");
+  native.redirectURI = "com.example.app:/cb";
+  assert.deepEqual(await refusal(checkResponseMode, native), REDIRECT);
+  assert.equal(native.responseMode, "query");
 });
 
 Deno.test("checkResponseType: code only, and only for clients allowed the code flow", async () => {
