@@ -280,7 +280,9 @@ Deno.test(`migrations (${testEngine()}): 0003 keeps each existing refresh token'
         revoked_at: null,
         created_at: 1,
       }).execute();
-      const up = await migrator.migrateTo("0003_refresh_grace_and_token_sessions");
+      const up = await migrator.migrateTo(
+        "0003_refresh_grace_and_token_sessions",
+      );
       assert.equal(up.error, undefined);
       const token = await db.selectFrom("refresh_tokens").selectAll()
         .executeTakeFirst();

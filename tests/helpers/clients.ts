@@ -24,6 +24,39 @@ import { TOKEN_EXTENSIONS } from "../../lib/provider.ts";
 import { createUser } from "../../lib/users.ts";
 import type { TestApp } from "./test_app.ts";
 
+/**
+ * A client object as lib/oauth sees it, without a database (unit tests of
+ * checks and authentication): public, PKCE, openid and profile, one
+ * redirect URI; `overrides` changes any field.
+ */
+export function clientObject(overrides: Partial<Client> = {}): Client {
+  return {
+    id: "app",
+    name: "App",
+    secretHash: null,
+    redirectURIs: ["https://app.example/cb"],
+    grantTypes: ["authorization_code", "refresh_token"],
+    responseTypes: ["code"],
+    scope: ["openid", "profile"],
+    authMethod: "none",
+    requireConsent: true,
+    isPublic: true,
+    policy: {
+      allowedScopes: ["openid", "profile"],
+      defaultScopes: ["openid"],
+      postLogoutRedirectURIs: [],
+      requirePKCE: true,
+      consentPolicy: "once",
+      accessTokenLifetime: 3600,
+      refreshTokenTTLDays: 30,
+      tokenFormat: "opaque",
+      idTokenAlg: "RS256",
+      refreshReuseGraceSeconds: 0,
+    },
+    ...overrides,
+  };
+}
+
 /** The password every fixture user has. */
 export const USER_PASSWORD = "correct horse battery staple";
 

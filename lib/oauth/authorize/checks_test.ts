@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { Deps } from "../../deps.ts";
+import { clientObject } from "../../../tests/helpers/clients.ts";
 import { startTestApp } from "../../../tests/helpers/test_app.ts";
 import type { Client } from "../clients/client.ts";
 import { ClientMetadata } from "../clients/metadata.ts";
@@ -28,33 +29,7 @@ import {
 
 const CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
-function client(overrides: Partial<Client> = {}): Client {
-  return {
-    id: "app",
-    name: "App",
-    secretHash: null,
-    redirectURIs: ["https://app.example/cb"],
-    grantTypes: ["authorization_code", "refresh_token"],
-    responseTypes: ["code"],
-    scope: ["openid", "profile"],
-    authMethod: "none",
-    requireConsent: true,
-    isPublic: true,
-    policy: {
-      allowedScopes: ["openid", "profile"],
-      defaultScopes: ["openid"],
-      postLogoutRedirectURIs: [],
-      requirePKCE: true,
-      consentPolicy: "once",
-      accessTokenLifetime: 3600,
-      refreshTokenTTLDays: 30,
-      tokenFormat: "opaque",
-      idTokenAlg: "RS256",
-      refreshReuseGraceSeconds: 0,
-    },
-    ...overrides,
-  };
-}
+const client = clientObject;
 
 /** A context for `query`, as if the checks before this one had passed. */
 function ctx(

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { clientObject } from "../../../tests/helpers/clients.ts";
 import { startTestApp } from "../../../tests/helpers/test_app.ts";
 import { sha256 } from "../../security/crypto.ts";
 import { OAuthError } from "../errors.ts";
@@ -31,30 +32,15 @@ function codeOf(fn: () => unknown): string | null {
   }
 }
 
-const confidential: Client = {
+const confidential: Client = clientObject({
   id: "svc",
   name: "svc",
   secretHash: sha256("s3cret"),
   redirectURIs: [],
   grantTypes: ["client_credentials"],
-  responseTypes: ["code"],
-  scope: [],
   authMethod: "client_secret_basic",
-  requireConsent: true,
   isPublic: false,
-  policy: {
-    allowedScopes: [],
-    defaultScopes: [],
-    postLogoutRedirectURIs: [],
-    requirePKCE: true,
-    consentPolicy: "once",
-    accessTokenLifetime: 3600,
-    refreshTokenTTLDays: 30,
-    tokenFormat: "opaque",
-    idTokenAlg: "RS256",
-    refreshReuseGraceSeconds: 0,
-  },
-};
+});
 const publicClient: Client = {
   ...confidential,
   id: "spa",
