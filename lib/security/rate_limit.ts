@@ -11,9 +11,12 @@
  *    thread of this process has written a failure to that key's cell), and
  *    marks the attempt in flight in the process's shared memory
  *    (lib/security/shared_counters.ts). Failures + attempts in flight +
- *    failures not yet written must stay within the limit, or the attempt is
- *    refused before anything is evaluated. So concurrent requests on any
- *    thread of one process never have more than the budget evaluated.
+ *    failures not yet written must stay within the limit. When the failures
+ *    alone reach it, the attempt is refused before anything is evaluated;
+ *    when attempts still in flight hold the rest, it waits (up to 3 s) for
+ *    them to settle, so a burst of right passwords from one address is
+ *    served, not refused. Either way concurrent requests on any thread of
+ *    one process never have more than the budget evaluated.
  * 2. `failed` counts the failure as pending (every thread sees it at once),
  *    then adds it in KV with an atomic `sum` (no read-modify-write, so two
  *    threads on one KV file never meet "database is locked"; transient
@@ -36,6 +39,12 @@ const LOCAL_MAX_ENTRIES = 10_000;
 const KV_TRIES = 5;
 /** Retry-After when the counters themselves could not be read. */
 const UNAVAILABLE_RETRY_AFTER = 5;
+/**
+ * How long an attempt waits for room when the budget's rest is taken by
+ * attempts still being evaluated (a burst of right passwords from one
+ * address), before it counts as limited.
+ */
+const MAX_WAIT_MS = 3000;
 
 export interface Budget {
   /** Failures allowed per window before requests are refused. */
@@ -192,39 +201,75 @@ export class FailureBudgets {
    */
   async begin(counters: Counter[], nowMs: number): Promise<Admission> {
     const entries = counters.map((c) => this.#entry(c, nowMs));
-    const versions = entries.map((e) => this.shared.version(e.cell));
-    let counts: number[];
-    try {
-      counts = await this.#counts(entries, versions);
-    } catch (err) {
-      this.log?.log("error", "failure budgets unreadable; limiting", {
-        err: String(err),
-      });
-      rateLimitHits.inc({ bucket: "unavailable" });
-      return {
-        ok: false,
-        retryAfter: UNAVAILABLE_RETRY_AFTER,
-        bucket: "unavailable",
-      };
+    for (
+      let waited = 0, step = 2;;
+      waited += step, step = Math.min(step * 2, 50)
+    ) {
+      const versions = entries.map((e) => this.shared.version(e.cell));
+      let counts: number[];
+      try {
+        counts = await this.#counts(entries, versions);
+      } catch (err) {
+        this.log?.log("error", "failure budgets unreadable; limiting", {
+          err: String(err),
+        });
+        rateLimitHits.inc({ bucket: "unavailable" });
+        return {
+          ok: false,
+          retryAfter: UNAVAILABLE_RETRY_AFTER,
+          bucket: "unavailable",
+        };
+      }
+      const tried = this.#tryEnter(entries, versions, counts, nowMs);
+      if (tried.ok || tried.exhausted || waited >= MAX_WAIT_MS) {
+        if (!tried.ok) rateLimitHits.inc({ bucket: tried.bucket });
+        return tried.ok ? { ok: true, attempt: tried.attempt } : {
+          ok: false,
+          retryAfter: tried.retryAfter,
+          bucket: tried.bucket,
+        };
+      }
+      // The rest of the budget is held by attempts being evaluated: wait
+      // for them to settle. If they fail, the budget is spent and this one
+      // is refused; if they succeed, there is room again.
+      await delay(step);
     }
-    // From here to the return nothing awaits: the counts and the shared
-    // memory are looked at in one step of this thread.
+  }
+
+  /**
+   * One look at the counts and the shared memory, with nothing awaited in
+   * between: failures (in KV, written since the read, or not yet written)
+   * plus attempts in flight must leave room for this one on every counter.
+   */
+  #tryEnter(
+    entries: Entry[],
+    versions: number[],
+    counts: number[],
+    nowMs: number,
+  ):
+    | { ok: true; attempt: Attempt }
+    | { ok: false; exhausted: boolean; retryAfter: number; bucket: string } {
     const entered: Entry[] = [];
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i];
-      this.shared.enter(e.cell);
+      const limit = e.counter.budget.limit;
+      // Entered before looking, so two threads racing for the last unit of
+      // budget both see each other (and both back off), never both pass.
+      const inFlight = this.shared.enter(e.cell);
       entered.push(e);
       // Each version step since the read is at most one failure the read
       // may have missed (it stopped being pending after it was written):
       // count them all rather than read again.
       const missed = this.shared.version(e.cell) - versions[i];
-      const seen = counts[i] + missed + this.shared.unsettled(e.cell);
-      if (seen > e.counter.budget.limit) {
+      const failures = counts[i] + missed + this.shared.pending(e.cell);
+      if (failures >= limit || failures + inFlight > limit) {
         for (const x of entered) this.shared.leave(x.cell);
-        rateLimitHits.inc({ bucket: e.counter.bucket });
         return {
           ok: false,
-          retryAfter: Math.max(1, Math.ceil(e.resetAt - nowMs / 1000)),
+          exhausted: failures >= limit,
+          retryAfter: failures >= limit
+            ? Math.max(1, Math.ceil(e.resetAt - nowMs / 1000))
+            : 1,
           bucket: e.counter.bucket,
         };
       }

@@ -49,12 +49,15 @@ Deno.test("budgets: the attempt past the limit is refused before anything is eva
 
 Deno.test("budgets: 50 attempts begun at once admit only the limit, and a refusal on a later counter leaves nothing on the earlier ones", async () => {
   await withBudgets(async (budgets) => {
+    // Each admitted attempt fails at once, as a wrong password does.
     const admissions = await Promise.all(
-      Array.from({ length: 50 }, () => budgets.begin([counter("k")], T0)),
+      Array.from({ length: 50 }, async () => {
+        const a = await budgets.begin([counter("k")], T0);
+        if (a.ok) await a.attempt.failed();
+        return a;
+      }),
     );
-    const admitted = admissions.filter((a) => a.ok);
-    assert.equal(admitted.length, BUDGET.limit);
-    for (const a of admitted) if (a.ok) await a.attempt.failed();
+    assert.equal(admissions.filter((a) => a.ok).length, BUDGET.limit);
     assert.equal((await budgets.begin([counter("k")], T0)).ok, false);
 
     // "first" then the spent "k": refused, and "first" is not charged.
@@ -82,14 +85,47 @@ Deno.test("budgets: two tables over one shared buffer (two threads of a process)
       assert.ok(x.ok);
       held.push(x);
     }
-    // Nothing has failed yet, but the limit is in flight across both.
-    assert.equal((await a.begin([counter("k")], T0)).ok, false);
-    assert.equal((await b.begin([counter("k")], T0)).ok, false);
+    // Nothing has failed yet, but the limit is in flight across both: the
+    // next attempt on either thread waits for room, and gets it when they
+    // succeed.
+    let admitted = false;
+    const waiting = a.begin([counter("k")], T0).then((x) => {
+      admitted = x.ok;
+      return x;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(admitted, false, "still waiting while the limit is in flight");
     for (const x of held) if (x.ok) await x.attempt.succeeded();
-    assert.ok((await a.begin([counter("k")], T0)).ok);
+    const next = await waiting;
+    assert.ok(next.ok);
+    // And when the attempts in flight fail instead, the waiting one is refused.
+    const more = [];
+    for (let i = 0; i < BUDGET.limit - 1; i++) {
+      more.push(await b.begin([counter("k")], T0));
+    }
+    const refused = a.begin([counter("k")], T0);
+    if (next.ok) await next.attempt.failed();
+    for (const x of more) if (x.ok) await x.attempt.failed();
+    assert.equal((await refused).ok, false);
   } finally {
     kv.close();
   }
+});
+
+Deno.test("budgets: a burst of right secrets larger than the budget is served: attempts wait for room instead of being refused", async () => {
+  await withBudgets(async (budgets) => {
+    const admissions = await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        const a = await budgets.begin([counter("k")], T0);
+        if (a.ok) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          await a.attempt.succeeded();
+        }
+        return a.ok;
+      }),
+    );
+    assert.equal(admissions.filter(Boolean).length, 50);
+  });
 });
 
 Deno.test("budgets: forgetting a counter on success resets it; old windows are swept from KV", async () => {

@@ -62,10 +62,14 @@ export class SharedCounters {
     return Atomics.load(this.#cells, cell + VERSION);
   }
 
-  /** Attempts not yet known to have failed or succeeded, plus failures not yet in KV. */
-  unsettled(cell: Cell): number {
-    return Atomics.load(this.#cells, cell + IN_FLIGHT) +
-      Atomics.load(this.#cells, cell + PENDING);
+  /** Attempts being evaluated now (not yet known to have failed or succeeded). */
+  inFlight(cell: Cell): number {
+    return Atomics.load(this.#cells, cell + IN_FLIGHT);
+  }
+
+  /** Failures not yet in KV. */
+  pending(cell: Cell): number {
+    return Atomics.load(this.#cells, cell + PENDING);
   }
 
   /** Marks one attempt in flight; returns the in-flight count including it. */

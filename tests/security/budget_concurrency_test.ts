@@ -283,3 +283,32 @@ Deno.test("budgets under concurrency: 50 wrong client secrets at once against tw
     await server.close();
   }
 });
+
+Deno.test("budgets under concurrency: a burst of right passwords for one account from one address, larger than its budget, is served, not refused, on two server threads", async () => {
+  const server = await startServer();
+  try {
+    await seed(server.base);
+    await completeSetup(server.base);
+    // Twice the per-account-and-address budget, all at once: each sign-in
+    // is in flight for an argon2 verification while the others arrive.
+    const burst = BUDGETS.loginPerAccountIP.limit * 2;
+    const forms = await Promise.all(
+      Array.from({ length: burst }, () => signInForm(server.base)),
+    );
+    const statuses = await Promise.all(
+      forms.map(async (form) => {
+        const res = await postSignIn(server.base, form, "alice");
+        await res.body?.cancel();
+        return res.status;
+      }),
+    );
+    // Signed in: the consent page (200) or straight to the client (303).
+    assert.equal(
+      statuses.filter((s) => s === 200 || s === 303).length,
+      burst,
+      JSON.stringify(tally(statuses)),
+    );
+  } finally {
+    await server.close();
+  }
+});
