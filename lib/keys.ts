@@ -1,7 +1,7 @@
 /**
  * Signing keys: created on first start, rotated on demand, published as a
  * JWKS before they sign (lib/key_schedule.ts). Private JWKs are stored
- * AES-256-GCM encrypted under a key derived from APP_SECRET; the key table
+ * encrypted under APP_SECRET (lib/security/key_cipher.ts); the key table
  * is cached per thread and read again at once when any thread of the
  * process changed it (lib/db/invalidation.ts), else every second (a change
  * on another instance). RS256 and ES256 sign through OpenSSL where
@@ -12,7 +12,6 @@ import {
   calculateJwkThumbprint,
   exportJWK,
   generateKeyPair,
-  importJWK,
   type JWK,
 } from "jose";
 import { DEFAULT_JWKS_MAX_AGE } from "./config.ts";
@@ -28,118 +27,14 @@ import {
   KEY_RELOAD_SECONDS,
   signerOf,
 } from "./key_schedule.ts";
-import {
-  base64url,
-  deriveKey,
-  fromBase64url,
-  sha256,
-} from "./security/crypto.ts";
-import type { JWSSigner } from "./security/jws.ts";
-import {
-  type NativeAlg,
-  type NativeSigner,
-  nativeSigner,
-  nativeSigningAvailable,
-} from "./security/openssl.ts";
-
+import { sha256 } from "./security/crypto.ts";
+import { KeyCipher } from "./security/key_cipher.ts";
+import { importSigningKey, type SigningKey } from "./security/signing_key.ts";
 import { SIGNING_ALGS, type SigningAlg } from "./oauth/vocabulary.ts";
 
-export { SIGNING_ALGS, type SigningAlg };
+export { importSigningKey, SIGNING_ALGS, type SigningAlg, type SigningKey };
 
 const PUBLIC_MEMBERS = ["kty", "n", "e", "crv", "x", "y"] as const;
-
-export interface SigningKey extends JWSSigner {
-  kid: string;
-  alg: SigningAlg;
-  privateKey: CryptoKey;
-  /** Who computes `sign`: OpenSSL (RS256, ES256 where it loads) or WebCrypto. */
-  backend: "openssl" | "webcrypto";
-}
-
-/** WebCrypto's name for each JWS algorithm (RFC 7518 §3.1, RFC 8037). */
-const WEBCRYPTO_PARAMS: Record<SigningAlg, AlgorithmIdentifier | EcdsaParams> =
-  {
-    RS256: { name: "RSASSA-PKCS1-v1_5" },
-    ES256: { name: "ECDSA", hash: "SHA-256" },
-    EdDSA: { name: "Ed25519" },
-  };
-
-/** Frees OpenSSL's copy of a key once no request can still hold it. */
-const nativeKeys = new FinalizationRegistry<NativeSigner>((signer) =>
-  signer.free()
-);
-
-/**
- * A signing key from its private JWK: RS256 and ES256 sign through OpenSSL
- * when libcrypto loads (~3.5x and ~15x faster), EdDSA (fast already) and
- * the fallback through WebCrypto.
- */
-export async function importSigningKey(
-  kid: string,
-  alg: SigningAlg,
-  jwk: JWK,
-): Promise<SigningKey> {
-  const privateKey = await importJWK(jwk, alg) as CryptoKey;
-  const params = WEBCRYPTO_PARAMS[alg];
-  if ((alg === "RS256" || alg === "ES256") && nativeSigningAvailable()) {
-    // Any failure on the way to OpenSSL leaves WebCrypto signing.
-    const native = await importNative(alg, jwk).catch(() => null);
-    if (native) {
-      const key: SigningKey = {
-        kid,
-        alg,
-        privateKey,
-        backend: "openssl",
-        sign: (data) => Promise.resolve(native.sign(data)),
-      };
-      nativeKeys.register(key, native);
-      return key;
-    }
-  }
-  return {
-    kid,
-    alg,
-    privateKey,
-    backend: "webcrypto",
-    sign: async (data) =>
-      new Uint8Array(await crypto.subtle.sign(params, privateKey, data)),
-  };
-}
-
-/** The key in OpenSSL, or null (see lib/security/openssl.ts). */
-async function importNative(
-  alg: NativeAlg,
-  jwk: JWK,
-): Promise<NativeSigner | null> {
-  const params = alg === "RS256"
-    ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }
-    : { name: "ECDSA", namedCurve: "P-256" };
-  const publicJWK: JsonWebKey = alg === "RS256"
-    ? { kty: "RSA", n: jwk.n, e: jwk.e }
-    : { kty: "EC", crv: jwk.crv, x: jwk.x, y: jwk.y };
-  const extractable = await crypto.subtle.importKey(
-    "jwk",
-    jwk as JsonWebKey,
-    params,
-    true,
-    ["sign"],
-  );
-  const pkcs8 = new Uint8Array(
-    await crypto.subtle.exportKey("pkcs8", extractable),
-  );
-  const publicKey = await crypto.subtle.importKey(
-    "jwk",
-    publicJWK,
-    params,
-    false,
-    ["verify"],
-  );
-  try {
-    return await nativeSigner(alg, pkcs8, publicKey);
-  } finally {
-    pkcs8.fill(0);
-  }
-}
 
 export interface PublicJWK extends JWK {
   kid: string;
@@ -190,9 +85,21 @@ export class UndecryptableKeysError extends Error {
   }
 }
 
+/** The kids of the stored keys `cipher` cannot open. */
+export async function undecryptableKeys(
+  db: DB,
+  cipher: KeyCipher,
+): Promise<string[]> {
+  const failed: string[] = [];
+  for (const row of await listSigningKeys(db)) {
+    if (!(await cipher.opens(row.private_jwk_enc))) failed.push(row.kid);
+  }
+  return failed;
+}
+
 export class KeyStore {
   #db: DB;
-  #encryptionKey: CryptoKey;
+  #cipher: KeyCipher;
   #now: () => number;
   #generation: Generation;
   #activationDelay: number;
@@ -208,12 +115,12 @@ export class KeyStore {
 
   private constructor(
     db: DB,
-    encryptionKey: CryptoKey,
+    cipher: KeyCipher,
     now: () => number,
     activationDelay: number,
   ) {
     this.#db = db;
-    this.#encryptionKey = encryptionKey;
+    this.#cipher = cipher;
     this.#now = now;
     this.#generation = generationOf(db);
     this.#activationDelay = activationDelay;
@@ -229,15 +136,9 @@ export class KeyStore {
     now: () => number,
     options: KeyStoreOptions = {},
   ): Promise<KeyStore> {
-    const encryptionKey = await deriveKey(
-      appSecret,
-      "signing-key-encryption",
-      { name: "AES-GCM", length: 256 },
-      ["encrypt", "decrypt"],
-    );
     const store = new KeyStore(
       db,
-      encryptionKey,
+      await KeyCipher.fromSecret(appSecret),
       now,
       activationDelay(options.jwksMaxAge ?? DEFAULT_JWKS_MAX_AGE),
     );
@@ -302,7 +203,7 @@ export class KeyStore {
         kid,
         alg,
         public_jwk: JSON.stringify(toPublicJWK(publicJWK, kid, alg)),
-        private_jwk_enc: await this.#encrypt(JSON.stringify(privateJWK)),
+        private_jwk_enc: await this.#cipher.encrypt(JSON.stringify(privateJWK)),
         status: "active",
         created_at: now,
         activates_at: activatesAt,
@@ -365,50 +266,15 @@ export class KeyStore {
 
   /** Throws `UndecryptableKeysError` naming every key this secret cannot open. */
   async #checkDecryptable(): Promise<void> {
-    const failed: string[] = [];
-    for (const row of await listSigningKeys(this.#db)) {
-      try {
-        await this.#decrypt(row.private_jwk_enc);
-      } catch {
-        failed.push(row.kid);
-      }
-    }
+    const failed = await undecryptableKeys(this.#db, this.#cipher);
     if (failed.length) throw new UndecryptableKeysError(failed);
   }
 
   async #importPrivate(row: SigningKeyRow): Promise<SigningKey> {
     // Importing into OpenSSL and self-testing costs milliseconds: once a key.
-    const jwk = JSON.parse(await this.#decrypt(row.private_jwk_enc)) as JWK;
+    const jwk = JSON.parse(
+      await this.#cipher.decrypt(row.private_jwk_enc),
+    ) as JWK;
     return await importSigningKey(row.kid, row.alg as SigningAlg, jwk);
-  }
-
-  async #encrypt(plain: string): Promise<string> {
-    const iv = crypto.getRandomValues(new Uint8Array(12));
-    const ct = await crypto.subtle.encrypt(
-      { name: "AES-GCM", iv },
-      this.#encryptionKey,
-      new TextEncoder().encode(plain),
-    );
-    return `v1.${base64url(iv)}.${base64url(new Uint8Array(ct))}`;
-  }
-
-  async #decrypt(stored: string): Promise<string> {
-    const [version, iv, ct] = stored.split(".");
-    if (version !== "v1" || !iv || !ct) {
-      throw new Error("signing key: unknown encryption format");
-    }
-    try {
-      const plain = await crypto.subtle.decrypt(
-        { name: "AES-GCM", iv: fromBase64url(iv) },
-        this.#encryptionKey,
-        fromBase64url(ct),
-      );
-      return new TextDecoder().decode(plain);
-    } catch (err) {
-      throw new Error(
-        "signing key cannot be decrypted: APP_SECRET differs from the one the key was stored with",
-        { cause: err },
-      );
-    }
   }
 }

@@ -76,6 +76,18 @@ export async function deleteSigningKey(
   return Number(r.numDeletedRows) === 1;
 }
 
+/** Deletes the keys `kids`, whatever their state; answers how many went. */
+export async function deleteSigningKeys(
+  db: DB,
+  kids: readonly string[],
+): Promise<number> {
+  if (kids.length === 0) return 0;
+  const r = await db.deleteFrom("signing_keys").where("kid", "in", kids)
+    .executeTakeFirst();
+  await changedCachedState(db);
+  return Number(r.numDeletedRows);
+}
+
 export async function findSigningKey(
   db: DB,
   kid: string,

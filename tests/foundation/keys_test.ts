@@ -10,7 +10,7 @@ import { DEFAULT_JWKS_MAX_AGE, parseDatabaseURL } from "../../lib/config.ts";
 import { connectDatabase } from "../../lib/db/connect.ts";
 import { Generation } from "../../lib/db/invalidation.ts";
 import { activationDelay, KEY_RELOAD_SECONDS } from "../../lib/key_schedule.ts";
-import { KeyStore } from "../../lib/keys.ts";
+import { KeyStore, UndecryptableKeysError } from "../../lib/keys.ts";
 import { deriveKey, fromBase64url } from "../../lib/security/crypto.ts";
 import { dumpDatabase } from "../helpers/db_dump.ts";
 import {
@@ -220,6 +220,20 @@ Deno.test("keys: opening the key store with a different APP_SECRET fails with a 
         t.deps.now,
       ),
       /cannot be decrypted: APP_SECRET differs/,
+    );
+    // The error names every key the secret cannot open (main.ts turns it
+    // into one line for the operator).
+    const [row] = await t.deps.db.selectFrom("signing_keys").select("kid")
+      .execute();
+    await assert.rejects(
+      KeyStore.open(
+        t.deps.db,
+        "another-secret-0123456789-abcdefghijkl",
+        t.deps.now,
+      ),
+      (err: unknown) =>
+        err instanceof UndecryptableKeysError &&
+        err.kids.length === 1 && err.kids[0] === row.kid,
     );
     // The store is untouched: no replacement key was written.
     const rows = await t.deps.db.selectFrom("signing_keys").select("kid")
