@@ -183,7 +183,7 @@ export class KeyStore {
   /**
    * Creates a key for `alg`, published at once; it signs after the JWKS
    * cache lifetime (`activates_at`), when the previous key of `alg` stops.
-   * `immediately`: signs now (no key of `alg` exists that anyone cached).
+   * `immediately` (or when no key of `alg` can sign): signs now.
    */
   async rotate(
     alg: SigningAlg = "RS256",
@@ -197,7 +197,12 @@ export class KeyStore {
     const privateJWK = await exportJWK(privateKey);
     const kid = await calculateJwkThumbprint(publicJWK, "sha256");
     const now = this.#now();
-    const activatesAt = options.immediately ? now : now + this.#activationDelay;
+    await this.#fresh();
+    // With no key of `alg` able to sign, nobody holds one to compare: the
+    // new key signs at once rather than leaving `alg` without a key.
+    const immediately = options.immediately === true ||
+      signerOf(this.#rows, alg, now) === null;
+    const activatesAt = immediately ? now : now + this.#activationDelay;
     await this.#db.transaction().execute(async (trx) => {
       await insertSigningKey(trx, {
         kid,

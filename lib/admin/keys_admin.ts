@@ -101,7 +101,8 @@ export async function rotateKey(
   // KeyStore.rotate writes the key and schedules the old one's retirement
   // in its own transaction; the audit event follows it.
   const jwk = await deps.keys.rotate(alg);
-  const row = await findSigningKey(deps.db, jwk.kid);
+  const rows = await listSigningKeys(deps.db);
+  const row = rows.find((r) => r.kid === jwk.kid);
   const now = deps.now();
   const at = row ? activatesAt(row) : now;
   await recordAdminEvent(deps.db, who, {
@@ -110,7 +111,8 @@ export async function rotateKey(
     targetID: jwk.kid,
     detail: { alg, activates_at: at },
   }, now);
-  return { ...jwk, status: at > now ? "pending" : "active", activates_at: at };
+  const status = row ? keyStatus(row, rows, now) : "active";
+  return { ...jwk, status, activates_at: at };
 }
 
 /**
