@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { decodeProtectedHeader } from "jose";
+import { CHECK_EVERY_MS } from "../../lib/db/config_cache.ts";
 import { Browser } from "../examples/browser.ts";
 import { demoParams } from "../helpers/oauth.ts";
 import {
@@ -223,6 +224,47 @@ Deno.test("multi-instance: a key rotated on one instance signs the others' token
     const jwks = await (await fetch(`${b}/.well-known/jwks.json`)).json();
     const kids = jwks.keys.map((k: { kid: string }) => k.kid);
     assert.ok(kids.includes(newKid) && kids.includes(before));
+  } finally {
+    for (const i of instances) await i.close();
+    await database.drop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("multi-instance: a scope created on one instance is in the others' discovery within a second", async () => {
+  const database = await freshDatabaseURL();
+  const dir = await Deno.makeTempDir();
+  const instances: ServerProcess[] = [];
+  try {
+    instances.push(await start(database.url, `${dir}/kv.sqlite`));
+    instances.push(
+      await start(database.url, `${dir}/kv.sqlite`, instances[0].base),
+    );
+    const [a, b] = instances.map((i) => i.base);
+    const scopesOn = async (base: string) =>
+      (await (await fetch(`${base}/.well-known/openid-configuration`)).json())
+        .scopes_supported as string[];
+    // B has the document cached.
+    assert.equal((await scopesOn(b)).includes("shared.read"), false);
+    const created = await fetch(`${a}/admin/scopes`, {
+      method: "POST",
+      headers: {
+        "X-Admin-Token": BOOTSTRAP,
+        "Content-Type": "application/json",
+      },
+      body: JSON.stringify({ name: "shared.read" }),
+    });
+    assert.equal(created.status, 201);
+    await created.body?.cancel();
+    const acknowledged = Date.now();
+    while (!(await scopesOn(b)).includes("shared.read")) {
+      assert.ok(Date.now() - acknowledged < 3000, "not within 3 s");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // The version row is checked once a second (CHECK_EVERY_MS); the rest
+    // is this loop and the request itself.
+    const seenAfter = Date.now() - acknowledged;
+    assert.ok(seenAfter <= CHECK_EVERY_MS + 400, `seen after ${seenAfter} ms`);
   } finally {
     for (const i of instances) await i.close();
     await database.drop();

@@ -240,6 +240,14 @@ Deno.test("threads: every write the admin API acknowledged is seen by every thre
           () => clientCredentials(server, "svc", secret),
           (r) => r.body.expires_in !== 600,
         );
+        // Admin reads never come from a cache.
+        await noneStale(
+          "admin read after policy change",
+          async () =>
+            (await (await admin(server, "GET", "/admin/clients/svc/policy"))
+              .json()).access_token_lifetime,
+          (lifetime) => lifetime !== 600,
+        );
         const old = secret;
         secret = String(
           (await adminJSON(server, "POST", "/admin/clients/svc/secret"))
