@@ -43,6 +43,29 @@ async function start(
   });
 }
 
+/**
+ * Runs `fn` with two instances on one fresh database and one KV; the second
+ * names the first's address as its issuer, as behind a balancer.
+ */
+async function withTwoInstances(
+  fn: (a: string, b: string) => Promise<void>,
+): Promise<void> {
+  const database = await freshDatabaseURL();
+  const dir = await Deno.makeTempDir();
+  const instances: ServerProcess[] = [];
+  try {
+    instances.push(await start(database.url, `${dir}/kv.sqlite`));
+    instances.push(
+      await start(database.url, `${dir}/kv.sqlite`, instances[0].base),
+    );
+    await fn(instances[0].base, instances[1].base);
+  } finally {
+    for (const i of instances) await i.close();
+    await database.drop();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 function form(
   url: string,
   fields: Record<string, string>,
@@ -173,15 +196,7 @@ Deno.test("multi-instance: three processes share tokens, rotation, revocation, r
 });
 
 Deno.test("multi-instance: a key rotated on one instance signs the others' tokens within seconds", async () => {
-  const database = await freshDatabaseURL();
-  const dir = await Deno.makeTempDir();
-  const instances: ServerProcess[] = [];
-  try {
-    instances.push(await start(database.url, `${dir}/kv.sqlite`));
-    instances.push(
-      await start(database.url, `${dir}/kv.sqlite`, instances[0].base),
-    );
-    const [a, b] = instances.map((i) => i.base);
+  await withTwoInstances(async (a, b) => {
     const created = await (await fetch(`${a}/dev/create_client`, {
       method: "POST",
       headers: {
@@ -224,23 +239,11 @@ Deno.test("multi-instance: a key rotated on one instance signs the others' token
     const jwks = await (await fetch(`${b}/.well-known/jwks.json`)).json();
     const kids = jwks.keys.map((k: { kid: string }) => k.kid);
     assert.ok(kids.includes(newKid) && kids.includes(before));
-  } finally {
-    for (const i of instances) await i.close();
-    await database.drop();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("multi-instance: a scope created on one instance is in the others' discovery within a second", async () => {
-  const database = await freshDatabaseURL();
-  const dir = await Deno.makeTempDir();
-  const instances: ServerProcess[] = [];
-  try {
-    instances.push(await start(database.url, `${dir}/kv.sqlite`));
-    instances.push(
-      await start(database.url, `${dir}/kv.sqlite`, instances[0].base),
-    );
-    const [a, b] = instances.map((i) => i.base);
+  await withTwoInstances(async (a, b) => {
     const scopesOn = async (base: string) =>
       (await (await fetch(`${base}/.well-known/openid-configuration`)).json())
         .scopes_supported as string[];
@@ -265,9 +268,5 @@ Deno.test("multi-instance: a scope created on one instance is in the others' dis
     // is this loop and the request itself.
     const seenAfter = Date.now() - acknowledged;
     assert.ok(seenAfter <= CHECK_EVERY_MS + 400, `seen after ${seenAfter} ms`);
-  } finally {
-    for (const i of instances) await i.close();
-    await database.drop();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
