@@ -49,7 +49,9 @@ function operatorError(
   err: unknown,
   appSecretFile: string | null,
 ): string | null {
+  // A server thread's failure arrives as an Error carrying the class name.
   if (err instanceof PortInUseError) return err.message;
+  if (err instanceof Error && err.name === "PortInUseError") return err.message;
   if (err instanceof UndecryptableKeysError) {
     const secret = appSecretFile === null
       ? "APP_SECRET"

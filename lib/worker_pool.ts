@@ -38,6 +38,8 @@ interface StartMessage {
 interface ThreadMessage {
   type: "listening" | "stopped" | "failed";
   error?: string;
+  /** The failure's class name (PortInUseError: main.ts's one line). */
+  errorName?: string;
 }
 
 /** More deaths than this within `DEATH_WINDOW_MS`: stop the process. */
@@ -142,7 +144,14 @@ export async function serveWithWorkers(
           resolve(thread);
         } else if (e.data.type === "failed") {
           worker.terminate();
-          reject(new Error(`${name}: ${e.data.error}`));
+          // A port in use is the operator's one line as it is.
+          const err = new Error(
+            e.data.errorName === "PortInUseError"
+              ? e.data.error
+              : `${name}: ${e.data.error}`,
+          );
+          err.name = e.data.errorName ?? "Error";
+          reject(err);
         }
       };
       // Kept for the thread's whole life: an uncaught error ends the
@@ -233,6 +242,7 @@ export function serveThread(manifest: Manifest): void {
       scope.postMessage({
         type: "failed",
         error: err instanceof Error ? err.message : String(err),
+        errorName: err instanceof Error ? err.name : undefined,
       });
     }
   };
