@@ -2,17 +2,19 @@
 
 import { hydrateIslands } from "./lib/http/islands_client.ts";
 import * as $0 from "./islands/ClientForm.tsx";
-import * as $1 from "./islands/ConfirmButton.tsx";
-import * as $2 from "./islands/CopyButton.tsx";
-import * as $3 from "./islands/PolicyForm.tsx";
-import * as $4 from "./islands/ScopeEditor.tsx";
-import * as $5 from "./islands/UserForm.tsx";
+import * as $1 from "./islands/ClientList.tsx";
+import * as $2 from "./islands/ConfirmButton.tsx";
+import * as $3 from "./islands/CopyButton.tsx";
+import * as $4 from "./islands/PolicyForm.tsx";
+import * as $5 from "./islands/ScopeEditor.tsx";
+import * as $6 from "./islands/UserForm.tsx";
 
 hydrateIslands({
   "ClientForm": $0,
-  "ConfirmButton": $1,
-  "CopyButton": $2,
-  "PolicyForm": $3,
-  "ScopeEditor": $4,
-  "UserForm": $5,
+  "ClientList": $1,
+  "ConfirmButton": $2,
+  "CopyButton": $3,
+  "PolicyForm": $4,
+  "ScopeEditor": $5,
+  "UserForm": $6,
 });

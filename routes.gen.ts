@@ -55,11 +55,12 @@ import * as $50 from "./routes/setup.tsx";
 import * as $51 from "./routes/token/index.ts";
 import * as $52 from "./routes/userinfo/index.ts";
 import * as $$0 from "./islands/ClientForm.tsx";
-import * as $$1 from "./islands/ConfirmButton.tsx";
-import * as $$2 from "./islands/CopyButton.tsx";
-import * as $$3 from "./islands/PolicyForm.tsx";
-import * as $$4 from "./islands/ScopeEditor.tsx";
-import * as $$5 from "./islands/UserForm.tsx";
+import * as $$1 from "./islands/ClientList.tsx";
+import * as $$2 from "./islands/ConfirmButton.tsx";
+import * as $$3 from "./islands/CopyButton.tsx";
+import * as $$4 from "./islands/PolicyForm.tsx";
+import * as $$5 from "./islands/ScopeEditor.tsx";
+import * as $$6 from "./islands/UserForm.tsx";
 
 export const manifest: Manifest = {
   routes: {
@@ -119,10 +120,11 @@ export const manifest: Manifest = {
   },
   islands: {
     "./islands/ClientForm.tsx": $$0,
-    "./islands/ConfirmButton.tsx": $$1,
-    "./islands/CopyButton.tsx": $$2,
-    "./islands/PolicyForm.tsx": $$3,
-    "./islands/ScopeEditor.tsx": $$4,
-    "./islands/UserForm.tsx": $$5,
+    "./islands/ClientList.tsx": $$1,
+    "./islands/ConfirmButton.tsx": $$2,
+    "./islands/CopyButton.tsx": $$3,
+    "./islands/PolicyForm.tsx": $$4,
+    "./islands/ScopeEditor.tsx": $$5,
+    "./islands/UserForm.tsx": $$6,
   },
 };

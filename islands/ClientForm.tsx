@@ -16,6 +16,11 @@ import {
   TextField,
 } from "./_shared/fields.tsx";
 import { APIForm, useSpecForm } from "./_shared/form.tsx";
+import {
+  announceCreatedClient,
+  clientHref,
+  clientViewOf,
+} from "./_shared/clients.ts";
 import { SecretPanel } from "./_shared/SecretPanel.tsx";
 import {
   AUTH_METHOD_OPTIONS,
@@ -61,8 +66,7 @@ export default function ClientForm(props: ClientFormProps): VNode {
   );
   const v = form.values;
   const id = props.values.client_id;
-  const page = (clientID: string) =>
-    `/admin/ui/clients/${encodeURIComponent(clientID)}`;
+  const page = clientHref;
 
   /** Client type and auth method go together: public means `none`. */
   function setType(type: string): void {
@@ -111,6 +115,7 @@ export default function ClientForm(props: ClientFormProps): VNode {
       class="client-form"
       onSuccess={(result) => {
         const clientID = result.data.client_id as string;
+        if (create) announceCreatedClient(clientViewOf(result.data));
         if (result.data.client_secret) {
           setSecret({ id: clientID, value: result.data.client_secret });
           return "Saved. Copy the new client secret now.";

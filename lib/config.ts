@@ -13,6 +13,12 @@ import { parseTrustedProxies, type ProxyNetwork } from "./http/proxies.ts";
  */
 export const DEFAULT_DATABASE_QUERY_TIMEOUT_MS = 2_500;
 
+/**
+ * The JWKS `Cache-Control: max-age` (JWKS_MAX_AGE): how long a relying
+ * party may keep a JWKS, so how long a rotated key waits before it signs.
+ */
+export const DEFAULT_JWKS_MAX_AGE = 60;
+
 /** Where the relational data lives. */
 export type DatabaseTarget =
   | { engine: "sqlite"; path: string }
@@ -49,6 +55,11 @@ export interface Config {
   workers: number;
   /** Serve /metrics without auth on 127.0.0.1 at this port (null: off). */
   metricsPort: number | null;
+  /**
+   * The JWKS `Cache-Control: max-age`, seconds; a rotated key signs only
+   * after it has passed (lib/key_schedule.ts). JWKS_MAX_AGE.
+   */
+  jwksMaxAge: number;
 }
 
 /** A bad environment variable; `message` is one line naming it. */
@@ -118,6 +129,11 @@ const SCHEMAS = {
   }),
   LOG_REQUESTS: flag,
   METRICS_PORT: port.refine((n) => n > 0, { message: "must be 1-65535" }),
+  JWKS_MAX_AGE: z.string().trim().regex(/^\d{1,5}$/, {
+    message: "must be whole seconds, 0-86400",
+  }).transform(Number).refine((n) => n <= 86400, {
+    message: "must be whole seconds, 0-86400",
+  }),
   WORKERS: z.string().trim().regex(/^\d{1,3}$/, {
     message: "must be a whole number 1-256",
   }).transform(Number).refine((n) => n >= 1 && n <= 256, {
@@ -209,5 +225,6 @@ export function loadConfig(env: Env): Config {
       ? 1
       : read(env, "WORKERS") ?? navigator.hardwareConcurrency ?? 1,
     metricsPort: read(env, "METRICS_PORT") ?? null,
+    jwksMaxAge: read(env, "JWKS_MAX_AGE") ?? DEFAULT_JWKS_MAX_AGE,
   };
 }

@@ -11,6 +11,7 @@ import {
   type Engine,
 } from "./db/connect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
+import { Generation } from "./db/invalidation.ts";
 import type { DB } from "./db/schema.ts";
 import { insertScopesIfAbsent } from "./db/scopes.ts";
 import { KeyStore } from "./keys.ts";
@@ -50,6 +51,11 @@ export interface OpenOptions {
    * from the main thread; absent: this thread is the whole process.
    */
   sharedCounters?: SharedArrayBuffer;
+  /**
+   * The cache counter shared with the process's other server threads
+   * (lib/db/invalidation.ts); default: one of this app's own.
+   */
+  generation?: Generation;
 }
 
 function systemNow(): number {
@@ -97,12 +103,15 @@ export async function openDeps(
     poolSize: config.databasePoolSize,
     queryTimeoutMs: config.databaseQueryTimeoutMs,
     checkpointsElsewhere: options.checkpointsElsewhere,
+    generation: options.generation ?? new Generation(),
   });
   try {
     const applied = await migrate(config, handle);
     if (applied.length) log.log("info", "migrations applied", { applied });
     await insertScopesIfAbsent(handle.db, DEFAULT_SCOPES, now());
-    const keys = await KeyStore.open(handle.db, secret, now);
+    const keys = await KeyStore.open(handle.db, secret, now, {
+      jwksMaxAge: config.jwksMaxAge,
+    });
     const kv = options.kv ?? await Deno.openKv(config.kvPath ?? undefined);
     reportPoolFrom(handle.poolStats ?? null);
     return {

@@ -1,9 +1,10 @@
 /**
  * Signing keys: created on first start, rotated on demand, published as a
- * JWKS. Private JWKs are stored AES-256-GCM encrypted under a key derived
- * from APP_SECRET; imported keys are cached and reloaded when the key
- * table changes (checked at most every few seconds, so a rotation on one
- * instance reaches the others). RS256 and ES256 sign through OpenSSL where
+ * JWKS before they sign (lib/key_schedule.ts). Private JWKs are stored
+ * encrypted under APP_SECRET (lib/security/key_cipher.ts); the key table
+ * is cached per thread and read again at once when any thread of the
+ * process changed it (lib/db/invalidation.ts), else every second (a change
+ * on another instance). RS256 and ES256 sign through OpenSSL where
  * libcrypto loads (lib/security/openssl.ts), else through WebCrypto.
  * @module
  */
@@ -11,124 +12,29 @@ import {
   calculateJwkThumbprint,
   exportJWK,
   generateKeyPair,
-  importJWK,
   type JWK,
 } from "jose";
+import { DEFAULT_JWKS_MAX_AGE } from "./config.ts";
 import type { DB, SigningKeyRow } from "./db/schema.ts";
+import { type Generation, generationOf } from "./db/invalidation.ts";
 import {
   insertSigningKey,
   listSigningKeys,
-  retireOtherKeys,
+  retireOtherKeysAt,
 } from "./db/signing_keys.ts";
-import { base64url, deriveKey, fromBase64url } from "./security/crypto.ts";
-import type { JWSSigner } from "./security/jws.ts";
 import {
-  type NativeAlg,
-  type NativeSigner,
-  nativeSigner,
-  nativeSigningAvailable,
-} from "./security/openssl.ts";
-
+  activationDelay,
+  KEY_RELOAD_SECONDS,
+  signerOf,
+} from "./key_schedule.ts";
+import { sha256 } from "./security/crypto.ts";
+import { KeyCipher } from "./security/key_cipher.ts";
+import { importSigningKey, type SigningKey } from "./security/signing_key.ts";
 import { SIGNING_ALGS, type SigningAlg } from "./oauth/vocabulary.ts";
 
-export { SIGNING_ALGS, type SigningAlg };
+export { importSigningKey, SIGNING_ALGS, type SigningAlg, type SigningKey };
 
-/** How stale this process's view of the key table may get, in seconds. */
-const RELOAD_AFTER_SECONDS = 5;
 const PUBLIC_MEMBERS = ["kty", "n", "e", "crv", "x", "y"] as const;
-
-export interface SigningKey extends JWSSigner {
-  kid: string;
-  alg: SigningAlg;
-  privateKey: CryptoKey;
-  /** Who computes `sign`: OpenSSL (RS256, ES256 where it loads) or WebCrypto. */
-  backend: "openssl" | "webcrypto";
-}
-
-/** WebCrypto's name for each JWS algorithm (RFC 7518 §3.1, RFC 8037). */
-const WEBCRYPTO_PARAMS: Record<SigningAlg, AlgorithmIdentifier | EcdsaParams> =
-  {
-    RS256: { name: "RSASSA-PKCS1-v1_5" },
-    ES256: { name: "ECDSA", hash: "SHA-256" },
-    EdDSA: { name: "Ed25519" },
-  };
-
-/** Frees OpenSSL's copy of a key once no request can still hold it. */
-const nativeKeys = new FinalizationRegistry<NativeSigner>((signer) =>
-  signer.free()
-);
-
-/**
- * A signing key from its private JWK: RS256 and ES256 sign through OpenSSL
- * when libcrypto loads (~3.5x and ~15x faster), EdDSA (fast already) and
- * the fallback through WebCrypto.
- */
-export async function importSigningKey(
-  kid: string,
-  alg: SigningAlg,
-  jwk: JWK,
-): Promise<SigningKey> {
-  const privateKey = await importJWK(jwk, alg) as CryptoKey;
-  const params = WEBCRYPTO_PARAMS[alg];
-  if ((alg === "RS256" || alg === "ES256") && nativeSigningAvailable()) {
-    // Any failure on the way to OpenSSL leaves WebCrypto signing.
-    const native = await importNative(alg, jwk).catch(() => null);
-    if (native) {
-      const key: SigningKey = {
-        kid,
-        alg,
-        privateKey,
-        backend: "openssl",
-        sign: (data) => Promise.resolve(native.sign(data)),
-      };
-      nativeKeys.register(key, native);
-      return key;
-    }
-  }
-  return {
-    kid,
-    alg,
-    privateKey,
-    backend: "webcrypto",
-    sign: async (data) =>
-      new Uint8Array(await crypto.subtle.sign(params, privateKey, data)),
-  };
-}
-
-/** The key in OpenSSL, or null (see lib/security/openssl.ts). */
-async function importNative(
-  alg: NativeAlg,
-  jwk: JWK,
-): Promise<NativeSigner | null> {
-  const params = alg === "RS256"
-    ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }
-    : { name: "ECDSA", namedCurve: "P-256" };
-  const publicJWK: JsonWebKey = alg === "RS256"
-    ? { kty: "RSA", n: jwk.n, e: jwk.e }
-    : { kty: "EC", crv: jwk.crv, x: jwk.x, y: jwk.y };
-  const extractable = await crypto.subtle.importKey(
-    "jwk",
-    jwk as JsonWebKey,
-    params,
-    true,
-    ["sign"],
-  );
-  const pkcs8 = new Uint8Array(
-    await crypto.subtle.exportKey("pkcs8", extractable),
-  );
-  const publicKey = await crypto.subtle.importKey(
-    "jwk",
-    publicJWK,
-    params,
-    false,
-    ["verify"],
-  );
-  try {
-    return await nativeSigner(alg, pkcs8, publicKey);
-  } finally {
-    pkcs8.fill(0);
-  }
-}
 
 export interface PublicJWK extends JWK {
   kid: string;
@@ -155,65 +61,134 @@ export function toPublicJWK(jwk: JWK, kid: string, alg: string): PublicJWK {
   return { ...out, kid, alg, use: "sig" } as PublicJWK;
 }
 
+/** Options of `KeyStore.open`. */
+export interface KeyStoreOptions {
+  /**
+   * The JWKS `max-age` the server advertises: a rotated key signs only
+   * after it (lib/key_schedule.ts). Default `DEFAULT_JWKS_MAX_AGE`.
+   */
+  jwksMaxAge?: number;
+}
+
+/**
+ * Stored keys this APP_SECRET cannot open: the secret changed or was lost.
+ * Refusing to start beats signing with fresh keys nobody expects.
+ */
+export class UndecryptableKeysError extends Error {
+  override name = "UndecryptableKeysError";
+  constructor(readonly kids: string[]) {
+    super(
+      `${kids.length} signing key(s) cannot be decrypted: APP_SECRET differs from the one the keys were stored with (${
+        kids.join(", ")
+      })`,
+    );
+  }
+}
+
+/** The kids of the stored keys `cipher` cannot open. */
+export async function undecryptableKeys(
+  db: DB,
+  cipher: KeyCipher,
+): Promise<string[]> {
+  const failed: string[] = [];
+  for (const row of await listSigningKeys(db)) {
+    if (!(await cipher.opens(row.private_jwk_enc))) failed.push(row.kid);
+  }
+  return failed;
+}
+
 export class KeyStore {
   #db: DB;
-  #encryptionKey: CryptoKey;
+  #cipher: KeyCipher;
   #now: () => number;
+  #generation: Generation;
+  #activationDelay: number;
   #loadedAt = -Infinity;
+  /** The shared counter's value the loaded state was read under. */
+  #seen = NaN;
   #loading: Promise<void> | null = null;
-  #signing = new Map<SigningAlg, SigningKey>();
+  #rows: SigningKeyRow[] = [];
+  #imported = new Map<string, SigningKey>();
   #jwks: JWKS = { keys: [] };
   #jwksJSON = '{"keys":[]}';
+  #jwksETag = "";
 
-  private constructor(db: DB, encryptionKey: CryptoKey, now: () => number) {
+  private constructor(
+    db: DB,
+    cipher: KeyCipher,
+    now: () => number,
+    activationDelay: number,
+  ) {
     this.#db = db;
-    this.#encryptionKey = encryptionKey;
+    this.#cipher = cipher;
     this.#now = now;
+    this.#generation = generationOf(db);
+    this.#activationDelay = activationDelay;
   }
 
-  /** Opens the store, creating the first RS256 key when none exists. */
+  /**
+   * Opens the store, creating the first RS256 key when none exists.
+   * Throws `UndecryptableKeysError` when APP_SECRET opens none of some keys.
+   */
   static async open(
     db: DB,
     appSecret: string,
     now: () => number,
+    options: KeyStoreOptions = {},
   ): Promise<KeyStore> {
-    const encryptionKey = await deriveKey(
-      appSecret,
-      "signing-key-encryption",
-      { name: "AES-GCM", length: 256 },
-      ["encrypt", "decrypt"],
+    const store = new KeyStore(
+      db,
+      await KeyCipher.fromSecret(appSecret),
+      now,
+      activationDelay(options.jwksMaxAge ?? DEFAULT_JWKS_MAX_AGE),
     );
-    const store = new KeyStore(db, encryptionKey, now);
+    await store.#checkDecryptable();
     await store.reload();
-    if (!store.#signing.has("RS256")) {
-      await store.rotate("RS256");
+    if (!store.#rows.some((r) => r.alg === "RS256")) {
+      await store.rotate("RS256", { immediately: true });
     }
     return store;
   }
 
-  /** The active key for `alg`, creating one the first time an alg is used. */
+  /**
+   * The key that signs `alg` now (lib/key_schedule.ts); the first time an
+   * alg is used (no key of it can sign), a key made for it signs at once.
+   */
   async signingKey(alg: SigningAlg = "RS256"): Promise<SigningKey> {
-    await this.#maybeReload();
-    const key = this.#signing.get(alg);
-    if (key) return key;
-    await this.rotate(alg);
-    return this.#signing.get(alg)!;
+    await this.#fresh();
+    const row = signerOf(this.#rows, alg, this.#now());
+    if (row) return await this.#signer(row);
+    await this.rotate(alg, { immediately: true });
+    return await this.signingKey(alg);
   }
 
-  /** Public keys, active and retired (retired ones verify older tokens). */
+  /** Public keys: waiting, active and retired (retired ones verify older tokens). */
   async jwks(): Promise<JWKS> {
-    await this.#maybeReload();
+    await this.#fresh();
     return this.#jwks;
   }
 
   /** The JWKS pre-serialised, for the hot JWKS endpoint. */
   async jwksJSON(): Promise<string> {
-    await this.#maybeReload();
+    await this.#fresh();
     return this.#jwksJSON;
   }
 
-  /** Creates a new active key for `alg` and retires the previous one. */
-  async rotate(alg: SigningAlg = "RS256"): Promise<PublicJWK> {
+  /** The JWKS with its entity tag (changes whenever its content does). */
+  async jwksDocument(): Promise<{ json: string; etag: string }> {
+    await this.#fresh();
+    return { json: this.#jwksJSON, etag: this.#jwksETag };
+  }
+
+  /**
+   * Creates a key for `alg`, published at once; it signs after the JWKS
+   * cache lifetime (`activates_at`), when the previous key of `alg` stops.
+   * `immediately` (or when no key of `alg` can sign): signs now.
+   */
+  async rotate(
+    alg: SigningAlg = "RS256",
+    options: { immediately?: boolean } = {},
+  ): Promise<PublicJWK> {
     const { publicKey, privateKey } = await generateKeyPair(
       alg,
       generationOptions(alg),
@@ -222,17 +197,24 @@ export class KeyStore {
     const privateJWK = await exportJWK(privateKey);
     const kid = await calculateJwkThumbprint(publicJWK, "sha256");
     const now = this.#now();
+    await this.#fresh();
+    // With no key of `alg` able to sign, nobody holds one to compare: the
+    // new key signs at once rather than leaving `alg` without a key.
+    const immediately = options.immediately === true ||
+      signerOf(this.#rows, alg, now) === null;
+    const activatesAt = immediately ? now : now + this.#activationDelay;
     await this.#db.transaction().execute(async (trx) => {
       await insertSigningKey(trx, {
         kid,
         alg,
         public_jwk: JSON.stringify(toPublicJWK(publicJWK, kid, alg)),
-        private_jwk_enc: await this.#encrypt(JSON.stringify(privateJWK)),
+        private_jwk_enc: await this.#cipher.encrypt(JSON.stringify(privateJWK)),
         status: "active",
         created_at: now,
+        activates_at: activatesAt,
         retired_at: null,
       });
-      await retireOtherKeys(trx, alg, kid, now);
+      await retireOtherKeysAt(trx, alg, kid, activatesAt);
     });
     await this.reload();
     return toPublicJWK(publicJWK, kid, alg);
@@ -240,67 +222,64 @@ export class KeyStore {
 
   /** Re-reads the key table now (after a rotation or deletion). */
   async reload(): Promise<void> {
+    // Read before the rows: a change committed meanwhile counts as unseen.
+    const generation = this.#generation.read();
     const rows = await listSigningKeys(this.#db);
-    const signing = new Map<SigningAlg, SigningKey>();
-    for (const row of rows) {
-      if (row.status !== "active" || signing.has(row.alg as SigningAlg)) {
-        continue;
-      }
-      signing.set(row.alg as SigningAlg, await this.#importPrivate(row));
+    const kids = new Set(rows.map((r) => r.kid));
+    for (const kid of this.#imported.keys()) {
+      if (!kids.has(kid)) this.#imported.delete(kid);
     }
-    this.#signing = signing;
+    this.#rows = rows;
     this.#jwks = {
       keys: rows.map((r) => JSON.parse(r.public_jwk) as PublicJWK),
     };
-    this.#jwksJSON = JSON.stringify(this.#jwks);
+    const json = JSON.stringify(this.#jwks);
+    if (json !== this.#jwksJSON || !this.#jwksETag) {
+      this.#jwksJSON = json;
+      this.#jwksETag = `"${sha256(json).slice(0, 27)}"`;
+    }
+    this.#seen = generation;
     this.#loadedAt = this.#now();
   }
 
-  async #maybeReload(): Promise<void> {
-    // The injected clock, so tests can move past the interval without sleeping.
-    if (this.#now() - this.#loadedAt < RELOAD_AFTER_SECONDS) return;
-    this.#loading ??= this.reload().finally(() => {
-      this.#loading = null;
-    });
-    await this.#loading;
+  /**
+   * Reloads when a thread of this process changed the keys (the shared
+   * counter moved) or the reload interval passed (another instance may
+   * have); a reload that began before the change does not count.
+   */
+  async #fresh(): Promise<void> {
+    while (
+      this.#seen !== this.#generation.read() ||
+      // The injected clock, so tests can move past it without sleeping.
+      this.#now() - this.#loadedAt >= KEY_RELOAD_SECONDS
+    ) {
+      this.#loading ??= this.reload().finally(() => {
+        this.#loading = null;
+      });
+      await this.#loading;
+    }
+  }
+
+  /** The imported key of `row`, imported on first use. */
+  async #signer(row: SigningKeyRow): Promise<SigningKey> {
+    const known = this.#imported.get(row.kid);
+    if (known) return known;
+    const key = await this.#importPrivate(row);
+    this.#imported.set(row.kid, key);
+    return key;
+  }
+
+  /** Throws `UndecryptableKeysError` naming every key this secret cannot open. */
+  async #checkDecryptable(): Promise<void> {
+    const failed = await undecryptableKeys(this.#db, this.#cipher);
+    if (failed.length) throw new UndecryptableKeysError(failed);
   }
 
   async #importPrivate(row: SigningKeyRow): Promise<SigningKey> {
-    // Reloads (every few seconds) keep keys already imported: importing
-    // into OpenSSL and self-testing costs milliseconds.
-    const known = [...this.#signing.values()].find((k) => k.kid === row.kid);
-    if (known) return known;
-    const jwk = JSON.parse(await this.#decrypt(row.private_jwk_enc)) as JWK;
+    // Importing into OpenSSL and self-testing costs milliseconds: once a key.
+    const jwk = JSON.parse(
+      await this.#cipher.decrypt(row.private_jwk_enc),
+    ) as JWK;
     return await importSigningKey(row.kid, row.alg as SigningAlg, jwk);
-  }
-
-  async #encrypt(plain: string): Promise<string> {
-    const iv = crypto.getRandomValues(new Uint8Array(12));
-    const ct = await crypto.subtle.encrypt(
-      { name: "AES-GCM", iv },
-      this.#encryptionKey,
-      new TextEncoder().encode(plain),
-    );
-    return `v1.${base64url(iv)}.${base64url(new Uint8Array(ct))}`;
-  }
-
-  async #decrypt(stored: string): Promise<string> {
-    const [version, iv, ct] = stored.split(".");
-    if (version !== "v1" || !iv || !ct) {
-      throw new Error("signing key: unknown encryption format");
-    }
-    try {
-      const plain = await crypto.subtle.decrypt(
-        { name: "AES-GCM", iv: fromBase64url(iv) },
-        this.#encryptionKey,
-        fromBase64url(ct),
-      );
-      return new TextDecoder().decode(plain);
-    } catch (err) {
-      throw new Error(
-        "signing key cannot be decrypted: APP_SECRET differs from the one the key was stored with",
-        { cause: err },
-      );
-    }
   }
 }

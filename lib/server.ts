@@ -1,21 +1,24 @@
 /**
- * Serving: one thread (`Deno.serve`) or several, each a Worker with its own
- * app and database connection listening on the same port with SO_REUSEPORT,
- * so the kernel spreads connections over the cores. Everything shared lives
- * in the database or Deno KV, so the threads act as one server. The main
- * thread prepares storage once (migrations, default scopes, the first
- * signing key) before any worker starts, so they never race to create them.
+ * Serving: one thread (`Deno.serve`) or several (lib/worker_pool.ts), each
+ * a Worker with its own app and database connection listening on the same
+ * port with SO_REUSEPORT, so the kernel spreads connections over the cores.
+ * Everything shared lives in the database or Deno KV, and in-memory caches
+ * follow one counter in shared memory (lib/db/invalidation.ts), so the
+ * threads act as one server. The main thread prepares storage once
+ * (migrations, default scopes, the first signing key) before any worker
+ * starts, so they never race to create them.
  * @module
  */
 import { announceSetupCode } from "./admin/setup.ts";
 import { createApp } from "./app.tsx";
 import type { Config } from "./config.ts";
+import type { Generation } from "./db/invalidation.ts";
 import { type Deps, openDeps } from "./deps.ts";
 import type { Logger } from "./log.ts";
 import { passwordBackend } from "./security/password.ts";
-import { createSharedCounterMemory } from "./security/shared_counters.ts";
 import { type Checkpointer, startCheckpointer } from "./db/checkpointer.ts";
 import type { Manifest } from "./http/router.tsx";
+import { PortInUseError } from "./port_claim.ts";
 
 export interface RunningServer {
   deps: Deps;
@@ -34,20 +37,36 @@ export async function serveHere(
     checkpointsElsewhere?: boolean;
     /** The process's shared attempt counters (one buffer for all threads). */
     sharedCounters?: SharedArrayBuffer;
+    /** The cache counter shared with the process's other threads. */
+    generation?: Generation;
   } = {},
 ): Promise<RunningServer> {
   const deps = await openDeps(config, {
     log: options.log,
     checkpointsElsewhere: options.checkpointsElsewhere,
     sharedCounters: options.sharedCounters,
+    generation: options.generation,
   });
-  const app = await createApp(deps, manifest);
-  const server = Deno.serve({
-    hostname: config.host,
-    port: config.port,
-    reusePort: options.reusePort,
-    onListen: () => {},
-  }, app.fetch);
+  let server: Deno.HttpServer;
+  try {
+    const app = await createApp(deps, manifest);
+    server = Deno.serve({
+      hostname: config.host,
+      port: config.port,
+      reusePort: options.reusePort,
+      onListen: () => {},
+    }, app.fetch);
+  } catch (err) {
+    await deps.close();
+    if (err instanceof Deno.errors.AddrInUse) {
+      throw new PortInUseError(
+        config.host,
+        config.port,
+        "another process listens on it",
+      );
+    }
+    throw err;
+  }
   return {
     deps,
     addr: server.addr as Deno.NetAddr,
@@ -66,8 +85,12 @@ export async function serveHere(
 export async function prepareStorage(
   config: Config,
   log: Logger,
+  options: { generation?: Generation } = {},
 ): Promise<void> {
-  const deps = await openDeps(config, { log });
+  const deps = await openDeps(config, {
+    log,
+    generation: options.generation,
+  });
   try {
     const rs256 = await deps.keys.signingKey("RS256");
     log.log("info", "crypto", {
@@ -79,11 +102,6 @@ export async function prepareStorage(
   } finally {
     await deps.close();
   }
-}
-
-interface WorkerMessage {
-  type: "listening" | "stopped" | "failed";
-  error?: string;
 }
 
 /**
@@ -103,67 +121,4 @@ export async function startCheckpointerFor(
     log.log("warn", "sqlite checkpointer not started", { err: String(err) });
     return null;
   }
-}
-
-/** Starts `count` workers running worker.ts; resolves once all listen. */
-export async function serveWithWorkers(
-  count: number,
-  log: Logger,
-  options: { checkpointsElsewhere?: boolean } = {},
-): Promise<{ close(): Promise<void> }> {
-  const workers: Worker[] = [];
-  const ready: Promise<void>[] = [];
-  // One table of failure-budget attempts for every thread of the process.
-  const sharedCounters = createSharedCounterMemory();
-  for (let i = 0; i < count; i++) {
-    const worker = new Worker(new URL("../worker.ts", import.meta.url), {
-      type: "module",
-      name: `server-${i}`,
-    });
-    workers.push(worker);
-    ready.push(
-      new Promise((resolve, reject) => {
-        worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
-          if (e.data.type === "listening") resolve();
-          if (e.data.type === "failed") reject(new Error(e.data.error));
-        };
-        worker.onerror = (e) => {
-          e.preventDefault();
-          reject(new Error(`worker ${i}: ${e.message}`));
-        };
-      }),
-    );
-    worker.postMessage({
-      type: "start",
-      checkpointsElsewhere: options.checkpointsElsewhere === true,
-      sharedCounters,
-    });
-  }
-  try {
-    await Promise.all(ready);
-  } catch (err) {
-    for (const w of workers) w.terminate();
-    throw err;
-  }
-  return {
-    async close() {
-      await Promise.all(workers.map((w) =>
-        new Promise<void>((resolve) => {
-          const timer = setTimeout(() => {
-            w.terminate();
-            resolve();
-          }, 5000);
-          w.onmessage = (e: MessageEvent<WorkerMessage>) => {
-            if (e.data.type === "stopped") {
-              clearTimeout(timer);
-              w.terminate();
-              resolve();
-            }
-          };
-          w.postMessage({ type: "stop" });
-        })
-      ));
-      log.log("info", "stopped", { workers: count });
-    },
-  };
 }

@@ -4,10 +4,12 @@ import ClientForm, {
   type ClientFormProps,
   type ClientFormValues,
 } from "../../islands/ClientForm.tsx";
+import ClientList from "../../islands/ClientList.tsx";
+import { clientHref } from "../../islands/_shared/clients.ts";
 import { SecretPanel } from "../../islands/_shared/SecretPanel.tsx";
 import type { ClientView } from "../../lib/admin/clients_admin.ts";
 import type { NoticeRef } from "../../lib/admin/ui/page.tsx";
-import { Badge, Empty, Notice, PageHeader, TableWrap } from "./common.tsx";
+import { Notice, PageHeader } from "./common.tsx";
 
 export const NEW_CLIENT: ClientFormValues = {
   client_id: "",
@@ -30,9 +32,7 @@ export interface ClientsPageProps {
   created?: { client_id: string; client_secret: string };
 }
 
-export function clientHref(id: string): string {
-  return `/admin/ui/clients/${encodeURIComponent(id)}`;
-}
+export { clientHref };
 
 export function ClientsPage(props: ClientsPageProps): VNode {
   return (
@@ -60,56 +60,7 @@ export function ClientsPage(props: ClientsPageProps): VNode {
       )}
       <section class="card" aria-labelledby="clients">
         <h2 id="clients">All clients</h2>
-        {props.clients.length === 0
-          ? <Empty>No clients yet. Create one below.</Empty>
-          : (
-            <TableWrap label="Clients">
-              <table class="stack">
-                <thead>
-                  <tr>
-                    <th scope="col">Client</th>
-                    <th scope="col">Type</th>
-                    <th scope="col">Redirect URIs</th>
-                    <th scope="col">Grant types</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {props.clients.map((client) => (
-                    <tr key={client.client_id}>
-                      <td data-label="Client">
-                        <a href={clientHref(client.client_id)}>
-                          <strong>{client.client_name}</strong>
-                        </a>
-                        <br />
-                        <code>{client.client_id}</code>
-                      </td>
-                      <td data-label="Type">
-                        <Badge
-                          tone={client.client_type === "public" ? "info" : "ok"}
-                        >
-                          {client.client_type}
-                        </Badge>
-                      </td>
-                      <td data-label="Redirect URIs">
-                        {client.redirect_uris.length
-                          ? (
-                            <span class="tokens">
-                              {client.redirect_uris.join(" ")}
-                            </span>
-                          )
-                          : <span class="muted">none</span>}
-                      </td>
-                      <td data-label="Grant types">
-                        <span class="tokens">
-                          {client.grant_types.join(" ")}
-                        </span>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableWrap>
-          )}
+        <ClientList clients={props.clients} />
       </section>
       <section class="card" id="new-client" aria-labelledby="new-client-title">
         <h2 id="new-client-title">New client</h2>

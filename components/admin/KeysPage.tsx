@@ -18,11 +18,19 @@ import { CONFIRM } from "./confirms.ts";
 
 export const KEYS_PAGE = "/admin/ui/keys";
 
+const STATUS_TONE = {
+  active: "ok",
+  pending: "info",
+  retired: "muted",
+} as const;
+
 export interface KeysPageProps {
   csrf: string;
   keys: KeyView[];
   now: number;
   graceSeconds: number;
+  /** Seconds from a rotation until the new key signs. */
+  activationSeconds: number;
   notice?: NoticeRef;
   error?: string;
 }
@@ -30,10 +38,11 @@ export interface KeysPageProps {
 function keyActions(props: KeysPageProps, key: KeyView): VNode | string {
   const { csrf } = props;
   const kid = encodeURIComponent(key.kid);
-  if (key.status === "active") {
+  if (key.status !== "retired") {
     const lastRS256 = key.alg === "RS256" &&
-      props.keys.filter((k) => k.alg === "RS256" && k.status === "active")
-          .length === 1;
+      !props.keys.some((k) =>
+        k.alg === "RS256" && k.status !== "retired" && k.kid !== key.kid
+      );
     if (lastRS256) return <span class="muted">required (rotate instead)</span>;
     return (
       <ConfirmButton
@@ -79,8 +88,11 @@ export function KeysPage(props: KeysPageProps): VNode {
           <>
             Keys that sign ID tokens and JWT access tokens, published at{" "}
             <a href="/.well-known/jwks.json">/.well-known/jwks.json</a>.
-            Rotating creates a new key and retires the old one, which stays
-            published so the tokens it signed still verify.
+            Rotating publishes a new key at once; it signs{" "}
+            {props.activationSeconds}{" "}
+            s later, once every JWKS cached before it has expired, and the old
+            key retires then. Retired keys stay published so the tokens they
+            signed still verify.
           </>
         }
       />
@@ -115,6 +127,7 @@ export function KeysPage(props: KeysPageProps): VNode {
                 <th scope="col">Algorithm</th>
                 <th scope="col">Status</th>
                 <th scope="col">Created</th>
+                <th scope="col">Signs from</th>
                 <th scope="col">Retired</th>
                 <th scope="col">
                   <span class="sr-only">Actions</span>
@@ -129,12 +142,13 @@ export function KeysPage(props: KeysPageProps): VNode {
                   </td>
                   <td data-label="Algorithm">{key.alg}</td>
                   <td data-label="Status">
-                    <Badge tone={key.status === "active" ? "ok" : "muted"}>
-                      {key.status}
-                    </Badge>
+                    <Badge tone={STATUS_TONE[key.status]}>{key.status}</Badge>
                   </td>
                   <td data-label="Created">
                     <Time at={key.created_at} />
+                  </td>
+                  <td data-label="Signs from">
+                    <Time at={key.activates_at} />
                   </td>
                   <td data-label="Retired">
                     <Time at={key.retired_at} />

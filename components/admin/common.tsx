@@ -106,26 +106,6 @@ export function Time({ at }: { at: number | null }): VNode {
   return <time datetime={isoTime(at)}>{formatTime(at)}</time>;
 }
 
-export function Badge(
-  { tone, children }: {
-    tone: "ok" | "muted" | "warn" | "info";
-    children: ComponentChildren;
-  },
-): VNode {
-  return <span class={`badge ${tone}`}>{children}</span>;
-}
-
-/** A table that scrolls inside its card on narrow screens, never the page. */
-export function TableWrap(
-  { label, children }: { label: string; children: ComponentChildren },
-): VNode {
-  return (
-    <div class="table-wrap" role="region" aria-label={label} tabIndex={0}>
-      {children}
-    </div>
-  );
-}
-
-export function Empty({ children }: { children: ComponentChildren }): VNode {
-  return <p class="empty">{children}</p>;
-}
+// Badges, scrolling tables and empty states are shared with the islands
+// (the clients list updates in the browser).
+export { Badge, Empty, TableWrap } from "../../islands/_shared/ui.tsx";

@@ -82,8 +82,9 @@ export function clientView(row: ClientRow): ClientView {
   };
 }
 
+/** Read from the tables: admin reads never come from a cache. */
 async function loadDetail(db: DB, clientID: string): Promise<ClientDetail> {
-  const found = await findClientWithPolicy(db, clientID);
+  const found = await findClientWithPolicy(db, clientID, { fresh: true });
   if (!found) throw notFound("client", clientID);
   return { ...clientView(found.client), policy: policyView(found.policy) };
 }

@@ -1,10 +1,13 @@
 /**
- * Signing keys through the admin API: list, rotate, retire, delete. Rotation
- * keeps the old key in the JWKS as retired, so tokens it signed still
- * verify; a retired key may be deleted once every token it can have signed
- * has expired (or at once with `force`). The last active RS256 key cannot be
- * retired: OIDC requires every provider to sign with RS256. After each
- * change this process reloads its keys; others reload within seconds.
+ * Signing keys through the admin API: list, rotate, retire, delete. A
+ * rotation publishes the new key at once and lets it sign only after the
+ * JWKS cache lifetime (`activates_at`, lib/key_schedule.ts); until then the
+ * old key signs, and afterwards it stays in the JWKS as retired, so tokens
+ * it signed still verify. A retired key may be deleted once every token it
+ * can have signed has expired (or at once with `force`). The last RS256 key
+ * cannot be retired: OIDC requires every provider to sign with RS256.
+ * Every thread of this process sees each change on its next request;
+ * other instances within a second.
  * @module
  */
 import type { SigningKeyRow } from "../db/schema.ts";
@@ -12,8 +15,15 @@ import {
   deleteSigningKey,
   findSigningKey,
   listSigningKeys,
+  rescheduleRetirements,
   retireSigningKey,
 } from "../db/signing_keys.ts";
+import {
+  activatesAt,
+  hasEnded,
+  type KeyStatus,
+  keyStatus,
+} from "../key_schedule.ts";
 import type { Deps } from "../deps.ts";
 import { HttpError } from "../http/http_error.ts";
 import { parseWith } from "../http/json_body.ts";
@@ -31,56 +41,88 @@ export const RETIRED_KEY_GRACE_SECONDS = 86400;
 export interface KeyView {
   kid: string;
   alg: string;
-  status: "active" | "retired";
+  /** pending: published, signs from `activates_at`; retired: signs no more. */
+  status: KeyStatus;
   created_at: number;
+  /** When it signs (or signed) from. */
+  activates_at: number;
+  /** When it stops (or stopped) signing; may lie ahead after a rotation. */
   retired_at: number | null;
   /** Public members only (kty, n, e / crv, x, y) with kid, alg, use. */
   public_jwk: PublicJWK;
 }
 
-export function keyView(row: SigningKeyRow): KeyView {
+/** `row` as an admin sees it at `now`, among all `rows`. */
+export function keyView(
+  row: SigningKeyRow,
+  rows: readonly SigningKeyRow[],
+  now: number,
+): KeyView {
   return {
     kid: row.kid,
     alg: row.alg,
-    status: row.status,
+    status: keyStatus(row, rows, now),
     created_at: row.created_at,
+    activates_at: activatesAt(row),
     retired_at: row.retired_at,
     public_jwk: JSON.parse(row.public_jwk) as PublicJWK,
   };
 }
 
-/** Active keys first, then newest first (by creation, then retirement). */
+const RANK: Record<KeyStatus, number> = { active: 0, pending: 1, retired: 2 };
+
+/** Active keys first, then pending, then newest first; read from the table. */
 export async function listKeyViews(deps: Deps): Promise<KeyView[]> {
-  const rank = (k: KeyView): number => (k.status === "active" ? 0 : 1);
-  return (await listSigningKeys(deps.db)).map(keyView).sort((a, b) =>
-    rank(a) - rank(b) || b.created_at - a.created_at ||
+  const rows = await listSigningKeys(deps.db);
+  const now = deps.now();
+  return rows.map((row) => keyView(row, rows, now)).sort((a, b) =>
+    RANK[a.status] - RANK[b.status] || b.created_at - a.created_at ||
     (b.retired_at ?? 0) - (a.retired_at ?? 0) || (a.kid < b.kid ? -1 : 1)
   );
 }
 
+/** The answer to a rotation: the new public JWK, and when it signs. */
+export type RotatedKey = PublicJWK & {
+  status: KeyStatus;
+  activates_at: number;
+};
+
 /**
- * Creates a new active key for `alg` (default RS256) and retires the
- * previous one; answers the new public JWK.
+ * Creates a new key for `alg` (default RS256), published at once and
+ * signing from `activates_at`, when the previous one retires; answers the
+ * new public JWK with `status` and `activates_at`.
  */
 export async function rotateKey(
   deps: Deps,
   who: AdminActor,
   body: unknown,
-): Promise<PublicJWK> {
+): Promise<RotatedKey> {
   const { alg } = parseWith(RotateKey, body);
-  // KeyStore.rotate writes the key and retires the old one in its own
-  // transaction; the audit event follows it.
+  // KeyStore.rotate writes the key and schedules the old one's retirement
+  // in its own transaction; the audit event follows it.
   const jwk = await deps.keys.rotate(alg);
+  const rows = await listSigningKeys(deps.db);
+  const row = rows.find((r) => r.kid === jwk.kid);
+  const now = deps.now();
+  const at = row ? activatesAt(row) : now;
   await recordAdminEvent(deps.db, who, {
     action: "key.rotated",
     targetType: "signing_key",
     targetID: jwk.kid,
-    detail: { alg },
-  }, deps.now());
-  return jwk;
+    detail: { alg, activates_at: at },
+  }, now);
+  const status = row ? keyStatus(row, rows, now) : "active";
+  return { ...jwk, status, activates_at: at };
 }
 
-/** active -> retired; 404 unknown, 409 already retired or last RS256 key. */
+/**
+ * Ends a key's signing now (active or pending -> retired); 404 unknown, 409
+ * already retired or the last RS256 key. Retiring the signing key while its
+ * successor waits makes the successor sign at once (for a key that leaked:
+ * relying parties that cached the JWKS in the last minute refetch it when
+ * they meet the new kid); retiring a waiting key keeps its predecessor
+ * signing as before the rotation.
+ */
 export async function retireKey(
   deps: Deps,
   who: AdminActor,
@@ -90,9 +132,9 @@ export async function retireKey(
   const row = await deps.db.transaction().execute(async (trx) => {
     const key = await findSigningKey(trx, kid);
     if (!key) throw notFound("signing key", kid);
-    if (key.status === "retired") {
+    if (hasEnded(key, now)) {
       throw new HttpError(409, `signing key ${kid} is already retired`, {
-        details: { kid, status: key.status },
+        details: { kid, status: "retired" },
       });
     }
     if (!(await retireSigningKey(trx, kid, now, { keepAlg: "RS256" }))) {
@@ -100,6 +142,15 @@ export async function retireKey(
         409,
         "the last active RS256 key cannot be retired; rotate instead",
         { details: { kid, alg: key.alg } },
+      );
+    }
+    if (activatesAt(key) > now) {
+      // Its predecessors were to stop when it began: they go on instead.
+      await rescheduleRetirements(
+        trx,
+        key.alg,
+        activatesAt(key),
+        key.status === "retired" ? key.retired_at : null,
       );
     }
     await recordAdminEvent(trx, who, {
@@ -110,8 +161,7 @@ export async function retireKey(
     }, now);
     return { ...key, status: "retired" as const, retired_at: now };
   });
-  await deps.keys.reload();
-  return keyView(row);
+  return keyView(row, [row], now);
 }
 
 /**
@@ -129,11 +179,12 @@ export async function deleteKey(
   await deps.db.transaction().execute(async (trx) => {
     const key = await findSigningKey(trx, kid);
     if (!key) throw notFound("signing key", kid);
-    if (key.status !== "retired" || key.retired_at === null) {
+    if (!hasEnded(key, now) || key.retired_at === null) {
+      const status = activatesAt(key) > now ? "pending" : "active";
       throw new HttpError(
         409,
-        `signing key ${kid} is active; only retired keys can be deleted`,
-        { details: { kid, status: key.status } },
+        `signing key ${kid} is ${status}; only retired keys can be deleted`,
+        { details: { kid, status } },
       );
     }
     const deletableAt = key.retired_at + RETIRED_KEY_GRACE_SECONDS;
@@ -145,7 +196,7 @@ export async function deleteKey(
         { details: { kid, deletable_at: deletableAt } },
       );
     }
-    if (!(await deleteSigningKey(trx, kid))) {
+    if (!(await deleteSigningKey(trx, kid, now))) {
       throw notFound("signing key", kid);
     }
     await recordAdminEvent(trx, who, {
@@ -155,5 +206,4 @@ export async function deleteKey(
       detail: { alg: key.alg, forced: force && now < deletableAt },
     }, now);
   });
-  await deps.keys.reload();
 }

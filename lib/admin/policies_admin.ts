@@ -55,7 +55,8 @@ export async function getPolicy(
   deps: Deps,
   clientID: string,
 ): Promise<PolicyView> {
-  const found = await findClientWithPolicy(deps.db, clientID);
+  // Admin reads never come from a cache.
+  const found = await findClientWithPolicy(deps.db, clientID, { fresh: true });
   if (!found) throw notFound("client", clientID);
   return policyView(found.policy);
 }
@@ -66,7 +67,9 @@ export async function unknownScopeIssues(
   field: string,
   scopes: string[],
 ): Promise<FieldIssue[]> {
-  const known = new Set((await findScopes(db, scopes)).map((s) => s.name));
+  const known = new Set(
+    (await findScopes(db, scopes, { fresh: true })).map((s) => s.name),
+  );
   const unknown = scopes.filter((s) => !known.has(s));
   return unknown.length
     ? [{ path: field, message: `unknown scope: ${unknown.join(" ")}` }]

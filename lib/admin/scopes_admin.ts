@@ -17,7 +17,6 @@ import type { Deps } from "../deps.ts";
 import { HttpError } from "../http/http_error.ts";
 import { parseWith } from "../http/json_body.ts";
 import { DEFAULT_SCOPES } from "../oidc/default_scopes.ts";
-import { invalidateDiscovery } from "../oidc/discovery.ts";
 import { type AdminActor, notFound } from "./admin_http.ts";
 import { recordAdminEvent } from "./audit_admin.ts";
 import { ScopeInput } from "./schemas.ts";
@@ -41,8 +40,9 @@ export function scopeView(row: ScopeRow): ScopeView {
   };
 }
 
+/** Every scope, read from the table (admin reads never come from a cache). */
 export async function listScopeViews(deps: Deps): Promise<ScopeView[]> {
-  return (await listScopes(deps.db)).map(scopeView);
+  return (await listScopes(deps.db, { fresh: true })).map(scopeView);
 }
 
 export async function getScopeView(
@@ -83,7 +83,6 @@ export async function saveScope(
     }, now);
     return { scope: values, created };
   });
-  invalidateDiscovery();
   return result;
 }
 
@@ -118,5 +117,4 @@ export async function removeScope(
       targetID: name,
     }, now);
   });
-  invalidateDiscovery();
 }

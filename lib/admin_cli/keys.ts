@@ -1,6 +1,8 @@
 /**
  * `deno task admin keys …`: list, rotate, retire, delete, over /admin/keys.
- * A retired key stays in the JWKS so the tokens it signed still verify.
+ * A rotated key is published at once and signs from `activates_at` (after
+ * the JWKS max-age); a retired key stays in the JWKS so the tokens it
+ * signed still verify.
  * @module
  */
 import {
@@ -25,20 +27,28 @@ export const KEYS: CommandGroup = {
     listCommand({
       summary: "list signing keys, active first",
       path: "/admin/keys",
-      headers: ["kid", "alg", "status", "created_at", "retired_at"],
+      headers: [
+        "kid",
+        "alg",
+        "status",
+        "created_at",
+        "activates_at",
+        "retired_at",
+      ],
       row: (k: Key) => [
         k.kid,
         k.alg,
         k.status,
         time(k.created_at),
+        time(k.activates_at),
         time(k.retired_at),
       ],
     }),
     {
       name: "rotate",
       usage: "[--alg RS256|ES256|EdDSA]",
-      summary: "make a new active key; the previous key of that alg is " +
-        "retired (it stays in the JWKS)",
+      summary: "publish a new key; it signs after the JWKS max-age, when " +
+        "the previous key of that alg retires (it stays in the JWKS)",
       options: { alg: { type: "string" } },
       async run(ctx) {
         const alg = stringOption(ctx.options, "alg");
@@ -48,7 +58,13 @@ export const KEYS: CommandGroup = {
           alg === undefined ? {} : { alg },
         );
         if (ctx.json) return printJSON(ctx.io, body);
-        ctx.io.out(`new ${body.alg} key ${body.kid} is active\n`);
+        ctx.io.out(
+          body.status === "pending"
+            ? `new ${body.alg} key ${body.kid} is published; it signs from ${
+              time(body.activates_at)
+            }\n`
+            : `new ${body.alg} key ${body.kid} is active\n`,
+        );
       },
     },
     {

@@ -25,18 +25,23 @@ export interface FindClientOptions {
    * connection has since changed cannot write (SQLITE_BUSY_SNAPSHOT).
    */
   forUpdate?: boolean;
+  /** Read the rows, not the cache (admin reads: never from a cache). */
+  fresh?: boolean;
 }
 
 /**
  * A client and its policy, from the configuration cache when outside a
- * transaction (see config_cache.ts); unknown ids are cached as unknown too.
+ * transaction (see config_cache.ts) unless `fresh`; unknown ids are cached
+ * as unknown too.
  */
 export async function findClientWithPolicy(
   db: DB,
   clientID: string,
   options: FindClientOptions = {},
 ): Promise<ClientWithPolicy | undefined> {
-  const cache = options.forUpdate ? null : await configCache(db);
+  const cache = options.forUpdate || options.fresh
+    ? null
+    : await configCache(db);
   if (cache?.clients.has(clientID)) {
     return cache.clients.get(clientID) ?? undefined;
   }
@@ -113,9 +118,9 @@ export async function updateClient(
   clientID: string,
   values: Updateable<ClientsTable>,
 ): Promise<boolean> {
-  await bumpConfigVersion(db);
   const r = await db.updateTable("clients").set(values)
     .where("client_id", "=", clientID).executeTakeFirst();
+  await bumpConfigVersion(db);
   return Number(r.numUpdatedRows) === 1;
 }
 
@@ -124,16 +129,16 @@ export async function updatePolicy(
   clientID: string,
   values: Updateable<ClientPoliciesTable>,
 ): Promise<boolean> {
-  await bumpConfigVersion(db);
   const r = await db.updateTable("client_policies").set(values)
     .where("client_id", "=", clientID).executeTakeFirst();
+  await bumpConfigVersion(db);
   return Number(r.numUpdatedRows) === 1;
 }
 
 export async function deleteClient(db: DB, clientID: string): Promise<boolean> {
-  await bumpConfigVersion(db);
   const r = await db.deleteFrom("clients").where("client_id", "=", clientID)
     .executeTakeFirst();
+  await bumpConfigVersion(db);
   return Number(r.numDeletedRows) === 1;
 }
 

@@ -11,6 +11,11 @@ import {
 } from "../config.ts";
 import type { Database } from "./schema.ts";
 import { FALLBACK_AUTOCHECKPOINT_PAGES } from "./checkpointer.ts";
+import {
+  bumpingDialect,
+  Generation,
+  registerGeneration,
+} from "./invalidation.ts";
 import { registerDirectPostgres } from "./pg_direct.ts";
 import {
   createSQLiteDialect,
@@ -52,6 +57,11 @@ export interface ConnectOptions {
   queryTimeoutMs?: number;
   /** SQLite: a checkpointer thread runs (lib/db/checkpointer.ts). */
   checkpointsElsewhere?: boolean;
+  /**
+   * The counter committed changes to cached state move (shared by the
+   * server threads of a process: lib/db/invalidation.ts); default: its own.
+   */
+  generation?: Generation;
 }
 
 /**
@@ -85,14 +95,18 @@ export function connectDatabase(
   target: DatabaseTarget,
   options: ConnectOptions = {},
 ): DatabaseHandle {
+  const generation = options.generation ?? new Generation();
   if (target.engine === "sqlite") {
     const dialect = createSQLiteDialect(openSQLite(target.path, {
       autocheckpointPages: options.checkpointsElsewhere
         ? FALLBACK_AUTOCHECKPOINT_PAGES
         : undefined,
     }));
-    const db = new Kysely<Database>({ dialect });
+    const db = new Kysely<Database>({
+      dialect: bumpingDialect(dialect, generation),
+    });
     registerDirectSQLite(db, dialect);
+    registerGeneration(db, generation);
     return { db, engine: "sqlite", close: () => db.destroy() };
   }
   const queryTimeoutMs = options.queryTimeoutMs ?? PG_QUERY_TIMEOUT_MS;
@@ -128,8 +142,11 @@ export function connectDatabase(
       }),
     );
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({
+    dialect: bumpingDialect(new PostgresDialect({ pool }), generation),
+  });
   registerDirectPostgres(db, pool);
+  registerGeneration(db, generation);
   return {
     db,
     engine: "postgres",

@@ -164,8 +164,14 @@ export interface SigningKeysTable {
   public_jwk: string;
   /** AES-GCM ciphertext of the private JWK, key derived from APP_SECRET. */
   private_jwk_enc: string;
+  /**
+   * "retired": stops signing at `retired_at` (a rotation sets it to the new
+   * key's `activates_at`, so it may lie ahead).
+   */
   status: "active" | "retired";
   created_at: Epoch;
+  /** Signs from then on (published before); null: since `created_at`. */
+  activates_at: Epoch | null;
   retired_at: Epoch | null;
 }
 

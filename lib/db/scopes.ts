@@ -2,9 +2,15 @@
 import { bumpConfigVersion, configCache } from "./config_cache.ts";
 import type { DB, ScopeRow } from "./schema.ts";
 
-/** Every scope by name, from the configuration cache outside transactions. */
-export async function listScopes(db: DB): Promise<ScopeRow[]> {
-  const cache = await configCache(db);
+/**
+ * Every scope by name, from the configuration cache outside transactions
+ * unless `fresh` (admin reads: never from a cache).
+ */
+export async function listScopes(
+  db: DB,
+  options: { fresh?: boolean } = {},
+): Promise<ScopeRow[]> {
+  const cache = options.fresh ? null : await configCache(db);
   if (cache?.scopes) return cache.scopes;
   const rows = await db.selectFrom("scopes").selectAll().orderBy("name")
     .execute();
@@ -15,10 +21,11 @@ export async function listScopes(db: DB): Promise<ScopeRow[]> {
 export async function findScopes(
   db: DB,
   names: readonly string[],
+  options: { fresh?: boolean } = {},
 ): Promise<ScopeRow[]> {
   if (names.length === 0) return [];
   const wanted = new Set(names);
-  return (await listScopes(db)).filter((s) => wanted.has(s.name));
+  return (await listScopes(db, options)).filter((s) => wanted.has(s.name));
 }
 
 export interface ScopeValues {
@@ -77,9 +84,9 @@ export async function insertScopesIfAbsent(
 }
 
 export async function deleteScope(db: DB, name: string): Promise<boolean> {
-  await bumpConfigVersion(db);
   const r = await db.deleteFrom("scopes").where("name", "=", name)
     .executeTakeFirst();
+  await bumpConfigVersion(db);
   return Number(r.numDeletedRows) === 1;
 }
 

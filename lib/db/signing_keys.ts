@@ -1,5 +1,9 @@
-/** signing_keys: JWS keys, private part encrypted at rest. */
+/**
+ * signing_keys: JWS keys, private part encrypted at rest. Every write tells
+ * the key stores of this process's threads (lib/db/invalidation.ts).
+ */
 import type { Insertable } from "kysely";
+import { changedCachedState } from "./invalidation.ts";
 import type { DB, SigningKeyRow, SigningKeysTable } from "./schema.ts";
 
 export async function listSigningKeys(db: DB): Promise<SigningKeyRow[]> {
@@ -12,25 +16,76 @@ export async function insertSigningKey(
   row: Insertable<SigningKeysTable>,
 ): Promise<void> {
   await db.insertInto("signing_keys").values(row).execute();
+  await changedCachedState(db);
 }
 
-/** Retires every active key of `alg` except `keepKid`. */
-export async function retireOtherKeys(
+/**
+ * Ends, at `at` (the new key's activation), the window of every other key
+ * of `alg` still signing or waiting then: the new key takes over at `at`.
+ */
+export async function retireOtherKeysAt(
   db: DB,
   alg: string,
   keepKid: string,
-  now: number,
+  at: number,
 ): Promise<void> {
   await db.updateTable("signing_keys")
-    .set({ status: "retired", retired_at: now })
-    .where("alg", "=", alg).where("status", "=", "active")
-    .where("kid", "!=", keepKid).execute();
+    .set({ status: "retired", retired_at: at })
+    .where("alg", "=", alg).where("kid", "!=", keepKid)
+    .where((eb) =>
+      eb.or([
+        eb("status", "=", "active"),
+        eb("retired_at", ">", at),
+      ])
+    ).execute();
+  await changedCachedState(db);
 }
 
-export async function deleteSigningKey(db: DB, kid: string): Promise<boolean> {
+/**
+ * Keys of `alg` scheduled to stop at `at` (their successor's activation)
+ * stop at `until` instead, or never (null): the successor was retired
+ * before it began.
+ */
+export async function rescheduleRetirements(
+  db: DB,
+  alg: string,
+  at: number,
+  until: number | null,
+): Promise<void> {
+  await db.updateTable("signing_keys")
+    .set(
+      until === null
+        ? { status: "active", retired_at: null }
+        : { status: "retired", retired_at: until },
+    )
+    .where("alg", "=", alg).where("status", "=", "retired")
+    .where("retired_at", "=", at).execute();
+  await changedCachedState(db);
+}
+
+/** Deletes a key whose window ended by `now`; false when there is none. */
+export async function deleteSigningKey(
+  db: DB,
+  kid: string,
+  now: number,
+): Promise<boolean> {
   const r = await db.deleteFrom("signing_keys").where("kid", "=", kid)
-    .where("status", "=", "retired").executeTakeFirst();
+    .where("status", "=", "retired").where("retired_at", "<=", now)
+    .executeTakeFirst();
+  await changedCachedState(db);
   return Number(r.numDeletedRows) === 1;
+}
+
+/** Deletes the keys `kids`, whatever their state; answers how many went. */
+export async function deleteSigningKeys(
+  db: DB,
+  kids: readonly string[],
+): Promise<number> {
+  if (kids.length === 0) return 0;
+  const r = await db.deleteFrom("signing_keys").where("kid", "in", kids)
+    .executeTakeFirst();
+  await changedCachedState(db);
+  return Number(r.numDeletedRows);
 }
 
 export async function findSigningKey(
@@ -42,8 +97,9 @@ export async function findSigningKey(
 }
 
 /**
- * Retires one active key, in one statement that refuses (returns false) when
- * it is the last active key of `keepAlg`: tokens must always be signable.
+ * Ends a key's window now, in one statement that refuses (returns false)
+ * when no other key of `keepAlg` would be left to sign, now or later:
+ * tokens must always be signable.
  */
 export async function retireSigningKey(
   db: DB,
@@ -53,7 +109,10 @@ export async function retireSigningKey(
 ): Promise<boolean> {
   let q = db.updateTable("signing_keys")
     .set({ status: "retired", retired_at: now })
-    .where("kid", "=", kid).where("status", "=", "active");
+    .where("kid", "=", kid)
+    .where((eb) =>
+      eb.or([eb("status", "=", "active"), eb("retired_at", ">", now)])
+    );
   const keepAlg = options.keepAlg;
   if (keepAlg !== undefined) {
     q = q.where((eb) =>
@@ -62,12 +121,18 @@ export async function retireSigningKey(
         eb.exists(
           eb.selectFrom("signing_keys as other").select("other.kid")
             .where("other.alg", "=", keepAlg)
-            .where("other.status", "=", "active")
-            .where("other.kid", "!=", kid),
+            .where("other.kid", "!=", kid)
+            .where((o) =>
+              o.or([
+                o("other.status", "=", "active"),
+                o("other.retired_at", ">", now),
+              ])
+            ),
         ),
       ])
     );
   }
   const r = await q.executeTakeFirst();
+  await changedCachedState(db);
   return Number(r.numUpdatedRows) === 1;
 }

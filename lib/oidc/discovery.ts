@@ -1,10 +1,10 @@
 /**
  * The OpenID Provider Configuration (OIDC Discovery 1.0 §3, RFC 8414): lists
  * exactly what this server supports. Scopes and claims come from the scopes
- * table; the document is cached briefly (a scope edit shows within seconds on
- * every instance).
+ * table; the document is cached with them (lib/db/config_cache.ts).
  * @module
  */
+import { derivedFromConfig } from "../db/config_cache.ts";
 import { listScopes } from "../db/scopes.ts";
 import type { Deps } from "../deps.ts";
 import {
@@ -16,8 +16,7 @@ import {
   RESPONSE_TYPES,
   SIGNING_ALGS,
 } from "../oauth/vocabulary.ts";
-
-const CACHE_MS = 5_000;
+import { sha256 } from "../security/crypto.ts";
 
 /** Builds the discovery document for `issuer` and the given scopes. */
 export function discoveryDocument(
@@ -65,24 +64,25 @@ export function discoveryDocument(
   };
 }
 
-let cache: { issuer: string; json: string; at: number } | null = null;
-
-/** The discovery document as JSON text, from a short-lived cache. */
-export async function discoveryJSON(deps: Deps): Promise<string> {
-  const issuer = deps.config.issuer;
-  if (cache && cache.issuer === issuer && Date.now() - cache.at < CACHE_MS) {
-    return cache.json;
-  }
-  const scopes = (await listScopes(deps.db)).map((s) => ({
-    name: s.name,
-    claims: JSON.parse(s.claims) as string[],
-  }));
-  const json = JSON.stringify(discoveryDocument(issuer, scopes));
-  cache = { issuer, json, at: Date.now() };
-  return json;
+/** The discovery document as JSON text with its entity tag. */
+export interface DiscoveryBody {
+  json: string;
+  etag: string;
 }
 
-/** Forget the cached document (after a scope edit in this process). */
-export function invalidateDiscovery(): void {
-  cache = null;
+/**
+ * The discovery document for this server, built once per configuration:
+ * kept with the cached scopes, so a scope edit on any thread of this
+ * process shows on the next request, on another instance within a second.
+ */
+export async function discoveryBody(deps: Deps): Promise<DiscoveryBody> {
+  const issuer = deps.config.issuer;
+  return await derivedFromConfig(deps.db, `discovery ${issuer}`, async () => {
+    const scopes = (await listScopes(deps.db)).map((s) => ({
+      name: s.name,
+      claims: JSON.parse(s.claims) as string[],
+    }));
+    const json = JSON.stringify(discoveryDocument(issuer, scopes));
+    return { json, etag: `"${sha256(json).slice(0, 27)}"` };
+  });
 }

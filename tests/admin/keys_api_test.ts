@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { decodeProtectedHeader } from "jose";
+import { DEFAULT_JWKS_MAX_AGE } from "../../lib/config.ts";
+import { activationDelay } from "../../lib/key_schedule.ts";
 import { demoTokens } from "../helpers/oauth.ts";
 import type { TestApp } from "../helpers/test_app.ts";
 import { issuePaths, startAdminApp } from "./admin_fixture.ts";
@@ -17,7 +19,10 @@ function assertPublicOnly(jwk: Record<string, unknown>): void {
   }
 }
 
-Deno.test("admin keys: the seed README's rotate_jwk curl (no body) answers the new RS256 public JWK; the old key stays published as retired", async () => {
+/** Seconds from a rotation until the new key signs (default JWKS max-age). */
+const DELAY = activationDelay(DEFAULT_JWKS_MAX_AGE);
+
+Deno.test("admin keys: the seed README's rotate_jwk curl (no body) answers the new RS256 public JWK and when it signs; the old key signs until then and stays published as retired", async () => {
   const { t, api, token } = await startAdminApp({ seed: false });
   try {
     const [first] = (await api("GET", "/admin/keys")).body;
@@ -36,6 +41,23 @@ Deno.test("admin keys: the seed README's rotate_jwk curl (no body) answers the n
     assert.match(jwk.kid, /^[\w-]{43}$/);
     assert.notEqual(jwk.kid, first.kid);
     assertPublicOnly(jwk);
+    // Published now, signing after the JWKS max-age the server advertises.
+    assert.equal(jwk.status, "pending");
+    assert.equal(jwk.activates_at, t.deps.now() + DELAY);
+    const maxAge = (await t.fetch("/.well-known/jwks.json")).headers
+      .get("Cache-Control");
+    assert.match(
+      maxAge ?? "",
+      new RegExp(`max-age=${DEFAULT_JWKS_MAX_AGE}\\b`),
+    );
+    assert.deepEqual((await jwksKids(t)).sort(), [jwk.kid, first.kid].sort());
+    const waiting = (await api("GET", "/admin/keys")).body;
+    assert.deepEqual(
+      waiting.map((k: { kid: string; status: string }) => [k.kid, k.status]),
+      [[first.kid, "active"], [jwk.kid, "pending"]],
+    );
+    assert.equal(waiting[0].retired_at, jwk.activates_at, "retires then");
+    t.advance(DELAY);
     const keys = (await api("GET", "/admin/keys")).body;
     assert.deepEqual(
       keys.map((k: { kid: string; status: string }) => [k.kid, k.status]),
@@ -56,6 +78,7 @@ Deno.test("admin keys: GET /admin/keys lists kid, alg, status, dates and the pub
     assert.equal(res.status, 200);
     for (const key of res.body) {
       assert.deepEqual(Object.keys(key).sort(), [
+        "activates_at",
         "alg",
         "created_at",
         "kid",
@@ -105,13 +128,16 @@ Deno.test("admin keys: rotation takes an optional alg (ES256, EdDSA); anything e
   }
 });
 
-Deno.test("admin keys: after rotation new ID tokens are signed with the new key", async () => {
+Deno.test("admin keys: after rotation ID tokens are signed with the old key until the new one activates, then with the new key", async () => {
   const { t, api } = await startAdminApp();
   try {
     const before = await demoTokens(t);
     const oldKid = decodeProtectedHeader(String(before.id_token)).kid;
     const rotated = await api("POST", "/admin/rotate_jwk");
     assert.notEqual(rotated.body.kid, oldKid);
+    const meanwhile = await demoTokens(t);
+    assert.equal(decodeProtectedHeader(String(meanwhile.id_token)).kid, oldKid);
+    t.advance(DELAY);
     const after = await demoTokens(t);
     assert.equal(
       decodeProtectedHeader(String(after.id_token)).kid,
@@ -151,6 +177,12 @@ Deno.test("admin keys: a retired key can be deleted after the grace period (or w
   try {
     const [original] = (await api("GET", "/admin/keys")).body;
     const rotated = await api("POST", "/admin/rotate_jwk");
+    const pending = await api("DELETE", `/admin/keys/${rotated.body.kid}`);
+    assert.equal(pending.status, 409);
+    assert.match(pending.body.error_description, /pending/);
+    const stillSigning = await api("DELETE", `/admin/keys/${original.kid}`);
+    assert.equal(stillSigning.status, 409, "the old key signs until then");
+    t.advance(DELAY);
     const active = await api("DELETE", `/admin/keys/${rotated.body.kid}`);
     assert.equal(active.status, 409);
     assert.match(active.body.error_description, /active/);
@@ -165,6 +197,7 @@ Deno.test("admin keys: a retired key can be deleted after the grace period (or w
     assert.equal(gone.status, 404);
 
     const second = await api("POST", "/admin/rotate_jwk");
+    t.advance(DELAY);
     const badForce = await api(
       "DELETE",
       `/admin/keys/${rotated.body.kid}?force=yes`,
@@ -197,6 +230,51 @@ Deno.test("admin keys: rotate, retire and delete each leave an audit event", asy
       ["key.deleted", "key.retired", "key.rotated"],
     );
     assert.equal(audit.body.events[2].detail.alg, "ES256");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("admin keys: retiring a waiting key keeps the old key signing; retiring the signing key while its successor waits makes the successor sign at once", async () => {
+  const { t, api } = await startAdminApp();
+  try {
+    const kidOf = async () =>
+      decodeProtectedHeader(String((await demoTokens(t)).id_token)).kid;
+    const first = await kidOf();
+    // A rotation changed one's mind about: the waiting key never signs,
+    // and the old key goes on past the time it was to retire.
+    const cancelled = await api("POST", "/admin/rotate_jwk");
+    const retired = await api(
+      "POST",
+      `/admin/keys/${cancelled.body.kid}/retire`,
+    );
+    assert.equal(retired.status, 200);
+    t.advance(DELAY);
+    assert.equal(await kidOf(), first);
+    const keys = (await api("GET", "/admin/keys")).body;
+    const status = Object.fromEntries(
+      keys.map((k: { kid: string; status: string }) => [k.kid, k.status]),
+    );
+    assert.deepEqual(status, {
+      [first!]: "active",
+      [cancelled.body.kid]: "retired",
+    });
+    assert.ok((await jwksKids(t)).includes(cancelled.body.kid));
+
+    // A key that leaked: rotate, then retire it; the new key signs now.
+    const next = await api("POST", "/admin/rotate_jwk");
+    assert.equal(await kidOf(), first);
+    const leaked = await api("POST", `/admin/keys/${first}/retire`);
+    assert.equal(leaked.status, 200);
+    assert.equal(await kidOf(), next.body.kid);
+    const after = (await api("GET", "/admin/keys")).body;
+    assert.equal(
+      after.find((k: { kid: string }) => k.kid === next.body.kid).status,
+      "active",
+    );
+    // And the new key is now the one that cannot be retired.
+    const last = await api("POST", `/admin/keys/${next.body.kid}/retire`);
+    assert.equal(last.status, 409);
   } finally {
     await t.close();
   }

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { DEFAULT_JWKS_MAX_AGE } from "../../lib/config.ts";
+import { activationDelay } from "../../lib/key_schedule.ts";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import {
@@ -227,9 +229,11 @@ async function removeUser(f: AdminFixture, username: string): Promise<void> {
   if (found) await f.api("DELETE", `/admin/users/${found.id}`);
 }
 
+/** A new ES256 key, past its activation (the previous one retired then). */
 async function rotatedKid(f: AdminFixture): Promise<string> {
   const res = await f.api("POST", "/admin/keys/rotate", { alg: "ES256" });
   assert.equal(res.status, 200);
+  f.t.advance(activationDelay(DEFAULT_JWKS_MAX_AGE));
   return res.body.kid;
 }
 

@@ -402,6 +402,7 @@ Deno.test("admin cli: scopes upsert/list/delete and keys rotate/list/retire/dele
       "ALG",
       "STATUS",
       "CREATED_AT",
+      "ACTIVATES_AT",
       "RETIRED_AT",
     ]);
     assert.deepEqual(keys.find((r) => r[0] === jwk.kid)?.slice(1, 3), [

@@ -9,6 +9,8 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
+import { DEFAULT_JWKS_MAX_AGE } from "../../lib/config.ts";
+import { activationDelay } from "../../lib/key_schedule.ts";
 import { generatePKCE } from "../../lib/oauth/pkce.ts";
 import {
   chromiumAvailable,
@@ -161,6 +163,15 @@ Deno.test({
       await secret.waitFor();
       const secretText = (await secret.textContent())?.trim() ?? "";
       assert.match(secretText, /^[A-Za-z0-9_-]{43}$/);
+      // The list on the same page shows it at once: no reload (that would
+      // lose the secret shown above), the form's answer goes to the list.
+      const listed = page.getByRole("region", { name: "Clients" });
+      await listed.getByRole("cell", { name: /ui-backend/ }).waitFor();
+      assert.deepEqual(
+        await listed.locator("tbody tr code").allTextContents(),
+        ["ui-app", "ui-backend"],
+      );
+      assert.equal(page.url(), `${t.base}/admin/ui/clients`, "no navigation");
       await page.getByRole("button", { name: "Copy secret" }).click();
       await page.getByRole("button", { name: "Copied" }).waitFor();
       assert.equal(
@@ -199,12 +210,17 @@ Deno.test({
       await regen.getByRole("button", { name: "Done" }).click();
       await page.waitForLoadState();
 
-      // Rotate the RS256 key: the old one is retired and kept.
+      // Rotate the RS256 key: the new one is published and waits out the
+      // JWKS max-age; then the old one is retired and kept.
       await page.goto(`${t.base}/admin/ui/keys`);
       await page.getByLabel("Algorithm").selectOption("RS256");
       await page.getByRole("button", { name: "Rotate key" }).click();
       await page.waitForURL(/notice=key\.rotated/);
       const rows = page.locator("table tbody tr");
+      assert.equal(await rows.count(), 2);
+      assert.equal(await rows.filter({ hasText: "pending" }).count(), 1);
+      t.advance(activationDelay(DEFAULT_JWKS_MAX_AGE));
+      await page.reload();
       assert.equal(await rows.count(), 2);
       assert.equal(
         await rows.filter({ hasText: "retired" }).count(),

@@ -7,6 +7,8 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { DEFAULT_JWKS_MAX_AGE } from "../../lib/config.ts";
+import { activationDelay } from "../../lib/key_schedule.ts";
 import { HELP_TOPICS } from "../../components/admin/HelpPage.tsx";
 import { demoParams, runAuthorize, tokenRequest } from "../helpers/oauth.ts";
 import { basic } from "../helpers/clients.ts";
@@ -682,11 +684,18 @@ uiTest(
         .status,
       303,
     );
-    const keys = (await api(ui, "GET", "/admin/keys")).body as {
-      kid: string;
-      alg: string;
-      status: string;
-    }[];
+    type Key = { kid: string; alg: string; status: string };
+    // Published at once, signing after the JWKS max-age.
+    const waiting = (await api(ui, "GET", "/admin/keys")).body as Key[];
+    // The first EdDSA key has no predecessor to wait for: it signs at once.
+    assert.deepEqual(waiting.map((k) => `${k.alg}:${k.status}`).sort(), [
+      "EdDSA:active",
+      "RS256:active",
+      "RS256:pending",
+    ]);
+    assert.match((await ui.get("/admin/ui/keys")).html, /pending/);
+    ui.t.advance(activationDelay(DEFAULT_JWKS_MAX_AGE));
+    const keys = (await api(ui, "GET", "/admin/keys")).body as Key[];
     assert.deepEqual(keys.map((k) => `${k.alg}:${k.status}`).sort(), [
       "EdDSA:active",
       "RS256:active",

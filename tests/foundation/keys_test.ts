@@ -6,7 +6,11 @@ import {
   jwtVerify,
   SignJWT,
 } from "jose";
-import { KeyStore } from "../../lib/keys.ts";
+import { DEFAULT_JWKS_MAX_AGE, parseDatabaseURL } from "../../lib/config.ts";
+import { connectDatabase } from "../../lib/db/connect.ts";
+import { Generation } from "../../lib/db/invalidation.ts";
+import { activationDelay, KEY_RELOAD_SECONDS } from "../../lib/key_schedule.ts";
+import { KeyStore, UndecryptableKeysError } from "../../lib/keys.ts";
 import { deriveKey, fromBase64url } from "../../lib/security/crypto.ts";
 import { dumpDatabase } from "../helpers/db_dump.ts";
 import {
@@ -112,7 +116,7 @@ Deno.test("keys: signing_keys keeps the private JWK only encrypted", async () =>
   }
 });
 
-Deno.test("keys: rotation signs with the new key and keeps the old one in the JWKS as retired", async () => {
+Deno.test("keys: rotation publishes the new key at once, signs with it only after the JWKS max-age, and keeps the old one in the JWKS as retired", async () => {
   const t = await startTestApp();
   try {
     const keys = t.deps.keys;
@@ -120,8 +124,17 @@ Deno.test("keys: rotation signs with the new key and keeps the old one in the JW
     const oldToken = await signWith(keys, t.base);
 
     t.advance(60);
+    const rotatedAt = t.deps.now();
     const rotated = await keys.rotate("RS256");
     assert.notEqual(rotated.kid, oldKid);
+    // Published before anyone signs with it: a relying party holding a
+    // JWKS fetched a moment ago (cached for max-age) would not know it.
+    assert.ok((await fetchJWKS(t)).keys.some((k) => k.kid === rotated.kid));
+    const delay = activationDelay(DEFAULT_JWKS_MAX_AGE);
+    assert.ok(delay > DEFAULT_JWKS_MAX_AGE);
+    t.advance(delay - 1);
+    assert.equal((await keys.signingKey("RS256")).kid, oldKid);
+    t.advance(1);
     const newKey = await keys.signingKey("RS256");
     assert.equal(newKey.kid, rotated.kid);
     const newToken = await signWith(keys, t.base);
@@ -132,11 +145,12 @@ Deno.test("keys: rotation signs with the new key and keeps the old one in the JW
       [oldKid, rotated.kid].sort(),
     );
     const rows = await t.deps.db.selectFrom("signing_keys")
-      .select(["kid", "status", "retired_at"]).execute();
+      .select(["kid", "status", "activates_at", "retired_at"]).execute();
     const byKid = new Map(rows.map((r) => [r.kid, r]));
     assert.equal(byKid.get(oldKid)?.status, "retired");
     assert.equal(byKid.get(oldKid)?.retired_at, t.deps.now());
     assert.equal(byKid.get(rotated.kid)?.status, "active");
+    assert.equal(byKid.get(rotated.kid)?.activates_at, rotatedAt + delay);
 
     // An independent verifier (jose over our JWKS) accepts both tokens.
     const verifier = createLocalJWKSet(jwks);
@@ -151,18 +165,47 @@ Deno.test("keys: rotation signs with the new key and keeps the old one in the JW
 
 Deno.test("keys: a rotation on one instance reaches another instance within the reload interval", async () => {
   const t = await startTestApp();
+  // Another instance: its own connection to the same database.
+  const handle = connectDatabase(parseDatabaseURL(t.databaseURL));
   try {
-    const other = await KeyStore.open(t.deps.db, TEST_APP_SECRET, t.deps.now);
+    const other = await KeyStore.open(handle.db, TEST_APP_SECRET, t.deps.now);
+    const before = (await t.deps.keys.signingKey("RS256")).kid;
     const rotated = await other.rotate("RS256");
     // This instance still serves its cached view for a moment...
-    const before = (await t.deps.keys.jwks()).keys.map((k) => k.kid);
-    assert.equal(before.includes(rotated.kid), false);
-    // ...and picks the rotation up once the interval has passed.
-    t.advance(5);
+    const cached = (await t.deps.keys.jwks()).keys.map((k) => k.kid);
+    assert.equal(cached.includes(rotated.kid), false);
+    // ...and publishes the rotation once the interval has passed, long
+    // before the new key signs anywhere.
+    t.advance(KEY_RELOAD_SECONDS);
     const after = await fetchJWKS(t);
     assert.ok(after.keys.some((k) => k.kid === rotated.kid));
+    assert.equal((await t.deps.keys.signingKey("RS256")).kid, before);
+    t.advance(activationDelay(DEFAULT_JWKS_MAX_AGE));
     assert.equal((await t.deps.keys.signingKey("RS256")).kid, rotated.kid);
   } finally {
+    await handle.close();
+    await t.close();
+  }
+});
+
+Deno.test("keys: a key rotated in one app is published and used by another app of the same process at once", async () => {
+  // Two apps sharing one cache counter, as the server threads of one
+  // process do (lib/db/invalidation.ts); the injected clock never moves,
+  // so only the counter can tell the second app.
+  const generation = new Generation();
+  const t = await startTestApp({ generation });
+  const handle = connectDatabase(parseDatabaseURL(t.databaseURL), {
+    generation,
+  });
+  try {
+    const other = await KeyStore.open(handle.db, TEST_APP_SECRET, t.deps.now);
+    await t.deps.keys.jwks();
+    const rotated = await other.rotate("RS256", { immediately: true });
+    const kids = (await fetchJWKS(t)).keys.map((k) => k.kid);
+    assert.ok(kids.includes(rotated.kid));
+    assert.equal((await t.deps.keys.signingKey("RS256")).kid, rotated.kid);
+  } finally {
+    await handle.close();
     await t.close();
   }
 });
@@ -177,6 +220,20 @@ Deno.test("keys: opening the key store with a different APP_SECRET fails with a 
         t.deps.now,
       ),
       /cannot be decrypted: APP_SECRET differs/,
+    );
+    // The error names every key the secret cannot open (main.ts turns it
+    // into one line for the operator).
+    const [row] = await t.deps.db.selectFrom("signing_keys").select("kid")
+      .execute();
+    await assert.rejects(
+      KeyStore.open(
+        t.deps.db,
+        "another-secret-0123456789-abcdefghijkl",
+        t.deps.now,
+      ),
+      (err: unknown) =>
+        err instanceof UndecryptableKeysError &&
+        err.kids.length === 1 && err.kids[0] === row.kid,
     );
     // The store is untouched: no replacement key was written.
     const rows = await t.deps.db.selectFrom("signing_keys").select("kid")

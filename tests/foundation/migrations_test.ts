@@ -296,3 +296,38 @@ Deno.test(`migrations (${testEngine()}): 0003 keeps each existing refresh token'
     }
   });
 });
+
+Deno.test(`migrations (${testEngine()}): 0004 gives existing signing keys activates_at = created_at (they signed from their creation)`, async () => {
+  await withFreshDatabase(async (url) => {
+    const handle = open(url);
+    try {
+      const migrator = new Migrator({
+        db: handle.db,
+        provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
+      });
+      const before = ALL_MIGRATIONS.filter((m) => m < "0004_key_activation");
+      const { error } = await migrator.migrateTo(before[before.length - 1]);
+      assert.equal(error, undefined);
+      // deno-lint-ignore no-explicit-any
+      const db = handle.db as any;
+      await db.insertInto("signing_keys").values({
+        kid: "old",
+        alg: "RS256",
+        public_jwk: "{}",
+        private_jwk_enc: "v1.x.y",
+        status: "active",
+        created_at: 1234,
+        retired_at: null,
+      }).execute();
+      assert.deepEqual(
+        await migrateToLatest(handle.db),
+        ALL_MIGRATIONS.filter((m) => m >= "0004_key_activation"),
+      );
+      const row = await db.selectFrom("signing_keys")
+        .select(["kid", "activates_at"]).executeTakeFirst();
+      assert.deepEqual({ ...row }, { kid: "old", activates_at: 1234 });
+    } finally {
+      await handle.close();
+    }
+  });
+});

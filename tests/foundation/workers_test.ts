@@ -1,38 +1,17 @@
 /**
  * `deno task start` with several server threads (WORKERS) behaves as one
  * server: every thread answers on the one port, state lives in the shared
- * database, and SIGTERM stops them all.
+ * database, and SIGTERM stops them all - at any moment, during start too.
  */
 import assert from "node:assert/strict";
-import { freePort, waitUntilHealthy } from "../helpers/server_process.ts";
-import { freshDatabaseURL, TEST_APP_SECRET } from "../helpers/test_app.ts";
-
-const ROOT = new URL("../../", import.meta.url);
+import { startServer } from "../helpers/server_process.ts";
 
 Deno.test("workers: three server threads share the port and the database, and stop on SIGTERM", async () => {
-  const database = await freshDatabaseURL();
-  const dir = await Deno.makeTempDir();
-  const port = freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const admin = "bootstrap-token-for-workers-test";
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts"],
-    cwd: ROOT,
-    env: {
-      PORT: String(port),
-      WORKERS: "3",
-      DATABASE_URL: database.url,
-      APP_SECRET: TEST_APP_SECRET,
-      DENO_KV_PATH: `${dir}/kv.sqlite`,
-      ENABLE_DEV_ENDPOINTS: "true",
-      ADMIN_TOKEN: admin,
-      LOG_REQUESTS: "false",
-    },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const server = await startServer({
+    env: { WORKERS: "3", ENABLE_DEV_ENDPOINTS: "true" },
+  });
+  const { base, adminToken: admin } = server;
   try {
-    await waitUntilHealthy(base);
     // Many connections, so the kernel spreads them over the threads.
     const created = await fetch(`${base}/dev/create_client`, {
       method: "POST",
@@ -77,20 +56,32 @@ Deno.test("workers: three server threads share the port and the database, and st
     // One signing key: the main thread created it before the threads began.
     const jwks = await (await fetch(`${base}/.well-known/jwks.json`)).json();
     assert.equal(jwks.keys.length, 1);
-    child.kill("SIGTERM");
-    const status = await child.status;
+    const status = await server.stop();
     assert.equal(status.code, 0);
-    const out = new TextDecoder().decode(
-      (await child.stdout.getReader().read()).value ?? new Uint8Array(),
-    );
-    assert.match(out, /"workers":3/);
+    assert.ok(server.lines.some((l) => /"workers":3/.test(l)));
   } finally {
+    await server.close();
+  }
+});
+
+Deno.test("workers: SIGTERM while the threads are still starting is a graceful stop (exit 0), never the default 143", async () => {
+  // The signal listeners used to be installed only once every thread
+  // listened, so a SIGTERM after the first thread answered /healthz (a
+  // supervisor's health check passing, then a deploy) killed the process.
+  for (let run = 0; run < 3; run++) {
+    const server = await startServer({
+      env: { WORKERS: "3" },
+      waitUntilListening: false,
+    });
     try {
-      child.kill("SIGKILL");
-    } catch { /* already exited */ }
-    await child.stdout.cancel().catch(() => {});
-    await child.stderr.cancel().catch(() => {});
-    await database.drop();
-    await Deno.remove(dir, { recursive: true });
+      // As soon as the main thread runs, at a different point each run.
+      await server.waitForLine(/"msg":"(migrations applied|crypto)"/);
+      await new Promise((r) => setTimeout(r, run * 150));
+      const status = await server.stop();
+      assert.equal(status.code, 0, server.lines.join("\n"));
+      assert.equal(status.signal, null);
+    } finally {
+      await server.close();
+    }
   }
 });

@@ -11,6 +11,7 @@ import pg from "pg";
 import { issueSetupCode } from "../../lib/admin/setup.ts";
 import { createApp } from "../../lib/app.tsx";
 import { loadConfig } from "../../lib/config.ts";
+import type { Generation } from "../../lib/db/invalidation.ts";
 import { type Deps, openDeps } from "../../lib/deps.ts";
 import type { AppEnv } from "../../lib/http/define.ts";
 import { createMemoryLogger } from "../../lib/log.ts";
@@ -47,6 +48,11 @@ export interface TestAppOptions {
   listen?: boolean;
   /** Start time, epoch seconds. */
   startAt?: number;
+  /**
+   * A cache counter to share with other apps or handles, as the server
+   * threads of one process share theirs (lib/db/invalidation.ts).
+   */
+  generation?: Generation;
 }
 
 /** Which engine this run tests: PostgreSQL when TEST_DATABASE_URL is set. */
@@ -100,7 +106,12 @@ export async function startTestApp(
     ...options.env,
   });
   const kv = await Deno.openKv(":memory:");
-  const deps = await openDeps(config, { log: logger, now: () => clock, kv });
+  const deps = await openDeps(config, {
+    log: logger,
+    now: () => clock,
+    kv,
+    generation: options.generation,
+  });
   const app = await createApp(deps, manifest);
   let server: Deno.HttpServer | null = null;
   if (options.listen) {

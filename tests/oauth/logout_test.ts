@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { generateKeyPair, SignJWT } from "jose";
+import { DEFAULT_JWKS_MAX_AGE } from "../../lib/config.ts";
 import { findSession } from "../../lib/db/sessions.ts";
+import { activationDelay } from "../../lib/key_schedule.ts";
 import { ID_TOKEN_LIFETIME } from "../../lib/oidc/id_token.ts";
 import { MAX_HINT_AGE } from "../../lib/oidc/logout.ts";
 import { createSession } from "../../lib/security/session.ts";
@@ -401,7 +403,10 @@ Deno.test("end_session: a hint signed by a key since rotated out is still accept
   try {
     const { web, alice } = await resourceWorld(t);
     const { id_token } = await grant(t, web, alice, ["openid"]);
+    const old = (await t.deps.keys.signingKey("RS256")).kid;
     await t.deps.keys.rotate("RS256");
+    t.advance(activationDelay(DEFAULT_JWKS_MAX_AGE));
+    assert.notEqual((await t.deps.keys.signingKey("RS256")).kid, old);
     const res = await get(t, "/end_session", {
       id_token_hint: id_token!,
       post_logout_redirect_uri: WEB_LOGOUT,

@@ -7,52 +7,63 @@
  */
 import assert from "node:assert/strict";
 import { decodeProtectedHeader } from "jose";
+import { CHECK_EVERY_MS } from "../../lib/db/config_cache.ts";
 import { Browser } from "../examples/browser.ts";
 import { demoParams } from "../helpers/oauth.ts";
-import { freePort, waitUntilHealthy } from "../helpers/server_process.ts";
+import {
+  freePort,
+  type ServerProcess,
+  startServer,
+} from "../helpers/server_process.ts";
 import { freshDatabaseURL, TEST_APP_SECRET } from "../helpers/test_app.ts";
 
-const ROOT = new URL("../../", import.meta.url);
 const BOOTSTRAP = "bootstrap-token-multi-instance";
-
-interface Instance {
-  base: string;
-  child: Deno.ChildProcess;
-}
 
 async function start(
   databaseURL: string,
   kvPath: string,
   issuer?: string,
-): Promise<Instance> {
+): Promise<ServerProcess> {
   const port = freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts"],
-    cwd: ROOT,
+  return await startServer({
+    databaseURL,
+    port,
     env: {
-      PORT: String(port),
       // Every instance names the same public issuer, as behind a balancer
       // (here the first instance's address, where the browser signs in).
       ISSUER: issuer ?? `http://127.0.0.1:${port}`,
       WORKERS: "1",
-      DATABASE_URL: databaseURL,
       APP_SECRET: TEST_APP_SECRET,
       DENO_KV_PATH: kvPath,
       ENABLE_DEV_ENDPOINTS: "true",
       ADMIN_TOKEN: BOOTSTRAP,
-      LOG_REQUESTS: "false",
+      // Short, so a rotated key activates within the test.
+      JWKS_MAX_AGE: "1",
     },
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  });
+}
+
+/**
+ * Runs `fn` with two instances on one fresh database and one KV; the second
+ * names the first's address as its issuer, as behind a balancer.
+ */
+async function withTwoInstances(
+  fn: (a: string, b: string) => Promise<void>,
+): Promise<void> {
+  const database = await freshDatabaseURL();
+  const dir = await Deno.makeTempDir();
+  const instances: ServerProcess[] = [];
   try {
-    await waitUntilHealthy(base);
-  } catch (err) {
-    child.kill("SIGKILL");
-    throw err;
+    instances.push(await start(database.url, `${dir}/kv.sqlite`));
+    instances.push(
+      await start(database.url, `${dir}/kv.sqlite`, instances[0].base),
+    );
+    await fn(instances[0].base, instances[1].base);
+  } finally {
+    for (const i of instances) await i.close();
+    await database.drop();
+    await Deno.remove(dir, { recursive: true });
   }
-  return { base, child };
 }
 
 function form(
@@ -87,7 +98,7 @@ Deno.test("multi-instance: three processes share tokens, rotation, revocation, r
   const database = await freshDatabaseURL();
   const dir = await Deno.makeTempDir();
   const kvPath = `${dir}/kv.sqlite`;
-  const instances: Instance[] = [];
+  const instances: ServerProcess[] = [];
   try {
     // The first instance prepares the storage; the others start together.
     instances.push(await start(database.url, kvPath));
@@ -178,27 +189,14 @@ Deno.test("multi-instance: three processes share tokens, rotation, revocation, r
       await res.body?.cancel();
     }
   } finally {
-    for (const i of instances) {
-      try {
-        i.child.kill("SIGTERM");
-      } catch { /* gone */ }
-      await i.child.status;
-    }
+    for (const i of instances) await i.close();
     await database.drop();
     await Deno.remove(dir, { recursive: true });
   }
 });
 
 Deno.test("multi-instance: a key rotated on one instance signs the others' tokens within seconds", async () => {
-  const database = await freshDatabaseURL();
-  const dir = await Deno.makeTempDir();
-  const instances: Instance[] = [];
-  try {
-    instances.push(await start(database.url, `${dir}/kv.sqlite`));
-    instances.push(
-      await start(database.url, `${dir}/kv.sqlite`, instances[0].base),
-    );
-    const [a, b] = instances.map((i) => i.base);
+  await withTwoInstances(async (a, b) => {
     const created = await (await fetch(`${a}/dev/create_client`, {
       method: "POST",
       headers: {
@@ -225,21 +223,50 @@ Deno.test("multi-instance: a key rotated on one instance signs the others' token
       headers: { "X-Admin-Token": BOOTSTRAP },
     });
     assert.equal(rotated.status, 200);
-    const newKid = (await rotated.json()).kid;
+    const { kid: newKid, activates_at } = await rotated.json();
     assert.notEqual(newKid, before);
-    // B reloads its key cache at most every few seconds.
+    // B publishes it within its reload interval (a second), before any
+    // instance signs with it (after JWKS_MAX_AGE + 2 s).
+    await until(async () => {
+      const jwks = await (await fetch(`${b}/.well-known/jwks.json`)).json();
+      return jwks.keys.some((k: { kid: string }) => k.kid === newKid)
+        ? true
+        : undefined;
+    }, 1.5);
+    assert.ok(Date.now() / 1000 < activates_at, "published before it signs");
+    assert.equal(await kidOn(b), before);
     await until(async () => (await kidOn(b)) === newKid ? true : undefined, 10);
     const jwks = await (await fetch(`${b}/.well-known/jwks.json`)).json();
     const kids = jwks.keys.map((k: { kid: string }) => k.kid);
     assert.ok(kids.includes(newKid) && kids.includes(before));
-  } finally {
-    for (const i of instances) {
-      try {
-        i.child.kill("SIGTERM");
-      } catch { /* gone */ }
-      await i.child.status;
+  });
+});
+
+Deno.test("multi-instance: a scope created on one instance is in the others' discovery within a second", async () => {
+  await withTwoInstances(async (a, b) => {
+    const scopesOn = async (base: string) =>
+      (await (await fetch(`${base}/.well-known/openid-configuration`)).json())
+        .scopes_supported as string[];
+    // B has the document cached.
+    assert.equal((await scopesOn(b)).includes("shared.read"), false);
+    const created = await fetch(`${a}/admin/scopes`, {
+      method: "POST",
+      headers: {
+        "X-Admin-Token": BOOTSTRAP,
+        "Content-Type": "application/json",
+      },
+      body: JSON.stringify({ name: "shared.read" }),
+    });
+    assert.equal(created.status, 201);
+    await created.body?.cancel();
+    const acknowledged = Date.now();
+    while (!(await scopesOn(b)).includes("shared.read")) {
+      assert.ok(Date.now() - acknowledged < 3000, "not within 3 s");
+      await new Promise((r) => setTimeout(r, 20));
     }
-    await database.drop();
-    await Deno.remove(dir, { recursive: true });
-  }
+    // The version row is checked once a second (CHECK_EVERY_MS); the rest
+    // is this loop and the request itself.
+    const seenAfter = Date.now() - acknowledged;
+    assert.ok(seenAfter <= CHECK_EVERY_MS + 400, `seen after ${seenAfter} ms`);
+  });
 });

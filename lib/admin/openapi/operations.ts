@@ -30,8 +30,8 @@ import {
   KeyAnswer,
   PKCEAnswer,
   PolicyAnswer,
-  PublicJWKAnswer,
   RegisteredClientAnswer,
+  RotatedKeyAnswer,
   ScopeAnswer,
   SeedAnswer,
   SessionAnswer,
@@ -264,10 +264,17 @@ export const ADMIN_OPERATIONS: AdminOperation[] = [
     summary: path === "/admin/keys/rotate"
       ? "Rotate the signing key of an algorithm"
       : "Rotate the signing key (the seed's route, same as /admin/keys/rotate)",
-    description: "Creates a new active key; the previous key of that alg " +
-      "stays in the JWKS as retired. No body rotates RS256.",
+    description: "Creates a new key, published in the JWKS at once; it " +
+      "signs from activates_at (after the JWKS max-age), when the previous " +
+      "key of that alg retires and stays in the JWKS. The first key of an " +
+      "alg signs at once. No body rotates RS256.",
     body: { schema: RotateKey, optional: true, example: { alg: "ES256" } },
-    answers: { 200: ok("the new public JWK", PublicJWKAnswer) },
+    answers: {
+      200: ok(
+        "the new public JWK, its status and activates_at",
+        RotatedKeyAnswer,
+      ),
+    },
     errors: [400],
   })),
   {
@@ -275,8 +282,10 @@ export const ADMIN_OPERATIONS: AdminOperation[] = [
     path: "/admin/keys/{kid}/retire",
     operationId: "retireKey",
     tag: "keys",
-    summary: "Retire an active key (it stays in the JWKS)",
-    description: "409 when already retired or the last active RS256 key.",
+    summary: "Retire an active or pending key (it stays in the JWKS)",
+    description: "409 when already retired or the last RS256 key. Retiring " +
+      "a pending key keeps the old one signing; retiring the signing key " +
+      "while a pending one waits makes that one sign at once.",
     answers: { 200: ok("the key, now retired", KeyAnswer) },
     errors: [404, 409],
   },

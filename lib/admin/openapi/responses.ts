@@ -128,11 +128,21 @@ export const PublicJWKAnswer = z.strictObject({
   y: z.string().optional(),
 });
 
+/** pending: published, signs from activates_at (lib/key_schedule.ts). */
+const KeyStatusAnswer = z.enum(["pending", "active", "retired"]);
+
+/** The answer to a rotation: the new public JWK, and when it signs. */
+export const RotatedKeyAnswer = PublicJWKAnswer.extend({
+  status: KeyStatusAnswer,
+  activates_at: Time,
+});
+
 export const KeyAnswer = z.strictObject({
   kid: z.string(),
   alg: z.enum(SIGNING_ALGS),
-  status: z.enum(["active", "retired"]),
+  status: KeyStatusAnswer,
   created_at: Time,
+  activates_at: Time,
   retired_at: Time.nullable(),
   public_jwk: PublicJWKAnswer,
 });

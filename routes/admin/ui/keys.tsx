@@ -2,6 +2,7 @@ import { ConfirmStep } from "../../../components/admin/common.tsx";
 import { CONFIRM } from "../../../components/admin/confirms.ts";
 import { KEYS_PAGE, KeysPage } from "../../../components/admin/KeysPage.tsx";
 import { adminActor } from "../../../lib/admin/admin_http.ts";
+import { activationDelay } from "../../../lib/key_schedule.ts";
 import {
   deleteKey,
   listKeyViews,
@@ -32,6 +33,7 @@ async function page(
       keys={await listKeyViews(deps)}
       now={deps.now()}
       graceSeconds={RETIRED_KEY_GRACE_SECONDS}
+      activationSeconds={activationDelay(deps.config.jwksMaxAge)}
       notice={noticeOf(c)}
       error={options.error}
     />
