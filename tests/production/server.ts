@@ -24,7 +24,18 @@ export interface SpawnOptions {
   env: Record<string, string>;
   /** `deno` arguments; default `run -A main.ts`. */
   args?: string[];
+  /** Start from an empty environment (PATH, HOME and DENO_DIR kept). */
+  clearEnv?: boolean;
   port?: number;
+}
+
+function inherited(names: string[]): Record<string, string> {
+  return Object.fromEntries(
+    names.flatMap((n) => {
+      const v = Deno.env.get(n);
+      return v === undefined ? [] : [[n, v]];
+    }),
+  );
 }
 
 /** Starts main.ts and waits for /healthz (throws with its log if not). */
@@ -35,7 +46,9 @@ export async function spawnServer(
   const child = new Deno.Command(Deno.execPath(), {
     args: options.args ?? ["run", "-A", "main.ts"],
     cwd: ROOT,
+    clearEnv: options.clearEnv,
     env: {
+      ...(options.clearEnv ? inherited(["PATH", "HOME", "DENO_DIR"]) : {}),
       HOST: "127.0.0.1",
       PORT: String(port),
       LOG_REQUESTS: "false",
