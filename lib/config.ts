@@ -133,9 +133,10 @@ type Env = Record<string, string | undefined>;
 /**
  * Variables that may instead be given as `NAME_FILE`, the path of a file
  * holding the value: how container platforms mount secrets
- * (`/run/secrets/…`), so the value never sits in the environment.
- * APP_SECRET_FILE is older and also names where a generated secret is
- * written; see `loadConfig`.
+ * (`/run/secrets/…`), so the value never sits in the environment. When
+ * both are set the file wins, so a deployment can override an image's
+ * default `NAME`. APP_SECRET_FILE is older and also names where a
+ * generated secret is written; see `readAppSecret`.
  */
 const FILE_VARIABLES = ["ADMIN_TOKEN", "DATABASE_URL"] as const;
 
@@ -172,12 +173,6 @@ function read<K extends keyof typeof SCHEMAS>(
   if (
     (FILE_VARIABLES as readonly string[]).includes(name) && env[fileVariable]
   ) {
-    if (raw !== undefined) {
-      throw new ConfigError(
-        fileVariable,
-        `set ${name} or ${fileVariable}, not both`,
-      );
-    }
     raw = readValueFile(fileVariable, env[fileVariable]) ?? undefined;
     source = fileVariable;
   }
