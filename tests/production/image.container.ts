@@ -16,7 +16,7 @@
 import assert from "node:assert/strict";
 import pg from "pg";
 import { freePort } from "../helpers/server_process.ts";
-import { ROOT, troubleIn } from "./server.ts";
+import { installed, ROOT, troubleIn } from "./server.ts";
 
 const BASE_IMAGE = "localhost/authorization-server-base:bookworm";
 const IMAGE = "localhost/authorization-server:test";
@@ -29,18 +29,6 @@ const RUN_FLAGS = [
   "--ulimit",
   "nproc=4096:4096",
 ];
-
-function installed(program: string): boolean {
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
-    try {
-      Deno.statSync(`${dir}/${program}`);
-      return true;
-    } catch {
-      // not in this directory
-    }
-  }
-  return false;
-}
 
 const MISSING = ["podman", "runc", "debootstrap"].filter((p) => !installed(p));
 if (MISSING.length) {

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { freePort } from "../helpers/server_process.ts";
-import { BOOTSTRAP_TOKEN, ROOT, spawnServer } from "./server.ts";
+import { BOOTSTRAP_TOKEN, installed, ROOT, spawnServer } from "./server.ts";
 
 const DOC = await Deno.readTextFile(new URL("docs/production.md", ROOT));
 
@@ -18,18 +18,6 @@ function block(language: string): string {
   const m = DOC.match(new RegExp("```" + language + "\\n([\\s\\S]*?)```"));
   if (!m) throw new Error(`docs/production.md has no ${language} block`);
   return m[1];
-}
-
-function installed(program: string): boolean {
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
-    try {
-      Deno.statSync(`${dir}/${program}`);
-      return true;
-    } catch {
-      // not here
-    }
-  }
-  return false;
 }
 
 for (const program of ["nginx", "caddy", "openssl"]) {
@@ -201,44 +189,89 @@ async function checkThrough(
   assert.equal(event.ip, expectedClient);
 }
 
+/** What a proxy's configuration is made from. */
+interface Setup {
+  dir: string;
+  cert: string;
+  key: string;
+  httpsPort: number;
+  issuer: string;
+  serverPort: number;
+}
+
+/**
+ * A server with `ISSUER=https://127.0.0.1:<port>` and TRUSTED_PROXIES
+ * `trusted`, the proxy `configure` writes in front of it on that port, and
+ * `check` run through it with a client that trusts the test CA.
+ */
+async function behindProxy(
+  trusted: string,
+  configure: (
+    setup: Setup,
+  ) => Promise<[string, string[], Record<string, string>]>,
+  check: (issuer: string, client: Deno.HttpClient) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "proxy-" });
+  const { ca, cert, key } = await certificate(dir);
+  const client = Deno.createHttpClient({
+    caCerts: [await Deno.readTextFile(ca)],
+  });
+  const httpsPort = freePort();
+  const issuer = `https://127.0.0.1:${httpsPort}`;
+  const server = await spawnServer({
+    env: {
+      ISSUER: issuer,
+      TRUSTED_PROXIES: trusted,
+      ADMIN_TOKEN: BOOTSTRAP_TOKEN,
+      WORKERS: "1",
+    },
+  });
+  let proxy: Proxy | null = null;
+  try {
+    const [program, args, env] = await configure({
+      dir,
+      cert,
+      key,
+      httpsPort,
+      issuer,
+      serverPort: server.port,
+    });
+    proxy = await startProxy(program, args, env, `${issuer}/healthz`, client);
+    await check(issuer, client);
+  } finally {
+    await proxy?.stop();
+    client.close();
+    assert.equal(await server.stop(), 0, server.log());
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 Deno.test({
   name:
     "reverse proxy: nginx as docs/production.md configures it (TLS, X-Forwarded-For replaced, TRUSTED_PROXIES)",
   ignore: !installed("nginx") || !installed("openssl"),
   async fn() {
-    const dir = await Deno.makeTempDir({ prefix: "nginx-" });
-    const { ca, cert, key } = await certificate(dir);
-    const client = Deno.createHttpClient({
-      caCerts: [await Deno.readTextFile(ca)],
-    });
-    const httpsPort = freePort();
     const httpPort = freePort();
-    const issuer = `https://127.0.0.1:${httpsPort}`;
     // nginx connects to the server from 127.0.0.3, so the proxy's address
     // and the client's (127.0.0.1) differ on loopback.
-    const server = await spawnServer({
-      env: {
-        ISSUER: issuer,
-        TRUSTED_PROXIES: "127.0.0.3",
-        ADMIN_TOKEN: BOOTSTRAP_TOKEN,
-        WORKERS: "1",
-      },
-    });
-    let proxy: Proxy | null = null;
-    try {
+    await behindProxy("127.0.0.3", async (setup) => {
+      const { dir, serverPort } = setup;
       const site = block("nginx")
         .replace("listen 80;", `listen 127.0.0.1:${httpPort};`)
-        .replace("listen 443 ssl;", `listen 127.0.0.1:${httpsPort} ssl;`)
+        .replace("listen 443 ssl;", `listen 127.0.0.1:${setup.httpsPort} ssl;`)
         .replace(/^\s*listen \[::\]:\d+( ssl)?;\n/gm, "")
-        .replace(/ssl_certificate +\S+;/, `ssl_certificate ${cert};`)
-        .replace(/ssl_certificate_key +\S+;/, `ssl_certificate_key ${key};`)
+        .replace(/ssl_certificate +\S+;/, `ssl_certificate ${setup.cert};`)
+        .replace(
+          /ssl_certificate_key +\S+;/,
+          `ssl_certificate_key ${setup.key};`,
+        )
         .replace(
           "proxy_pass http://127.0.0.1:8000;",
-          `proxy_pass http://127.0.0.1:${server.port};\n        proxy_bind 127.0.0.3;`,
+          `proxy_pass http://127.0.0.1:${serverPort};\n        proxy_bind 127.0.0.3;`,
         );
       assert.match(
         site,
-        new RegExp(`proxy_pass http://127.0.0.1:${server.port}`),
+        new RegExp(`proxy_pass http://127.0.0.1:${serverPort}`),
       );
       const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
         .map((t) => `${t}_temp_path ${dir}/${t};`).join(" ");
@@ -252,13 +285,12 @@ ${site}
 }
 `,
       );
-      proxy = await startProxy(
+      return [
         "nginx",
         ["-e", `${dir}/error.log`, "-p", dir, "-c", `${dir}/nginx.conf`],
         {},
-        `${issuer}/healthz`,
-        client,
-      );
+      ];
+    }, async (issuer, client) => {
       await checkThrough(issuer, client, "127.0.0.1");
       // Plain http is sent to https.
       const plain = await fetch(`http://127.0.0.1:${httpPort}/healthz`, {
@@ -267,12 +299,7 @@ ${site}
       await plain.body?.cancel();
       assert.equal(plain.status, 301);
       assert.match(plain.headers.get("Location") ?? "", /^https:\/\//);
-    } finally {
-      await proxy?.stop();
-      client.close();
-      assert.equal(await server.stop(), 0, server.log());
-      await Deno.remove(dir, { recursive: true });
-    }
+    });
   },
 });
 
@@ -281,35 +308,23 @@ Deno.test({
     "reverse proxy: Caddy as docs/production.md configures it (TLS, X-Forwarded-For set by Caddy, TRUSTED_PROXIES)",
   ignore: !installed("caddy") || !installed("openssl"),
   async fn() {
-    const dir = await Deno.makeTempDir({ prefix: "caddy-" });
-    const { ca, cert, key } = await certificate(dir);
-    const client = Deno.createHttpClient({
-      caCerts: [await Deno.readTextFile(ca)],
-    });
-    const httpsPort = freePort();
-    const issuer = `https://127.0.0.1:${httpsPort}`;
     // Caddy and the test both connect from 127.0.0.1; what tells them apart
     // is the forged header, which Caddy must not pass on.
-    const server = await spawnServer({
-      env: {
-        ISSUER: issuer,
-        TRUSTED_PROXIES: "127.0.0.1",
-        ADMIN_TOKEN: BOOTSTRAP_TOKEN,
-        WORKERS: "1",
-      },
-    });
-    let proxy: Proxy | null = null;
-    try {
+    await behindProxy("127.0.0.1", async (setup) => {
+      const { dir, serverPort } = setup;
       const site = block("caddyfile")
-        .replace("auth.example.com {", `${issuer} {\n\ttls ${cert} ${key}`)
-        .replace("127.0.0.1:8000", `127.0.0.1:${server.port}`);
-      assert.match(site, new RegExp(`127.0.0.1:${server.port}`));
+        .replace(
+          "auth.example.com {",
+          `${setup.issuer} {\n\ttls ${setup.cert} ${setup.key}`,
+        )
+        .replace("127.0.0.1:8000", `127.0.0.1:${serverPort}`);
+      assert.match(site, new RegExp(`127.0.0.1:${serverPort}`));
       await Deno.writeTextFile(
         `${dir}/Caddyfile`,
         // default_sni: the test connects to an IP address, which sends no SNI.
         `{\n\tadmin off\n\tauto_https disable_redirects\n\tdefault_sni 127.0.0.1\n\tstorage file_system ${dir}/data\n}\n\n${site}`,
       );
-      proxy = await startProxy(
+      return [
         "caddy",
         ["run", "--adapter", "caddyfile", "--config", `${dir}/Caddyfile`],
         {
@@ -317,15 +332,7 @@ Deno.test({
           XDG_DATA_HOME: `${dir}/data`,
           XDG_CONFIG_HOME: `${dir}/config`,
         },
-        `${issuer}/healthz`,
-        client,
-      );
-      await checkThrough(issuer, client, "127.0.0.1");
-    } finally {
-      await proxy?.stop();
-      client.close();
-      assert.equal(await server.stop(), 0, server.log());
-      await Deno.remove(dir, { recursive: true });
-    }
+      ];
+    }, (issuer, client) => checkThrough(issuer, client, "127.0.0.1"));
   },
 });

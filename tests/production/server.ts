@@ -29,6 +29,19 @@ export interface SpawnOptions {
   port?: number;
 }
 
+/** True when `program` is on PATH. */
+export function installed(program: string): boolean {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    try {
+      Deno.statSync(`${dir}/${program}`);
+      return true;
+    } catch {
+      // not in this directory
+    }
+  }
+  return false;
+}
+
 function inherited(names: string[]): Record<string, string> {
   return Object.fromEntries(
     names.flatMap((n) => {

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { freePort } from "../helpers/server_process.ts";
-import { ROOT, spawnServer, troubleIn } from "./server.ts";
+import { installed, ROOT, spawnServer, troubleIn } from "./server.ts";
 
 const UNIT = new URL("deploy/authorization-server.service", ROOT);
 const STATE = "/var/lib/authorization-server";
@@ -32,15 +32,6 @@ function directives(text: string, section: string): [string, string][] {
     }
   }
   return out;
-}
-
-function hasSystemdAnalyze(): boolean {
-  try {
-    Deno.statSync("/usr/bin/systemd-analyze");
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function analyze(
@@ -81,7 +72,7 @@ Deno.test("systemd unit: a made-up user, a read-only system, state only in its S
 Deno.test({
   name:
     "systemd unit: systemd-analyze verifies it and rates its exposure at most 2.0 (skipped without systemd-analyze)",
-  ignore: !hasSystemdAnalyze(),
+  ignore: !installed("systemd-analyze"),
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "systemd-unit-" });
     try {
