@@ -182,7 +182,7 @@ Deno.test({
         `${await originDir(origin)}/kv.sqlite3`,
       );
       const counters = await Array.fromAsync(
-        runtimeKV.list({ prefix: ["ratelimit"] }),
+        runtimeKV.list({ prefix: ["budget"] }),
       );
       runtimeKV.close();
       assert.ok(counters.length > 0, "the failure was counted there");

@@ -6,7 +6,7 @@
  * @module
  */
 import { freePort, waitUntilHealthy } from "../helpers/server_process.ts";
-import { basicAuth } from "../helpers/oauth.ts";
+import { basic } from "../helpers/clients.ts";
 
 export const ROOT = new URL("../../", import.meta.url);
 export const BOOTSTRAP_TOKEN = "bootstrap-token-production-tests";
@@ -115,9 +115,18 @@ export async function spawnServer(
   return server;
 }
 
+/**
+ * Deno's one-time notice about `request.signal` (plain text on stderr).
+ * TODO(#14): the log work of issue 14 removes it; then drop this.
+ */
+const DENO_SIGNAL_NOTICE =
+  /^Deno\.serve: request\.signal aborts on successful responses/;
+
 /** The JSON log lines at `warn` or `error`, and any line that is not JSON. */
 export function troubleIn(log: string): string[] {
-  return log.split("\n").filter((line) => line.trim()).filter((line) => {
+  return log.split("\n").filter((line) =>
+    line.trim() && !DENO_SIGNAL_NOTICE.test(line)
+  ).filter((line) => {
     try {
       const level = JSON.parse(line).level;
       return level === "warn" || level === "error";
@@ -168,7 +177,7 @@ export async function issueToken(
   const res = await fetch(`${base}/token`, {
     method: "POST",
     headers: {
-      Authorization: basicAuth(client.id, client.secret),
+      Authorization: basic(client.id, client.secret),
       "Content-Type": "application/x-www-form-urlencoded",
     },
     body: new URLSearchParams({ grant_type: "client_credentials" }),
@@ -189,7 +198,7 @@ export async function isActive(
   const res = await fetch(`${base}/introspect`, {
     method: "POST",
     headers: {
-      Authorization: basicAuth(client.id, client.secret),
+      Authorization: basic(client.id, client.secret),
       "Content-Type": "application/x-www-form-urlencoded",
     },
     body: new URLSearchParams({ token }),
