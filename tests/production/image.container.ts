@@ -302,8 +302,18 @@ Deno.test({
       const logs = serverLines(await server.logs());
       assert.deepEqual(troubleIn(logs), [], "no warning, not even APP_SECRET");
       assert.match(logs, /"argon2":"native","rs256_es256_signer":"openssl"/);
-      const uid = await sh("podman", ["exec", server.name, "id", "-u"]);
-      assert.equal(uid.out.trim(), "10001");
+      const ids = await sh("podman", [
+        "exec",
+        server.name,
+        "sh",
+        "-c",
+        "id -u; id -g; stat -c %u:%g:%a /data",
+      ]);
+      assert.deepEqual(ids.out.trim().split("\n"), [
+        "10001",
+        "10001",
+        "10001:10001:700",
+      ]);
       // The image's HEALTHCHECK, run by podman inside the container.
       const check = await sh("podman", ["healthcheck", "run", server.name], {
         allowFailure: true,
