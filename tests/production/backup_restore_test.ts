@@ -118,8 +118,14 @@ Deno.test({
   ignore: testEngine() !== "sqlite",
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "backup-flow-" });
-    const live = { DATABASE_URL: `sqlite:///${dir}/live/oauth.db` };
-    const fresh = { DATABASE_URL: `sqlite:///${dir}/fresh/oauth.db` };
+    const live = {
+      DATABASE_URL: `sqlite:///${dir}/live/oauth.db`,
+      DENO_KV_PATH: `${dir}/live/kv.sqlite`,
+    };
+    const fresh = {
+      DATABASE_URL: `sqlite:///${dir}/fresh/oauth.db`,
+      DENO_KV_PATH: `${dir}/kv-fresh.sqlite`,
+    };
     try {
       await Deno.mkdir(`${dir}/live`);
       const was = await issueAndBackUp(live, async () => {
@@ -206,7 +212,7 @@ Deno.test({
       for (const name of names) await sql(admin, `CREATE DATABASE ${name}`);
       // The commands docs/production.md gives.
       const was = await issueAndBackUp(
-        { DATABASE_URL: urls[0] },
+        { DATABASE_URL: urls[0], DENO_KV_PATH: `${dir}/kv-live.sqlite` },
         () =>
           run("pg_dump", [
             "--format=custom",
@@ -219,7 +225,10 @@ Deno.test({
         `--dbname=${urls[1]}`,
         `${dir}/authz.dump`,
       ]);
-      const server = await checkRestored({ DATABASE_URL: urls[1] }, was);
+      const server = await checkRestored(
+        { DATABASE_URL: urls[1], DENO_KV_PATH: `${dir}/kv-fresh.sqlite` },
+        was,
+      );
       assert.equal(await server.stop(), 0, server.log());
     } finally {
       for (const name of names) {

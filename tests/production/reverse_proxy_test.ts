@@ -9,6 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { freePort } from "../helpers/server_process.ts";
+import { TEST_APP_SECRET } from "../helpers/test_app.ts";
 import { BOOTSTRAP_TOKEN, installed, ROOT, spawnServer } from "./server.ts";
 
 const DOC = await Deno.readTextFile(new URL("docs/production.md", ROOT));
@@ -220,6 +221,9 @@ async function behindProxy(
   const issuer = `https://127.0.0.1:${httpsPort}`;
   const server = await spawnServer({
     env: {
+      DATABASE_URL: `sqlite:///${dir}/oauth.db`,
+      DENO_KV_PATH: `${dir}/kv.sqlite`,
+      APP_SECRET: TEST_APP_SECRET,
       ISSUER: issuer,
       TRUSTED_PROXIES: trusted,
       ADMIN_TOKEN: BOOTSTRAP_TOKEN,
