@@ -29,7 +29,10 @@ export interface Config {
   port: number;
   /** Public base URL; the `iss` of every token. Never taken from a request. */
   issuer: string;
-  /** Secret for cookies and key encryption; null means "generate and persist". */
+  /**
+   * Secret for cookies and key encryption: APP_SECRET, else the contents of
+   * APP_SECRET_FILE when that file exists; null means "generate and persist".
+   */
   appSecret: string | null;
   /** Where a generated APP_SECRET is kept when APP_SECRET is unset. */
   appSecretFile: string;
@@ -65,7 +68,7 @@ export interface Config {
 /** A bad environment variable; `message` is one line naming it. */
 export class ConfigError extends Error {
   override name = "ConfigError";
-  constructor(readonly variable: string, reason: string) {
+  constructor(readonly variable: string, readonly reason: string) {
     super(`${variable}: ${reason}`);
   }
 }
@@ -143,17 +146,81 @@ const SCHEMAS = {
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * Variables that may instead be given as `NAME_FILE`, the path of a file
+ * holding the value: how container platforms mount secrets
+ * (`/run/secrets/…`), so the value never sits in the environment. When
+ * both are set the file wins, so a deployment can override an image's
+ * default `NAME`. APP_SECRET_FILE is older and also names where a
+ * generated secret is written; see `readAppSecret`.
+ */
+const FILE_VARIABLES = ["ADMIN_TOKEN", "DATABASE_URL"] as const;
+
+/**
+ * A secret file's text without the line break(s) `echo` or an editor add;
+ * null when it does not exist and `missing: "null"` allows that.
+ */
+function readValueFile(
+  variable: string,
+  path: string,
+  options: { missing?: "error" | "null" } = {},
+): string | null {
+  try {
+    return Deno.readTextFileSync(path).replace(/[\r\n]+$/, "");
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound && options.missing === "null") {
+      return null;
+    }
+    throw new ConfigError(
+      variable,
+      `cannot read ${path} (${(err as Error).name})`,
+    );
+  }
+}
+
 function read<K extends keyof typeof SCHEMAS>(
   env: Env,
   name: K,
 ): z.output<(typeof SCHEMAS)[K]> | undefined {
-  const raw = env[name];
+  let raw = env[name];
+  // Errors about a value read from a file name the _FILE variable.
+  let source: string = name;
+  const fileVariable = `${name}_FILE`;
+  if (
+    (FILE_VARIABLES as readonly string[]).includes(name) && env[fileVariable]
+  ) {
+    raw = readValueFile(fileVariable, env[fileVariable]) ?? undefined;
+    source = fileVariable;
+  }
   if (raw === undefined) return undefined;
   const parsed = SCHEMAS[name].safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError(name, parsed.error.issues[0]?.message ?? "invalid");
+    throw new ConfigError(source, parsed.error.issues[0]?.message ?? "invalid");
   }
   return parsed.data as z.output<(typeof SCHEMAS)[K]>;
+}
+
+/**
+ * APP_SECRET, else the contents of an APP_SECRET_FILE that exists (a mounted
+ * secret, or the one generated there at an earlier start); null when the
+ * secret is still to be generated.
+ */
+function readAppSecret(env: Env): string | null {
+  const configured = read(env, "APP_SECRET");
+  if (configured !== undefined) return configured;
+  const file = env.APP_SECRET_FILE;
+  const text = file
+    ? readValueFile("APP_SECRET_FILE", file, { missing: "null" })
+    : null;
+  if (text === null) return null;
+  const parsed = SCHEMAS.APP_SECRET.safeParse(text);
+  if (!parsed.success) {
+    throw new ConfigError(
+      "APP_SECRET_FILE",
+      `${file}: ${parsed.error.issues[0]?.message ?? "invalid"}`,
+    );
+  }
+  return parsed.data;
 }
 
 /**
@@ -184,18 +251,28 @@ export function parseDatabaseURL(value: string): DatabaseTarget {
   );
 }
 
+function readDatabase(env: Env): DatabaseTarget {
+  const value = read(env, "DATABASE_URL") ?? "sqlite:///oauth.db";
+  try {
+    return parseDatabaseURL(value);
+  } catch (err) {
+    if (err instanceof ConfigError && env.DATABASE_URL_FILE) {
+      throw new ConfigError("DATABASE_URL_FILE", err.reason);
+    }
+    throw err;
+  }
+}
+
 /** Reads and validates the environment. Throws `ConfigError` on a bad value. */
 export function loadConfig(env: Env): Config {
   const host = read(env, "HOST") ?? "127.0.0.1";
   const portNumber = read(env, "PORT") ?? 8000;
-  const database = parseDatabaseURL(
-    read(env, "DATABASE_URL") ?? "sqlite:///oauth.db",
-  );
-  const appSecret = read(env, "APP_SECRET") ?? null;
+  const database = readDatabase(env);
+  const appSecret = readAppSecret(env);
   if (database.engine === "postgres" && appSecret === null) {
     throw new ConfigError(
       "APP_SECRET",
-      "is required with PostgreSQL, so every instance shares it",
+      "is required with PostgreSQL (or APP_SECRET_FILE naming a file that holds it), so every instance shares it",
     );
   }
   const urlHost = host.includes(":") ? `[${host}]` : host;

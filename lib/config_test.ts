@@ -222,3 +222,79 @@ Deno.test("config: TRUSTED_PROXIES takes addresses and CIDR networks; anything e
     assertRefused({ TRUSTED_PROXIES: bad }, "TRUSTED_PROXIES");
   }
 });
+
+/** Writes `files` into a fresh directory; returns its path. */
+function secretsDir(files: Record<string, string>): string {
+  const dir = Deno.makeTempDirSync({ prefix: "config-secrets-" });
+  for (const [name, text] of Object.entries(files)) {
+    Deno.writeTextFileSync(`${dir}/${name}`, text);
+  }
+  return dir;
+}
+
+Deno.test("config: ADMIN_TOKEN_FILE and DATABASE_URL_FILE read the value from a mounted secret, without its line break", () => {
+  const dir = secretsDir({
+    admin_token: "bootstrap-token-from-a-file\n",
+    database_url: "postgres://authz:pw@db:5432/authz\r\n",
+    app_secret: SECRET + "\n",
+  });
+  try {
+    const config = loadConfig({
+      ADMIN_TOKEN_FILE: `${dir}/admin_token`,
+      DATABASE_URL_FILE: `${dir}/database_url`,
+      APP_SECRET_FILE: `${dir}/app_secret`,
+    });
+    assert.equal(config.bootstrapAdminToken, "bootstrap-token-from-a-file");
+    assert.deepEqual(config.database, {
+      engine: "postgres",
+      url: "postgres://authz:pw@db:5432/authz",
+    });
+    // An APP_SECRET_FILE that exists is the secret, so PostgreSQL accepts it.
+    assert.equal(config.appSecret, SECRET);
+    // The file wins over an image's default value.
+    assert.equal(
+      loadConfig({
+        DATABASE_URL: "sqlite:////data/oauth.db",
+        DATABASE_URL_FILE: `${dir}/database_url`,
+        APP_SECRET: SECRET,
+      }).database.engine,
+      "postgres",
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("config: a missing or short secret file is refused, naming the _FILE variable", () => {
+  const dir = secretsDir({ short: "abc\n", token: "x".repeat(20) });
+  try {
+    assertRefused({ ADMIN_TOKEN_FILE: `${dir}/absent` }, "ADMIN_TOKEN_FILE");
+    assertRefused({ ADMIN_TOKEN_FILE: `${dir}/short` }, "ADMIN_TOKEN_FILE");
+    assertRefused({ APP_SECRET_FILE: `${dir}/short` }, "APP_SECRET_FILE");
+    assertRefused({ DATABASE_URL_FILE: `${dir}/token` }, "DATABASE_URL_FILE");
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("config: an APP_SECRET_FILE that does not exist yet is where SQLite generates one; PostgreSQL refuses", () => {
+  const dir = secretsDir({});
+  try {
+    const config = loadConfig({ APP_SECRET_FILE: `${dir}/app_secret` });
+    assert.equal(config.appSecret, null);
+    assert.equal(config.appSecretFile, `${dir}/app_secret`);
+    assertRefused({
+      APP_SECRET_FILE: `${dir}/app_secret`,
+      DATABASE_URL: "postgres://db/authz",
+    }, "APP_SECRET");
+    // APP_SECRET itself wins over the file.
+    Deno.writeTextFileSync(`${dir}/app_secret`, "f".repeat(40));
+    assert.equal(
+      loadConfig({ APP_SECRET: SECRET, APP_SECRET_FILE: `${dir}/app_secret` })
+        .appSecret,
+      SECRET,
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
