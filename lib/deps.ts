@@ -90,15 +90,11 @@ export async function openDeps(
 ): Promise<Deps> {
   const log = options.log ?? createConsoleLogger();
   const now = options.now ?? systemNow;
-  const { secret, generated } = await resolveAppSecret(
+  // Warned about once per start, by lib/server.ts prepareStorage.
+  const { secret } = await resolveAppSecret(
     config.appSecret,
     config.appSecretFile,
   );
-  if (generated) {
-    log.log("warn", "APP_SECRET is not set; using the generated secret", {
-      file: config.appSecretFile,
-    });
-  }
   const handle = connectDatabase(config.database, {
     poolSize: config.databasePoolSize,
     queryTimeoutMs: config.databaseQueryTimeoutMs,

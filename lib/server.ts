@@ -92,6 +92,11 @@ export async function prepareStorage(
     generation: options.generation,
   });
   try {
+    if (config.appSecret === null) {
+      log.log("warn", "APP_SECRET is not set; using the generated secret", {
+        file: config.appSecretFile,
+      });
+    }
     const rs256 = await deps.keys.signingKey("RS256");
     log.log("info", "crypto", {
       argon2: await passwordBackend(),

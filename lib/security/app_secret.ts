@@ -32,10 +32,12 @@ export async function resolveAppSecret(
     });
   } catch (err) {
     if (err instanceof Deno.errors.AlreadyExists) {
-      return {
-        secret: (await Deno.readTextFile(file)).trim(),
-        generated: true,
-      };
+      // Another process wrote it first: use theirs, if it is one.
+      const theirs = (await Deno.readTextFile(file)).trim();
+      if (theirs.length < 32) {
+        throw new Error(`${file} holds fewer than 32 characters`);
+      }
+      return { secret: theirs, generated: true };
     }
     throw err;
   }

@@ -115,18 +115,9 @@ export async function spawnServer(
   return server;
 }
 
-/**
- * Deno's one-time notice about `request.signal` (plain text on stderr).
- * TODO(#14): the log work of issue 14 removes it; then drop this.
- */
-const DENO_SIGNAL_NOTICE =
-  /^Deno\.serve: request\.signal aborts on successful responses/;
-
 /** The JSON log lines at `warn` or `error`, and any line that is not JSON. */
 export function troubleIn(log: string): string[] {
-  return log.split("\n").filter((line) =>
-    line.trim() && !DENO_SIGNAL_NOTICE.test(line)
-  ).filter((line) => {
+  return log.split("\n").filter((line) => line.trim()).filter((line) => {
     try {
       const level = JSON.parse(line).level;
       return level === "warn" || level === "error";
