@@ -7,6 +7,8 @@
  */
 import { ConfigError, loadConfig } from "./lib/config.ts";
 import { Generation } from "./lib/db/invalidation.ts";
+import { DatabaseOpenError } from "./lib/db/sqlite_dialect.ts";
+import { isDatabaseUnavailable } from "./lib/db/unavailable.ts";
 import { UndecryptableKeysError } from "./lib/keys.ts";
 import { createConsoleLogger, type Logger } from "./lib/log.ts";
 import { serveMetricsPort } from "./lib/metrics/exposition.ts";
@@ -49,9 +51,21 @@ function operatorError(
   err: unknown,
   appSecretFile: string | null,
 ): string | null {
+  if (err instanceof PortInUseError || err instanceof DatabaseOpenError) {
+    return err.message;
+  }
   // A server thread's failure arrives as an Error carrying the class name.
-  if (err instanceof PortInUseError) return err.message;
-  if (err instanceof Error && err.name === "PortInUseError") return err.message;
+  if (
+    err instanceof Error &&
+    (err.name === "PortInUseError" || err.name === "DatabaseOpenError")
+  ) {
+    return err.message;
+  }
+  if (isDatabaseUnavailable(err)) {
+    return `the database (DATABASE_URL) cannot be reached: ${
+      (err as Error).message
+    }`;
+  }
   if (err instanceof UndecryptableKeysError) {
     const secret = appSecretFile === null
       ? "APP_SECRET"
@@ -73,7 +87,7 @@ async function main(log: Logger): Promise<void> {
     config = loadConfig(Deno.env.toObject());
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(`configuration error: ${err.message}`);
+      log.log("error", `configuration error: ${err.message}`);
       Deno.exit(1);
     }
     throw err;

@@ -48,6 +48,11 @@ function wrapStatement(stmt: StatementSync): CachedStatement {
   };
 }
 
+/** The database named by DATABASE_URL cannot be opened: the operator must fix it. */
+export class DatabaseOpenError extends Error {
+  override name = "DatabaseOpenError";
+}
+
 /**
  * Opens a SQLite file with the pragmas this server relies on.
  * `autocheckpointPages` raises the WAL size at which a commit checkpoints
@@ -57,7 +62,17 @@ export function openSQLite(
   path: string,
   options: { autocheckpointPages?: number } = {},
 ): DatabaseSync {
-  const db = new DatabaseSync(path);
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path);
+  } catch (err) {
+    throw new DatabaseOpenError(
+      `cannot open the SQLite database ${path} (DATABASE_URL): ` +
+        `${(err as Error).message}; does its directory exist, and may this ` +
+        "process write there?",
+      { cause: err },
+    );
+  }
   // busy_timeout lets several processes share the file; it comes first so
   // that switching a fresh file to WAL waits for another process doing the
   // same instead of failing with "database is locked".

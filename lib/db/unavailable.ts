@@ -37,6 +37,11 @@ const SQLITE_BUSY = /SQLITE_BUSY|database is locked/;
 
 /** Whether `err` is a connection-level database failure (answer 503). */
 export function isDatabaseUnavailable(err: unknown): boolean {
+  // A wrapped failure (a migration that could not connect) counts by its cause.
+  const cause = (err as { cause?: unknown } | null)?.cause;
+  if (cause !== undefined && cause !== err && isDatabaseUnavailable(cause)) {
+    return true;
+  }
   const code = String((err as { code?: unknown } | null)?.code ?? "");
   if (NETWORK_CODES.has(code) || PG_STATES.has(code)) return true;
   if (/^08[0-9A-Z]{3}$/.test(code)) return true;
