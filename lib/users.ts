@@ -16,6 +16,7 @@ import {
   knownDeviceSignInCounter,
   unknownDeviceSignInCounters,
 } from "./security/budget_counters.ts";
+import { checking } from "./security/rate_limit.ts";
 import {
   issueDeviceCookie,
   readDeviceCookie,
@@ -104,12 +105,14 @@ export async function signIn(
     logins.inc({ result: "limited" });
     return { ok: false, reason: "limited", retryAfter: admission.retryAfter };
   }
-  if (!user && devices.length === 0 && searchable) {
-    user = await findUserByCanonicalUsername(deps.db, account);
-  }
-  let ok = false;
-  if (user) ok = await verifyPassword(user.password_hash, password);
-  else await verifyDummyPassword(password);
+  const ok = await checking(admission.attempt, async () => {
+    if (!user && devices.length === 0 && searchable) {
+      user = await findUserByCanonicalUsername(deps.db, account);
+    }
+    if (user) return await verifyPassword(user.password_hash, password);
+    await verifyDummyPassword(password);
+    return false;
+  });
   const audit = {
     actor: `user:${account.slice(0, 100)}`,
     // Not "user": that target type is the admin's changes to the account.

@@ -15,6 +15,7 @@ import { csrfProtection } from "../security/csrf.ts";
 import { insertAuditEvent } from "../db/audit_events.ts";
 import type { Deps } from "../deps.ts";
 import { adminTokenCounters } from "../security/budget_counters.ts";
+import { checking } from "../security/rate_limit.ts";
 import { SESSION_COOKIE, validateSession } from "../security/session.ts";
 import { verifyAdminToken } from "./admin_token.ts";
 
@@ -48,7 +49,11 @@ export async function verifyAdminTokenHeader(
       headers: { "Retry-After": String(admission.retryAfter) },
     });
   }
-  if (await verifyAdminToken(db, config.bootstrapAdminToken, presented)) {
+  const right = await checking(
+    admission.attempt,
+    () => verifyAdminToken(db, config.bootstrapAdminToken, presented),
+  );
+  if (right) {
     await admission.attempt.succeeded();
     return;
   }

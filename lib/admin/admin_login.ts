@@ -6,6 +6,7 @@
 import { insertAuditEvent } from "../db/audit_events.ts";
 import type { Deps } from "../deps.ts";
 import { adminTokenCounters } from "../security/budget_counters.ts";
+import { checking } from "../security/rate_limit.ts";
 import { createSession, endSession } from "../security/session.ts";
 import { verifyAdminToken } from "./admin_token.ts";
 
@@ -31,7 +32,11 @@ export async function adminLogin(
       retryAfter: admission.retryAfter,
     };
   }
-  if (!(await verifyAdminToken(db, config.bootstrapAdminToken, input.token))) {
+  const right = await checking(
+    admission.attempt,
+    () => verifyAdminToken(db, config.bootstrapAdminToken, input.token),
+  );
+  if (!right) {
     await admission.attempt.failed();
     await insertAuditEvent(db, {
       actor: "anonymous",

@@ -15,6 +15,7 @@ import { findSetting, upsertSetting } from "../db/settings.ts";
 import type { Deps } from "../deps.ts";
 import type { Logger } from "../log.ts";
 import { setupCounters } from "../security/budget_counters.ts";
+import { checking } from "../security/rate_limit.ts";
 import { sha256, timingSafeEqual } from "../security/crypto.ts";
 import { completeSetup, SETUP_CODE_KEY } from "./admin_token.ts";
 /** Crockford's base32: no I, L, O, U, so a code read aloud is unambiguous. */
@@ -110,7 +111,11 @@ export async function finishSetup(
     return { kind: "limited", retryAfter: admission.retryAfter };
   }
   const kind = setupProof(config.bootstrapAdminToken);
-  if (!(await proofMatches(db, config.bootstrapAdminToken, input.proof))) {
+  const right = await checking(
+    admission.attempt,
+    () => proofMatches(db, config.bootstrapAdminToken, input.proof),
+  );
+  if (!right) {
     await admission.attempt.failed();
     await insertAuditEvent(db, {
       actor: "anonymous",

@@ -88,6 +88,29 @@ export interface Attempt {
   succeeded(options?: { forget?: Counter[] }): Promise<void>;
   /** The secret was wrong: one failure on every counter, in KV. */
   failed(): Promise<void>;
+  /**
+   * The check could not be made (the database failed while reading the
+   * secret): the attempt ends without counting as a failure. Nothing when
+   * it was already settled.
+   */
+  abandoned(): void;
+}
+
+/**
+ * Runs `check` (reading and comparing the secret) inside an admitted
+ * attempt. If it throws, the attempt is abandoned before the error goes on,
+ * so an outage never leaves attempts in flight that would hold the budget.
+ */
+export async function checking<T>(
+  attempt: Attempt,
+  check: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await check();
+  } catch (err) {
+    attempt.abandoned();
+    throw err;
+  }
 }
 
 export type Admission =
@@ -295,6 +318,11 @@ export class FailureBudgets {
         settle();
         for (const e of entries) this.shared.fail(e.cell);
         await this.#write(entries);
+      },
+      abandoned: () => {
+        if (settled) return;
+        settled = true;
+        for (const e of entries) this.shared.leave(e.cell);
       },
     };
   }

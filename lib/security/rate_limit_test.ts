@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type Counter, FailureBudgets } from "./rate_limit.ts";
+import { checking, type Counter, FailureBudgets } from "./rate_limit.ts";
 import {
   createSharedCounterMemory,
   SharedCounters,
@@ -125,6 +125,26 @@ Deno.test("budgets: a burst of right secrets larger than the budget is served: a
       }),
     );
     assert.equal(admissions.filter(Boolean).length, 50);
+  });
+});
+
+Deno.test("budgets: a check that throws (the database is down) is abandoned: no failure counted, nothing left in flight", async () => {
+  await withBudgets(async (budgets) => {
+    for (let i = 0; i < BUDGET.limit * 3; i++) {
+      const a = await budgets.begin([counter("k")], T0);
+      assert.ok(a.ok, `attempt ${i + 1} during the outage is admitted`);
+      await assert.rejects(
+        checking(a.attempt, () => Promise.reject(new Error("db down"))),
+        /db down/,
+      );
+    }
+    // After the outage the whole budget is there.
+    for (let i = 0; i < BUDGET.limit; i++) {
+      const a = await budgets.begin([counter("k")], T0);
+      assert.ok(a.ok);
+      await a.attempt.failed();
+    }
+    assert.equal((await budgets.begin([counter("k")], T0)).ok, false);
   });
 });
 
