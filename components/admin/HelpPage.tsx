@@ -218,6 +218,30 @@ const POLICY_FIELDS: Topic[] = [
     ),
   },
   {
+    id: "require-second-factor",
+    title: "Require a Second Factor",
+    body: (
+      <>
+        <p>
+          Everyone signing in to this client must prove a second factor: after
+          the password, a code from their authenticator app, one of their
+          recovery codes, or a passkey. A passkey sign-in counts on its own (the
+          device checks a PIN or biometric). Someone who has no second factor
+          yet is asked to set one up on their account's security page (<code>
+            /account/security
+          </code>) and then continue.
+        </p>
+        <p>
+          A session that already passed a second factor is not asked again. ID
+          tokens say how the person signed in: <code>amr</code> (e.g.{" "}
+          <code>pwd otp mfa</code>) and{" "}
+          <code>acr</code>. Apps can also ask for this per request with{" "}
+          <code>acr_values</code>; see <code>docs/accounts.md</code>.
+        </p>
+      </>
+    ),
+  },
+  {
     id: "consent-policy",
     title: "Consent Policy",
     body: (

@@ -83,6 +83,10 @@ export const PolicyAnswer = z.strictObject({
   refresh_reuse_grace_seconds: z.int().meta({
     description: "seconds a rotated refresh token answers its successor again",
   }),
+  require_second_factor: z.boolean().meta({
+    description:
+      "every sign-in for this client needs a second factor (TOTP, recovery code or passkey)",
+  }),
 });
 
 export const ClientAnswer = z.strictObject({
