@@ -58,9 +58,10 @@ import * as $$0 from "./islands/ClientForm.tsx";
 import * as $$1 from "./islands/ClientList.tsx";
 import * as $$2 from "./islands/ConfirmButton.tsx";
 import * as $$3 from "./islands/CopyButton.tsx";
-import * as $$4 from "./islands/PolicyForm.tsx";
-import * as $$5 from "./islands/ScopeEditor.tsx";
-import * as $$6 from "./islands/UserForm.tsx";
+import * as $$4 from "./islands/PasskeySignIn.tsx";
+import * as $$5 from "./islands/PolicyForm.tsx";
+import * as $$6 from "./islands/ScopeEditor.tsx";
+import * as $$7 from "./islands/UserForm.tsx";
 
 export const manifest: Manifest = {
   routes: {
@@ -123,8 +124,9 @@ export const manifest: Manifest = {
     "./islands/ClientList.tsx": $$1,
     "./islands/ConfirmButton.tsx": $$2,
     "./islands/CopyButton.tsx": $$3,
-    "./islands/PolicyForm.tsx": $$4,
-    "./islands/ScopeEditor.tsx": $$5,
-    "./islands/UserForm.tsx": $$6,
+    "./islands/PasskeySignIn.tsx": $$4,
+    "./islands/PolicyForm.tsx": $$5,
+    "./islands/ScopeEditor.tsx": $$6,
+    "./islands/UserForm.tsx": $$7,
   },
 };

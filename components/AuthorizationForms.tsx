@@ -1,11 +1,13 @@
 import type { VNode } from "preact";
+import PasskeySignIn from "../islands/PasskeySignIn.tsx";
+import type { PasskeyOffer } from "../lib/accounts/webauthn/offer.ts";
 import type { ScopeRow, UserRow } from "../lib/db/schema.ts";
 import { ACTION_FIELD } from "../lib/oauth/authorize/endpoint.ts";
 import type { AuthorizationRequest } from "../lib/oauth/authorize/request.ts";
 import { Form } from "./Form.tsx";
 
 /** The authorization request's parameters as hidden fields. */
-function HiddenParams(
+export function HiddenParams(
   { params }: { params: Record<string, string> },
 ): VNode {
   return (
@@ -22,11 +24,51 @@ export interface LoginFormProps {
   csrf: string;
   error?: string;
   username?: string;
+  passkey?: PasskeyOffer;
 }
 
-/** Username/password sign-in, posting back to /authorize. */
+export interface PasskeyChoiceProps {
+  offer: PasskeyOffer | undefined;
+  csrf: string;
+  /** The fields the assertion is posted with. */
+  params: Record<string, string>;
+  autofill: boolean;
+  label: string;
+}
+
+/**
+ * The passkey way in: the button (and autofill) where this page can run
+ * WebAuthn, else a link to the address where it can.
+ */
+export function PasskeyChoice(
+  { offer, csrf, params, autofill, label }: PasskeyChoiceProps,
+): VNode | null {
+  if (offer?.state === "ready") {
+    return (
+      <PasskeySignIn
+        csrf={csrf}
+        action="/authorize"
+        fields={{ ...params, [ACTION_FIELD]: "passkey" }}
+        options={offer.options}
+        autofill={autofill}
+        label={label}
+      />
+    );
+  }
+  if (offer?.state === "elsewhere") {
+    return (
+      <p class="muted passkey-elsewhere">
+        Passkeys work at this server's localhost address:{" "}
+        <a href={offer.href}>open this page at {offer.origin}</a>.
+      </p>
+    );
+  }
+  return null;
+}
+
+/** Username/password sign-in, posting back to /authorize; or a passkey. */
 export function LoginForm(
-  { request, csrf, error, username }: LoginFormProps,
+  { request, csrf, error, username, passkey }: LoginFormProps,
 ): VNode {
   return (
     <section class="card narrow">
@@ -43,7 +85,11 @@ export function LoginForm(
           id="username"
           name="username"
           type="text"
-          autocomplete="username"
+          // WebAuthn conditional mediation: passkeys appear in this
+          // field's autofill (the token must come last).
+          autocomplete={passkey?.state === "ready"
+            ? "username webauthn"
+            : "username"}
           value={username ?? request.loginHint ?? ""}
           required
           autofocus
@@ -58,6 +104,20 @@ export function LoginForm(
         />
         <button type="submit">Sign in</button>
       </Form>
+      {passkey && passkey.state !== "unavailable" && (
+        <div class="alternative">
+          <p class="divider">
+            <span>or</span>
+          </p>
+          <PasskeyChoice
+            offer={passkey}
+            csrf={csrf}
+            params={request.params}
+            autofill
+            label="Sign in with a passkey"
+          />
+        </div>
+      )}
     </section>
   );
 }
@@ -69,7 +129,7 @@ export interface SelectAccountFormProps {
 }
 
 /** prompt values a form must not carry on (they were just answered). */
-function withoutPrompts(
+export function withoutPrompts(
   params: Record<string, string>,
   answered: string[],
 ): Record<string, string> {

@@ -80,6 +80,11 @@ export function passkeyAMR(backupEligible: boolean): AMR[] {
   return [backupEligible ? "swk" : "hwk", "user", "mfa"];
 }
 
+/** The class a passkey sign-in reaches (see passkeyAMR). */
+export function passkeyACR(backupEligible: boolean): ACR {
+  return acrOf(passkeyAMR(backupEligible));
+}
+
 /** The strongest class a set of methods reaches. */
 export function acrOf(amr: readonly AMR[]): ACR {
   if (amr.includes("hwk")) return ACR_PHISHING_RESISTANT_HARDWARE;

@@ -8,6 +8,7 @@
  * client, unless one says otherwise.
  * @module
  */
+import type { ACR } from "../../accounts/factors/levels.ts";
 import { findScopes } from "../../db/scopes.ts";
 import type { Deps } from "../../deps.ts";
 import type { Client } from "../clients/client.ts";
@@ -53,6 +54,8 @@ export interface AuthorizeContext {
   prompt: Set<Prompt>;
   maxAge: number | null;
   hintedUserID: string | null;
+  /** Set by OIDC's acr_values check (lib/oidc/authorize.ts). */
+  acrValues: ACR[];
 }
 
 export type AuthorizeCheck = (ctx: AuthorizeContext) => void | Promise<void>;
@@ -327,6 +330,7 @@ export function newAuthorizeContext(
     prompt: new Set(),
     maxAge: null,
     hintedUserID: null,
+    acrValues: [],
   };
 }
 
@@ -375,6 +379,7 @@ export async function checkAuthorizationRequest(
       maxAge: ctx.maxAge,
       loginHint: params.get("login_hint") || null,
       hintedUserID: ctx.hintedUserID,
+      acrValues: ctx.acrValues,
       params: kept,
     },
   };

@@ -3,6 +3,7 @@
  * OIDC Core §3.1.2.1), and where its answer goes.
  * @module
  */
+import type { ACR } from "../../accounts/factors/levels.ts";
 import type { Client } from "../clients/client.ts";
 import type { Prompt, ResponseMode } from "../vocabulary.ts";
 
@@ -21,6 +22,7 @@ export const AUTHORIZATION_PARAMS = [
   "max_age",
   "login_hint",
   "ui_locales",
+  "acr_values",
 ] as const;
 
 /** A verified redirect URI and how to answer there (RFC 6749 §4.1.2). */
@@ -40,6 +42,8 @@ export interface AuthorizationRequest extends ResponseTarget {
   loginHint: string | null;
   /** The user an id_token_hint names (OIDC Core §3.1.2.1), if one was sent. */
   hintedUserID: string | null;
+  /** The authentication context classes asked for (acr_values), in order. */
+  acrValues: ACR[];
   /** The validated parameters, for the hidden fields of the next form. */
   params: Record<string, string>;
 }
