@@ -23,6 +23,9 @@ const SCHEMA_TABLES = Object.keys(
     sessions: true,
     signing_keys: true,
     audit_events: true,
+    user_totp: true,
+    user_recovery_codes: true,
+    webauthn_credentials: true,
   } satisfies Record<keyof Database, true>,
 ).sort();
 
