@@ -34,6 +34,8 @@ export interface PasskeyChoiceProps {
   params: Record<string, string>;
   autofill: boolean;
   label: string;
+  /** Where the assertion is posted (default /authorize). */
+  action?: string;
 }
 
 /**
@@ -41,13 +43,13 @@ export interface PasskeyChoiceProps {
  * WebAuthn, else a link to the address where it can.
  */
 export function PasskeyChoice(
-  { offer, csrf, params, autofill, label }: PasskeyChoiceProps,
+  { offer, csrf, params, autofill, label, action }: PasskeyChoiceProps,
 ): VNode | null {
   if (offer?.state === "ready") {
     return (
       <PasskeySignIn
         csrf={csrf}
-        action="/authorize"
+        action={action ?? "/authorize"}
         fields={{ ...params, [ACTION_FIELD]: "passkey" }}
         options={offer.options}
         autofill={autofill}

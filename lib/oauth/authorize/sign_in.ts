@@ -8,13 +8,7 @@
  * page again with the reason.
  * @module
  */
-import {
-  acrOf,
-  type AMR,
-  combineAMR,
-  parseAMR,
-  PASSWORD_AMR,
-} from "../../accounts/factors/levels.ts";
+import { PASSWORD_AMR } from "../../accounts/factors/levels.ts";
 import {
   type FactorMethod,
   verifySecondFactor,
@@ -23,13 +17,11 @@ import {
   serverRelyingParty,
   verifyPasskeyAssertion,
 } from "../../accounts/webauthn/passkeys.ts";
-import type { UserRow } from "../../db/schema.ts";
-import type { Deps } from "../../deps.ts";
 import {
-  createSession,
-  elevateSession,
-  endSession,
-} from "../../security/session.ts";
+  startSession,
+  stepUpSession,
+} from "../../accounts/factors/session_steps.ts";
+import type { Deps } from "../../deps.ts";
 import { signIn } from "../../users.ts";
 import type { AuthorizeInput } from "./endpoint.ts";
 import { secondFactorOutcome, type UserSession } from "./interaction.ts";
@@ -59,50 +51,6 @@ export type SignInStep = (
 
 const LIMITED = "Too many failed attempts. Try again later.";
 
-/** A new session for `user` (replacing whatever the browser had). */
-async function newSession(
-  deps: Deps,
-  input: AuthorizeInput,
-  user: UserRow,
-  amr: AMR[],
-): Promise<{ current: UserSession; token: string }> {
-  await endSession(deps.db, input.sessionCookie);
-  const now = deps.now();
-  const issued = await createSession(deps.db, {
-    kind: "user",
-    userID: user.id,
-    authTime: now,
-    ip: input.ip,
-    userAgent: input.userAgent,
-    amr: amr.join(" "),
-    acr: acrOf(amr),
-  }, now);
-  return { current: { session: issued.session, user }, token: issued.token };
-}
-
-/**
- * The signed-in session with one more step recorded (and a new secret).
- * Null when the session went away meanwhile.
- */
-async function stepUp(
-  deps: Deps,
-  current: UserSession,
-  amr: AMR[],
-): Promise<{ current: UserSession; token: string } | null> {
-  const combined = combineAMR(parseAMR(current.session.amr), amr);
-  const elevated = await elevateSession(deps.db, current.session, {
-    amr: combined.join(" "),
-    acr: acrOf(combined),
-    authTime: deps.now(),
-  });
-  return elevated
-    ? {
-      current: { session: elevated.session, user: current.user },
-      token: elevated.token,
-    }
-    : null;
-}
-
 /** Username and password. */
 export const passwordStep: SignInStep = async (deps, request, input) => {
   const username = input.params.get("username") ?? "";
@@ -129,7 +77,7 @@ export const passwordStep: SignInStep = async (deps, request, input) => {
       },
     };
   }
-  const session = await newSession(deps, input, result.user, PASSWORD_AMR);
+  const session = await startSession(deps, input, result.user, PASSWORD_AMR);
   return { ok: true, ...session, device: result.deviceCookie, fresh: true };
 };
 
@@ -175,10 +123,10 @@ export const passkeyStep: SignInStep = async (
       );
   }
   if (current && current.user.id === result.user.id) {
-    const raised = await stepUp(deps, current, result.amr);
+    const raised = await stepUpSession(deps, current, result.amr);
     if (raised) return { ok: true, ...raised, fresh: true };
   }
-  const session = await newSession(deps, input, result.user, result.amr);
+  const session = await startSession(deps, input, result.user, result.amr);
   return { ok: true, ...session, fresh: true };
 };
 
@@ -195,7 +143,9 @@ function codeStep(method: FactorMethod): SignInStep {
       input.params.get("code") ?? "",
       { ip: input.ip, context: "sign_in", clientID: request.client.id },
     );
-    const raised = result.ok ? await stepUp(deps, current, result.amr) : null;
+    const raised = result.ok
+      ? await stepUpSession(deps, current, result.amr)
+      : null;
     if (raised) return { ok: true, ...raised, fresh: false };
     const limited = !result.ok && result.reason === "limited";
     return {
