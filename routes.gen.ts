@@ -37,25 +37,28 @@ import * as $32 from "./routes/admin/ui/users/[user_id].tsx";
 import * as $33 from "./routes/admin/ui/users/index.tsx";
 import * as $34 from "./routes/admin/users/[user_id]/consents/[client_id].ts";
 import * as $35 from "./routes/admin/users/[user_id]/consents/index.ts";
-import * as $36 from "./routes/admin/users/[user_id]/index.ts";
-import * as $37 from "./routes/admin/users/[user_id]/password.ts";
-import * as $38 from "./routes/admin/users/index.ts";
-import * as $39 from "./routes/authorize.tsx";
-import * as $40 from "./routes/dev/_middleware.ts";
-import * as $41 from "./routes/dev/create_client.ts";
-import * as $42 from "./routes/dev/pkce.ts";
-import * as $43 from "./routes/dev/seed.ts";
-import * as $44 from "./routes/end_session.tsx";
-import * as $45 from "./routes/healthz.ts";
-import * as $46 from "./routes/index.tsx";
-import * as $47 from "./routes/introspect.ts";
-import * as $48 from "./routes/logout.tsx";
-import * as $49 from "./routes/metrics/_middleware.ts";
-import * as $50 from "./routes/metrics/index.ts";
-import * as $51 from "./routes/revoke.ts";
-import * as $52 from "./routes/setup.tsx";
-import * as $53 from "./routes/token/index.ts";
-import * as $54 from "./routes/userinfo/index.ts";
+import * as $36 from "./routes/admin/users/[user_id]/factors/index.ts";
+import * as $37 from "./routes/admin/users/[user_id]/factors/reset.ts";
+import * as $38 from "./routes/admin/users/[user_id]/index.ts";
+import * as $39 from "./routes/admin/users/[user_id]/passkeys/[credential_id].ts";
+import * as $40 from "./routes/admin/users/[user_id]/password.ts";
+import * as $41 from "./routes/admin/users/index.ts";
+import * as $42 from "./routes/authorize.tsx";
+import * as $43 from "./routes/dev/_middleware.ts";
+import * as $44 from "./routes/dev/create_client.ts";
+import * as $45 from "./routes/dev/pkce.ts";
+import * as $46 from "./routes/dev/seed.ts";
+import * as $47 from "./routes/end_session.tsx";
+import * as $48 from "./routes/healthz.ts";
+import * as $49 from "./routes/index.tsx";
+import * as $50 from "./routes/introspect.ts";
+import * as $51 from "./routes/logout.tsx";
+import * as $52 from "./routes/metrics/_middleware.ts";
+import * as $53 from "./routes/metrics/index.ts";
+import * as $54 from "./routes/revoke.ts";
+import * as $55 from "./routes/setup.tsx";
+import * as $56 from "./routes/token/index.ts";
+import * as $57 from "./routes/userinfo/index.ts";
 import * as $$0 from "./islands/ClientForm.tsx";
 import * as $$1 from "./islands/ClientList.tsx";
 import * as $$2 from "./islands/ConfirmButton.tsx";
@@ -104,25 +107,28 @@ export const manifest: Manifest = {
     "./routes/admin/ui/users/index.tsx": $33,
     "./routes/admin/users/[user_id]/consents/[client_id].ts": $34,
     "./routes/admin/users/[user_id]/consents/index.ts": $35,
-    "./routes/admin/users/[user_id]/index.ts": $36,
-    "./routes/admin/users/[user_id]/password.ts": $37,
-    "./routes/admin/users/index.ts": $38,
-    "./routes/authorize.tsx": $39,
-    "./routes/dev/_middleware.ts": $40,
-    "./routes/dev/create_client.ts": $41,
-    "./routes/dev/pkce.ts": $42,
-    "./routes/dev/seed.ts": $43,
-    "./routes/end_session.tsx": $44,
-    "./routes/healthz.ts": $45,
-    "./routes/index.tsx": $46,
-    "./routes/introspect.ts": $47,
-    "./routes/logout.tsx": $48,
-    "./routes/metrics/_middleware.ts": $49,
-    "./routes/metrics/index.ts": $50,
-    "./routes/revoke.ts": $51,
-    "./routes/setup.tsx": $52,
-    "./routes/token/index.ts": $53,
-    "./routes/userinfo/index.ts": $54,
+    "./routes/admin/users/[user_id]/factors/index.ts": $36,
+    "./routes/admin/users/[user_id]/factors/reset.ts": $37,
+    "./routes/admin/users/[user_id]/index.ts": $38,
+    "./routes/admin/users/[user_id]/passkeys/[credential_id].ts": $39,
+    "./routes/admin/users/[user_id]/password.ts": $40,
+    "./routes/admin/users/index.ts": $41,
+    "./routes/authorize.tsx": $42,
+    "./routes/dev/_middleware.ts": $43,
+    "./routes/dev/create_client.ts": $44,
+    "./routes/dev/pkce.ts": $45,
+    "./routes/dev/seed.ts": $46,
+    "./routes/end_session.tsx": $47,
+    "./routes/healthz.ts": $48,
+    "./routes/index.tsx": $49,
+    "./routes/introspect.ts": $50,
+    "./routes/logout.tsx": $51,
+    "./routes/metrics/_middleware.ts": $52,
+    "./routes/metrics/index.ts": $53,
+    "./routes/revoke.ts": $54,
+    "./routes/setup.tsx": $55,
+    "./routes/token/index.ts": $56,
+    "./routes/userinfo/index.ts": $57,
   },
   islands: {
     "./islands/ClientForm.tsx": $$0,

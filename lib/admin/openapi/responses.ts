@@ -166,6 +166,29 @@ export const UserAnswer = z.strictObject({
   updated_at: Time,
 });
 
+export const PasskeyAnswer = z.strictObject({
+  id: z.string().meta({ description: "the WebAuthn credential ID, base64url" }),
+  name: z.string(),
+  created_at: Time,
+  last_used_at: Time.nullable(),
+  synced: z.boolean().meta({
+    description: "backup eligible: synced between the user's devices",
+  }),
+  backed_up: z.boolean(),
+});
+
+export const FactorsAnswer = z.strictObject({
+  totp: z.strictObject({
+    enabled: z.boolean(),
+    since: Time.nullable(),
+  }),
+  recovery_codes: z.strictObject({
+    unused: z.int(),
+    total: z.int(),
+  }),
+  passkeys: z.array(PasskeyAnswer),
+});
+
 export const ConsentAnswer = z.strictObject({
   client_id: z.string(),
   client_name: z.string(),
