@@ -427,6 +427,31 @@ const OTHER: Topic[] = [
     ),
   },
   {
+    id: "sign-in-methods",
+    title: "Sign-in methods (second factors and passkeys)",
+    body: (
+      <>
+        <p>
+          People add an authenticator app (TOTP), passkeys and recovery codes
+          themselves at{" "}
+          <code>/account/security</code>. The user page lists them: whether the
+          app is on, how many of the ten recovery codes are left, and each
+          passkey with its name, kind (synced or device-bound) and when it was
+          last used. Secrets are never shown.
+        </p>
+        <p>
+          <strong>Reset second factor</strong>{" "}
+          is for someone who lost their device: it removes the app, every
+          passkey and the recovery codes and signs them out everywhere; they
+          sign in with their password and set up a factor again. A single
+          passkey can be deleted on its own. Both are recorded in the audit log.
+          Passkeys need an https ISSUER on a domain name (locally,{" "}
+          <code>http://localhost:PORT</code>).
+        </p>
+      </>
+    ),
+  },
+  {
     id: "sessions",
     title: "Sessions",
     body: (
