@@ -82,11 +82,25 @@ export interface SoftwareAuthenticatorOptions {
   origin: string;
   /** A synced passkey (backup eligible and backed up). */
   synced?: boolean;
+  /**
+   * Keep the signature counter at 0, as synced passkeys do (then
+   * concurrent assertions of one passkey cannot arrive out of order).
+   */
+  zeroCounter?: boolean;
+}
+
+/** A passkey as JSON (the bench's fixture file carries it). */
+export interface SoftwarePasskeyState {
+  options: SoftwareAuthenticatorOptions;
+  credentialID: string;
+  userHandle: string | null;
+  privateJWK: JsonWebKey;
+  publicJWK: JsonWebKey;
 }
 
 /** One passkey held in software. */
 export class SoftwarePasskey {
-  readonly credentialID = crypto.getRandomValues(new Uint8Array(16));
+  credentialID = crypto.getRandomValues(new Uint8Array(16));
   counter = 0;
   userHandle: string | null = null;
 
@@ -108,6 +122,42 @@ export class SoftwarePasskey {
 
   get id(): string {
     return b64url(this.credentialID);
+  }
+
+  async state(): Promise<SoftwarePasskeyState> {
+    return {
+      options: this.options,
+      credentialID: this.id,
+      userHandle: this.userHandle,
+      privateJWK: await crypto.subtle.exportKey("jwk", this.keys.privateKey),
+      publicJWK: await crypto.subtle.exportKey("jwk", this.keys.publicKey),
+    };
+  }
+
+  static async fromState(
+    state: SoftwarePasskeyState,
+  ): Promise<SoftwarePasskey> {
+    const algorithm = { name: "ECDSA", namedCurve: "P-256" };
+    const keys = {
+      privateKey: await crypto.subtle.importKey(
+        "jwk",
+        state.privateJWK,
+        algorithm,
+        true,
+        ["sign"],
+      ),
+      publicKey: await crypto.subtle.importKey(
+        "jwk",
+        state.publicJWK,
+        algorithm,
+        true,
+        ["verify"],
+      ),
+    };
+    const passkey = new SoftwarePasskey(keys, state.options);
+    passkey.credentialID = new Uint8Array(fromB64url(state.credentialID));
+    passkey.userHandle = state.userHandle;
+    return passkey;
   }
 
   #flags(extra: number): number {
@@ -176,7 +226,7 @@ export class SoftwarePasskey {
   async assert(
     options: { challenge: string },
   ): Promise<Record<string, unknown>> {
-    this.counter++;
+    if (!this.options.zeroCounter) this.counter++;
     const counter = new Uint8Array(4);
     new DataView(counter.buffer).setUint32(0, this.counter);
     const authData = concat(

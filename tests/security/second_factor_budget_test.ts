@@ -59,8 +59,9 @@ Deno.test("budgets: 50 wrong TOTP codes at once evaluate at most the account's b
     const right = codeFor(t, secret);
     const wrong = right === "000000" ? "111111" : "000000";
     const answers = await Promise.all(
-      Array.from({ length: AT_ONCE }, () =>
-        authorizePost(t, { ...fields, code: wrong }, jar)
+      Array.from(
+        { length: AT_ONCE },
+        () => authorizePost(t, { ...fields, code: wrong }, jar),
       ),
     );
     const counts = tally(answers.map((a) => a.status));
@@ -99,8 +100,7 @@ Deno.test("budgets: 50 wrong recovery codes at once evaluate at most the budget"
         authorizePost(t, {
           ...fields,
           code: `aaaa-bbbb-${String(i).padStart(4, "c")}`,
-        }, jar)
-      ),
+        }, jar)),
     );
     const counts = tally(answers.map((a) => a.status));
     const evaluated = await failures(t, "second_factor.failed");
@@ -114,7 +114,9 @@ Deno.test("budgets: 50 wrong recovery codes at once evaluate at most the budget"
 });
 
 Deno.test("budgets: 50 bad passkey assertions at once evaluate at most the address's budget", async () => {
-  const t = await startAccountsApp({ env: { ISSUER: "http://localhost:8000" } });
+  const t = await startAccountsApp({
+    env: { ISSUER: "http://localhost:8000" },
+  });
   try {
     const jar = new CookieJar();
     const login = await authorize(t, demoRequest().params, jar);
@@ -135,8 +137,9 @@ Deno.test("budgets: 50 bad passkey assertions at once evaluate at most the addre
       clientExtensionResults: {},
     });
     const answers = await Promise.all(
-      Array.from({ length: AT_ONCE }, () =>
-        authorizePost(t, { ...fields, passkey_response: bogus }, jar)
+      Array.from(
+        { length: AT_ONCE },
+        () => authorizePost(t, { ...fields, passkey_response: bogus }, jar),
       ),
     );
     const counts = tally(answers.map((a) => a.status));
