@@ -68,6 +68,67 @@ export function PasskeyChoice(
   return null;
 }
 
+/**
+ * Username and password inputs. With passkeys on the page, the username
+ * field also offers them in its autofill (WebAuthn conditional mediation;
+ * the `webauthn` token must come last).
+ */
+export function CredentialFields(
+  { username, passkey }: { username: string; passkey?: PasskeyOffer },
+): VNode {
+  return (
+    <>
+      <label for="username">Username</label>
+      <input
+        id="username"
+        name="username"
+        type="text"
+        autocomplete={passkey?.state === "ready"
+          ? "username webauthn"
+          : "username"}
+        value={username}
+        required
+        autofocus
+      />
+      <label for="password">Password</label>
+      <input
+        id="password"
+        name="password"
+        type="password"
+        autocomplete="current-password"
+        required
+      />
+    </>
+  );
+}
+
+/** "or Sign in with a passkey" below a password form, when there is a way. */
+export function PasskeyAlternative(
+  { offer, csrf, params, action }: {
+    offer?: PasskeyOffer;
+    csrf: string;
+    params: Record<string, string>;
+    action?: string;
+  },
+): VNode | null {
+  if (!offer || offer.state === "unavailable") return null;
+  return (
+    <div class="alternative">
+      <p class="divider">
+        <span>or</span>
+      </p>
+      <PasskeyChoice
+        offer={offer}
+        csrf={csrf}
+        params={params}
+        action={action}
+        autofill
+        label="Sign in with a passkey"
+      />
+    </div>
+  );
+}
+
 /** Username/password sign-in, posting back to /authorize; or a passkey. */
 export function LoginForm(
   { request, csrf, error, username, passkey }: LoginFormProps,
@@ -82,44 +143,17 @@ export function LoginForm(
       <Form action="/authorize" csrf={csrf}>
         <HiddenParams params={request.params} />
         <input type="hidden" name={ACTION_FIELD} value="login" />
-        <label for="username">Username</label>
-        <input
-          id="username"
-          name="username"
-          type="text"
-          // WebAuthn conditional mediation: passkeys appear in this
-          // field's autofill (the token must come last).
-          autocomplete={passkey?.state === "ready"
-            ? "username webauthn"
-            : "username"}
-          value={username ?? request.loginHint ?? ""}
-          required
-          autofocus
-        />
-        <label for="password">Password</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autocomplete="current-password"
-          required
+        <CredentialFields
+          username={username ?? request.loginHint ?? ""}
+          passkey={passkey}
         />
         <button type="submit">Sign in</button>
       </Form>
-      {passkey && passkey.state !== "unavailable" && (
-        <div class="alternative">
-          <p class="divider">
-            <span>or</span>
-          </p>
-          <PasskeyChoice
-            offer={passkey}
-            csrf={csrf}
-            params={request.params}
-            autofill
-            label="Sign in with a passkey"
-          />
-        </div>
-      )}
+      <PasskeyAlternative
+        offer={passkey}
+        csrf={csrf}
+        params={request.params}
+      />
     </section>
   );
 }

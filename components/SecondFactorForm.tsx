@@ -7,7 +7,7 @@
  * select_account and max_age are not carried on (as on the consent page).
  * @module
  */
-import type { VNode } from "preact";
+import type { ComponentChildren, VNode } from "preact";
 import { ACR_MFA, rankOf } from "../lib/accounts/factors/levels.ts";
 import { ACTION_FIELD } from "../lib/oauth/authorize/endpoint.ts";
 import type { SecondFactorPage } from "../lib/oauth/authorize/outcome.ts";
@@ -17,6 +17,51 @@ import {
   withoutPrompts,
 } from "./AuthorizationForms.tsx";
 import { Form } from "./Form.tsx";
+
+/** The authenticator app's 6-digit code, as phones autofill it. */
+export function TOTPField({ id }: { id: string }): VNode {
+  return (
+    <>
+      <label for={id}>Code from your authenticator app</label>
+      <input
+        id={id}
+        name="code"
+        type="text"
+        inputMode="numeric"
+        autocomplete="one-time-code"
+        pattern="[0-9 ]{6,7}"
+        maxLength={7}
+        required
+      />
+    </>
+  );
+}
+
+/** A recovery code, behind a disclosure (it is the way out, not the way in). */
+export function RecoveryCodeField(
+  { id, children }: { id: string; children: ComponentChildren },
+): VNode {
+  return (
+    <details class="recovery">
+      <summary>Use a recovery code</summary>
+      {children}
+      <label for={id}>Recovery code</label>
+      <input
+        id={id}
+        name="code"
+        type="text"
+        autocomplete="off"
+        spellcheck={false}
+        maxLength={20}
+        required
+      />
+      <p class="hint">
+        Each recovery code works once.
+      </p>
+      <button type="submit" class="secondary">Use recovery code</button>
+    </details>
+  );
+}
 
 export interface SecondFactorFormProps {
   page: SecondFactorPage;
@@ -57,44 +102,17 @@ export function SecondFactorForm(
         <Form action="/authorize" csrf={csrf}>
           <HiddenParams params={params} />
           <input type="hidden" name={ACTION_FIELD} value="totp" />
-          <label for="totp-code">Code from your authenticator app</label>
-          <input
-            id="totp-code"
-            name="code"
-            type="text"
-            inputMode="numeric"
-            autocomplete="one-time-code"
-            pattern="[0-9 ]{6,7}"
-            maxLength={7}
-            required
-            autofocus
-          />
+          <TOTPField id="totp-code" />
           <button type="submit">Verify</button>
         </Form>
       )}
       {methods.recoveryCode && (
-        <details class="recovery">
-          <summary>Use a recovery code</summary>
-          <Form action="/authorize" csrf={csrf}>
+        <Form action="/authorize" csrf={csrf}>
+          <RecoveryCodeField id="recovery-code">
             <HiddenParams params={params} />
             <input type="hidden" name={ACTION_FIELD} value="recovery_code" />
-            <label for="recovery-code">Recovery code</label>
-            <input
-              id="recovery-code"
-              name="code"
-              type="text"
-              autocomplete="off"
-              spellcheck={false}
-              maxLength={20}
-              required
-            />
-            <p class="hint">
-              Each recovery code works once. Set up a new authenticator
-              afterwards.
-            </p>
-            <button type="submit" class="secondary">Use recovery code</button>
-          </Form>
-        </details>
+          </RecoveryCodeField>
+        </Form>
       )}
       {none && (
         <>

@@ -13,6 +13,7 @@ import {
 } from "../../lib/accounts/factors/account_security.ts";
 import type { PasskeyOffer } from "../../lib/accounts/webauthn/offer.ts";
 import { Form } from "../Form.tsx";
+import { RecoveryCodeField, TOTPField } from "../SecondFactorForm.tsx";
 
 export interface SecurityPageProps {
   view: SecurityView;
@@ -76,36 +77,16 @@ function StepUp({ view, csrf }: { view: SecurityView; csrf: string }): VNode {
       {view.factors.totp && (
         <Form action={SECURITY_PATH} csrf={csrf}>
           <input type="hidden" name="_action" value="verify_totp" />
-          <label for="verify-code">Code from your authenticator app</label>
-          <input
-            id="verify-code"
-            name="code"
-            type="text"
-            inputMode="numeric"
-            autocomplete="one-time-code"
-            maxLength={7}
-            required
-          />
+          <TOTPField id="verify-code" />
           <button type="submit">Verify</button>
         </Form>
       )}
       {view.factors.recoveryCodes > 0 && (
-        <details class="recovery">
-          <summary>Use a recovery code</summary>
-          <Form action={SECURITY_PATH} csrf={csrf}>
+        <Form action={SECURITY_PATH} csrf={csrf}>
+          <RecoveryCodeField id="verify-recovery">
             <input type="hidden" name="_action" value="verify_recovery" />
-            <label for="verify-recovery">Recovery code</label>
-            <input
-              id="verify-recovery"
-              name="code"
-              type="text"
-              autocomplete="off"
-              maxLength={20}
-              required
-            />
-            <button type="submit" class="secondary">Use recovery code</button>
-          </Form>
-        </details>
+          </RecoveryCodeField>
+        </Form>
       )}
     </section>
   );
@@ -280,16 +261,7 @@ function Authenticator(
             </p>
             <Form action={SECURITY_PATH} csrf={csrf}>
               <input type="hidden" name="_action" value="totp_confirm" />
-              <label for="totp-confirm">Code from the app</label>
-              <input
-                id="totp-confirm"
-                name="code"
-                type="text"
-                inputMode="numeric"
-                autocomplete="one-time-code"
-                maxLength={7}
-                required
-              />
+              <TOTPField id="totp-confirm" />
               <button type="submit">Turn on</button>
             </Form>
             <Action

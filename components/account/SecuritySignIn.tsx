@@ -5,7 +5,10 @@
  */
 import type { VNode } from "preact";
 import type { PasskeyOffer } from "../../lib/accounts/webauthn/offer.ts";
-import { PasskeyChoice } from "../AuthorizationForms.tsx";
+import {
+  CredentialFields,
+  PasskeyAlternative,
+} from "../AuthorizationForms.tsx";
 import { Form } from "../Form.tsx";
 
 export interface SecuritySignInProps {
@@ -24,43 +27,18 @@ export function SecuritySignIn(props: SecuritySignInProps): VNode {
       {props.error && <p class="error" role="alert">{props.error}</p>}
       <Form action={action} csrf={props.csrf}>
         <input type="hidden" name="_action" value="login" />
-        <label for="username">Username</label>
-        <input
-          id="username"
-          name="username"
-          type="text"
-          autocomplete={props.passkey.state === "ready"
-            ? "username webauthn"
-            : "username"}
-          value={props.username ?? ""}
-          required
-          autofocus
-        />
-        <label for="password">Password</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autocomplete="current-password"
-          required
+        <CredentialFields
+          username={props.username ?? ""}
+          passkey={props.passkey}
         />
         <button type="submit">Sign in</button>
       </Form>
-      {props.passkey.state !== "unavailable" && (
-        <div class="alternative">
-          <p class="divider">
-            <span>or</span>
-          </p>
-          <PasskeyChoice
-            offer={props.passkey}
-            csrf={props.csrf}
-            params={{}}
-            action={action}
-            autofill
-            label="Sign in with a passkey"
-          />
-        </div>
-      )}
+      <PasskeyAlternative
+        offer={props.passkey}
+        csrf={props.csrf}
+        params={{}}
+        action={action}
+      />
     </section>
   );
 }

@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import decodeQR from "@paulmillr/qr/decode.js";
 import { upsertPolicyForTest } from "../helpers/policy.ts";
+import { rasteriseQRDataURI } from "../helpers/qr_image.ts";
 import { CookieJar } from "../helpers/test_app.ts";
 import {
   allowIfAsked,
@@ -26,30 +27,12 @@ import {
   startAccountsApp,
 } from "./fixture.ts";
 
-/** Paints a QR SVG's runs into pixels, as a camera would see them. */
-function rasterise(dataURI: string) {
-  const svg = atob(dataURI.split(",")[1]);
-  const size = Number(svg.match(/viewBox="0 0 (\d+) \d+"/)![1]);
-  const scale = 4;
-  const width = size * scale;
-  const data = new Uint8Array(width * width * 4).fill(255);
-  for (const m of svg.matchAll(/M(\d+) (\d+)h(\d+)/g)) {
-    const [x0, y0, run] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    for (let y = y0 * scale; y < (y0 + 1) * scale; y++) {
-      for (let x = x0 * scale; x < (x0 + run) * scale; x++) {
-        data.fill(0, (y * width + x) * 4, (y * width + x) * 4 + 3);
-      }
-    }
-  }
-  return { width, height: width, data };
-}
-
 Deno.test("totp: enrolment shows a QR code of the otpauth URI and the key; the first code turns it on and 10 recovery codes are shown once", async () => {
   const t = await startAccountsApp();
   try {
     const jar = await signInAccount(t);
     const enrolled = await enrolTOTP(t, jar);
-    const uri = new URL(decodeQR(rasterise(enrolled.qr)));
+    const uri = new URL(decodeQR(rasteriseQRDataURI(enrolled.qr)));
     assert.equal(uri.protocol, "otpauth:");
     assert.equal(uri.searchParams.get("secret"), enrolled.secret);
     assert.match(decodeURIComponent(uri.pathname), /:alice$/);

@@ -1,33 +1,13 @@
 import assert from "node:assert/strict";
 import decodeQR from "@paulmillr/qr/decode.js";
+import { rasteriseQR } from "../../../tests/helpers/qr_image.ts";
 import { qrDataURI, qrModules, qrSVG } from "./qr.ts";
 
 const URI =
   "otpauth://totp/id.example:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=id.example";
 
-/** Paints the SVG's runs back into pixels (scale 4), as a decoder sees them. */
-function rasterise(
-  svg: string,
-): { width: number; height: number; data: Uint8Array } {
-  const size = Number(svg.match(/viewBox="0 0 (\d+) \d+"/)![1]);
-  const scale = 4;
-  const width = size * scale;
-  const data = new Uint8Array(width * width * 4).fill(255);
-  const d = svg.match(/<path fill="#000" d="([^"]+)"/)![1];
-  for (const m of d.matchAll(/M(\d+) (\d+)h(\d+)/g)) {
-    const [x0, y0, run] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    for (let y = y0 * scale; y < (y0 + 1) * scale; y++) {
-      for (let x = x0 * scale; x < (x0 + run) * scale; x++) {
-        const i = (y * width + x) * 4;
-        data[i] = data[i + 1] = data[i + 2] = 0;
-      }
-    }
-  }
-  return { width, height: width, data };
-}
-
 Deno.test("qr: the SVG decodes back to the otpauth URI", () => {
-  assert.equal(decodeQR(rasterise(qrSVG(URI))), URI);
+  assert.equal(decodeQR(rasteriseQR(qrSVG(URI))), URI);
 });
 
 Deno.test("qr: one path, a quiet zone, and far smaller than a rect per module", () => {
