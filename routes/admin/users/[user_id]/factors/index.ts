@@ -1,7 +1,4 @@
-import {
-  adminJSON,
-  pathParam,
-} from "../../../../../lib/admin/admin_http.ts";
+import { adminJSON, pathParam } from "../../../../../lib/admin/admin_http.ts";
 import { getFactorsView } from "../../../../../lib/admin/factors_admin.ts";
 import { define } from "../../../../../lib/http/define.ts";
 
