@@ -137,10 +137,14 @@ function decodeEntities(value: string): string {
   });
 }
 
-/** The hidden inputs of an HTML page, in document order. */
+/**
+ * The hidden inputs of an HTML page's first form (a sign-in page also holds
+ * the passkey form), in document order.
+ */
 export function hiddenInputs(html: string): URLSearchParams {
   const out = new URLSearchParams();
-  for (const [tag] of html.matchAll(/<input\b[^>]*>/gi)) {
+  const form = html.match(/<form\b[^>]*>(.*?)<\/form>/is)?.[1] ?? html;
+  for (const [tag] of form.matchAll(/<input\b[^>]*>/gi)) {
     const attrs = new Map<string, string>();
     for (const [, name, value] of tag.matchAll(/([\w:-]+)="([^"]*)"/g)) {
       attrs.set(name.toLowerCase(), decodeEntities(value));

@@ -99,11 +99,12 @@ export function acrOf(amr: readonly AMR[]): ACR {
  * multi-factor when the client's policy requires a second factor.
  */
 export function requiredACR(
-  acrValues: readonly ACR[],
+  acrValues: readonly string[],
   requireSecondFactor: boolean,
 ): ACR {
-  let rank = acrValues.length
-    ? Math.min(...acrValues.map(rankOf))
+  const known = acrValues.filter(isACR);
+  let rank = known.length
+    ? Math.min(...known.map(rankOf))
     : rankOf(ACR_PASSWORD);
   if (requireSecondFactor) rank = Math.max(rank, rankOf(ACR_MFA));
   return ACR_VALUES[rank];
@@ -115,10 +116,16 @@ export function satisfies(have: ACR, required: ACR): boolean {
 }
 
 /**
- * The `acr` an ID token carries: the first class the client asked for that
- * the session satisfies (so a client comparing strings sees a value it
- * asked for), else the session's own class.
+ * The `acr` an ID token carries. Asked nothing: the session's own class.
+ * Asked: the first class asked for that the session satisfies (OIDC Core
+ * §5.5.1.1: "the acr value SHOULD be one of the requested values"), so a
+ * client comparing strings sees a value it asked for; when none of the
+ * values asked is one of ours, none (the claim was voluntary).
  */
-export function answeredACR(have: ACR, acrValues: readonly ACR[]): ACR {
-  return acrValues.find((v) => satisfies(have, v)) ?? have;
+export function answeredACR(
+  have: ACR,
+  acrValues: readonly string[],
+): ACR | null {
+  if (acrValues.length === 0) return have;
+  return acrValues.filter(isACR).find((v) => satisfies(have, v)) ?? null;
 }

@@ -8,7 +8,6 @@
  * client, unless one says otherwise.
  * @module
  */
-import type { ACR } from "../../accounts/factors/levels.ts";
 import { findScopes } from "../../db/scopes.ts";
 import type { Deps } from "../../deps.ts";
 import type { Client } from "../clients/client.ts";
@@ -55,7 +54,7 @@ export interface AuthorizeContext {
   maxAge: number | null;
   hintedUserID: string | null;
   /** Set by OIDC's acr_values check (lib/oidc/authorize.ts). */
-  acrValues: ACR[];
+  acrValues: string[];
 }
 
 export type AuthorizeCheck = (ctx: AuthorizeContext) => void | Promise<void>;

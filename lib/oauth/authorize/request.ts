@@ -3,7 +3,6 @@
  * OIDC Core §3.1.2.1), and where its answer goes.
  * @module
  */
-import type { ACR } from "../../accounts/factors/levels.ts";
 import type { Client } from "../clients/client.ts";
 import type { Prompt, ResponseMode } from "../vocabulary.ts";
 
@@ -42,8 +41,11 @@ export interface AuthorizationRequest extends ResponseTarget {
   loginHint: string | null;
   /** The user an id_token_hint names (OIDC Core §3.1.2.1), if one was sent. */
   hintedUserID: string | null;
-  /** The authentication context classes asked for (acr_values), in order. */
-  acrValues: ACR[];
+  /**
+   * The authentication context classes asked for (acr_values), in order,
+   * ours or not (lib/accounts/factors/levels.ts knows which are ours).
+   */
+  acrValues: string[];
   /** The validated parameters, for the hidden fields of the next form. */
   params: Record<string, string>;
 }
