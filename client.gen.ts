@@ -5,16 +5,20 @@ import * as $0 from "./islands/ClientForm.tsx";
 import * as $1 from "./islands/ClientList.tsx";
 import * as $2 from "./islands/ConfirmButton.tsx";
 import * as $3 from "./islands/CopyButton.tsx";
-import * as $4 from "./islands/PolicyForm.tsx";
-import * as $5 from "./islands/ScopeEditor.tsx";
-import * as $6 from "./islands/UserForm.tsx";
+import * as $4 from "./islands/PasskeyRegister.tsx";
+import * as $5 from "./islands/PasskeySignIn.tsx";
+import * as $6 from "./islands/PolicyForm.tsx";
+import * as $7 from "./islands/ScopeEditor.tsx";
+import * as $8 from "./islands/UserForm.tsx";
 
 hydrateIslands({
   "ClientForm": $0,
   "ClientList": $1,
   "ConfirmButton": $2,
   "CopyButton": $3,
-  "PolicyForm": $4,
-  "ScopeEditor": $5,
-  "UserForm": $6,
+  "PasskeyRegister": $4,
+  "PasskeySignIn": $5,
+  "PolicyForm": $6,
+  "ScopeEditor": $7,
+  "UserForm": $8,
 });

@@ -37,6 +37,12 @@ export interface CodeFlowOptions {
   client: BenchClient;
   username: string;
   password: string;
+  /**
+   * Sign in with this passkey instead of the password: the pages are
+   * opened at the issuer's localhost alias (browsers refuse an IP address
+   * as RP ID), the assertion made by a software authenticator.
+   */
+  passkey?: SoftwarePasskey;
   /** Require the consent page (policy `always`), not a direct redirect. */
   expectConsent: boolean;
   /** Filled with per-step times when given. */
@@ -47,6 +53,12 @@ export interface CodeFlowOptions {
 export class CheckError extends Error {
   override name = "CheckError";
 }
+
+import {
+  islandProps,
+  type SoftwarePasskey,
+  type SoftwarePasskeyState,
+} from "../tests/helpers/software_authenticator.ts";
 
 const REQUEST_TIMEOUT_MS = 30_000;
 const BROWSER_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8";
@@ -125,10 +137,14 @@ function decodeEntities(value: string): string {
   });
 }
 
-/** The hidden inputs of an HTML page, in document order. */
+/**
+ * The hidden inputs of an HTML page's first form (a sign-in page also holds
+ * the passkey form), in document order.
+ */
 export function hiddenInputs(html: string): URLSearchParams {
   const out = new URLSearchParams();
-  for (const [tag] of html.matchAll(/<input\b[^>]*>/gi)) {
+  const form = html.match(/<form\b[^>]*>(.*?)<\/form>/is)?.[1] ?? html;
+  for (const [tag] of form.matchAll(/<input\b[^>]*>/gi)) {
     const attrs = new Map<string, string>();
     for (const [, name, value] of tag.matchAll(/([\w:-]+)="([^"]*)"/g)) {
       attrs.set(name.toLowerCase(), decodeEntities(value));
@@ -239,30 +255,51 @@ export async function runCodeFlow(opts: CodeFlowOptions): Promise<TokenSet> {
     code_challenge_method: "S256",
   });
   const browser = { Accept: BROWSER_ACCEPT };
+  // Where the browser has the pages open: the issuer, or its localhost
+  // alias for passkeys (then, as a browser there, same-origin posts).
+  const site = opts.passkey ? base.replace("127.0.0.1", "localhost") : base;
   const formPost = (fields: URLSearchParams): RequestInit => ({
     method: "POST",
-    headers: { ...browser, "Content-Type": FORM_TYPE, Origin: base },
+    headers: {
+      ...browser,
+      "Content-Type": FORM_TYPE,
+      Origin: site,
+      ...(opts.passkey ? { "Sec-Fetch-Site": "same-origin" } : {}),
+    },
     body: fields.toString(),
   });
 
   let done = timer(opts.times, "authorize");
-  const loginFields = await expectPage(
-    "authorize",
-    await send(`${base}/authorize?${query}`, { headers: browser }, jar),
-    "login",
-  );
+  const page = await send(`${site}/authorize?${query}`, {
+    headers: browser,
+  }, jar);
+  const pageHTML = opts.passkey ? await page.clone().text() : "";
+  const loginFields = await expectPage("authorize", page, "login");
   done();
 
   done = timer(opts.times, "login");
-  loginFields.set("username", opts.username);
-  loginFields.set("password", opts.password);
-  let res = await send(`${base}/authorize`, formPost(loginFields), jar);
+  let res: Response;
+  if (opts.passkey) {
+    const props = islandProps(pageHTML, "PasskeySignIn");
+    if (!props) throw new CheckError("authorize: no passkey offered");
+    const assertion = await opts.passkey.assert(
+      props.options as { challenge: string },
+    );
+    const fields = new URLSearchParams(props.fields as Record<string, string>);
+    fields.set("csrf_token", props.csrf as string);
+    fields.set("passkey_response", JSON.stringify(assertion));
+    res = await send(`${site}/authorize`, formPost(fields), jar);
+  } else {
+    loginFields.set("username", opts.username);
+    loginFields.set("password", opts.password);
+    res = await send(`${base}/authorize`, formPost(loginFields), jar);
+  }
   if (opts.expectConsent) {
     const consentFields = await expectPage("login", res, "consent");
     done();
     done = timer(opts.times, "consent");
     consentFields.set("decision", "allow");
-    res = await send(`${base}/authorize`, formPost(consentFields), jar);
+    res = await send(`${site}/authorize`, formPost(consentFields), jar);
   }
   await res.body?.cancel();
   const step = opts.expectConsent ? "consent" : "login";
@@ -358,4 +395,6 @@ export interface Fixture {
   refreshClient: BenchClient;
   /** As refreshClient, with EdDSA (Ed25519) ID tokens instead of RS256. */
   refreshClientEdDSA: BenchClient;
+  /** A passkey per user (software authenticator state, JSON). */
+  passkeys: SoftwarePasskeyState[];
 }

@@ -11,6 +11,7 @@
  * ```
  * @module
  */
+import { SoftwarePasskey } from "../tests/helpers/software_authenticator.ts";
 import { parseArgs } from "node:util";
 import {
   type CPUProbe,
@@ -190,7 +191,10 @@ export async function runLoad(
         chain.token = await newChain(fixture, client, chain.i);
       },
     );
-  } else if (scenario === "code_flow") {
+  } else if (scenario === "code_flow" || scenario === "code_flow_passkey") {
+    const passkeys = scenario === "code_flow_passkey"
+      ? await Promise.all(fixture.passkeys.map(SoftwarePasskey.fromState))
+      : null;
     win = startWindow(options);
     await drive(concurrency, win, indexes, async (i, times) => {
       const user = userFor(fixture, i);
@@ -199,6 +203,7 @@ export async function runLoad(
         client: fixture.flowClient,
         username: user.username,
         password: user.password,
+        passkey: passkeys?.[fixture.users.indexOf(user)],
         expectConsent: true,
         times,
       });
@@ -223,7 +228,7 @@ export async function runLoad(
     machineBusy: cpu?.machineBusy ?? null,
     errorSamples: [...rec.errorSamples],
   };
-  if (scenario === "code_flow") {
+  if (scenario.startsWith("code_flow")) {
     result.stepsP50Ms = Object.fromEntries(
       Object.entries(rec.steps).map(([k, v]) => [k, percentile(v, 0.5)]),
     );
@@ -273,7 +278,7 @@ if (import.meta.main) {
   });
   if (!values.scenario || !values.fixture) {
     console.error(
-      "usage: load.ts --scenario refresh|refresh_eddsa|code_flow --fixture FILE [--warmup S] [--duration S] [--concurrency N]",
+      "usage: load.ts --scenario refresh|refresh_eddsa|code_flow|code_flow_passkey --fixture FILE [--warmup S] [--duration S] [--concurrency N]",
     );
     Deno.exit(2);
   }

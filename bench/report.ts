@@ -359,6 +359,21 @@ function modeNotes(mode: ModeResult): string[] {
       );
     }
   }
+  const cpuOf = (name: string) => {
+    const m = mode.results.find((r) => r.scenario.name === name);
+    return m ? totalCPUms(m) : null;
+  };
+  const password = cpuOf("code_flow");
+  const passkey = cpuOf("code_flow_passkey");
+  if (password && passkey) {
+    lines.push(
+      `- sign-in cost: a passkey flow takes ${passkey.toFixed(1)} CPU ms, ` +
+        `a password (argon2id) flow ${password.toFixed(1)}: the passkey ` +
+        (passkey < password
+          ? `costs ${(password / passkey).toFixed(1)}x less (met)`
+          : "costs more (NOT met: it must cost less)"),
+    );
+  }
   return lines;
 }
 

@@ -16,6 +16,11 @@ import {
   runCodeFlow,
 } from "./flow.ts";
 import type { ScenarioName } from "./scenarios.ts";
+import {
+  islandProps,
+  SoftwarePasskey,
+  type SoftwarePasskeyState,
+} from "../tests/helpers/software_authenticator.ts";
 import type { WrkRequest } from "./wrk.ts";
 
 export interface Prepared {
@@ -90,6 +95,71 @@ async function completeSetup(base: string, bootstrap: string): Promise<void> {
   if (res.status !== 200) throw new Error(`POST /setup: ${res.status}`);
 }
 
+/**
+ * Registers a passkey for `user` the way a person does: signs in at
+ * /account/login and adds it on /account/security, at the issuer's
+ * localhost alias (browsers refuse an IP address as RP ID), with a software
+ * authenticator whose counter stays 0 (many flows use it at once).
+ */
+async function registerPasskey(
+  base: string,
+  user: { username: string; password: string },
+): Promise<SoftwarePasskeyState> {
+  const site = base.replace("127.0.0.1", "localhost");
+  const jar = new CookieJar();
+  const browser = {
+    Accept: "text/html",
+    "Content-Type": FORM_TYPE,
+    Origin: site,
+    "Sec-Fetch-Site": "same-origin",
+  };
+  const get = async (path: string) => {
+    const res = await fetch(site + path, {
+      headers: { Accept: "text/html", Cookie: jar.header() ?? "" },
+    });
+    jar.store(res);
+    return await res.text();
+  };
+  const post = async (path: string, fields: Record<string, string>) => {
+    const res = await fetch(site + path, {
+      method: "POST",
+      headers: { ...browser, Cookie: jar.header() ?? "" },
+      body: new URLSearchParams(fields).toString(),
+      redirect: "manual",
+    });
+    jar.store(res);
+    await res.body?.cancel();
+    return res.status;
+  };
+  const login = hiddenInputs(await get("/account/login"));
+  const signedIn = await post("/account/login", {
+    csrf_token: login.get("csrf_token")!,
+    _action: "login",
+    ...user,
+  });
+  if (signedIn !== 303) throw new Error(`account sign-in: ${signedIn}`);
+  const props = islandProps(await get("/account/security"), "PasskeyRegister");
+  if (!props) throw new Error("/account/security offers no passkey");
+  const passkey = await SoftwarePasskey.create({
+    rpID: "localhost",
+    origin: site,
+    zeroCounter: true,
+  });
+  const registration = await passkey.register(
+    props.options as { challenge: string; user: { id: string } },
+  );
+  const added = await post("/account/security", {
+    csrf_token: props.csrf as string,
+    _action: "passkey_register",
+    name: "bench",
+    passkey_response: JSON.stringify(registration),
+  });
+  if (added !== 200 && added !== 303) {
+    throw new Error(`passkey registration: ${added}`);
+  }
+  return await passkey.state();
+}
+
 /** Seeds, registers the bench clients, completes setup, mints a token. */
 export async function prepareServer(
   base: string,
@@ -141,10 +211,13 @@ export async function prepareServer(
     expectConsent: false,
   });
   const basicService = basicAuth(service.id, service.secret);
+  const passkeys = [];
+  for (const user of users) passkeys.push(await registerPasskey(base, user));
   return {
     fixture: {
       base,
       users,
+      passkeys,
       flowClient: consentApp,
       refreshClient: webApp,
       refreshClientEdDSA: webAppEdDSA,

@@ -1,11 +1,13 @@
 import type { VNode } from "preact";
+import PasskeySignIn from "../islands/PasskeySignIn.tsx";
+import type { PasskeyOffer } from "../lib/accounts/webauthn/offer.ts";
 import type { ScopeRow, UserRow } from "../lib/db/schema.ts";
 import { ACTION_FIELD } from "../lib/oauth/authorize/endpoint.ts";
 import type { AuthorizationRequest } from "../lib/oauth/authorize/request.ts";
 import { Form } from "./Form.tsx";
 
 /** The authorization request's parameters as hidden fields. */
-function HiddenParams(
+export function HiddenParams(
   { params }: { params: Record<string, string> },
 ): VNode {
   return (
@@ -22,11 +24,114 @@ export interface LoginFormProps {
   csrf: string;
   error?: string;
   username?: string;
+  passkey?: PasskeyOffer;
 }
 
-/** Username/password sign-in, posting back to /authorize. */
+export interface PasskeyChoiceProps {
+  offer: PasskeyOffer | undefined;
+  csrf: string;
+  /** The fields the assertion is posted with. */
+  params: Record<string, string>;
+  autofill: boolean;
+  label: string;
+  /** Where the assertion is posted (default /authorize). */
+  action?: string;
+}
+
+/**
+ * The passkey way in: the button (and autofill) where this page can run
+ * WebAuthn, else a link to the address where it can.
+ */
+export function PasskeyChoice(
+  { offer, csrf, params, autofill, label, action }: PasskeyChoiceProps,
+): VNode | null {
+  if (offer?.state === "ready") {
+    return (
+      <PasskeySignIn
+        csrf={csrf}
+        action={action ?? "/authorize"}
+        fields={{ ...params, [ACTION_FIELD]: "passkey" }}
+        options={offer.options}
+        autofill={autofill}
+        label={label}
+      />
+    );
+  }
+  if (offer?.state === "elsewhere") {
+    return (
+      <p class="muted passkey-elsewhere">
+        Passkeys work at this server's localhost address:{" "}
+        <a href={offer.href}>open this page at {offer.origin}</a>.
+      </p>
+    );
+  }
+  return null;
+}
+
+/**
+ * Username and password inputs. With passkeys on the page, the username
+ * field also offers them in its autofill (WebAuthn conditional mediation;
+ * the `webauthn` token must come last).
+ */
+export function CredentialFields(
+  { username, passkey }: { username: string; passkey?: PasskeyOffer },
+): VNode {
+  return (
+    <>
+      <label for="username">Username</label>
+      <input
+        id="username"
+        name="username"
+        type="text"
+        autocomplete={passkey?.state === "ready"
+          ? "username webauthn"
+          : "username"}
+        value={username}
+        required
+        autofocus
+      />
+      <label for="password">Password</label>
+      <input
+        id="password"
+        name="password"
+        type="password"
+        autocomplete="current-password"
+        required
+      />
+    </>
+  );
+}
+
+/** "or Sign in with a passkey" below a password form, when there is a way. */
+export function PasskeyAlternative(
+  { offer, csrf, params, action }: {
+    offer?: PasskeyOffer;
+    csrf: string;
+    params: Record<string, string>;
+    action?: string;
+  },
+): VNode | null {
+  if (!offer || offer.state === "unavailable") return null;
+  return (
+    <div class="alternative">
+      <p class="divider">
+        <span>or</span>
+      </p>
+      <PasskeyChoice
+        offer={offer}
+        csrf={csrf}
+        params={params}
+        action={action}
+        autofill
+        label="Sign in with a passkey"
+      />
+    </div>
+  );
+}
+
+/** Username/password sign-in, posting back to /authorize; or a passkey. */
 export function LoginForm(
-  { request, csrf, error, username }: LoginFormProps,
+  { request, csrf, error, username, passkey }: LoginFormProps,
 ): VNode {
   return (
     <section class="card narrow">
@@ -38,26 +143,17 @@ export function LoginForm(
       <Form action="/authorize" csrf={csrf}>
         <HiddenParams params={request.params} />
         <input type="hidden" name={ACTION_FIELD} value="login" />
-        <label for="username">Username</label>
-        <input
-          id="username"
-          name="username"
-          type="text"
-          autocomplete="username"
-          value={username ?? request.loginHint ?? ""}
-          required
-          autofocus
-        />
-        <label for="password">Password</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autocomplete="current-password"
-          required
+        <CredentialFields
+          username={username ?? request.loginHint ?? ""}
+          passkey={passkey}
         />
         <button type="submit">Sign in</button>
       </Form>
+      <PasskeyAlternative
+        offer={passkey}
+        csrf={csrf}
+        params={request.params}
+      />
     </section>
   );
 }
@@ -69,7 +165,7 @@ export interface SelectAccountFormProps {
 }
 
 /** prompt values a form must not carry on (they were just answered). */
-function withoutPrompts(
+export function withoutPrompts(
   params: Record<string, string>,
   answered: string[],
 ): Record<string, string> {

@@ -36,6 +36,7 @@ export interface PolicyFormValues {
   token_format: string;
   id_token_signed_response_alg: string;
   refresh_reuse_grace_seconds: string;
+  require_second_factor: boolean;
 }
 
 export interface PolicyFormProps {
@@ -128,6 +129,16 @@ export default function PolicyForm(props: PolicyFormProps): VNode {
         checked={v.require_pkce === true}
         error={form.errors.require_pkce}
         onChange={(checked) => form.set("require_pkce", checked)}
+      />
+      <CheckboxField
+        id={`${PREFIX}require_second_factor`}
+        name="require_second_factor"
+        label="Require a Second Factor"
+        help="require-second-factor"
+        hint="People signing in to this client confirm a TOTP code, a recovery code or a passkey after their password."
+        checked={v.require_second_factor === true}
+        error={form.errors.require_second_factor}
+        onChange={(checked) => form.set("require_second_factor", checked)}
       />
       <SelectField
         id={`${PREFIX}consent_policy`}

@@ -4,6 +4,7 @@ import {
   LoginForm,
   SelectAccountForm,
 } from "../components/AuthorizationForms.tsx";
+import { SecondFactorForm } from "../components/SecondFactorForm.tsx";
 import { type AppContext, define } from "../lib/http/define.ts";
 import { oauthErrorAnswer } from "../lib/http/errors.tsx";
 import { renderPage } from "../lib/http/render.tsx";
@@ -35,8 +36,15 @@ function pages(c: AppContext): AuthorizePages {
           csrf={csrf()}
           error={page.error}
           username={page.username}
+          passkey={page.passkey}
         />,
         { title: "Sign in", ...init },
+      ),
+    secondFactor: (page, init) =>
+      renderPage(
+        c,
+        <SecondFactorForm page={page} csrf={csrf()} />,
+        { title: "Confirm it's you", ...init },
       ),
     selectAccount: (page, init) =>
       renderPage(
@@ -76,6 +84,7 @@ async function authorize(
     deviceCookie: getCookie(c, DEVICE_COOKIE),
     ip: clientIP(c),
     userAgent: c.req.header("User-Agent") ?? null,
+    requestURL: c.req.url,
   };
   if (isInteractionPost(input)) await verifyCSRF(c, deps.config.issuer);
   const answer = await authorizationEndpoint(deps, input);

@@ -50,6 +50,7 @@ export function policyFormValues(client: ClientDetail): PolicyFormValues {
     token_format: p.token_format,
     id_token_signed_response_alg: p.id_token_signed_response_alg,
     refresh_reuse_grace_seconds: String(p.refresh_reuse_grace_seconds),
+    require_second_factor: p.require_second_factor,
   };
 }
 

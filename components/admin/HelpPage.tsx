@@ -218,6 +218,30 @@ const POLICY_FIELDS: Topic[] = [
     ),
   },
   {
+    id: "require-second-factor",
+    title: "Require a Second Factor",
+    body: (
+      <>
+        <p>
+          Everyone signing in to this client must prove a second factor: after
+          the password, a code from their authenticator app, one of their
+          recovery codes, or a passkey. A passkey sign-in counts on its own (the
+          device checks a PIN or biometric). Someone who has no second factor
+          yet is asked to set one up on their account's security page (<code>
+            /account/security
+          </code>) and then continue.
+        </p>
+        <p>
+          A session that already passed a second factor is not asked again. ID
+          tokens say how the person signed in: <code>amr</code> (e.g.{" "}
+          <code>pwd otp mfa</code>) and{" "}
+          <code>acr</code>. Apps can also ask for this per request with{" "}
+          <code>acr_values</code>; see <code>docs/accounts.md</code>.
+        </p>
+      </>
+    ),
+  },
+  {
     id: "consent-policy",
     title: "Consent Policy",
     body: (
@@ -400,6 +424,31 @@ const OTHER: Topic[] = [
         <code>iss</code>, …) and email are set by the server and cannot be
         stored here.
       </p>
+    ),
+  },
+  {
+    id: "sign-in-methods",
+    title: "Sign-in methods (second factors and passkeys)",
+    body: (
+      <>
+        <p>
+          People add an authenticator app (TOTP), passkeys and recovery codes
+          themselves at{" "}
+          <code>/account/security</code>. The user page lists them: whether the
+          app is on, how many of the ten recovery codes are left, and each
+          passkey with its name, kind (synced or device-bound) and when it was
+          last used. Secrets are never shown.
+        </p>
+        <p>
+          <strong>Reset second factor</strong>{" "}
+          is for someone who lost their device: it removes the app, every
+          passkey and the recovery codes and signs them out everywhere; they
+          sign in with their password and set up a factor again. A single
+          passkey can be deleted on its own. Both are recorded in the audit log.
+          Passkeys need an https ISSUER on a domain name (locally,{" "}
+          <code>http://localhost:PORT</code>).
+        </p>
+      </>
     ),
   },
   {

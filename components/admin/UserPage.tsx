@@ -7,6 +7,7 @@ import type { VNode } from "preact";
 import ConfirmButton from "../../islands/ConfirmButton.tsx";
 import UserForm, { type UserFormProps } from "../../islands/UserForm.tsx";
 import type { ConsentView } from "../../lib/admin/consents_admin.ts";
+import type { FactorsView } from "../../lib/admin/factors_admin.ts";
 import type { UserView } from "../../lib/admin/users_admin.ts";
 import type { NoticeRef } from "../../lib/admin/ui/page.tsx";
 import { Form } from "../Form.tsx";
@@ -21,6 +22,7 @@ import {
   Time,
 } from "./common.tsx";
 import { CONFIRM } from "./confirms.ts";
+import { UserFactors } from "./UserFactors.tsx";
 import { userHref } from "./UsersPage.tsx";
 
 export function userFormValues(user: UserView): UserFormProps["values"] {
@@ -37,6 +39,7 @@ export interface UserPageProps {
   csrf: string;
   user: UserView;
   consents: ConsentView[];
+  factors: FactorsView;
   edit: Omit<UserFormProps, "csrf" | "mode" | "userID">;
   password: Omit<UserFormProps, "csrf" | "mode" | "userID">;
   notice?: NoticeRef;
@@ -138,6 +141,13 @@ export function UserPage(props: UserPageProps): VNode {
           </section>
         </div>
       </div>
+      <UserFactors
+        csrf={csrf}
+        userID={user.id}
+        username={user.username}
+        href={href}
+        factors={props.factors}
+      />
       <section class="card" aria-labelledby="consents">
         <h2 id="consents">Consents</h2>
         {props.consents.length === 0

@@ -49,6 +49,9 @@ const NOTICES: Record<string, (subject: string) => string> = {
   "consent.revoked": (s) =>
     `Consent to ${s} revoked, with the tokens it issued.`,
   "session.revoked": () => "Session ended. The user must sign in again.",
+  "user.second_factor_reset": () =>
+    "Second factor reset: authenticator app, passkeys and recovery codes removed; the user was signed out.",
+  "passkey.deleted": (s) => `Passkey ${s} deleted.`,
 };
 
 /** The confirmation of the last action, announced politely. */

@@ -52,6 +52,17 @@ export const CONFIRM = {
       "They are signed out everywhere and their tokens are revoked. You can enable them again later.",
     confirmLabel: "Disable user",
   }),
+  resetSecondFactor: (username: string): ConfirmText => ({
+    title: `Reset ${username}'s second factor?`,
+    message:
+      "Their authenticator app, passkeys and recovery codes are removed and they are signed out everywhere. They sign in with their password next.",
+    confirmLabel: "Reset second factor",
+  }),
+  deletePasskey: (name: string): ConfirmText => ({
+    title: `Delete passkey ${name}?`,
+    message: "It can no longer be used to sign in.",
+    confirmLabel: "Delete passkey",
+  }),
   deleteUser: (username: string): ConfirmText => ({
     title: `Delete ${username}?`,
     message:

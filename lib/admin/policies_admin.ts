@@ -33,6 +33,7 @@ export interface PolicyView {
   token_format: string;
   id_token_signed_response_alg: string;
   refresh_reuse_grace_seconds: number;
+  require_second_factor: boolean;
 }
 
 export function policyView(row: ClientPolicyRow): PolicyView {
@@ -48,6 +49,7 @@ export function policyView(row: ClientPolicyRow): PolicyView {
     token_format: row.token_format,
     id_token_signed_response_alg: row.id_token_signed_response_alg,
     refresh_reuse_grace_seconds: row.refresh_reuse_grace_seconds,
+    require_second_factor: row.require_second_factor === 1,
   };
 }
 
@@ -155,6 +157,9 @@ export async function savePolicy(
     }
     if (input.refresh_reuse_grace_seconds !== undefined) {
       values.refresh_reuse_grace_seconds = input.refresh_reuse_grace_seconds;
+    }
+    if (input.require_second_factor !== undefined) {
+      values.require_second_factor = input.require_second_factor ? 1 : 0;
     }
     await updatePolicy(trx, clientID, values);
     const updated = { ...policy, ...values } as ClientPolicyRow;

@@ -121,6 +121,7 @@ export const PolicyUpdate = z.strictObject({
   refresh_reuse_grace_seconds: z.number().int().min(0).max(
     MAX_REFRESH_REUSE_GRACE_SECONDS,
   ).optional(),
+  require_second_factor: z.boolean().optional(),
 });
 export type PolicyUpdateValues = z.output<typeof PolicyUpdate>;
 

@@ -70,6 +70,8 @@ export interface ClientPoliciesTable {
   id_token_signed_response_alg: string;
   /** Seconds a just-rotated refresh token still answers its successor (0: none). */
   refresh_reuse_grace_seconds: number;
+  /** 1: every sign-in for this client needs a second factor. */
+  require_second_factor: ColumnType<Flag, Flag | undefined, Flag>;
   updated_at: Epoch;
 }
 
@@ -97,6 +99,10 @@ export interface AuthorizationCodesTable {
   expires_at: Epoch;
   consumed_at: Epoch | null;
   created_at: Epoch;
+  /** How the user authenticated (RFC 8176 values, space-separated). */
+  amr: ColumnType<string, string | undefined, string>;
+  /** The authentication context class answered in the ID token. */
+  acr: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AccessTokensTable {
@@ -133,6 +139,9 @@ export interface RefreshTokensTable {
   successor: string | null;
   /** Until when `successor` may be answered again. */
   successor_until: Epoch | null;
+  /** How the user authenticated for this grant (RFC 8176, space-separated). */
+  amr: ColumnType<string, string | undefined, string>;
+  acr: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ConsentsTable {
@@ -156,6 +165,54 @@ export interface SessionsTable {
   created_at: Epoch;
   last_seen_at: Epoch;
   expires_at: Epoch;
+  /**
+   * How the person authenticated (RFC 8176 values, space-separated: pwd,
+   * otp, hwk/swk, user, mfa); "" for admin sessions.
+   */
+  amr: ColumnType<string, string | undefined, string>;
+  /** The authentication context class the methods reach (lib/accounts/factors/levels.ts). */
+  acr: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface UserTOTPTable {
+  user_id: string;
+  /** The base32 secret, sealed with APP_SECRET (lib/security/sealed.ts). */
+  secret_enc: string;
+  /** Null while enrolment waits for its first code. */
+  confirmed_at: Epoch | null;
+  /** The last RFC 6238 time step accepted: each code is used once. */
+  last_step: ColumnType<number, number | undefined, number>;
+  created_at: Epoch;
+  updated_at: Epoch;
+}
+
+export interface UserRecoveryCodesTable {
+  user_id: string;
+  /** SHA-256 of the normalised code. */
+  code_hash: string;
+  used_at: Epoch | null;
+  created_at: Epoch;
+}
+
+export interface WebAuthnCredentialsTable {
+  /** The credential ID, base64url (WebAuthn §6.1 credentialId). */
+  credential_id: string;
+  user_id: string;
+  /** The person's name for it ("Work laptop"). */
+  name: string;
+  /** COSE public key, base64url. */
+  public_key: string;
+  /** The signature counter last seen (WebAuthn §6.1.1). */
+  counter: number;
+  /** JSON array of transports the browser reported. */
+  transports: string;
+  /** singleDevice or multiDevice (backup eligible). */
+  device_type: string;
+  /** WebAuthn BS flag: the credential is backed up (synced). */
+  backed_up: Flag;
+  aaguid: string;
+  created_at: Epoch;
+  last_used_at: Epoch | null;
 }
 
 export interface SigningKeysTable {
@@ -200,6 +257,9 @@ export interface Database {
   sessions: SessionsTable;
   signing_keys: SigningKeysTable;
   audit_events: AuditEventsTable;
+  user_totp: UserTOTPTable;
+  user_recovery_codes: UserRecoveryCodesTable;
+  webauthn_credentials: WebAuthnCredentialsTable;
 }
 
 export type DB = Kysely<Database>;
@@ -216,6 +276,9 @@ export type AuthorizationCodeRow = Selectable<AuthorizationCodesTable>;
 export type AccessTokenRow = Selectable<AccessTokensTable>;
 export type RefreshTokenRow = Selectable<RefreshTokensTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
+export type UserTOTPRow = Selectable<UserTOTPTable>;
+export type RecoveryCodeRow = Selectable<UserRecoveryCodesTable>;
+export type WebAuthnCredentialRow = Selectable<WebAuthnCredentialsTable>;
 
 /**
  * Every column of a table, spelled out, checked complete by the compiler.
@@ -272,6 +335,8 @@ export const REFRESH_TOKEN_COLUMNS = columnsOf<RefreshTokensTable>()(
   "grant_scope",
   "successor",
   "successor_until",
+  "amr",
+  "acr",
 );
 
 export const CODE_COLUMNS = columnsOf<AuthorizationCodesTable>()(
@@ -289,6 +354,8 @@ export const CODE_COLUMNS = columnsOf<AuthorizationCodesTable>()(
   "expires_at",
   "consumed_at",
   "created_at",
+  "amr",
+  "acr",
 );
 
 export const SESSION_COLUMNS = columnsOf<SessionsTable>()(
@@ -302,4 +369,6 @@ export const SESSION_COLUMNS = columnsOf<SessionsTable>()(
   "created_at",
   "last_seen_at",
   "expires_at",
+  "amr",
+  "acr",
 );

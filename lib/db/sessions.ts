@@ -31,6 +31,23 @@ export async function touchSession(
     .where("id", "=", id).execute();
 }
 
+/**
+ * Replaces a session's secret and authentication record, only while the
+ * secret is still the one `session` was read with: of two steps racing on
+ * one session, one wins and the other's cookie is not silently replaced.
+ */
+export async function updateSessionAuthentication(
+  db: DB,
+  session: SessionRow,
+  values: Pick<SessionRow, "secret_hash" | "amr" | "acr" | "auth_time">,
+): Promise<boolean> {
+  const r = await db.updateTable("sessions").set(values)
+    .where("id", "=", session.id)
+    .where("secret_hash", "=", session.secret_hash)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export async function deleteSession(db: DB, id: string): Promise<void> {
   await db.deleteFrom("sessions").where("id", "=", id).execute();
 }

@@ -35,7 +35,25 @@ export const checkIDTokenHint: AuthorizeCheck = async (ctx) => {
   ctx.hintedUserID = verified.userID;
 };
 
+/**
+ * OIDC Core §3.1.2.1 acr_values: "Requested Authentication Context Class
+ * Reference values. Space-separated string that specifies the acr values
+ * that the Authorization Server is being requested to use for processing
+ * this Authentication Request, with the values appearing in order of
+ * preference." It asks for acr as a voluntary claim: values this server
+ * does not define (discovery's acr_values_supported lists ours) are passed
+ * over, and when none is ours the request succeeds without an `acr` in the
+ * ID token (lib/accounts/factors/levels.ts answeredACR). Of ours, the
+ * session must reach one (lib/oauth/authorize/interaction.ts).
+ */
+export const checkACRValues: AuthorizeCheck = (ctx) => {
+  const raw = ctx.params.get("acr_values");
+  if (raw === null || raw.trim() === "") return;
+  ctx.acrValues = [...new Set(raw.split(" ").filter(Boolean))].slice(0, 20);
+};
+
 /** The OpenID Connect checks, in the order they run. */
 export const OIDC_AUTHORIZE_CHECKS: readonly AuthorizeCheck[] = [
   checkIDTokenHint,
+  checkACRValues,
 ];

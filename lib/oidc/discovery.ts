@@ -5,6 +5,7 @@
  * @module
  */
 import { derivedFromConfig } from "../db/config_cache.ts";
+import { ACR_VALUES } from "../accounts/factors/levels.ts";
 import { listScopes } from "../db/scopes.ts";
 import type { Deps } from "../deps.ts";
 import {
@@ -32,6 +33,8 @@ export function discoveryDocument(
     "auth_time",
     "nonce",
     "sid",
+    "acr",
+    "amr",
   ]);
   for (const s of scopes) for (const c of s.claims) claims.add(c);
   return {
@@ -55,6 +58,10 @@ export function discoveryDocument(
     introspection_endpoint_auth_methods_supported: [...AUTH_METHODS],
     code_challenge_methods_supported: [...PKCE_METHODS],
     prompt_values_supported: [...PROMPT_VALUES],
+    // OIDC Discovery §3: "acr_values_supported ... JSON array containing a
+    // list of the Authentication Context Class References that this OP
+    // supports."
+    acr_values_supported: [...ACR_VALUES],
     claims_parameter_supported: false,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,

@@ -38,6 +38,9 @@ export interface IDTokenInput {
   sessionID?: string | null;
   accessToken?: string;
   claims?: Record<string, unknown>;
+  /** OIDC Core §2 acr and amr (RFC 8176 values). */
+  acr?: string | null;
+  amr?: string[];
 }
 
 /** Signs an ID token for `input`. */
@@ -49,6 +52,11 @@ export async function signIDToken(
   const now = deps.now();
   const payload: Record<string, unknown> = { ...input.claims };
   payload.auth_time = input.authTime;
+  // OIDC Core §2: "acr ... Authentication Context Class Reference" and
+  // "amr ... JSON array of strings that are identifiers for authentication
+  // methods used in the authentication" (values: RFC 8176 §2).
+  if (input.acr) payload.acr = input.acr;
+  if (input.amr?.length) payload.amr = input.amr;
   if (input.nonce) payload.nonce = input.nonce;
   if (input.sessionID) payload.sid = input.sessionID;
   if (input.accessToken) {
@@ -151,6 +159,8 @@ export const ID_TOKEN_EXTENSION: TokenExtension = {
         sessionID: ctx.sessionID,
         accessToken: ctx.accessToken,
         claims: await claimsForScopes(deps.db, ctx.user, ctx.scopes),
+        acr: ctx.authentication?.acr,
+        amr: ctx.authentication?.amr,
       }),
     };
   },

@@ -94,3 +94,48 @@ export function setupCounters(ip: string | null): Counter[] {
     budget: BUDGETS.setupPerIP,
   }];
 }
+
+/**
+ * A TOTP or recovery code (at sign-in or to confirm a change): per address,
+ * then per account, the one that keeps a six-digit code out of reach.
+ */
+export function secondFactorCounters(
+  userID: string,
+  ip: string | null,
+): Counter[] {
+  return [
+    {
+      bucket: "second-factor-ip",
+      id: budgetAddress(ip),
+      budget: BUDGETS.secondFactorPerIP,
+    },
+    {
+      bucket: "second-factor-account",
+      id: userID,
+      budget: BUDGETS.secondFactorPerAccount,
+    },
+  ];
+}
+
+/**
+ * A passkey assertion: per address, and per account once the credential
+ * it names is known (an unknown credential counts on the address only).
+ */
+export function passkeyCounters(
+  userID: string | null,
+  ip: string | null,
+): Counter[] {
+  const counters: Counter[] = [{
+    bucket: "passkey-ip",
+    id: budgetAddress(ip),
+    budget: BUDGETS.passkeyPerIP,
+  }];
+  if (userID) {
+    counters.push({
+      bucket: "passkey-account",
+      id: userID,
+      budget: BUDGETS.passkeyPerAccount,
+    });
+  }
+  return counters;
+}

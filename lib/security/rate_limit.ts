@@ -73,6 +73,17 @@ export const BUDGETS = {
   clientAuthPerClientIP: { limit: 20, windowSeconds: 300 },
   /** Per client from anywhere: a looser cap on distributed guessing. */
   clientAuthPerClient: { limit: 200, windowSeconds: 300 },
+  /** Wrong TOTP or recovery codes, per address. */
+  secondFactorPerIP: { limit: 30, windowSeconds: 300 },
+  /**
+   * Per account: a six-digit code (three steps accepted) must not be
+   * guessable, so far fewer than sign-ins: 10 per 15 minutes.
+   */
+  secondFactorPerAccount: { limit: 10, windowSeconds: 900 },
+  /** Passkey assertions that fail, per address. */
+  passkeyPerIP: { limit: 30, windowSeconds: 300 },
+  /** Per account whose passkey was presented. */
+  passkeyPerAccount: { limit: 30, windowSeconds: 300 },
 } as const satisfies Record<string, Budget>;
 
 /** One budget an attempt counts against: `bucket` names it, `id` the key. */

@@ -12,6 +12,7 @@ import {
   findSession,
   insertSession,
   touchSession,
+  updateSessionAuthentication,
 } from "../db/sessions.ts";
 import { generateCookie } from "hono/cookie";
 import { randomToken, sha256, timingSafeEqual } from "./crypto.ts";
@@ -50,6 +51,10 @@ export interface NewSession {
   authTime: number;
   ip: string | null;
   userAgent: string | null;
+  /** How the person authenticated (RFC 8176 values, space-separated). */
+  amr?: string;
+  /** The authentication context class those methods reach. */
+  acr?: string | null;
 }
 
 export interface IssuedSession {
@@ -77,9 +82,44 @@ export async function createSession(
     created_at: now,
     last_seen_at: now,
     expires_at: now + SESSION_LIFETIME[input.kind],
+    amr: input.amr ?? "",
+    acr: input.acr ?? null,
   };
   await insertSession(db, session);
   return { token: `${id}.${secret}`, session };
+}
+
+/** What a further authentication step (a second factor) adds to a session. */
+export interface Elevation {
+  amr: string;
+  acr: string | null;
+  authTime: number;
+}
+
+/**
+ * Records a further authentication step on a live session and gives it a
+ * new secret (OWASP Session Management: renew the session token on any
+ * privilege level change), keeping its id, which is the `sid` of ID tokens
+ * and of logout. The old cookie stops working. Null when the session is
+ * gone.
+ */
+export async function elevateSession(
+  db: DB,
+  session: SessionRow,
+  step: Elevation,
+): Promise<IssuedSession | null> {
+  const secret = randomToken(32);
+  const values = {
+    secret_hash: sha256(secret),
+    amr: step.amr,
+    acr: step.acr,
+    auth_time: step.authTime,
+  };
+  if (!(await updateSessionAuthentication(db, session, values))) return null;
+  return {
+    token: `${session.id}.${secret}`,
+    session: { ...session, ...values },
+  };
 }
 
 /** A cookie value as `createSession` makes it: `id.secret`, both base64url. */

@@ -1,3 +1,4 @@
+import { insertCredential } from "../../lib/db/factors.ts";
 import assert from "node:assert/strict";
 import { DEFAULT_JWKS_MAX_AGE } from "../../lib/config.ts";
 import { activationDelay } from "../../lib/key_schedule.ts";
@@ -268,6 +269,23 @@ async function arrange(
     if (name === "session_id") {
       await demoTokens(f.t);
       params.session_id = (await f.api("GET", "/admin/sessions")).body[0].id;
+    }
+    if (name === "credential_id") {
+      // A passkey of the fixture user, as registration stores one.
+      params.credential_id = `cred-${crypto.randomUUID()}`;
+      await insertCredential(f.t.deps.db, {
+        credential_id: params.credential_id,
+        user_id: params.user_id,
+        name: "Fixture key",
+        public_key: "AA",
+        counter: 0,
+        transports: "[]",
+        device_type: "singleDevice",
+        backed_up: 0,
+        aaguid: "00000000-0000-0000-0000-000000000000",
+        created_at: f.t.deps.now(),
+        last_used_at: null,
+      });
     }
     if (name === "kid") {
       params.kid = await rotatedKid(f);

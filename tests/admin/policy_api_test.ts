@@ -25,6 +25,7 @@ const POLICY_KEYS = [
   "refresh_reuse_grace_seconds",
   "refresh_token_ttl_days",
   "require_pkce",
+  "require_second_factor",
   "token_format",
 ];
 
@@ -46,6 +47,7 @@ Deno.test("admin policy: the seed README's GET curl answers the policy with spac
       token_format: "opaque",
       id_token_signed_response_alg: "RS256",
       refresh_reuse_grace_seconds: 0,
+      require_second_factor: false,
     });
   } finally {
     await t.close();
@@ -72,6 +74,7 @@ Deno.test("admin policy: the seed README's POST curl updates the policy and answ
       token_format: "opaque",
       id_token_signed_response_alg: "RS256",
       refresh_reuse_grace_seconds: 0,
+      require_second_factor: false,
     });
     const again = await api("GET", "/admin/clients/demo-web/policy");
     assert.deepEqual(again.body, res.body);

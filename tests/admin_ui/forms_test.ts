@@ -491,6 +491,7 @@ uiTest(
       token_format: "jwt",
       id_token_signed_response_alg: "ES256",
       refresh_reuse_grace_seconds: "15",
+      require_second_factor: "on",
     };
     const res = await ui.post("/admin/ui/clients/demo-web", policy);
     assert.equal(res.status, 303);
@@ -512,6 +513,7 @@ uiTest(
         token_format: "jwt",
         id_token_signed_response_alg: "ES256",
         refresh_reuse_grace_seconds: 15,
+        require_second_factor: true,
       },
     );
 

@@ -23,6 +23,9 @@ const SCHEMA_TABLES = Object.keys(
     sessions: true,
     signing_keys: true,
     audit_events: true,
+    user_totp: true,
+    user_recovery_codes: true,
+    webauthn_credentials: true,
   } satisfies Record<keyof Database, true>,
 ).sort();
 
@@ -326,6 +329,133 @@ Deno.test(`migrations (${testEngine()}): 0004 gives existing signing keys activa
       const row = await db.selectFrom("signing_keys")
         .select(["kid", "activates_at"]).executeTakeFirst();
       assert.deepEqual({ ...row }, { kid: "old", activates_at: 1234 });
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
+Deno.test(`migrations (${testEngine()}): 0005 records existing user sessions, codes and refresh tokens as password sign-ins, admin sessions as none, and policies without a second factor; down removes it all`, async () => {
+  await withFreshDatabase(async (url) => {
+    const handle = open(url);
+    try {
+      const migrator = new Migrator({
+        db: handle.db,
+        provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
+      });
+      assert.equal(
+        (await migrator.migrateTo("0003_refresh_grace_and_token_sessions"))
+          .error,
+        undefined,
+      );
+      // deno-lint-ignore no-explicit-any
+      const db = handle.db as any;
+      await db.insertInto("users").values({
+        id: "u1",
+        username: "alice",
+        username_canonical: "alice",
+        password_hash: "x",
+        created_at: 1,
+        updated_at: 1,
+      }).execute();
+      await db.insertInto("clients").values({
+        client_id: "c1",
+        client_name: "c1",
+        client_secret_hash: null,
+        redirect_uris: "[]",
+        grant_types: "authorization_code",
+        response_types: "code",
+        scope: "openid",
+        token_endpoint_auth_method: "none",
+        require_consent: 1,
+        created_at: 1,
+        updated_at: 1,
+      }).execute();
+      await db.insertInto("client_policies").values({
+        client_id: "c1",
+        allowed_scopes: "openid",
+        default_scopes: "openid",
+        post_logout_redirect_uris: "[]",
+        require_pkce: 1,
+        consent_policy: "once",
+        access_token_lifetime: 3600,
+        refresh_token_ttl_days: 30,
+        token_format: "opaque",
+        id_token_signed_response_alg: "RS256",
+        updated_at: 1,
+      }).execute();
+      const session = (id: string, kind: string, user: string | null) => ({
+        id,
+        secret_hash: "h",
+        kind,
+        user_id: user,
+        auth_time: 1,
+        created_at: 1,
+        last_seen_at: 1,
+        expires_at: 9_999_999_999,
+      });
+      await db.insertInto("sessions").values([
+        session("s1", "user", "u1"),
+        session("s2", "admin", null),
+      ]).execute();
+      await db.insertInto("authorization_codes").values({
+        code_hash: "c",
+        grant_id: "g",
+        client_id: "c1",
+        user_id: "u1",
+        redirect_uri: "https://app/cb",
+        scope: "openid",
+        auth_time: 1,
+        expires_at: 9_999_999_999,
+        created_at: 1,
+      }).execute();
+      assert.equal(
+        (await migrator.migrateTo("0005_second_factors")).error,
+        undefined,
+      );
+      const sessions = await db.selectFrom("sessions").select([
+        "id",
+        "amr",
+        "acr",
+      ])
+        .orderBy("id").execute();
+      assert.deepEqual(
+        sessions.map((s: Record<string, unknown>) => ({ ...s })),
+        [
+          { id: "s1", amr: "pwd", acr: null },
+          { id: "s2", amr: "", acr: null },
+        ],
+      );
+      const code = await db.selectFrom("authorization_codes").selectAll()
+        .executeTakeFirst();
+      assert.equal(code.amr, "pwd");
+      const policy = await db.selectFrom("client_policies").selectAll()
+        .executeTakeFirst();
+      assert.equal(policy.require_second_factor, 0);
+      await db.insertInto("webauthn_credentials").values({
+        credential_id: "k",
+        user_id: "u1",
+        name: "key",
+        public_key: "AA",
+        device_type: "singleDevice",
+        aaguid: "0",
+        created_at: 1,
+      }).execute();
+      // Deleting the user takes the passkey with it.
+      await db.deleteFrom("users").where("id", "=", "u1").execute();
+      assert.equal(
+        (await db.selectFrom("webauthn_credentials").selectAll().execute())
+          .length,
+        0,
+      );
+      const down = await migrator.migrateTo(
+        "0003_refresh_grace_and_token_sessions",
+      );
+      assert.equal(down.error, undefined);
+      const tables = (await handle.db.introspection.getTables()).map((t) =>
+        t.name
+      );
+      assert.ok(!tables.includes("webauthn_credentials"));
     } finally {
       await handle.close();
     }

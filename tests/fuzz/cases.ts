@@ -8,6 +8,7 @@
  */
 import { adminCase } from "./admin_cases.ts";
 import {
+  accountCase,
   adminLoginCase,
   authorizeGET,
   authorizePOST,
@@ -101,6 +102,7 @@ const GENERATORS: [number, (r: Random, w: World) => FuzzCase][] = [
   [8, logoutCase],
   [3, setupCase],
   [4, adminLoginCase],
+  [5, accountCase],
   [24, adminCase],
   [5, miscCase],
 ];

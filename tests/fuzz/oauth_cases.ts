@@ -4,6 +4,7 @@
  * /end_session and /logout, /setup and /admin/login.
  * @module
  */
+import { totpCode } from "../../lib/accounts/factors/totp.ts";
 import { basic as basicHeader } from "../helpers/clients.ts";
 import { DEMO_REDIRECT } from "../helpers/oauth.ts";
 import type { FuzzCase } from "./oracle.ts";
@@ -143,7 +144,16 @@ export function authorizeGET(r: Random, w: World): FuzzCase {
 }
 
 export function authorizePOST(r: Random, w: World): FuzzCase {
-  const kind = r.pick(["request", "login", "consent", "consent", "request"]);
+  const kind = r.pick([
+    "request",
+    "login",
+    "consent",
+    "consent",
+    "request",
+    "totp",
+    "recovery_code",
+    "passkey",
+  ]);
   const base = kind === "request"
     ? authorizeBase(r, w)
     : Object.entries(w.bob.consentFields).filter(([k]) =>
@@ -168,6 +178,43 @@ export function authorizePOST(r: Random, w: World): FuzzCase {
       r.pick(["wrong", "", hostileString(r), "alice ", "Bob"]),
     ]);
     protect.push("password", "username");
+  }
+  if (kind === "totp" || kind === "recovery_code") {
+    // Bob has TOTP on: a code right now would step his session up.
+    const now = new Set(
+      [-1, 0, 1].map((s) =>
+        totpCode(w.bob.totpSecret, w.t.deps.now() + 30 * s)
+      ),
+    );
+    const guess = String(r.int(1_000_000)).padStart(6, "0");
+    extra.push([
+      "code",
+      r.pick([
+        now.has(guess) ? "" : guess,
+        "",
+        "12345",
+        "1234567",
+        "aaaa-bbbb-cccc",
+        " 000 000 ",
+        hostileString(r),
+      ]),
+    ]);
+    protect.push("code");
+  }
+  if (kind === "passkey") {
+    extra.push([
+      "passkey_response",
+      r.pick([
+        "",
+        "{}",
+        "null",
+        "[]",
+        '{"id":"AAAA","rawId":"AAAA","type":"public-key","response":{"clientDataJSON":"e30","authenticatorData":"AAAA","signature":"AAAA"},"clientExtensionResults":{}}',
+        JSON.stringify({ id: hostileString(r), type: "public-key" }),
+        hostileString(r),
+      ]),
+    ]);
+    protect.push("passkey_response");
   }
   if (kind === "consent") {
     // A good token with "allow" on a valid request would record consent.
@@ -710,5 +757,79 @@ export function adminLoginCase(r: Random, w: World): FuzzCase {
     ip: r.ip(),
     surface: "browser",
     expect: method === "GET" ? "any" : "4xx",
+  });
+}
+
+// ------------------------------------------------------------- /account
+
+/**
+ * /account/security and /account/login. Bob has a second factor and his
+ * session passed only the password, so every change on the security page
+ * is refused until he proves it; the codes, passwords and passkeys sent
+ * are never right ones.
+ */
+export function accountCase(r: Random, w: World): FuzzCase {
+  const path = r.pick(["/account/security", "/account/login"]);
+  const method = r.pick(["GET", "POST", "POST", "POST", "PUT"]);
+  const csrf = csrfVariant(r, w.bob.csrf);
+  const entries: Entries = csrf.field === null
+    ? []
+    : [["csrf_token", csrf.field]];
+  const action = path === "/account/login"
+    ? r.pick(["login", "passkey", hostileString(r)])
+    : r.pick([
+      "verify_totp",
+      "verify_recovery",
+      "verify_passkey",
+      "reauth",
+      "totp_start",
+      "totp_confirm",
+      "totp_disable",
+      "recovery_regenerate",
+      "passkey_register",
+      "passkey_rename",
+      "passkey_delete",
+      hostileString(r),
+    ]);
+  entries.push(["_action", action]);
+  const now = new Set(
+    [-1, 0, 1].map((s) => totpCode(w.bob.totpSecret, w.t.deps.now() + 30 * s)),
+  );
+  const guess = String(r.int(1_000_000)).padStart(6, "0");
+  entries.push(
+    ["code", now.has(guess) ? "" : r.pick([guess, hostileString(r)])],
+    ["password", r.pick(["wrong", "", "Bob", "bob ", hostileString(r)])],
+    ["username", r.pick(["bob", "alice", hostileString(r)])],
+    ["name", hostileString(r)],
+    ["credential_id", r.pick(["AAAA", "", hostileString(r)])],
+    [
+      "passkey_response",
+      r.pick(["", "{}", "null", hostileString(r), '{"id":"AAAA"}']),
+    ],
+  );
+  const { entries: mutated, notes } = mutate(r, entries, [
+    "csrf_token",
+    "_action",
+    "code",
+    "password",
+  ]);
+  const bobs = r.chance(0.8);
+  return finish(r, {
+    label: `${method} ${path} ${action.slice(0, 20)} ${csrf.note} ${
+      notes.join(", ")
+    }`,
+    method,
+    path: r.chance(0.2)
+      ? `${path}?notice=${pct(hostileString(r))}&next=${pct(hostileString(r))}`
+      : path,
+    headers: formHeaders(
+      r,
+      csrf,
+      bobs ? `sid=${w.bob.sid}; csrf=${w.bob.csrf}` : cookieHeader(r, w),
+    ),
+    body: method === "GET" ? undefined : encode(r, mutated),
+    ip: r.ip(),
+    surface: "browser",
+    expect: "any",
   });
 }

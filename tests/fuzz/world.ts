@@ -7,6 +7,12 @@
  * @module
  */
 import {
+  confirmTOTPEnrolment,
+  startTOTPEnrolment,
+} from "../../lib/accounts/factors/enrolment.ts";
+import { totpCode } from "../../lib/accounts/factors/totp.ts";
+import { findUserByID } from "../../lib/db/users.ts";
+import {
   DEMO_REDIRECT,
   demoParams,
   readPage,
@@ -70,6 +76,12 @@ export interface World {
     csrf: string;
     sid: string;
     consentFields: Record<string, string>;
+    /**
+     * Bob's authenticator app secret (TOTP is on for him), so the
+     * second-factor forms check codes against a real one; the fuzzer
+     * never sends a code that is right now.
+     */
+    totpSecret: string;
   };
   admin: { jar: CookieJar; csrf: string; sid: string };
   aliceID: string;
@@ -260,6 +272,17 @@ export async function buildWorld(): Promise<World> {
     const aliceID = users.find((u) => u.username === "alice")!.id;
     const bobID = users.find((u) => u.username === "bob")!.id;
     const bobSid = bobJar.get("sid")!;
+    // Bob turns the authenticator app on (his session stays as it was).
+    const bobUser = (await findUserByID(t.deps.db, bobID))!;
+    const enrolment = await startTOTPEnrolment(t.deps, bobUser);
+    const totpSecret = enrolment!.key.replaceAll(" ", "");
+    const enabled = await confirmTOTPEnrolment(
+      t.deps,
+      bobUser,
+      totpCode(totpSecret, t.deps.now()),
+      null,
+    );
+    if (!enabled.ok) throw new Error("bob: TOTP not enabled");
 
     return {
       t,
@@ -298,6 +321,7 @@ export async function buildWorld(): Promise<World> {
         csrf: bobJar.get("csrf")!,
         sid: bobSid,
         consentFields: consentPage.fields,
+        totpSecret,
       },
       admin: {
         jar: adminJar,
@@ -357,7 +381,13 @@ export function strangerWorld(t: TestApp, adminToken: string): World {
       usedCode: token(),
       usedCodeVerifier: token(),
     },
-    bob: { jar: new CookieJar(), csrf: token(), sid, consentFields: {} },
+    bob: {
+      jar: new CookieJar(),
+      csrf: token(),
+      sid,
+      consentFields: {},
+      totpSecret: "JBSWY3DPEHPK3PXP",
+    },
     admin: { jar: new CookieJar(), csrf: token(), sid },
     aliceID: crypto.randomUUID(),
     bobID: crypto.randomUUID(),

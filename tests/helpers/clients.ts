@@ -52,6 +52,7 @@ export function clientObject(overrides: Partial<Client> = {}): Client {
       tokenFormat: "opaque",
       idTokenAlg: "RS256",
       refreshReuseGraceSeconds: 0,
+      requireSecondFactor: false,
     },
     ...overrides,
   };

@@ -27,8 +27,11 @@ export function readPage(html: string): {
   fields: Record<string, string>;
 } {
   const fields: Record<string, string> = {};
+  // The first form only: a sign-in page also holds the passkey form, with
+  // its own `_action`.
+  const form = html.match(/<form[^>]*>(.*?)<\/form>/s)?.[1] ?? html;
   for (
-    const m of html.matchAll(
+    const m of form.matchAll(
       /<input type="hidden" name="([^"]+)" value="([^"]*)"/g,
     )
   ) {

@@ -220,6 +220,7 @@ export const POLICY_FORM: FormSpec = {
     token_format: "text",
     id_token_signed_response_alg: "text",
     refresh_reuse_grace_seconds: "text",
+    require_second_factor: "bool",
   },
   checks: {
     allowed_scopes: (v) => scopeListProblem(text(v, "allowed_scopes")),
@@ -273,6 +274,7 @@ export const POLICY_FORM: FormSpec = {
     token_format: text(v, "token_format"),
     id_token_signed_response_alg: text(v, "id_token_signed_response_alg"),
     refresh_reuse_grace_seconds: Number(text(v, "refresh_reuse_grace_seconds")),
+    require_second_factor: v.require_second_factor === true,
   }),
 };
 

@@ -27,6 +27,7 @@ import {
   ClientSecretAnswer,
   ClientWithSecretAnswer,
   ConsentAnswer,
+  FactorsAnswer,
   KeyAnswer,
   PKCEAnswer,
   PolicyAnswer,
@@ -375,6 +376,40 @@ export const ADMIN_OPERATIONS: AdminOperation[] = [
     },
     answers: { 200: ok("the user", UserAnswer) },
     errors: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/admin/users/{user_id}/factors",
+    operationId: "getUserFactors",
+    tag: "users",
+    summary: "A user's second factors and passkeys",
+    description:
+      "Whether the authenticator app (TOTP) is on, how many recovery codes " +
+      "are left, and the passkeys with their names and last use. No secret " +
+      "is ever answered.",
+    answers: { 200: ok("the factors", FactorsAnswer) },
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/admin/users/{user_id}/factors/reset",
+    operationId: "resetUserSecondFactor",
+    tag: "users",
+    summary: "Reset a user's second factor",
+    description:
+      "For someone who lost their device: removes the authenticator app, " +
+      "every passkey and the recovery codes, and ends the user's sessions.",
+    answers: { 200: ok("the factors, now empty", FactorsAnswer) },
+    errors: [404],
+  },
+  {
+    method: "delete",
+    path: "/admin/users/{user_id}/passkeys/{credential_id}",
+    operationId: "deleteUserPasskey",
+    tag: "users",
+    summary: "Delete one of a user's passkeys",
+    answers: { 204: ok("deleted") },
+    errors: [404],
   },
   {
     method: "get",

@@ -83,6 +83,10 @@ export const PolicyAnswer = z.strictObject({
   refresh_reuse_grace_seconds: z.int().meta({
     description: "seconds a rotated refresh token answers its successor again",
   }),
+  require_second_factor: z.boolean().meta({
+    description:
+      "every sign-in for this client needs a second factor (TOTP, recovery code or passkey)",
+  }),
 });
 
 export const ClientAnswer = z.strictObject({
@@ -160,6 +164,29 @@ export const UserAnswer = z.strictObject({
   }),
   created_at: Time,
   updated_at: Time,
+});
+
+export const PasskeyAnswer = z.strictObject({
+  id: z.string().meta({ description: "the WebAuthn credential ID, base64url" }),
+  name: z.string(),
+  created_at: Time,
+  last_used_at: Time.nullable(),
+  synced: z.boolean().meta({
+    description: "backup eligible: synced between the user's devices",
+  }),
+  backed_up: z.boolean(),
+});
+
+export const FactorsAnswer = z.strictObject({
+  totp: z.strictObject({
+    enabled: z.boolean(),
+    since: Time.nullable(),
+  }),
+  recovery_codes: z.strictObject({
+    unused: z.int(),
+    total: z.int(),
+  }),
+  passkeys: z.array(PasskeyAnswer),
 });
 
 export const ConsentAnswer = z.strictObject({

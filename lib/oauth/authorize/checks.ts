@@ -53,6 +53,8 @@ export interface AuthorizeContext {
   prompt: Set<Prompt>;
   maxAge: number | null;
   hintedUserID: string | null;
+  /** Set by OIDC's acr_values check (lib/oidc/authorize.ts). */
+  acrValues: string[];
 }
 
 export type AuthorizeCheck = (ctx: AuthorizeContext) => void | Promise<void>;
@@ -327,6 +329,7 @@ export function newAuthorizeContext(
     prompt: new Set(),
     maxAge: null,
     hintedUserID: null,
+    acrValues: [],
   };
 }
 
@@ -375,6 +378,7 @@ export async function checkAuthorizationRequest(
       maxAge: ctx.maxAge,
       loginHint: params.get("login_hint") || null,
       hintedUserID: ctx.hintedUserID,
+      acrValues: ctx.acrValues,
       params: kept,
     },
   };

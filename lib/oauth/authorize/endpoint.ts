@@ -1,27 +1,23 @@
 /**
  * GET/POST /authorize: the authorization request itself (query or form
- * body), and the forms it renders (sign-in, account choice, consent), which
- * post back here with the original parameters and an `_action`. Every step
- * re-checks the whole request, so a tampered hidden field is just a new
- * request.
+ * body), and the forms it renders (sign-in, second factor, account choice,
+ * consent), which post back here with the original parameters and an
+ * `_action`: an authentication step (lib/oauth/authorize/sign_in.ts), the
+ * account choice or the consent decision. Every step re-checks the whole
+ * request, so a tampered hidden field is just a new request.
  * The answer is an AuthorizeOutcome for lib/oauth/authorize/writer.ts.
  * @module
  */
+import { passkeyOffer } from "../../accounts/webauthn/offer.ts";
 import type { Deps } from "../../deps.ts";
-import { createSession, endSession } from "../../security/session.ts";
-import { signIn } from "../../users.ts";
 import { type AuthorizeCheck, checkAuthorizationRequest } from "./checks.ts";
-import {
-  continueAuthorization,
-  currentUserSession,
-  type UserSession,
-} from "./interaction.ts";
+import { continueAuthorization, currentUserSession } from "./interaction.ts";
 import {
   type AuthorizeAnswer,
   type AuthorizeOutcome,
   errorRedirect,
 } from "./outcome.ts";
-import type { AuthorizationRequest } from "./request.ts";
+import { SIGN_IN_STEPS } from "./sign_in.ts";
 
 export const ACTION_FIELD = "_action";
 
@@ -34,6 +30,8 @@ export interface AuthorizeInput {
   deviceCookie?: string;
   ip: string | null;
   userAgent: string | null;
+  /** The address the request came to (passkeys depend on the host name). */
+  requestURL: string;
 }
 
 export interface AuthorizationEndpointOptions {
@@ -49,60 +47,6 @@ export type AuthorizationEndpoint = (
 /** True when a POST is one of our own forms (and so needs CSRF checks). */
 export function isInteractionPost(input: AuthorizeInput): boolean {
   return input.method === "POST" && input.params.has(ACTION_FIELD);
-}
-
-type SignInResult =
-  | { ok: true; current: UserSession; token: string; device: string }
-  | { ok: false; outcome: AuthorizeOutcome };
-
-/**
- * The sign-in form's answer: a new session (a new id at every sign-in stops
- * session fixation) or the form again with the reason.
- */
-async function signInFromForm(
-  deps: Deps,
-  request: AuthorizationRequest,
-  input: AuthorizeInput,
-): Promise<SignInResult> {
-  const username = input.params.get("username") ?? "";
-  const result = await signIn(
-    deps,
-    username,
-    input.params.get("password") ?? "",
-    input.ip,
-    { deviceCookie: input.deviceCookie, clientID: request.client.id },
-  );
-  if (!result.ok) {
-    const limited = result.reason === "limited";
-    return {
-      ok: false,
-      outcome: {
-        kind: "login",
-        request,
-        status: limited ? 429 : 401,
-        error: limited
-          ? "Too many failed sign-in attempts. Try again later."
-          : "The username or password is incorrect.",
-        username,
-        retryAfter: result.retryAfter,
-      },
-    };
-  }
-  await endSession(deps.db, input.sessionCookie);
-  const now = deps.now();
-  const issued = await createSession(deps.db, {
-    kind: "user",
-    userID: result.user.id,
-    authTime: now,
-    ip: input.ip,
-    userAgent: input.userAgent,
-  }, now);
-  return {
-    ok: true,
-    current: { session: issued.session, user: result.user },
-    token: issued.token,
-    device: result.deviceCookie,
-  };
 }
 
 /** The account choice's answer: continue as the signed-in user, or sign in as another. */
@@ -123,6 +67,19 @@ function consentDecision(
   if (action !== "consent") return undefined;
   const value = params.get("decision");
   return value === "allow" || value === "deny" ? value : undefined;
+}
+
+/** A sign-in page also offers a passkey (any discoverable one). */
+async function withPasskey(
+  deps: Deps,
+  outcome: AuthorizeOutcome,
+  input: AuthorizeInput,
+): Promise<AuthorizeOutcome> {
+  if (outcome.kind !== "login" || outcome.passkey) return outcome;
+  return {
+    ...outcome,
+    passkey: await passkeyOffer(deps, input.requestURL),
+  };
 }
 
 /**
@@ -155,25 +112,44 @@ export function createAuthorizationEndpoint(
     let current = await currentUserSession(deps, input.sessionCookie);
     let newSession: string | null = null;
     let newDevice: string | null = null;
-    if (action === "login") {
-      const signedIn = await signInFromForm(deps, request, input);
-      if (!signedIn.ok) return { outcome: signedIn.outcome, newSession: null };
-      current = signedIn.current;
-      newSession = signedIn.token;
-      newDevice = signedIn.device;
+    let fresh = false;
+    const step = action !== null && Object.hasOwn(SIGN_IN_STEPS, action)
+      ? SIGN_IN_STEPS[action]
+      : undefined;
+    if (step) {
+      const result = await step(deps, request, input, current);
+      if (!result.ok) {
+        return {
+          outcome: await withPasskey(deps, result.outcome, input),
+          newSession: null,
+        };
+      }
+      current = result.current;
+      newSession = result.token;
+      newDevice = result.device ?? null;
+      fresh = result.fresh;
     }
     const choice = current ? accountChoice(action, input.params) : undefined;
     if (choice === "switch") {
       return {
-        outcome: { kind: "login", request, status: 200 },
+        outcome: await withPasskey(
+          deps,
+          { kind: "login", request, status: 200 },
+          input,
+        ),
         newSession: null,
       };
     }
     const outcome = await continueAuthorization(deps, request, current, {
-      freshLogin: newSession !== null,
+      freshLogin: fresh,
       decision: current ? consentDecision(action, input.params) : undefined,
       accountChosen: choice === "continue",
+      requestURL: input.requestURL,
     });
-    return { outcome, newSession, newDevice };
+    return {
+      outcome: await withPasskey(deps, outcome, input),
+      newSession,
+      newDevice,
+    };
   };
 }

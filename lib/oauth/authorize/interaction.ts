@@ -1,12 +1,28 @@
 /**
  * What happens after a valid authorization request: sign-in if there is no
- * usable session (or prompt=login / max_age demand a fresh one), consent if
- * the client's policy asks for it, then an authorization code. prompt=none
- * turns each of those pages into login_required / consent_required
- * (OIDC Core §3.1.2.6).
+ * usable session (or prompt=login / max_age demand a fresh one), a second
+ * factor if the session is weaker than the client's policy or acr_values
+ * ask, consent if the client's policy asks for it, then an authorization
+ * code carrying how the user authenticated (amr, acr). prompt=none turns
+ * each of those pages into login_required / consent_required (OIDC Core
+ * §3.1.2.6).
  * @module
  */
+import {
+  type ACR,
+  ACR_MFA,
+  acrOf,
+  answeredACR,
+  parseAMR,
+  passkeyACR,
+  rankOf,
+  requiredACR,
+  satisfies,
+} from "../../accounts/factors/levels.ts";
+import { factorsOf } from "../../accounts/factors/second_factor.ts";
+import { passkeyOffer } from "../../accounts/webauthn/offer.ts";
 import { insertCode } from "../../db/codes.ts";
+import { listCredentials } from "../../db/factors.ts";
 import type { SessionRow, UserRow } from "../../db/schema.ts";
 import { findScopes } from "../../db/scopes.ts";
 import { findUserByID } from "../../db/users.ts";
@@ -33,6 +49,8 @@ export interface ContinueOptions {
   decision?: "allow" | "deny";
   /** The user chose to continue with the signed-in account (prompt=select_account). */
   accountChosen?: boolean;
+  /** The page's address (what a passkey offer depends on). */
+  requestURL: string;
 }
 
 /** The signed-in user behind a `sid` cookie, if the session and user are live. */
@@ -98,11 +116,71 @@ async function issueCode(
     nonce: request.nonce,
     auth_time: current.session.auth_time,
     session_id: current.session.id,
+    amr: current.session.amr,
+    acr: answeredACR(sessionACR(current), request.acrValues),
     expires_at: now + CODE_LIFETIME,
     consumed_at: null,
     created_at: now,
   });
   return code;
+}
+
+/** The class a session's methods reach. */
+export function sessionACR(current: UserSession): ACR {
+  return acrOf(parseAMR(current.session.amr));
+}
+
+/** The class this request needs from the session. */
+export function requestRequiredACR(request: AuthorizationRequest): ACR {
+  return requiredACR(
+    request.acrValues,
+    request.client.policy.requireSecondFactor,
+  );
+}
+
+export interface SecondFactorState {
+  status?: number;
+  error?: string;
+  retryAfter?: number;
+}
+
+/**
+ * The second-factor page for `current`: the user's factors that can reach
+ * the class the request needs (only passkeys reach a phishing-resistant
+ * one; only device-bound passkeys a hardware-protected one).
+ */
+export async function secondFactorOutcome(
+  deps: Deps,
+  request: AuthorizationRequest,
+  current: UserSession,
+  requestURL: string,
+  state: SecondFactorState = {},
+): Promise<AuthorizeOutcome> {
+  const required = requestRequiredACR(request);
+  const user = current.user;
+  const codes = rankOf(required) <= rankOf(ACR_MFA);
+  const factors = await factorsOf(deps.db, user.id);
+  const passkeys = (await listCredentials(deps.db, user.id)).filter((c) =>
+    satisfies(passkeyACR(c.device_type === "multiDevice"), required)
+  );
+  const methods = {
+    totp: codes && factors.totp,
+    recoveryCode: codes && factors.recoveryCodes > 0,
+    passkey: passkeys.length > 0,
+  };
+  return {
+    kind: "second_factor",
+    request,
+    user,
+    required,
+    methods,
+    status: state.status ?? 200,
+    error: state.error,
+    retryAfter: state.retryAfter,
+    passkey: methods.passkey
+      ? await passkeyOffer(deps, requestURL, passkeys)
+      : undefined,
+  };
 }
 
 /** Decides the next step for a validated request and the current session. */
@@ -122,6 +200,25 @@ export async function continueAuthorization(
     return { kind: "login", request, status: 200 };
   }
   const user = current!;
+  // OIDC Core §2 acr: "Authentication Context Class Reference. String
+  // specifying an Authentication Context Class Reference value that
+  // identifies the Authentication Context Class that the authentication
+  // performed satisfied." A session that does not reach what the client's
+  // policy or acr_values ask is asked for more (RFC 9470 §4's step-up).
+  if (!satisfies(sessionACR(user), requestRequiredACR(request))) {
+    // OIDC Core §3.1.2.6 login_required: "the Authentication Request
+    // cannot be completed without displaying a user interface for End-User
+    // authentication."
+    if (request.prompt.has("none")) {
+      return errorRedirect(
+        request,
+        new LoginRequired(
+          "the session does not reach the authentication level the request needs",
+        ),
+      );
+    }
+    return await secondFactorOutcome(deps, request, user, options.requestURL);
+  }
   // OIDC Core §3.1.2.1 select_account: "The Authorization Server SHOULD
   // prompt the End-User to select a user account." The signed-in account is
   // offered, with a way to use another; it is never answered silently.

@@ -5,6 +5,8 @@
  * it into the response.
  * @module
  */
+import type { ACR } from "../../accounts/factors/levels.ts";
+import type { PasskeyOffer } from "../../accounts/webauthn/offer.ts";
 import type { ScopeRow, UserRow } from "../../db/schema.ts";
 import type { OAuthError } from "../errors.ts";
 import type { AuthorizationRequest, ResponseTarget } from "./request.ts";
@@ -14,6 +16,27 @@ export interface LoginPage {
   status: number;
   error?: string;
   username?: string;
+  retryAfter?: number;
+  /** Sign in with a passkey instead (discoverable credentials, autofill). */
+  passkey?: PasskeyOffer;
+}
+
+/**
+ * The signed-in session lacks the authentication level the request needs
+ * (the client's "second factor required", or acr_values): the user proves
+ * a second factor, or a passkey when only a phishing-resistant one will do.
+ */
+export interface SecondFactorPage {
+  request: AuthorizationRequest;
+  user: UserRow;
+  status: number;
+  /** The class the request needs. */
+  required: ACR;
+  /** Which ways of reaching it the user has set up. */
+  methods: { totp: boolean; recoveryCode: boolean; passkey: boolean };
+  /** Set when `methods.passkey`: the assertion, limited to the user's passkeys. */
+  passkey?: PasskeyOffer;
+  error?: string;
   retryAfter?: number;
 }
 
@@ -35,6 +58,7 @@ export type AuthorizeOutcome =
   | ({ kind: "login" } & LoginPage)
   | ({ kind: "consent" } & ConsentPage)
   | ({ kind: "select_account" } & SelectAccountPage)
+  | ({ kind: "second_factor" } & SecondFactorPage)
   /** Nowhere safe to redirect: shown on a page. */
   | { kind: "error"; error: OAuthError };
 

@@ -21,6 +21,7 @@ export const AUTHORIZATION_PARAMS = [
   "max_age",
   "login_hint",
   "ui_locales",
+  "acr_values",
 ] as const;
 
 /** A verified redirect URI and how to answer there (RFC 6749 §4.1.2). */
@@ -40,6 +41,11 @@ export interface AuthorizationRequest extends ResponseTarget {
   loginHint: string | null;
   /** The user an id_token_hint names (OIDC Core §3.1.2.1), if one was sent. */
   hintedUserID: string | null;
+  /**
+   * The authentication context classes asked for (acr_values), in order,
+   * ours or not (lib/accounts/factors/levels.ts knows which are ours).
+   */
+  acrValues: string[];
   /** The validated parameters, for the hidden fields of the next form. */
   params: Record<string, string>;
 }

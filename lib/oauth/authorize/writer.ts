@@ -3,7 +3,7 @@
  * §4.1.2, §4.1.2.1) go in the query, or as an auto-submitted form (OAuth
  * 2.0 Form Post Response Mode), always with `iss` (RFC 9207) so clients can
  * detect mix-up attacks; 302 after a GET, 303 after a form POST. Pages
- * (sign-in, account choice, consent, error) are rendered by the `pages` the
+ * (sign-in, second factor, account choice, consent, error) are rendered by the `pages` the
  * route hands in,
  * with a CSP that lets their form lead to the client. A sign-in's session
  * cookie is set on whatever the answer is.
@@ -18,6 +18,7 @@ import type {
   AuthorizeAnswer,
   ConsentPage,
   LoginPage,
+  SecondFactorPage,
   SelectAccountPage,
 } from "./outcome.ts";
 import type { ResponseTarget } from "./request.ts";
@@ -33,6 +34,7 @@ export interface AuthorizePages {
   login(page: LoginPage, init: PageInit): Response;
   consent(page: ConsentPage, init: PageInit): Response;
   selectAccount(page: SelectAccountPage, init: PageInit): Response;
+  secondFactor(page: SecondFactorPage, init: PageInit): Response;
   /** An error with nowhere safe to redirect (a page, or JSON for an API caller). */
   error(error: OAuthError): Response;
 }
@@ -123,6 +125,14 @@ export function writeAuthorizeAnswer(
         init.headers["Retry-After"] = String(outcome.retryAfter);
       }
       res = options.pages.login(outcome, init);
+      break;
+    }
+    case "second_factor": {
+      const init = pageInit(outcome.request, outcome.status);
+      if (outcome.retryAfter) {
+        init.headers["Retry-After"] = String(outcome.retryAfter);
+      }
+      res = options.pages.secondFactor(outcome, init);
       break;
     }
     case "consent":

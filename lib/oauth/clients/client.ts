@@ -25,6 +25,8 @@ export interface ClientPolicy {
   idTokenAlg: SigningAlg;
   /** Seconds a just-rotated refresh token answers its successor again. */
   refreshReuseGraceSeconds: number;
+  /** Every sign-in for this client needs a second factor. */
+  requireSecondFactor: boolean;
 }
 
 export interface Client {
@@ -65,6 +67,7 @@ export function toClient(row: ClientRow, policy: ClientPolicyRow): Client {
       tokenFormat: policy.token_format as TokenFormat,
       idTokenAlg: policy.id_token_signed_response_alg as SigningAlg,
       refreshReuseGraceSeconds: policy.refresh_reuse_grace_seconds,
+      requireSecondFactor: policy.require_second_factor === 1,
     },
   };
 }

@@ -77,6 +77,7 @@ export const ClientMetadata = z.strictObject({
   refresh_reuse_grace_seconds: z.number().int().min(0).max(
     MAX_REFRESH_REUSE_GRACE_SECONDS,
   ).default(0),
+  require_second_factor: z.boolean().default(false),
 }).superRefine((m, ctx) => {
   for (
     const issue of checkClientMetadata({

@@ -76,6 +76,7 @@ export async function insertRegisteredClient(
     token_format: metadata.token_format,
     id_token_signed_response_alg: metadata.id_token_signed_response_alg,
     refresh_reuse_grace_seconds: metadata.refresh_reuse_grace_seconds,
+    require_second_factor: metadata.require_second_factor ? 1 : 0,
     updated_at: now,
   });
   return {

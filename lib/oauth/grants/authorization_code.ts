@@ -13,7 +13,11 @@ import type { Deps } from "../../deps.ts";
 import { sha256 } from "../../security/crypto.ts";
 import { InvalidGrant, InvalidRequest } from "../errors.ts";
 import { verifyPKCE } from "../pkce.ts";
-import { mayIssueRefreshToken, mintTokens } from "../tokens/mint.ts";
+import {
+  type Authentication,
+  mayIssueRefreshToken,
+  mintTokens,
+} from "../tokens/mint.ts";
 import { storeTokens } from "../tokens/store.ts";
 import { splitList } from "../vocabulary.ts";
 import type { GrantHandler } from "./grant.ts";
@@ -29,6 +33,13 @@ function impliedRedirectURI(
 ): string | null {
   const openid = splitList(scope).includes("openid");
   return registered.length === 1 && !openid ? registered[0] : null;
+}
+
+/** What the code (or refresh token) recorded about the sign-in. */
+export function authenticationOf(
+  row: { amr: string; acr: string | null },
+): Authentication {
+  return { amr: splitList(row.amr), acr: row.acr };
 }
 
 function codeInvalid(): InvalidGrant {
@@ -110,6 +121,7 @@ export const authorizationCode: GrantHandler<"authorization_code"> = {
       sessionID: row.session_id,
       nonce: row.nonce,
       refreshToken: mayIssueRefreshToken(client, scopes, request.extensions),
+      authentication: authenticationOf(row),
     }, request.extensions);
     // The code is consumed in the transaction that stores its tokens: of
     // concurrent exchanges exactly one commits, and a replay that arrives

@@ -23,6 +23,7 @@ import { InvalidGrant, InvalidRequest, InvalidScope } from "../errors.ts";
 import { mintTokens, type TokenResponse } from "../tokens/mint.ts";
 import { storeTokens } from "../tokens/store.ts";
 import { splitList } from "../vocabulary.ts";
+import { authenticationOf } from "./authorization_code.ts";
 import type { GrantHandler } from "./grant.ts";
 
 /** What a sealed successor is bound to (lib/security/sealed.ts). */
@@ -162,6 +163,7 @@ export const refreshToken: GrantHandler<"refresh_token"> = {
       sessionID: found.session_id,
       refreshToken: true,
       grantScopes: splitList(found.grant_scope || found.scope),
+      authentication: authenticationOf(found),
     }, request.extensions);
     const grace = client.policy.refreshReuseGraceSeconds;
     const successor = grace > 0

@@ -8,6 +8,7 @@
 import type { UserRow } from "../../db/schema.ts";
 import type { Deps } from "../../deps.ts";
 import type { Client } from "../clients/client.ts";
+import type { Authentication } from "./mint.ts";
 
 /** What is being minted, as an extension sees it. */
 export interface MintingContext {
@@ -21,6 +22,8 @@ export interface MintingContext {
   nonce: string | null;
   /** The access token just minted (for hashes of it, like at_hash). */
   accessToken: string;
+  /** How the user authenticated; null when nothing was recorded. */
+  authentication: Authentication | null;
 }
 
 export interface TokenExtension {

@@ -45,6 +45,14 @@ export interface MintInput {
    * (RFC 6749 §6); left out, the scopes being issued.
    */
   grantScopes?: string[];
+  /** How the user authenticated (stored with the code and refresh token). */
+  authentication?: Authentication;
+}
+
+/** How the user authenticated: RFC 8176 method values and the class reached. */
+export interface Authentication {
+  amr: string[];
+  acr: string | null;
 }
 
 /** Everything one token response issues, not yet stored. */
@@ -128,6 +136,7 @@ export async function mintTokens(
         sessionID: input.sessionID ?? null,
         nonce: input.nonce ?? null,
         accessToken,
+        authentication: input.authentication ?? null,
       }),
     );
   }
@@ -168,6 +177,8 @@ export async function mintTokens(
         grant_scope: (input.grantScopes ?? input.scopes).join(" "),
         successor: null,
         successor_until: null,
+        amr: input.authentication?.amr.join(" ") ?? "",
+        acr: input.authentication?.acr ?? null,
       }
       : null,
   };

@@ -19,6 +19,11 @@ import {
   revokeConsent,
 } from "../../../../lib/admin/consents_admin.ts";
 import {
+  getFactorsView,
+  removeUserPasskey,
+  resetSecondFactor,
+} from "../../../../lib/admin/factors_admin.ts";
+import {
   getUserView,
   removeUser,
   resetPassword,
@@ -61,6 +66,7 @@ async function page(c: AppContext, state: PageState = {}): Promise<Response> {
       csrf={adminCSRF(c)}
       user={user}
       consents={await listUserConsents(deps, user.id)}
+      factors={await getFactorsView(deps, user.id)}
       edit={{
         values: state.edit ?? userFormValues(user),
         ...errorProps(USER_EDIT_FORM, state.editFailure),
@@ -81,6 +87,9 @@ function confirm(c: AppContext, form: FormData, text: ConfirmText): Response {
   const href = userHref(pageParam(c, "user_id"));
   const fields: Record<string, string> = { _action: intentOf(form) };
   if (form.has("client_id")) fields.client_id = field(form, "client_id");
+  if (form.has("credential_id")) {
+    fields.credential_id = field(form, "credential_id");
+  }
   return adminPage(
     c,
     text.title,
@@ -141,6 +150,24 @@ async function act(c: AppContext, form: FormData): Promise<Response> {
       }
       await revokeConsent(deps, who, id, clientID);
       return back("consent.revoked", clientID);
+    }
+    case "reset_second_factor":
+      if (!isConfirmed(form)) {
+        return confirm(c, form, CONFIRM.resetSecondFactor(await username()));
+      }
+      await resetSecondFactor(deps, who, id);
+      return back("user.second_factor_reset");
+    case "delete_passkey": {
+      const credentialID = field(form, "credential_id");
+      const passkey = (await getFactorsView(deps, id)).passkeys.find((p) =>
+        p.id === credentialID
+      );
+      const name = passkey?.name ?? credentialID;
+      if (!isConfirmed(form)) {
+        return confirm(c, form, CONFIRM.deletePasskey(name));
+      }
+      await removeUserPasskey(deps, who, id, credentialID);
+      return back("passkey.deleted", name);
     }
     case "delete": {
       if (!isConfirmed(form)) {

@@ -1,0 +1,89 @@
+/**
+ * Add a passkey: a name field and a button that runs
+ * `navigator.credentials.create()` through @simplewebauthn/browser, then
+ * posts the attestation with the name to /account/security
+ * (`_action=passkey_register`), where the server verifies it.
+ * @module
+ */
+import type { VNode } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
+import {
+  browserSupportsWebAuthn,
+  type PublicKeyCredentialCreationOptionsJSON,
+  startRegistration,
+} from "@simplewebauthn/browser";
+import { CSRF_FIELD } from "./_shared/form.tsx";
+
+export interface PasskeyRegisterProps {
+  csrf: string;
+  action: string;
+  options: PublicKeyCredentialCreationOptionsJSON;
+}
+
+export default function PasskeyRegister(props: PasskeyRegisterProps): VNode {
+  const form = useRef<HTMLFormElement>(null);
+  const field = useRef<HTMLInputElement>(null);
+  const [ready, setReady] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (browserSupportsWebAuthn()) setReady(true);
+    else setError("This browser does not support passkeys.");
+  }, []);
+
+  async function register(event: Event): Promise<void> {
+    event.preventDefault();
+    if (!form.current || !field.current || !form.current.reportValidity()) {
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const response = await startRegistration({ optionsJSON: props.options });
+      field.current.value = JSON.stringify(response);
+      form.current.submit();
+    } catch (err) {
+      const name = (err as { name?: string })?.name;
+      setError(
+        name === "InvalidStateError"
+          ? "This device already holds a passkey for your account."
+          : name === "NotAllowedError"
+          ? "The passkey prompt was closed or timed out. Try again."
+          : "The passkey could not be created. Try again.",
+      );
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form
+      method="post"
+      action={props.action}
+      ref={form}
+      onSubmit={register}
+      class="passkey"
+    >
+      <input type="hidden" name={CSRF_FIELD} value={props.csrf} />
+      <input type="hidden" name="_action" value="passkey_register" />
+      <input type="hidden" name="passkey_response" ref={field} value="" />
+      <label for="passkey-name">Name for the new passkey</label>
+      <input
+        id="passkey-name"
+        name="name"
+        type="text"
+        maxLength={60}
+        placeholder="e.g. Work laptop"
+        required
+      />
+      <button
+        type="submit"
+        disabled={!ready || busy}
+        data-hydrated={ready ? "true" : undefined}
+      >
+        Add a passkey
+      </button>
+      {error && <p class="error" role="alert">{error}</p>}
+    </form>
+  );
+}
