@@ -120,6 +120,12 @@ const PAGES: PageCase[] = [
     shows: 'input[name="confirm"]',
   },
   {
+    name: "logout confirmation (/logout)",
+    path: "/logout",
+    as: "user",
+    shows: 'input[name="confirm"]',
+  },
+  {
     name: "signed out",
     path: "/end_session",
     as: "user",
@@ -150,6 +156,12 @@ const PAGES: PageCase[] = [
     name: "admin client (public)",
     path: "/admin/ui/clients/demo-web",
     as: "admin",
+  },
+  {
+    name: "admin client: saved notice",
+    path: "/admin/ui/clients/demo-web?notice=client.created",
+    as: "admin",
+    shows: ".notice",
   },
   {
     name: "admin client (machine)",
