@@ -2,7 +2,8 @@
  * A small Prometheus registry: counters, gauges and histograms with labels,
  * rendered in the text exposition format (version 0.0.4). Each server
  * thread keeps its own; `snapshot()` / `mergeSnapshots()` let one thread
- * answer for all of them (see collect.ts).
+ * answer for all of them (see collect.ts). Why not prom-client: docs/scaling.md,
+ * "Metrics: why our own registry" (bench/metrics.ts measures both).
  * @module
  */
 
