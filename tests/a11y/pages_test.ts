@@ -150,6 +150,9 @@ const PAGES: PageCase[] = [
       await page.getByRole("alert").waitFor();
     },
   },
+  // The account's own pages.
+  { name: "account sign-in", path: "/account/login", shows: "#password" },
+  { name: "account security", path: "/account/security", as: "user" },
   { name: "admin dashboard", path: "/admin/ui", as: "admin" },
   { name: "admin clients", path: "/admin/ui/clients", as: "admin" },
   {
