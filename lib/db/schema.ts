@@ -54,6 +54,33 @@ export interface ClientsTable {
   require_consent: Flag;
   created_at: Epoch;
   updated_at: Epoch;
+  /** admin | dynamic (RFC 7591) | metadata_document (its URL is its id). */
+  registration_type: ColumnType<string, string | undefined, string>;
+  disabled: ColumnType<Flag, Flag | undefined, Flag>;
+  /** OIDC DCR application_type (web | native); null: not stated. */
+  application_type: ColumnType<
+    string | null,
+    string | null | undefined,
+    string | null
+  >;
+  /** RFC 7592: SHA-256 of the registration access token. */
+  registration_access_token_hash: ColumnType<
+    string | null,
+    string | null | undefined,
+    string | null
+  >;
+  /** A metadata document client: when its document was fetched. */
+  metadata_fetched_at: ColumnType<
+    Epoch | null,
+    Epoch | null | undefined,
+    Epoch | null
+  >;
+  /** A metadata document client: until when the fetched copy is fresh. */
+  metadata_expires_at: ColumnType<
+    Epoch | null,
+    Epoch | null | undefined,
+    Epoch | null
+  >;
 }
 
 export interface ClientPoliciesTable {
@@ -71,6 +98,46 @@ export interface ClientPoliciesTable {
   /** Seconds a just-rotated refresh token still answers its successor (0: none). */
   refresh_reuse_grace_seconds: number;
   updated_at: Epoch;
+  /** The resource a request without `resource` is for (null: none). */
+  default_resource: ColumnType<
+    string | null,
+    string | null | undefined,
+    string | null
+  >;
+  /** Space-separated resources it may ask for; null: every one. */
+  allowed_resources: ColumnType<
+    string | null,
+    string | null | undefined,
+    string | null
+  >;
+}
+
+export interface ApiResourcesTable {
+  /** RFC 8707 §2: an absolute URI without a fragment. */
+  identifier: string;
+  name: string;
+  /** Space-separated scopes this resource defines. */
+  scopes: string;
+  /** opaque | jwt; null: the client's policy decides. */
+  token_format: string | null;
+  /** Seconds; null: the client's policy decides. */
+  access_token_lifetime: number | null;
+  /** Tokens asked for without `resource` (and no client default) are for it. */
+  is_default: Flag;
+  /** The confidential client that is this resource's server (introspects). */
+  server_client_id: string | null;
+  created_at: Epoch;
+  updated_at: Epoch;
+}
+
+export interface InitialAccessTokensTable {
+  id: string;
+  /** SHA-256 of the token (RFC 7591 §3). */
+  token_hash: string;
+  description: string;
+  expires_at: Epoch;
+  uses_left: number;
+  created_at: Epoch;
 }
 
 export interface ScopesTable {
@@ -97,6 +164,8 @@ export interface AuthorizationCodesTable {
   expires_at: Epoch;
   consumed_at: Epoch | null;
   created_at: Epoch;
+  /** RFC 8707 resources asked for (space-separated); null: none. */
+  resources: string | null;
 }
 
 export interface AccessTokensTable {
@@ -112,6 +181,8 @@ export interface AccessTokensTable {
   created_at: Epoch;
   /** The sign-in session it was issued in (null: none, client_credentials). */
   session_id: string | null;
+  /** Its audience: RFC 8707 resources (space-separated); null: the client. */
+  resources: string | null;
 }
 
 export interface RefreshTokensTable {
@@ -133,6 +204,8 @@ export interface RefreshTokensTable {
   successor: string | null;
   /** Until when `successor` may be answered again. */
   successor_until: Epoch | null;
+  /** The resources of the grant (RFC 8707 §2.2: refresh may narrow). */
+  resources: string | null;
 }
 
 export interface ConsentsTable {
@@ -200,6 +273,8 @@ export interface Database {
   sessions: SessionsTable;
   signing_keys: SigningKeysTable;
   audit_events: AuditEventsTable;
+  api_resources: ApiResourcesTable;
+  initial_access_tokens: InitialAccessTokensTable;
 }
 
 export type DB = Kysely<Database>;
@@ -216,6 +291,8 @@ export type AuthorizationCodeRow = Selectable<AuthorizationCodesTable>;
 export type AccessTokenRow = Selectable<AccessTokensTable>;
 export type RefreshTokenRow = Selectable<RefreshTokensTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
+export type ApiResourceRow = Selectable<ApiResourcesTable>;
+export type InitialAccessTokenRow = Selectable<InitialAccessTokensTable>;
 
 /**
  * Every column of a table, spelled out, checked complete by the compiler.
@@ -254,7 +331,7 @@ export const ACCESS_TOKEN_COLUMNS = columnsOf<AccessTokensTable>()(
   "expires_at",
   "revoked_at",
   "created_at",
-  "session_id",
+  "session_id",  "resources",
 );
 
 export const REFRESH_TOKEN_COLUMNS = columnsOf<RefreshTokensTable>()(
@@ -271,7 +348,7 @@ export const REFRESH_TOKEN_COLUMNS = columnsOf<RefreshTokensTable>()(
   "created_at",
   "grant_scope",
   "successor",
-  "successor_until",
+  "successor_until",  "resources",
 );
 
 export const CODE_COLUMNS = columnsOf<AuthorizationCodesTable>()(
@@ -288,7 +365,7 @@ export const CODE_COLUMNS = columnsOf<AuthorizationCodesTable>()(
   "session_id",
   "expires_at",
   "consumed_at",
-  "created_at",
+  "created_at",  "resources",
 );
 
 export const SESSION_COLUMNS = columnsOf<SessionsTable>()(

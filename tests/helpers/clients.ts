@@ -41,6 +41,11 @@ export function clientObject(overrides: Partial<Client> = {}): Client {
     authMethod: "none",
     requireConsent: true,
     isPublic: true,
+    registrationType: "admin",
+    disabled: false,
+    applicationType: null,
+    registrationTokenHash: null,
+    metadataExpiresAt: null,
     policy: {
       allowedScopes: ["openid", "profile"],
       defaultScopes: ["openid"],
@@ -52,6 +57,8 @@ export function clientObject(overrides: Partial<Client> = {}): Client {
       tokenFormat: "opaque",
       idTokenAlg: "RS256",
       refreshReuseGraceSeconds: 0,
+      defaultResource: null,
+      allowedResources: null,
     },
     ...overrides,
   };

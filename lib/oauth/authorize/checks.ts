@@ -25,6 +25,12 @@ import {
 } from "../errors.ts";
 import { checkCodeChallenge } from "../pkce.ts";
 import {
+  checkScopesForResources,
+  requestedResources,
+  type Resource,
+  resourceValues,
+} from "../resources.ts";
+import {
   type Prompt,
   PROMPT_VALUES,
   redirectURIRegistered,
@@ -36,6 +42,7 @@ import {
 import {
   AUTHORIZATION_PARAMS,
   type AuthorizationRequest,
+  REPEATABLE_PARAMS,
   type ResponseTarget,
 } from "./request.ts";
 
@@ -53,6 +60,7 @@ export interface AuthorizeContext {
   prompt: Set<Prompt>;
   maxAge: number | null;
   hintedUserID: string | null;
+  resources: Resource[];
 }
 
 export type AuthorizeCheck = (ctx: AuthorizeContext) => void | Promise<void>;
@@ -159,7 +167,7 @@ export function checkParamsOnce(ctx: AuthorizeContext): void {
   for (const name of AUTHORIZATION_PARAMS) {
     if ((TARGET_PARAMS as readonly string[]).includes(name)) continue;
     const values = ctx.params.getAll(name);
-    if (values.length > 1) {
+    if (values.length > 1 && !REPEATABLE_PARAMS.has(name)) {
       throw new InvalidRequest(`${name} must not be repeated`);
     }
     if (malformed(values[0])) {
@@ -290,6 +298,22 @@ export function checkMaxAge(ctx: AuthorizeContext): void {
   ctx.maxAge = Number(raw);
 }
 
+/**
+ * RFC 8707 §2: each `resource` is an absolute URI without a fragment, a
+ * registered resource this client may use, else `invalid_target`; none
+ * named: the client's default resource, else the server's. A scope that
+ * belongs to a resource the request does not name is refused: no token of
+ * this grant could carry it.
+ */
+export async function checkResource(ctx: AuthorizeContext): Promise<void> {
+  const values = resourceValues(ctx.params);
+  if (values.length > 10) {
+    throw new InvalidRequest("at most 10 resource parameters may be sent");
+  }
+  ctx.resources = await requestedResources(ctx.deps, clientOf(ctx), values);
+  await checkScopesForResources(ctx.deps, ctx.scopes, ctx.resources);
+}
+
 /** The OAuth 2.0 checks, in the order they run. */
 export const AUTHORIZE_CHECKS: readonly AuthorizeCheck[] = [
   checkMethodWithoutChallenge,
@@ -305,6 +329,7 @@ export const AUTHORIZE_CHECKS: readonly AuthorizeCheck[] = [
   checkPKCE,
   checkPrompt,
   checkMaxAge,
+  checkResource,
 ];
 
 export type CheckedRequest =
@@ -327,6 +352,7 @@ export function newAuthorizeContext(
     prompt: new Set(),
     maxAge: null,
     hintedUserID: null,
+    resources: [],
   };
 }
 
@@ -356,8 +382,8 @@ export async function checkAuthorizationRequest(
   }
   const kept: Record<string, string> = {};
   for (const name of AUTHORIZATION_PARAMS) {
-    const v = params.get(name);
-    if (v !== null && v !== "") kept[name] = v;
+    const v = params.getAll(name).filter(Boolean).join(" ");
+    if (v !== "") kept[name] = v;
   }
   const redirectURI = ctx.redirectURI!;
   kept.redirect_uri = redirectURI;
@@ -375,6 +401,7 @@ export async function checkAuthorizationRequest(
       maxAge: ctx.maxAge,
       loginHint: params.get("login_hint") || null,
       hintedUserID: ctx.hintedUserID,
+      resources: ctx.resources,
       params: kept,
     },
   };

@@ -13,6 +13,7 @@ import { findUserByID } from "../../db/users.ts";
 import type { Deps } from "../../deps.ts";
 import { randomToken, sha256 } from "../../security/crypto.ts";
 import { validateSession } from "../../security/session.ts";
+import { storedResources } from "../resources.ts";
 import { AccessDenied, ConsentRequired, LoginRequired } from "../errors.ts";
 import { consentNeeded, rememberConsent } from "./consent.ts";
 import { type AuthorizeOutcome, errorRedirect } from "./outcome.ts";
@@ -101,6 +102,7 @@ async function issueCode(
     expires_at: now + CODE_LIFETIME,
     consumed_at: null,
     created_at: now,
+    resources: storedResources(request.resources),
   });
   return code;
 }
