@@ -331,7 +331,8 @@ export const ACCESS_TOKEN_COLUMNS = columnsOf<AccessTokensTable>()(
   "expires_at",
   "revoked_at",
   "created_at",
-  "session_id",  "resources",
+  "session_id",
+  "resources",
 );
 
 export const REFRESH_TOKEN_COLUMNS = columnsOf<RefreshTokensTable>()(
@@ -348,7 +349,8 @@ export const REFRESH_TOKEN_COLUMNS = columnsOf<RefreshTokensTable>()(
   "created_at",
   "grant_scope",
   "successor",
-  "successor_until",  "resources",
+  "successor_until",
+  "resources",
 );
 
 export const CODE_COLUMNS = columnsOf<AuthorizationCodesTable>()(
@@ -365,7 +367,8 @@ export const CODE_COLUMNS = columnsOf<AuthorizationCodesTable>()(
   "session_id",
   "expires_at",
   "consumed_at",
-  "created_at",  "resources",
+  "created_at",
+  "resources",
 );
 
 export const SESSION_COLUMNS = columnsOf<SessionsTable>()(

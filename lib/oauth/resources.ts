@@ -130,11 +130,14 @@ export async function checkScopesForResources(
   if (resources.length === 0) return;
   const catalog = await resourceCatalog(deps);
   const foreign = scopes.filter((s) =>
-    catalog.resourceScopes.has(s) && !resources.some((r) => r.scopes.includes(s))
+    catalog.resourceScopes.has(s) &&
+    !resources.some((r) => r.scopes.includes(s))
   );
   if (foreign.length) {
     throw new InvalidScope(
-      `scope ${foreign.join(" ")} belongs to a resource this request does not name`,
+      `scope ${
+        foreign.join(" ")
+      } belongs to a resource this request does not name`,
     );
   }
 }

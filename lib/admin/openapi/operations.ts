@@ -14,6 +14,8 @@ import {
   DeleteKeyQuery,
   PasswordReset,
   PolicyUpdate,
+  ResourceCreate,
+  ResourceUpdate,
   RotateKey,
   ScopeInput,
   SessionsQuery,
@@ -31,6 +33,7 @@ import {
   PKCEAnswer,
   PolicyAnswer,
   RegisteredClientAnswer,
+  ResourceAnswer,
   RotatedKeyAnswer,
   ScopeAnswer,
   SeedAnswer,
@@ -145,6 +148,70 @@ export const ADMIN_OPERATIONS: AdminOperation[] = [
       "or default scopes (`clients` lists them).",
     answers: { 204: ok("deleted") },
     errors: [404, 409],
+  },
+  // API resources
+  {
+    method: "get",
+    path: "/admin/resources",
+    operationId: "listResources",
+    tag: "resources",
+    summary: "List API resources, by identifier",
+    answers: { 200: ok("the resources", z.array(ResourceAnswer)) },
+  },
+  {
+    method: "post",
+    path: "/admin/resources",
+    operationId: "createResource",
+    tag: "resources",
+    summary: "Register an API resource (RFC 8707 resource indicator)",
+    description: "Scopes the resource defines that do not exist yet are " +
+      "created. server_client_id must name a confidential client; it may " +
+      "introspect tokens for this resource. is_default makes every other " +
+      "resource not the default. 409 when the identifier is taken.",
+    body: {
+      schema: ResourceCreate,
+      example: {
+        identifier: "https://mcp.example.com/mcp",
+        name: "Example MCP server",
+        scopes: ["mcp:tools"],
+      },
+    },
+    answers: { 201: ok("created", ResourceAnswer) },
+    errors: [400, 409],
+  },
+  {
+    method: "get",
+    path: "/admin/resources/{identifier}",
+    operationId: "getResource",
+    tag: "resources",
+    summary: "Read an API resource (identifier percent-encoded)",
+    answers: { 200: ok("the resource", ResourceAnswer) },
+    errors: [404],
+  },
+  {
+    method: "patch",
+    path: "/admin/resources/{identifier}",
+    operationId: "updateResource",
+    tag: "resources",
+    summary: "Change an API resource",
+    description: "Any of these fields; the rest keep their values.",
+    body: {
+      schema: ResourceUpdate,
+      example: { name: "Renamed API", access_token_lifetime: 600 },
+    },
+    answers: { 200: ok("updated", ResourceAnswer) },
+    errors: [400, 404],
+  },
+  {
+    method: "delete",
+    path: "/admin/resources/{identifier}",
+    operationId: "deleteResource",
+    tag: "resources",
+    summary: "Delete an API resource",
+    description: "Tokens already issued for it keep their audience until " +
+      "they expire; no new ones are issued for it.",
+    answers: { 204: ok("deleted") },
+    errors: [404],
   },
   // Clients
   {

@@ -9,10 +9,12 @@
 import { z } from "zod";
 import type { RegisteredClient } from "../../oauth/clients/registry.ts";
 import {
+  APPLICATION_TYPES,
   AUTH_METHODS,
   CONSENT_POLICIES,
   GRANT_TYPES,
   PKCE_METHODS,
+  REGISTRATION_TYPES,
   RESPONSE_TYPES,
   SIGNING_ALGS,
   TOKEN_FORMATS,
@@ -26,6 +28,7 @@ import type {
 import type { ConsentView } from "../consents_admin.ts";
 import type { KeyView } from "../keys_admin.ts";
 import type { PolicyView } from "../policies_admin.ts";
+import type { ResourceView } from "../resources_admin.ts";
 import type { ScopeView } from "../scopes_admin.ts";
 import type { SessionView } from "../sessions_admin.ts";
 import type { UserView } from "../users_admin.ts";
@@ -83,6 +86,12 @@ export const PolicyAnswer = z.strictObject({
   refresh_reuse_grace_seconds: z.int().meta({
     description: "seconds a rotated refresh token answers its successor again",
   }),
+  default_resource: z.string().nullable().meta({
+    description: "RFC 8707: the API a request without resource is for",
+  }),
+  allowed_resources: z.string().nullable().meta({
+    description: "space-separated APIs it may ask for; null: every one",
+  }),
 });
 
 export const ClientAnswer = z.strictObject({
@@ -95,6 +104,17 @@ export const ClientAnswer = z.strictObject({
   scope: z.string().meta({ description: "space-separated (RFC 7591 §2)" }),
   token_endpoint_auth_method: z.enum(AUTH_METHODS),
   require_consent: z.boolean(),
+  registration_type: z.enum(REGISTRATION_TYPES).meta({
+    description: "admin; dynamic (RFC 7591, unverified); metadata_document " +
+      "(the client_id is the URL of its Client ID Metadata Document)",
+  }),
+  disabled: z.boolean().meta({
+    description: "disabled (blocked) clients are refused everywhere",
+  }),
+  application_type: z.enum(APPLICATION_TYPES).nullable(),
+  metadata_expires_at: Time.nullable().meta({
+    description: "metadata document clients: the fetched copy is fresh until",
+  }),
   created_at: Time,
   updated_at: Time,
 });
@@ -233,6 +253,20 @@ export const RegisteredClientAnswer = z.strictObject({
   token_endpoint_auth_method: z.enum(AUTH_METHODS),
 });
 
+export const ResourceAnswer = z.strictObject({
+  identifier: z.string().meta({
+    description: "RFC 8707 resource indicator: an absolute URI, no fragment",
+  }),
+  name: z.string(),
+  scopes: z.array(z.string()),
+  token_format: z.enum(TOKEN_FORMATS).nullable(),
+  access_token_lifetime: z.int().nullable(),
+  is_default: z.boolean(),
+  server_client_id: z.string().nullable(),
+  created_at: Time,
+  updated_at: Time,
+});
+
 // Compile-time: each schema describes exactly the view its module answers
 // (a drift is a type error here).
 type Same<A, B> = [A] extends [B] ? [B] extends [A] ? true : false : false;
@@ -249,6 +283,7 @@ export type ViewChecks = [
   Holds<Same<Keys<typeof ClientDetailAnswer>, keyof ClientDetail>>,
   Holds<Same<Keys<typeof ClientWithSecretAnswer>, keyof ClientWithSecret>>,
   Holds<Same<Keys<typeof PolicyAnswer>, keyof PolicyView>>,
+  Holds<Same<Out<typeof ResourceAnswer>, ResourceView>>,
   Holds<Same<Keys<typeof KeyAnswer>, keyof KeyView>>,
   Holds<Same<Keys<typeof UserAnswer>, keyof UserView>>,
   Holds<Same<Out<typeof ConsentAnswer>, ConsentView>>,
