@@ -94,3 +94,12 @@ export function setupCounters(ip: string | null): Counter[] {
     budget: BUDGETS.setupPerIP,
   }];
 }
+
+/** RFC 7591 registrations at /register: per address, every attempt. */
+export function registrationCounters(ip: string | null): Counter[] {
+  return [{
+    bucket: "registration",
+    id: budgetAddress(ip),
+    budget: BUDGETS.registrationPerIP,
+  }];
+}

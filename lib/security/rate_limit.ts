@@ -73,6 +73,8 @@ export const BUDGETS = {
   clientAuthPerClientIP: { limit: 20, windowSeconds: 300 },
   /** Per client from anywhere: a looser cap on distributed guessing. */
   clientAuthPerClient: { limit: 200, windowSeconds: 300 },
+  /** RFC 7591 registrations (each attempt counts), per address. */
+  registrationPerIP: { limit: 20, windowSeconds: 3600 },
 } as const satisfies Record<string, Budget>;
 
 /** One budget an attempt counts against: `bucket` names it, `id` the key. */

@@ -11,7 +11,7 @@
 import { findScopes } from "../../db/scopes.ts";
 import type { Deps } from "../../deps.ts";
 import type { Client } from "../clients/client.ts";
-import { loadClient } from "../clients/registry.ts";
+import { resolveClient } from "../clients/registry.ts";
 import {
   InvalidRedirectURI,
   InvalidRequest,
@@ -116,11 +116,11 @@ export function checkTargetParamsOnce(ctx: AuthorizeContext): void {
 export async function checkClient(ctx: AuthorizeContext): Promise<void> {
   const clientID = ctx.params.get("client_id");
   if (!clientID) throw new InvalidRedirectURI("client_id is required");
-  const client = await loadClient(ctx.deps, clientID);
-  if (!client) {
-    throw new InvalidRedirectURI("client_id is not a registered client");
+  const resolved = await resolveClient(ctx.deps, clientID);
+  if (!resolved.client) {
+    throw new InvalidRedirectURI(`client_id ${resolved.reason}`);
   }
-  ctx.client = client;
+  ctx.client = resolved.client;
 }
 
 /**
