@@ -20,46 +20,49 @@ import * as $15 from "./routes/admin/keys/rotate.ts";
 import * as $16 from "./routes/admin/login.tsx";
 import * as $17 from "./routes/admin/logout.ts";
 import * as $18 from "./routes/admin/openapi.json.ts";
-import * as $19 from "./routes/admin/resources/[identifier].ts";
-import * as $20 from "./routes/admin/resources/index.ts";
-import * as $21 from "./routes/admin/rotate_jwk.ts";
-import * as $22 from "./routes/admin/scopes/[name].ts";
-import * as $23 from "./routes/admin/scopes/index.ts";
-import * as $24 from "./routes/admin/sessions/[session_id].ts";
-import * as $25 from "./routes/admin/sessions/index.ts";
-import * as $26 from "./routes/admin/ui/audit.tsx";
-import * as $27 from "./routes/admin/ui/clients/[client_id].tsx";
-import * as $28 from "./routes/admin/ui/clients/index.tsx";
-import * as $29 from "./routes/admin/ui/help.tsx";
-import * as $30 from "./routes/admin/ui/index.tsx";
-import * as $31 from "./routes/admin/ui/keys.tsx";
-import * as $32 from "./routes/admin/ui/scopes.tsx";
-import * as $33 from "./routes/admin/ui/sessions.tsx";
-import * as $34 from "./routes/admin/ui/users/[user_id].tsx";
-import * as $35 from "./routes/admin/ui/users/index.tsx";
-import * as $36 from "./routes/admin/users/[user_id]/consents/[client_id].ts";
-import * as $37 from "./routes/admin/users/[user_id]/consents/index.ts";
-import * as $38 from "./routes/admin/users/[user_id]/index.ts";
-import * as $39 from "./routes/admin/users/[user_id]/password.ts";
-import * as $40 from "./routes/admin/users/index.ts";
-import * as $41 from "./routes/authorize.tsx";
-import * as $42 from "./routes/dev/_middleware.ts";
-import * as $43 from "./routes/dev/create_client.ts";
-import * as $44 from "./routes/dev/pkce.ts";
-import * as $45 from "./routes/dev/seed.ts";
-import * as $46 from "./routes/end_session.tsx";
-import * as $47 from "./routes/healthz.ts";
-import * as $48 from "./routes/index.tsx";
-import * as $49 from "./routes/introspect.ts";
-import * as $50 from "./routes/logout.tsx";
-import * as $51 from "./routes/metrics/_middleware.ts";
-import * as $52 from "./routes/metrics/index.ts";
-import * as $53 from "./routes/register/[client_id].ts";
-import * as $54 from "./routes/register/index.ts";
-import * as $55 from "./routes/revoke.ts";
-import * as $56 from "./routes/setup.tsx";
-import * as $57 from "./routes/token/index.ts";
-import * as $58 from "./routes/userinfo/index.ts";
+import * as $19 from "./routes/admin/registration/index.ts";
+import * as $20 from "./routes/admin/registration/tokens/[id].ts";
+import * as $21 from "./routes/admin/registration/tokens/index.ts";
+import * as $22 from "./routes/admin/resources/[identifier].ts";
+import * as $23 from "./routes/admin/resources/index.ts";
+import * as $24 from "./routes/admin/rotate_jwk.ts";
+import * as $25 from "./routes/admin/scopes/[name].ts";
+import * as $26 from "./routes/admin/scopes/index.ts";
+import * as $27 from "./routes/admin/sessions/[session_id].ts";
+import * as $28 from "./routes/admin/sessions/index.ts";
+import * as $29 from "./routes/admin/ui/audit.tsx";
+import * as $30 from "./routes/admin/ui/clients/[client_id].tsx";
+import * as $31 from "./routes/admin/ui/clients/index.tsx";
+import * as $32 from "./routes/admin/ui/help.tsx";
+import * as $33 from "./routes/admin/ui/index.tsx";
+import * as $34 from "./routes/admin/ui/keys.tsx";
+import * as $35 from "./routes/admin/ui/scopes.tsx";
+import * as $36 from "./routes/admin/ui/sessions.tsx";
+import * as $37 from "./routes/admin/ui/users/[user_id].tsx";
+import * as $38 from "./routes/admin/ui/users/index.tsx";
+import * as $39 from "./routes/admin/users/[user_id]/consents/[client_id].ts";
+import * as $40 from "./routes/admin/users/[user_id]/consents/index.ts";
+import * as $41 from "./routes/admin/users/[user_id]/index.ts";
+import * as $42 from "./routes/admin/users/[user_id]/password.ts";
+import * as $43 from "./routes/admin/users/index.ts";
+import * as $44 from "./routes/authorize.tsx";
+import * as $45 from "./routes/dev/_middleware.ts";
+import * as $46 from "./routes/dev/create_client.ts";
+import * as $47 from "./routes/dev/pkce.ts";
+import * as $48 from "./routes/dev/seed.ts";
+import * as $49 from "./routes/end_session.tsx";
+import * as $50 from "./routes/healthz.ts";
+import * as $51 from "./routes/index.tsx";
+import * as $52 from "./routes/introspect.ts";
+import * as $53 from "./routes/logout.tsx";
+import * as $54 from "./routes/metrics/_middleware.ts";
+import * as $55 from "./routes/metrics/index.ts";
+import * as $56 from "./routes/register/[client_id].ts";
+import * as $57 from "./routes/register/index.ts";
+import * as $58 from "./routes/revoke.ts";
+import * as $59 from "./routes/setup.tsx";
+import * as $60 from "./routes/token/index.ts";
+import * as $61 from "./routes/userinfo/index.ts";
 import * as $$0 from "./islands/ClientForm.tsx";
 import * as $$1 from "./islands/ClientList.tsx";
 import * as $$2 from "./islands/ConfirmButton.tsx";
@@ -89,46 +92,49 @@ export const manifest: Manifest = {
     "./routes/admin/login.tsx": $16,
     "./routes/admin/logout.ts": $17,
     "./routes/admin/openapi.json.ts": $18,
-    "./routes/admin/resources/[identifier].ts": $19,
-    "./routes/admin/resources/index.ts": $20,
-    "./routes/admin/rotate_jwk.ts": $21,
-    "./routes/admin/scopes/[name].ts": $22,
-    "./routes/admin/scopes/index.ts": $23,
-    "./routes/admin/sessions/[session_id].ts": $24,
-    "./routes/admin/sessions/index.ts": $25,
-    "./routes/admin/ui/audit.tsx": $26,
-    "./routes/admin/ui/clients/[client_id].tsx": $27,
-    "./routes/admin/ui/clients/index.tsx": $28,
-    "./routes/admin/ui/help.tsx": $29,
-    "./routes/admin/ui/index.tsx": $30,
-    "./routes/admin/ui/keys.tsx": $31,
-    "./routes/admin/ui/scopes.tsx": $32,
-    "./routes/admin/ui/sessions.tsx": $33,
-    "./routes/admin/ui/users/[user_id].tsx": $34,
-    "./routes/admin/ui/users/index.tsx": $35,
-    "./routes/admin/users/[user_id]/consents/[client_id].ts": $36,
-    "./routes/admin/users/[user_id]/consents/index.ts": $37,
-    "./routes/admin/users/[user_id]/index.ts": $38,
-    "./routes/admin/users/[user_id]/password.ts": $39,
-    "./routes/admin/users/index.ts": $40,
-    "./routes/authorize.tsx": $41,
-    "./routes/dev/_middleware.ts": $42,
-    "./routes/dev/create_client.ts": $43,
-    "./routes/dev/pkce.ts": $44,
-    "./routes/dev/seed.ts": $45,
-    "./routes/end_session.tsx": $46,
-    "./routes/healthz.ts": $47,
-    "./routes/index.tsx": $48,
-    "./routes/introspect.ts": $49,
-    "./routes/logout.tsx": $50,
-    "./routes/metrics/_middleware.ts": $51,
-    "./routes/metrics/index.ts": $52,
-    "./routes/register/[client_id].ts": $53,
-    "./routes/register/index.ts": $54,
-    "./routes/revoke.ts": $55,
-    "./routes/setup.tsx": $56,
-    "./routes/token/index.ts": $57,
-    "./routes/userinfo/index.ts": $58,
+    "./routes/admin/registration/index.ts": $19,
+    "./routes/admin/registration/tokens/[id].ts": $20,
+    "./routes/admin/registration/tokens/index.ts": $21,
+    "./routes/admin/resources/[identifier].ts": $22,
+    "./routes/admin/resources/index.ts": $23,
+    "./routes/admin/rotate_jwk.ts": $24,
+    "./routes/admin/scopes/[name].ts": $25,
+    "./routes/admin/scopes/index.ts": $26,
+    "./routes/admin/sessions/[session_id].ts": $27,
+    "./routes/admin/sessions/index.ts": $28,
+    "./routes/admin/ui/audit.tsx": $29,
+    "./routes/admin/ui/clients/[client_id].tsx": $30,
+    "./routes/admin/ui/clients/index.tsx": $31,
+    "./routes/admin/ui/help.tsx": $32,
+    "./routes/admin/ui/index.tsx": $33,
+    "./routes/admin/ui/keys.tsx": $34,
+    "./routes/admin/ui/scopes.tsx": $35,
+    "./routes/admin/ui/sessions.tsx": $36,
+    "./routes/admin/ui/users/[user_id].tsx": $37,
+    "./routes/admin/ui/users/index.tsx": $38,
+    "./routes/admin/users/[user_id]/consents/[client_id].ts": $39,
+    "./routes/admin/users/[user_id]/consents/index.ts": $40,
+    "./routes/admin/users/[user_id]/index.ts": $41,
+    "./routes/admin/users/[user_id]/password.ts": $42,
+    "./routes/admin/users/index.ts": $43,
+    "./routes/authorize.tsx": $44,
+    "./routes/dev/_middleware.ts": $45,
+    "./routes/dev/create_client.ts": $46,
+    "./routes/dev/pkce.ts": $47,
+    "./routes/dev/seed.ts": $48,
+    "./routes/end_session.tsx": $49,
+    "./routes/healthz.ts": $50,
+    "./routes/index.tsx": $51,
+    "./routes/introspect.ts": $52,
+    "./routes/logout.tsx": $53,
+    "./routes/metrics/_middleware.ts": $54,
+    "./routes/metrics/index.ts": $55,
+    "./routes/register/[client_id].ts": $56,
+    "./routes/register/index.ts": $57,
+    "./routes/revoke.ts": $58,
+    "./routes/setup.tsx": $59,
+    "./routes/token/index.ts": $60,
+    "./routes/userinfo/index.ts": $61,
   },
   islands: {
     "./islands/ClientForm.tsx": $$0,
