@@ -36,33 +36,35 @@ import * as $31 from "./routes/admin/ui/clients/index.tsx";
 import * as $32 from "./routes/admin/ui/help.tsx";
 import * as $33 from "./routes/admin/ui/index.tsx";
 import * as $34 from "./routes/admin/ui/keys.tsx";
-import * as $35 from "./routes/admin/ui/scopes.tsx";
-import * as $36 from "./routes/admin/ui/sessions.tsx";
-import * as $37 from "./routes/admin/ui/users/[user_id].tsx";
-import * as $38 from "./routes/admin/ui/users/index.tsx";
-import * as $39 from "./routes/admin/users/[user_id]/consents/[client_id].ts";
-import * as $40 from "./routes/admin/users/[user_id]/consents/index.ts";
-import * as $41 from "./routes/admin/users/[user_id]/index.ts";
-import * as $42 from "./routes/admin/users/[user_id]/password.ts";
-import * as $43 from "./routes/admin/users/index.ts";
-import * as $44 from "./routes/authorize.tsx";
-import * as $45 from "./routes/dev/_middleware.ts";
-import * as $46 from "./routes/dev/create_client.ts";
-import * as $47 from "./routes/dev/pkce.ts";
-import * as $48 from "./routes/dev/seed.ts";
-import * as $49 from "./routes/end_session.tsx";
-import * as $50 from "./routes/healthz.ts";
-import * as $51 from "./routes/index.tsx";
-import * as $52 from "./routes/introspect.ts";
-import * as $53 from "./routes/logout.tsx";
-import * as $54 from "./routes/metrics/_middleware.ts";
-import * as $55 from "./routes/metrics/index.ts";
-import * as $56 from "./routes/register/[client_id].ts";
-import * as $57 from "./routes/register/index.ts";
-import * as $58 from "./routes/revoke.ts";
-import * as $59 from "./routes/setup.tsx";
-import * as $60 from "./routes/token/index.ts";
-import * as $61 from "./routes/userinfo/index.ts";
+import * as $35 from "./routes/admin/ui/registration.tsx";
+import * as $36 from "./routes/admin/ui/resources.tsx";
+import * as $37 from "./routes/admin/ui/scopes.tsx";
+import * as $38 from "./routes/admin/ui/sessions.tsx";
+import * as $39 from "./routes/admin/ui/users/[user_id].tsx";
+import * as $40 from "./routes/admin/ui/users/index.tsx";
+import * as $41 from "./routes/admin/users/[user_id]/consents/[client_id].ts";
+import * as $42 from "./routes/admin/users/[user_id]/consents/index.ts";
+import * as $43 from "./routes/admin/users/[user_id]/index.ts";
+import * as $44 from "./routes/admin/users/[user_id]/password.ts";
+import * as $45 from "./routes/admin/users/index.ts";
+import * as $46 from "./routes/authorize.tsx";
+import * as $47 from "./routes/dev/_middleware.ts";
+import * as $48 from "./routes/dev/create_client.ts";
+import * as $49 from "./routes/dev/pkce.ts";
+import * as $50 from "./routes/dev/seed.ts";
+import * as $51 from "./routes/end_session.tsx";
+import * as $52 from "./routes/healthz.ts";
+import * as $53 from "./routes/index.tsx";
+import * as $54 from "./routes/introspect.ts";
+import * as $55 from "./routes/logout.tsx";
+import * as $56 from "./routes/metrics/_middleware.ts";
+import * as $57 from "./routes/metrics/index.ts";
+import * as $58 from "./routes/register/[client_id].ts";
+import * as $59 from "./routes/register/index.ts";
+import * as $60 from "./routes/revoke.ts";
+import * as $61 from "./routes/setup.tsx";
+import * as $62 from "./routes/token/index.ts";
+import * as $63 from "./routes/userinfo/index.ts";
 import * as $$0 from "./islands/ClientForm.tsx";
 import * as $$1 from "./islands/ClientList.tsx";
 import * as $$2 from "./islands/ConfirmButton.tsx";
@@ -108,33 +110,35 @@ export const manifest: Manifest = {
     "./routes/admin/ui/help.tsx": $32,
     "./routes/admin/ui/index.tsx": $33,
     "./routes/admin/ui/keys.tsx": $34,
-    "./routes/admin/ui/scopes.tsx": $35,
-    "./routes/admin/ui/sessions.tsx": $36,
-    "./routes/admin/ui/users/[user_id].tsx": $37,
-    "./routes/admin/ui/users/index.tsx": $38,
-    "./routes/admin/users/[user_id]/consents/[client_id].ts": $39,
-    "./routes/admin/users/[user_id]/consents/index.ts": $40,
-    "./routes/admin/users/[user_id]/index.ts": $41,
-    "./routes/admin/users/[user_id]/password.ts": $42,
-    "./routes/admin/users/index.ts": $43,
-    "./routes/authorize.tsx": $44,
-    "./routes/dev/_middleware.ts": $45,
-    "./routes/dev/create_client.ts": $46,
-    "./routes/dev/pkce.ts": $47,
-    "./routes/dev/seed.ts": $48,
-    "./routes/end_session.tsx": $49,
-    "./routes/healthz.ts": $50,
-    "./routes/index.tsx": $51,
-    "./routes/introspect.ts": $52,
-    "./routes/logout.tsx": $53,
-    "./routes/metrics/_middleware.ts": $54,
-    "./routes/metrics/index.ts": $55,
-    "./routes/register/[client_id].ts": $56,
-    "./routes/register/index.ts": $57,
-    "./routes/revoke.ts": $58,
-    "./routes/setup.tsx": $59,
-    "./routes/token/index.ts": $60,
-    "./routes/userinfo/index.ts": $61,
+    "./routes/admin/ui/registration.tsx": $35,
+    "./routes/admin/ui/resources.tsx": $36,
+    "./routes/admin/ui/scopes.tsx": $37,
+    "./routes/admin/ui/sessions.tsx": $38,
+    "./routes/admin/ui/users/[user_id].tsx": $39,
+    "./routes/admin/ui/users/index.tsx": $40,
+    "./routes/admin/users/[user_id]/consents/[client_id].ts": $41,
+    "./routes/admin/users/[user_id]/consents/index.ts": $42,
+    "./routes/admin/users/[user_id]/index.ts": $43,
+    "./routes/admin/users/[user_id]/password.ts": $44,
+    "./routes/admin/users/index.ts": $45,
+    "./routes/authorize.tsx": $46,
+    "./routes/dev/_middleware.ts": $47,
+    "./routes/dev/create_client.ts": $48,
+    "./routes/dev/pkce.ts": $49,
+    "./routes/dev/seed.ts": $50,
+    "./routes/end_session.tsx": $51,
+    "./routes/healthz.ts": $52,
+    "./routes/index.tsx": $53,
+    "./routes/introspect.ts": $54,
+    "./routes/logout.tsx": $55,
+    "./routes/metrics/_middleware.ts": $56,
+    "./routes/metrics/index.ts": $57,
+    "./routes/register/[client_id].ts": $58,
+    "./routes/register/index.ts": $59,
+    "./routes/revoke.ts": $60,
+    "./routes/setup.tsx": $61,
+    "./routes/token/index.ts": $62,
+    "./routes/userinfo/index.ts": $63,
   },
   islands: {
     "./islands/ClientForm.tsx": $$0,

@@ -49,6 +49,13 @@ const NOTICES: Record<string, (subject: string) => string> = {
   "consent.revoked": (s) =>
     `Consent to ${s} revoked, with the tokens it issued.`,
   "session.revoked": () => "Session ended. The user must sign in again.",
+  "resource.saved": (s) => `API ${s} saved.`,
+  "resource.deleted": (s) => `API ${s} deleted.`,
+  "registration.saved": () =>
+    "Registration settings saved. They apply to the next request.",
+  "iat.revoked": () => "Initial access token revoked.",
+  "client.disabled": (s) => `Client ${s} disabled.`,
+  "client.enabled": (s) => `Client ${s} enabled.`,
 };
 
 /** The confirmation of the last action, announced politely. */

@@ -14,8 +14,10 @@ import { SESSION_COOKIE } from "../../security/session.ts";
 import { ADMIN_TOKEN_HEADER } from "../admin_auth.ts";
 import {
   ClientUpdate,
+  InitialAccessTokenCreate,
   PasswordReset,
   PolicyUpdate,
+  RegistrationSettingsUpdate,
   RESERVED_CLAIMS,
   ResourceCreate,
   ResourceUpdate,
@@ -45,6 +47,8 @@ const COMPONENTS: [string, z.ZodType, "input" | "output"][] = [
   ["PolicyUpdate", PolicyUpdate, "input"],
   ["ResourceCreate", ResourceCreate, "input"],
   ["ResourceUpdate", ResourceUpdate, "input"],
+  ["RegistrationSettingsUpdate", RegistrationSettingsUpdate, "input"],
+  ["InitialAccessTokenCreate", InitialAccessTokenCreate, "input"],
   ["RotateKey", RotateKey, "input"],
   ["UserCreate", UserCreate, "input"],
   ["UserUpdate", UserUpdate, "input"],
@@ -57,6 +61,8 @@ const COMPONENTS: [string, z.ZodType, "input" | "output"][] = [
   ["ClientSecret", answers.ClientSecretAnswer, "output"],
   ["Policy", answers.PolicyAnswer, "output"],
   ["Resource", answers.ResourceAnswer, "output"],
+  ["RegistrationSettings", answers.RegistrationSettingsAnswer, "output"],
+  ["InitialAccessToken", answers.InitialAccessTokenAnswer, "output"],
   ["PublicJWK", answers.PublicJWKAnswer, "output"],
   ["SigningKey", answers.KeyAnswer, "output"],
   ["User", answers.UserAnswer, "output"],

@@ -14,6 +14,7 @@ import {
   CONSENT_POLICIES,
   GRANT_TYPES,
   PKCE_METHODS,
+  REGISTRATION_POLICIES,
   REGISTRATION_TYPES,
   RESPONSE_TYPES,
   SIGNING_ALGS,
@@ -28,6 +29,10 @@ import type {
 import type { ConsentView } from "../consents_admin.ts";
 import type { KeyView } from "../keys_admin.ts";
 import type { PolicyView } from "../policies_admin.ts";
+import type {
+  InitialAccessTokenView,
+  RegistrationSettingsView,
+} from "../registration_admin.ts";
 import type { ResourceView } from "../resources_admin.ts";
 import type { ScopeView } from "../scopes_admin.ts";
 import type { SessionView } from "../sessions_admin.ts";
@@ -267,6 +272,31 @@ export const ResourceAnswer = z.strictObject({
   updated_at: Time,
 });
 
+export const RegistrationSettingsAnswer = z.strictObject({
+  public_clients: z.enum(REGISTRATION_POLICIES),
+  confidential_clients: z.enum(REGISTRATION_POLICIES),
+  metadata_documents: z.boolean(),
+  allowed_hosts: z.array(z.string()),
+  denied_hosts: z.array(z.string()),
+  min_cache_seconds: z.int(),
+  max_cache_seconds: z.int(),
+  pinned: z.array(z.string()).meta({
+    description: "settings fixed by environment variables",
+  }),
+});
+
+export const InitialAccessTokenAnswer = z.strictObject({
+  id: z.string(),
+  description: z.string(),
+  expires_at: Time,
+  uses_left: z.int(),
+  created_at: Time,
+});
+
+export const IssuedInitialAccessTokenAnswer = InitialAccessTokenAnswer.extend({
+  token: z.string().meta({ description: "shown this once; stored as a hash" }),
+});
+
 // Compile-time: each schema describes exactly the view its module answers
 // (a drift is a type error here).
 type Same<A, B> = [A] extends [B] ? [B] extends [A] ? true : false : false;
@@ -284,6 +314,8 @@ export type ViewChecks = [
   Holds<Same<Keys<typeof ClientWithSecretAnswer>, keyof ClientWithSecret>>,
   Holds<Same<Keys<typeof PolicyAnswer>, keyof PolicyView>>,
   Holds<Same<Out<typeof ResourceAnswer>, ResourceView>>,
+  Holds<Same<Out<typeof RegistrationSettingsAnswer>, RegistrationSettingsView>>,
+  Holds<Same<Out<typeof InitialAccessTokenAnswer>, InitialAccessTokenView>>,
   Holds<Same<Keys<typeof KeyAnswer>, keyof KeyView>>,
   Holds<Same<Keys<typeof UserAnswer>, keyof UserView>>,
   Holds<Same<Out<typeof ConsentAnswer>, ConsentView>>,
