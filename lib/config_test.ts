@@ -298,3 +298,37 @@ Deno.test("config: an APP_SECRET_FILE that does not exist yet is where SQLite ge
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("config: the outbound development setting and the registration policies pin from the environment", () => {
+  const config = loadConfig({
+    OUTBOUND_ALLOW_LOOPBACK: "true",
+    OUTBOUND_CA_FILE: "/tmp/ca.pem",
+    REGISTRATION_PUBLIC_CLIENTS: "initial-access-token",
+    REGISTRATION_CONFIDENTIAL_CLIENTS: "off",
+    CLIENT_METADATA_DOCUMENTS: "false",
+  });
+  assert.deepEqual(config.outbound, {
+    allowLoopback: true,
+    caFile: "/tmp/ca.pem",
+  });
+  assert.deepEqual(config.registration, {
+    publicClients: "initial-access-token",
+    confidentialClients: "off",
+    metadataDocuments: false,
+  });
+  const defaults = loadConfig({});
+  assert.equal(defaults.outbound.allowLoopback, false);
+  assert.deepEqual(defaults.registration, {
+    publicClients: undefined,
+    confidentialClients: undefined,
+    metadataDocuments: undefined,
+  });
+  assertRefused(
+    { REGISTRATION_PUBLIC_CLIENTS: "sometimes" },
+    "REGISTRATION_PUBLIC_CLIENTS",
+  );
+  assertRefused(
+    { OUTBOUND_ALLOW_LOOPBACK: "maybe" },
+    "OUTBOUND_ALLOW_LOOPBACK",
+  );
+});
