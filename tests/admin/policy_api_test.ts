@@ -17,8 +17,10 @@ const SEED_POLICY_BODY = `{
 
 const POLICY_KEYS = [
   "access_token_lifetime",
+  "allowed_resources",
   "allowed_scopes",
   "consent_policy",
+  "default_resource",
   "default_scopes",
   "id_token_signed_response_alg",
   "post_logout_redirect_uris",
@@ -46,6 +48,8 @@ Deno.test("admin policy: the seed README's GET curl answers the policy with spac
       token_format: "opaque",
       id_token_signed_response_alg: "RS256",
       refresh_reuse_grace_seconds: 0,
+      default_resource: null,
+      allowed_resources: null,
     });
   } finally {
     await t.close();
@@ -72,6 +76,8 @@ Deno.test("admin policy: the seed README's POST curl updates the policy and answ
       token_format: "opaque",
       id_token_signed_response_alg: "RS256",
       refresh_reuse_grace_seconds: 0,
+      default_resource: null,
+      allowed_resources: null,
     });
     const again = await api("GET", "/admin/clients/demo-web/policy");
     assert.deepEqual(again.body, res.body);

@@ -512,6 +512,8 @@ uiTest(
         token_format: "jwt",
         id_token_signed_response_alg: "ES256",
         refresh_reuse_grace_seconds: 15,
+        default_resource: null,
+        allowed_resources: null,
       },
     );
 
