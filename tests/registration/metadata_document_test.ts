@@ -271,3 +271,26 @@ Deno.test("CIMD: the admin can turn it off, deny the host, or block a fetched cl
     await docs.close();
   }
 });
+
+Deno.test("CIMD: a failed fetch is remembered for a minute, so a bad client_id does not make the server fetch on every request", async () => {
+  const docs = docServer();
+  const { t } = await startAdminApp({ env: DEV_ENV });
+  try {
+    docs.set(documentFor(docs.url, { client_id: "https://other.example/x" }));
+    const params = authorizeParams(docs.url).params;
+    for (let i = 0; i < 3; i++) {
+      const page = await errorPage(t, params);
+      assert.equal(page.status, 400);
+      assert.match(page.html, /client_id is not its URL/);
+    }
+    assert.equal(docs.hits.length, 1, "fetched once");
+    docs.set(documentFor(docs.url));
+    t.advance(61);
+    const page = await errorPage(t, params);
+    assert.equal(page.status, 200, "fetched again after the minute");
+    assert.equal(docs.hits.length, 2);
+  } finally {
+    await t.close();
+    await docs.close();
+  }
+});

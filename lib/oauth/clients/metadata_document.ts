@@ -212,17 +212,28 @@ async function storeDocument(
   });
 }
 
+/** At most this many failures are remembered per thread. */
+const MAX_FAILURES = 1000;
+
+interface Failure {
+  until: number;
+  message: string;
+}
+
 /**
- * A recent failure for `url` (per thread; forgotten at every configuration
+ * Recent failures by URL (per thread; forgotten at every configuration
  * change, so an admin's new setting applies at once): a client id that
- * fails is not fetched again on every request.
+ * fails is not fetched again on every request. Bounded: a flood of
+ * distinct bad URLs empties it rather than growing it.
  */
-function failureSlot(deps: Deps, url: string) {
-  return derivedFromConfig(
+async function failures(deps: Deps): Promise<Map<string, Failure>> {
+  const map = await derivedFromConfig(
     deps.db,
-    `metadata-document-failure:${url}`,
-    () => Promise.resolve({ until: 0, message: "" }),
+    "metadata-document-failures",
+    () => Promise.resolve(new Map<string, Failure>()),
   );
+  if (map.size >= MAX_FAILURES) map.clear();
+  return map;
 }
 
 /**
@@ -242,20 +253,24 @@ export async function metadataDocumentClient(
   if (stored?.disabled) return null;
   const now = deps.now();
   if (stored && (stored.metadataExpiresAt ?? 0) > now) return stored;
-  const failure = await failureSlot(deps, url);
-  if (failure.until > now) throw new MetadataDocumentError(failure.message);
+  const failed = await failures(deps);
+  const recent = failed.get(url);
+  if (recent && recent.until > now) {
+    throw new MetadataDocumentError(recent.message);
+  }
   let fetched;
   try {
     fetched = await fetchDocument(deps, url);
   } catch (err) {
-    failure.until = now + FAILURE_SECONDS;
-    failure.message = (err as Error).message;
+    const message = (err as Error).message;
+    failed.set(url, { until: now + FAILURE_SECONDS, message });
     deps.log.log("warn", "client metadata document refused", {
       client_id: url,
-      reason: failure.message,
+      reason: message,
     });
     throw err;
   }
+  failed.delete(url);
   const ttl = cacheSeconds(fetched.headers, now, settings);
   await storeDocument(deps, url, fetched.document, now + ttl);
   const found = await findClientWithPolicy(deps.db, url);
