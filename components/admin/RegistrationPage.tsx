@@ -118,6 +118,7 @@ export function RegistrationPage(props: RegistrationPageProps): VNode {
             <code>*.example.com</code> for subdomains; empty: any host)
           </label>
           <input
+            type="text"
             id="allowed_hosts"
             name="allowed_hosts"
             value={s.allowed_hosts.join(" ")}
@@ -127,6 +128,7 @@ export function RegistrationPage(props: RegistrationPageProps): VNode {
           )}
           <label for="denied_hosts">Never fetch from these hosts</label>
           <input
+            type="text"
             id="denied_hosts"
             name="denied_hosts"
             value={s.denied_hosts.join(" ")}
@@ -138,6 +140,7 @@ export function RegistrationPage(props: RegistrationPageProps): VNode {
             Keep a fetched document at least (seconds)
           </label>
           <input
+            type="text"
             id="min_cache_seconds"
             name="min_cache_seconds"
             inputMode="numeric"
@@ -150,6 +153,7 @@ export function RegistrationPage(props: RegistrationPageProps): VNode {
             and at most (seconds), whatever its caching headers say
           </label>
           <input
+            type="text"
             id="max_cache_seconds"
             name="max_cache_seconds"
             inputMode="numeric"
@@ -229,12 +233,19 @@ export function RegistrationPage(props: RegistrationPageProps): VNode {
         <Form action={REGISTRATION_PAGE} csrf={csrf}>
           <input type="hidden" name="_action" value="issue_token" />
           <label for="description">Description</label>
-          <input id="description" name="description" />
+          <input type="text" id="description" name="description" />
           <label for="uses">Registrations it allows</label>
-          <input id="uses" name="uses" inputMode="numeric" value="1" />
+          <input
+            type="text"
+            id="uses"
+            name="uses"
+            inputMode="numeric"
+            value="1"
+          />
           {errors?.uses && <p class="field-error">{errors.uses}</p>}
           <label for="expires_in_days">Valid for (days)</label>
           <input
+            type="text"
             id="expires_in_days"
             name="expires_in_days"
             inputMode="numeric"

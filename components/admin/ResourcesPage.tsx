@@ -178,10 +178,17 @@ export function ResourcesPage(props: ResourcesPageProps): VNode {
           />
           <FieldError errors={errors} name="identifier" />
           <label for="name">Name (shown on the consent page)</label>
-          <input id="name" name="name" required value={values.name} />
+          <input
+            type="text"
+            id="name"
+            name="name"
+            required
+            value={values.name}
+          />
           <FieldError errors={errors} name="name" />
           <label for="scopes">Scopes it defines (space-separated)</label>
           <input
+            type="text"
             id="scopes"
             name="scopes"
             value={values.scopes}
@@ -203,6 +210,7 @@ export function ResourcesPage(props: ResourcesPageProps): VNode {
             Access token lifetime (seconds, empty: the client's)
           </label>
           <input
+            type="text"
             id="access_token_lifetime"
             name="access_token_lifetime"
             inputMode="numeric"
@@ -214,6 +222,7 @@ export function ResourcesPage(props: ResourcesPageProps): VNode {
             its tokens)
           </label>
           <input
+            type="text"
             id="server_client_id"
             name="server_client_id"
             value={values.server_client_id}
