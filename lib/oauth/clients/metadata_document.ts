@@ -14,8 +14,8 @@
  * @module
  */
 import type { z } from "zod";
-import { bumpConfigVersion, derivedFromConfig } from "../../db/config_cache.ts";
-import { findClientWithPolicy } from "../../db/clients.ts";
+import { derivedFromConfig } from "../../db/config_cache.ts";
+import { findClientWithPolicy, upsertFetchedClient } from "../../db/clients.ts";
 import type { DB } from "../../db/schema.ts";
 import { listScopes } from "../../db/scopes.ts";
 import type { Deps } from "../../deps.ts";
@@ -184,32 +184,9 @@ async function storeDocument(
     consent_policy: "always",
     updated_at: now,
   };
-  await deps.db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom("clients").select("disabled")
-      .where("client_id", "=", url).executeTakeFirst();
-    if (existing) {
-      await trx.updateTable("clients").set(client)
-        .where("client_id", "=", url).execute();
-      await trx.updateTable("client_policies").set(policy)
-        .where("client_id", "=", url).execute();
-    } else {
-      await trx.insertInto("clients").values({
-        client_id: url,
-        ...client,
-        created_at: now,
-      }).onConflict((oc) => oc.column("client_id").doNothing()).execute();
-      await trx.insertInto("client_policies").values({
-        client_id: url,
-        ...policy,
-        access_token_lifetime: 3600,
-        refresh_token_ttl_days: 30,
-        token_format: "opaque",
-        id_token_signed_response_alg: "RS256",
-        refresh_reuse_grace_seconds: 0,
-      }).onConflict((oc) => oc.column("client_id").doNothing()).execute();
-    }
-    await bumpConfigVersion(trx);
-  });
+  await deps.db.transaction().execute((trx) =>
+    upsertFetchedClient(trx, url, client, policy, now)
+  );
 }
 
 /** At most this many failures are remembered per thread. */
