@@ -72,7 +72,7 @@ export interface Config {
    * public addresses: loopback, for development and tests only
    * (OUTBOUND_ALLOW_LOOPBACK), and extra trusted CAs (OUTBOUND_CA_FILE).
    */
-  outbound: { allowLoopback: boolean; caFile: string | null };
+  outbound: { allowLoopback: boolean; caCerts: string[] | null };
   /**
    * Registration settings pinned by the environment (the admin UI shows
    * them and cannot change them); unset: the admin setting, else the
@@ -207,6 +207,20 @@ function readValueFile(
   }
 }
 
+/** OUTBOUND_CA_FILE's PEM text (one or more certificates), read at start. */
+function outboundCACerts(env: Env): string[] | null {
+  const path = read(env, "OUTBOUND_CA_FILE");
+  if (path === undefined) return null;
+  const pem = readValueFile("OUTBOUND_CA_FILE", path) ?? "";
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new ConfigError(
+      "OUTBOUND_CA_FILE",
+      `${path} holds no PEM certificate`,
+    );
+  }
+  return [pem];
+}
+
 function read<K extends keyof typeof SCHEMAS>(
   env: Env,
   name: K,
@@ -334,7 +348,7 @@ export function loadConfig(env: Env): Config {
     jwksMaxAge: read(env, "JWKS_MAX_AGE") ?? DEFAULT_JWKS_MAX_AGE,
     outbound: {
       allowLoopback: read(env, "OUTBOUND_ALLOW_LOOPBACK") ?? false,
-      caFile: read(env, "OUTBOUND_CA_FILE") ?? null,
+      caCerts: outboundCACerts(env),
     },
     registration: {
       publicClients: read(env, "REGISTRATION_PUBLIC_CLIENTS"),

@@ -300,17 +300,26 @@ Deno.test("config: an APP_SECRET_FILE that does not exist yet is where SQLite ge
 });
 
 Deno.test("config: the outbound development setting and the registration policies pin from the environment", () => {
+  const ca = new URL("../tests/fixtures/tls/ca.pem", import.meta.url).pathname;
   const config = loadConfig({
     OUTBOUND_ALLOW_LOOPBACK: "true",
-    OUTBOUND_CA_FILE: "/tmp/ca.pem",
+    OUTBOUND_CA_FILE: ca,
     REGISTRATION_PUBLIC_CLIENTS: "initial-access-token",
     REGISTRATION_CONFIDENTIAL_CLIENTS: "off",
     CLIENT_METADATA_DOCUMENTS: "false",
   });
   assert.deepEqual(config.outbound, {
     allowLoopback: true,
-    caFile: "/tmp/ca.pem",
+    caCerts: [Deno.readTextFileSync(ca).trimEnd()],
   });
+  assertRefused(
+    { OUTBOUND_CA_FILE: "/nonexistent/ca.pem" },
+    "OUTBOUND_CA_FILE",
+  );
+  assertRefused(
+    { OUTBOUND_CA_FILE: new URL(import.meta.url).pathname },
+    "OUTBOUND_CA_FILE",
+  );
   assert.deepEqual(config.registration, {
     publicClients: "initial-access-token",
     confidentialClients: "off",

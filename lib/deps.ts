@@ -117,9 +117,7 @@ export async function openDeps(
     reportPoolFrom(handle.poolStats ?? null);
     const fetcher = options.fetcher ?? createSafeFetcher({
       allowLoopback: config.outbound.allowLoopback,
-      caCerts: config.outbound.caFile
-        ? [await Deno.readTextFile(config.outbound.caFile)]
-        : undefined,
+      caCerts: config.outbound.caCerts ?? undefined,
     });
     if (config.outbound.allowLoopback) {
       log.log(
