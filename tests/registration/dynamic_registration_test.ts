@@ -188,10 +188,47 @@ Deno.test("DCR: confidential clients need an initial access token by default; of
     assert.equal(res.status, 201, JSON.stringify(body));
     assert.equal(typeof body.client_secret, "string");
     assert.equal(body.client_secret_expires_at, 0);
+    // What it registered with cannot be widened later (RFC 7592 §2.2).
+    const widened = await t.fetch(`/register/${body.client_id}`, {
+      method: "PUT",
+      headers: {
+        Authorization: `Bearer ${body.registration_access_token}`,
+        "Content-Type": "application/json",
+      },
+      body: JSON.stringify({
+        ...confidential,
+        client_id: body.client_id,
+        grant_types: [
+          "authorization_code",
+          "refresh_token",
+          "client_credentials",
+        ],
+      }),
+    });
+    assert.equal(widened.status, 400);
+    assert.match(
+      (await widened.json()).error_description,
+      /client_credentials cannot be added/,
+    );
     // Expired tokens stop working.
     t.advance(3601);
     res = await register(t, confidential, bearer);
     assert.equal(res.status, 401);
+    await res.body?.cancel();
+    // Open confidential registration still needs the token for
+    // client_credentials: no user consents to those tokens.
+    await api("POST", "/admin/registration", { confidential_clients: "open" });
+    res = await register(t, {
+      ...confidential,
+      grant_types: ["client_credentials"],
+    });
+    assert.equal(res.status, 400);
+    assert.match(
+      (await res.json()).error_description,
+      /client_credentials needs an initial access token/,
+    );
+    res = await register(t, confidential);
+    assert.equal(res.status, 201, "authorization_code clients register openly");
     await res.body?.cancel();
     // Public registration off.
     const off = await api("POST", "/admin/registration", {

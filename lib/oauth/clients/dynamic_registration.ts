@@ -188,6 +188,17 @@ export async function registrationEndpoint(
   const metadata = parseMetadata(await readBody(req));
   const isPublic = isPublicAuthMethod(metadata.token_endpoint_auth_method);
   const initialTokenHash = await checkPolicy(deps, req, isPublic);
+  // A client_credentials token is issued without any user's consent: only
+  // a client someone vouched for (with an initial access token) gets one.
+  if (
+    initialTokenHash === null &&
+    metadata.grant_types.includes("client_credentials")
+  ) {
+    throw new InvalidClientMetadata(
+      "grant_types: client_credentials needs an initial access token " +
+        "(no user consents to its tokens)",
+    );
+  }
   const clientID = `dcr-${randomToken(12)}`;
   const secret = isPublic ? undefined : randomToken(32);
   const registrationToken = randomToken(32);
@@ -312,6 +323,15 @@ export async function registrationManagement(
     throw new InvalidClientMetadata(
       "token_endpoint_auth_method cannot change between public and " +
         "confidential; register a new client",
+    );
+  }
+  // What the registration was allowed to have (client_credentials only
+  // with an initial access token) cannot be widened afterwards.
+  const had = splitList(row.grant_types);
+  const added = metadata.grant_types.filter((g) => !had.includes(g));
+  if (added.length) {
+    throw new InvalidClientMetadata(
+      `grant_types: ${added.join(" ")} cannot be added; register a new client`,
     );
   }
   const now = deps.now();
