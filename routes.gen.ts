@@ -2,63 +2,74 @@
 
 import type { Manifest } from "./lib/http/router.tsx";
 import * as $0 from "./routes/.well-known/jwks.json.ts";
-import * as $1 from "./routes/.well-known/openid-configuration.ts";
-import * as $2 from "./routes/_app.tsx";
-import * as $3 from "./routes/_error.tsx";
-import * as $4 from "./routes/account/login.tsx";
-import * as $5 from "./routes/account/security.tsx";
-import * as $6 from "./routes/admin/_middleware.ts";
-import * as $7 from "./routes/admin/audit.ts";
-import * as $8 from "./routes/admin/clients/[client_id]/index.ts";
-import * as $9 from "./routes/admin/clients/[client_id]/policy.ts";
-import * as $10 from "./routes/admin/clients/[client_id]/secret.ts";
-import * as $11 from "./routes/admin/clients/index.ts";
-import * as $12 from "./routes/admin/keys/[kid]/index.ts";
-import * as $13 from "./routes/admin/keys/[kid]/retire.ts";
-import * as $14 from "./routes/admin/keys/index.ts";
-import * as $15 from "./routes/admin/keys/rotate.ts";
-import * as $16 from "./routes/admin/login.tsx";
-import * as $17 from "./routes/admin/logout.ts";
-import * as $18 from "./routes/admin/openapi.json.ts";
-import * as $19 from "./routes/admin/rotate_jwk.ts";
-import * as $20 from "./routes/admin/scopes/[name].ts";
-import * as $21 from "./routes/admin/scopes/index.ts";
-import * as $22 from "./routes/admin/sessions/[session_id].ts";
-import * as $23 from "./routes/admin/sessions/index.ts";
-import * as $24 from "./routes/admin/ui/audit.tsx";
-import * as $25 from "./routes/admin/ui/clients/[client_id].tsx";
-import * as $26 from "./routes/admin/ui/clients/index.tsx";
-import * as $27 from "./routes/admin/ui/help.tsx";
-import * as $28 from "./routes/admin/ui/index.tsx";
-import * as $29 from "./routes/admin/ui/keys.tsx";
-import * as $30 from "./routes/admin/ui/scopes.tsx";
-import * as $31 from "./routes/admin/ui/sessions.tsx";
-import * as $32 from "./routes/admin/ui/users/[user_id].tsx";
-import * as $33 from "./routes/admin/ui/users/index.tsx";
-import * as $34 from "./routes/admin/users/[user_id]/consents/[client_id].ts";
-import * as $35 from "./routes/admin/users/[user_id]/consents/index.ts";
-import * as $36 from "./routes/admin/users/[user_id]/factors/index.ts";
-import * as $37 from "./routes/admin/users/[user_id]/factors/reset.ts";
-import * as $38 from "./routes/admin/users/[user_id]/index.ts";
-import * as $39 from "./routes/admin/users/[user_id]/passkeys/[credential_id].ts";
-import * as $40 from "./routes/admin/users/[user_id]/password.ts";
-import * as $41 from "./routes/admin/users/index.ts";
-import * as $42 from "./routes/authorize.tsx";
-import * as $43 from "./routes/dev/_middleware.ts";
-import * as $44 from "./routes/dev/create_client.ts";
-import * as $45 from "./routes/dev/pkce.ts";
-import * as $46 from "./routes/dev/seed.ts";
-import * as $47 from "./routes/end_session.tsx";
-import * as $48 from "./routes/healthz.ts";
-import * as $49 from "./routes/index.tsx";
-import * as $50 from "./routes/introspect.ts";
-import * as $51 from "./routes/logout.tsx";
-import * as $52 from "./routes/metrics/_middleware.ts";
-import * as $53 from "./routes/metrics/index.ts";
-import * as $54 from "./routes/revoke.ts";
-import * as $55 from "./routes/setup.tsx";
-import * as $56 from "./routes/token/index.ts";
-import * as $57 from "./routes/userinfo/index.ts";
+import * as $1 from "./routes/.well-known/oauth-authorization-server/[issuer_path].ts";
+import * as $2 from "./routes/.well-known/oauth-authorization-server/index.ts";
+import * as $3 from "./routes/.well-known/openid-configuration.ts";
+import * as $4 from "./routes/_app.tsx";
+import * as $5 from "./routes/_error.tsx";
+import * as $6 from "./routes/account/login.tsx";
+import * as $7 from "./routes/account/security.tsx";
+import * as $8 from "./routes/admin/_middleware.ts";
+import * as $9 from "./routes/admin/audit.ts";
+import * as $10 from "./routes/admin/clients/[client_id]/index.ts";
+import * as $11 from "./routes/admin/clients/[client_id]/policy.ts";
+import * as $12 from "./routes/admin/clients/[client_id]/secret.ts";
+import * as $13 from "./routes/admin/clients/index.ts";
+import * as $14 from "./routes/admin/keys/[kid]/index.ts";
+import * as $15 from "./routes/admin/keys/[kid]/retire.ts";
+import * as $16 from "./routes/admin/keys/index.ts";
+import * as $17 from "./routes/admin/keys/rotate.ts";
+import * as $18 from "./routes/admin/login.tsx";
+import * as $19 from "./routes/admin/logout.ts";
+import * as $20 from "./routes/admin/openapi.json.ts";
+import * as $21 from "./routes/admin/registration/index.ts";
+import * as $22 from "./routes/admin/registration/tokens/[id].ts";
+import * as $23 from "./routes/admin/registration/tokens/index.ts";
+import * as $24 from "./routes/admin/resources/[identifier].ts";
+import * as $25 from "./routes/admin/resources/index.ts";
+import * as $26 from "./routes/admin/rotate_jwk.ts";
+import * as $27 from "./routes/admin/scopes/[name].ts";
+import * as $28 from "./routes/admin/scopes/index.ts";
+import * as $29 from "./routes/admin/sessions/[session_id].ts";
+import * as $30 from "./routes/admin/sessions/index.ts";
+import * as $31 from "./routes/admin/ui/audit.tsx";
+import * as $32 from "./routes/admin/ui/clients/[client_id].tsx";
+import * as $33 from "./routes/admin/ui/clients/index.tsx";
+import * as $34 from "./routes/admin/ui/help.tsx";
+import * as $35 from "./routes/admin/ui/index.tsx";
+import * as $36 from "./routes/admin/ui/keys.tsx";
+import * as $37 from "./routes/admin/ui/registration.tsx";
+import * as $38 from "./routes/admin/ui/resources.tsx";
+import * as $39 from "./routes/admin/ui/scopes.tsx";
+import * as $40 from "./routes/admin/ui/sessions.tsx";
+import * as $41 from "./routes/admin/ui/users/[user_id].tsx";
+import * as $42 from "./routes/admin/ui/users/index.tsx";
+import * as $43 from "./routes/admin/users/[user_id]/consents/[client_id].ts";
+import * as $44 from "./routes/admin/users/[user_id]/consents/index.ts";
+import * as $45 from "./routes/admin/users/[user_id]/factors/index.ts";
+import * as $46 from "./routes/admin/users/[user_id]/factors/reset.ts";
+import * as $47 from "./routes/admin/users/[user_id]/index.ts";
+import * as $48 from "./routes/admin/users/[user_id]/passkeys/[credential_id].ts";
+import * as $49 from "./routes/admin/users/[user_id]/password.ts";
+import * as $50 from "./routes/admin/users/index.ts";
+import * as $51 from "./routes/authorize.tsx";
+import * as $52 from "./routes/dev/_middleware.ts";
+import * as $53 from "./routes/dev/create_client.ts";
+import * as $54 from "./routes/dev/pkce.ts";
+import * as $55 from "./routes/dev/seed.ts";
+import * as $56 from "./routes/end_session.tsx";
+import * as $57 from "./routes/healthz.ts";
+import * as $58 from "./routes/index.tsx";
+import * as $59 from "./routes/introspect.ts";
+import * as $60 from "./routes/logout.tsx";
+import * as $61 from "./routes/metrics/_middleware.ts";
+import * as $62 from "./routes/metrics/index.ts";
+import * as $63 from "./routes/register/[client_id].ts";
+import * as $64 from "./routes/register/index.ts";
+import * as $65 from "./routes/revoke.ts";
+import * as $66 from "./routes/setup.tsx";
+import * as $67 from "./routes/token/index.ts";
+import * as $68 from "./routes/userinfo/index.ts";
 import * as $$0 from "./islands/ClientForm.tsx";
 import * as $$1 from "./islands/ClientList.tsx";
 import * as $$2 from "./islands/ConfirmButton.tsx";
@@ -72,63 +83,74 @@ import * as $$8 from "./islands/UserForm.tsx";
 export const manifest: Manifest = {
   routes: {
     "./routes/.well-known/jwks.json.ts": $0,
-    "./routes/.well-known/openid-configuration.ts": $1,
-    "./routes/_app.tsx": $2,
-    "./routes/_error.tsx": $3,
-    "./routes/account/login.tsx": $4,
-    "./routes/account/security.tsx": $5,
-    "./routes/admin/_middleware.ts": $6,
-    "./routes/admin/audit.ts": $7,
-    "./routes/admin/clients/[client_id]/index.ts": $8,
-    "./routes/admin/clients/[client_id]/policy.ts": $9,
-    "./routes/admin/clients/[client_id]/secret.ts": $10,
-    "./routes/admin/clients/index.ts": $11,
-    "./routes/admin/keys/[kid]/index.ts": $12,
-    "./routes/admin/keys/[kid]/retire.ts": $13,
-    "./routes/admin/keys/index.ts": $14,
-    "./routes/admin/keys/rotate.ts": $15,
-    "./routes/admin/login.tsx": $16,
-    "./routes/admin/logout.ts": $17,
-    "./routes/admin/openapi.json.ts": $18,
-    "./routes/admin/rotate_jwk.ts": $19,
-    "./routes/admin/scopes/[name].ts": $20,
-    "./routes/admin/scopes/index.ts": $21,
-    "./routes/admin/sessions/[session_id].ts": $22,
-    "./routes/admin/sessions/index.ts": $23,
-    "./routes/admin/ui/audit.tsx": $24,
-    "./routes/admin/ui/clients/[client_id].tsx": $25,
-    "./routes/admin/ui/clients/index.tsx": $26,
-    "./routes/admin/ui/help.tsx": $27,
-    "./routes/admin/ui/index.tsx": $28,
-    "./routes/admin/ui/keys.tsx": $29,
-    "./routes/admin/ui/scopes.tsx": $30,
-    "./routes/admin/ui/sessions.tsx": $31,
-    "./routes/admin/ui/users/[user_id].tsx": $32,
-    "./routes/admin/ui/users/index.tsx": $33,
-    "./routes/admin/users/[user_id]/consents/[client_id].ts": $34,
-    "./routes/admin/users/[user_id]/consents/index.ts": $35,
-    "./routes/admin/users/[user_id]/factors/index.ts": $36,
-    "./routes/admin/users/[user_id]/factors/reset.ts": $37,
-    "./routes/admin/users/[user_id]/index.ts": $38,
-    "./routes/admin/users/[user_id]/passkeys/[credential_id].ts": $39,
-    "./routes/admin/users/[user_id]/password.ts": $40,
-    "./routes/admin/users/index.ts": $41,
-    "./routes/authorize.tsx": $42,
-    "./routes/dev/_middleware.ts": $43,
-    "./routes/dev/create_client.ts": $44,
-    "./routes/dev/pkce.ts": $45,
-    "./routes/dev/seed.ts": $46,
-    "./routes/end_session.tsx": $47,
-    "./routes/healthz.ts": $48,
-    "./routes/index.tsx": $49,
-    "./routes/introspect.ts": $50,
-    "./routes/logout.tsx": $51,
-    "./routes/metrics/_middleware.ts": $52,
-    "./routes/metrics/index.ts": $53,
-    "./routes/revoke.ts": $54,
-    "./routes/setup.tsx": $55,
-    "./routes/token/index.ts": $56,
-    "./routes/userinfo/index.ts": $57,
+    "./routes/.well-known/oauth-authorization-server/[issuer_path].ts": $1,
+    "./routes/.well-known/oauth-authorization-server/index.ts": $2,
+    "./routes/.well-known/openid-configuration.ts": $3,
+    "./routes/_app.tsx": $4,
+    "./routes/_error.tsx": $5,
+    "./routes/account/login.tsx": $6,
+    "./routes/account/security.tsx": $7,
+    "./routes/admin/_middleware.ts": $8,
+    "./routes/admin/audit.ts": $9,
+    "./routes/admin/clients/[client_id]/index.ts": $10,
+    "./routes/admin/clients/[client_id]/policy.ts": $11,
+    "./routes/admin/clients/[client_id]/secret.ts": $12,
+    "./routes/admin/clients/index.ts": $13,
+    "./routes/admin/keys/[kid]/index.ts": $14,
+    "./routes/admin/keys/[kid]/retire.ts": $15,
+    "./routes/admin/keys/index.ts": $16,
+    "./routes/admin/keys/rotate.ts": $17,
+    "./routes/admin/login.tsx": $18,
+    "./routes/admin/logout.ts": $19,
+    "./routes/admin/openapi.json.ts": $20,
+    "./routes/admin/registration/index.ts": $21,
+    "./routes/admin/registration/tokens/[id].ts": $22,
+    "./routes/admin/registration/tokens/index.ts": $23,
+    "./routes/admin/resources/[identifier].ts": $24,
+    "./routes/admin/resources/index.ts": $25,
+    "./routes/admin/rotate_jwk.ts": $26,
+    "./routes/admin/scopes/[name].ts": $27,
+    "./routes/admin/scopes/index.ts": $28,
+    "./routes/admin/sessions/[session_id].ts": $29,
+    "./routes/admin/sessions/index.ts": $30,
+    "./routes/admin/ui/audit.tsx": $31,
+    "./routes/admin/ui/clients/[client_id].tsx": $32,
+    "./routes/admin/ui/clients/index.tsx": $33,
+    "./routes/admin/ui/help.tsx": $34,
+    "./routes/admin/ui/index.tsx": $35,
+    "./routes/admin/ui/keys.tsx": $36,
+    "./routes/admin/ui/registration.tsx": $37,
+    "./routes/admin/ui/resources.tsx": $38,
+    "./routes/admin/ui/scopes.tsx": $39,
+    "./routes/admin/ui/sessions.tsx": $40,
+    "./routes/admin/ui/users/[user_id].tsx": $41,
+    "./routes/admin/ui/users/index.tsx": $42,
+    "./routes/admin/users/[user_id]/consents/[client_id].ts": $43,
+    "./routes/admin/users/[user_id]/consents/index.ts": $44,
+    "./routes/admin/users/[user_id]/factors/index.ts": $45,
+    "./routes/admin/users/[user_id]/factors/reset.ts": $46,
+    "./routes/admin/users/[user_id]/index.ts": $47,
+    "./routes/admin/users/[user_id]/passkeys/[credential_id].ts": $48,
+    "./routes/admin/users/[user_id]/password.ts": $49,
+    "./routes/admin/users/index.ts": $50,
+    "./routes/authorize.tsx": $51,
+    "./routes/dev/_middleware.ts": $52,
+    "./routes/dev/create_client.ts": $53,
+    "./routes/dev/pkce.ts": $54,
+    "./routes/dev/seed.ts": $55,
+    "./routes/end_session.tsx": $56,
+    "./routes/healthz.ts": $57,
+    "./routes/index.tsx": $58,
+    "./routes/introspect.ts": $59,
+    "./routes/logout.tsx": $60,
+    "./routes/metrics/_middleware.ts": $61,
+    "./routes/metrics/index.ts": $62,
+    "./routes/register/[client_id].ts": $63,
+    "./routes/register/index.ts": $64,
+    "./routes/revoke.ts": $65,
+    "./routes/setup.tsx": $66,
+    "./routes/token/index.ts": $67,
+    "./routes/userinfo/index.ts": $68,
   },
   islands: {
     "./islands/ClientForm.tsx": $$0,

@@ -55,7 +55,7 @@ import {
   SCENARIOS,
 } from "./scenarios.ts";
 import { freePort, logTail, startCeiling, startServer } from "./servers.ts";
-import { prepareServer } from "./setup.ts";
+import { prepareServer, stopMetadataDocument } from "./setup.ts";
 import { ensureWrk, measureWrk } from "./wrk.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -81,7 +81,9 @@ const HELP =
   --pool N          DATABASE_POOL_SIZE with --db postgres (per server
                     thread; default 10, the server's default)
   --quick           1 s warm-up + 3 s per scenario (smoke run)
-  --scenario NAME   run one of: ${SCENARIOS.map((s) => s.name).join(", ")}
+  --scenario NAMES  run these (comma-separated) of: ${
+    SCENARIOS.map((s) => s.name).join(", ")
+  }
                     (the ceiling always runs: shares are relative to it)
   --profile DIR     run the server with --cpu-prof, profiles written to DIR
   --out FILE        also write the report as Markdown to FILE
@@ -131,8 +133,11 @@ function parseOptions(): Options {
     Deno.exit(0);
   }
   const only = values.scenario ?? null;
-  if (only && !SCENARIOS.some((s) => s.name === only)) {
-    fail(`unknown scenario ${only}`);
+  const unknown = only?.split(",").find((name) =>
+    !SCENARIOS.some((s) => s.name === name)
+  );
+  if (unknown) {
+    fail(`unknown scenario ${unknown}`);
   }
   const cores: CoresMode[] = values.cores === "both"
     ? ["1", "all"]
@@ -429,7 +434,8 @@ async function main(): Promise<number> {
   const pinnable = (await hasTaskset()) && navigator.hardwareConcurrency >= 2;
   if (!pinnable) console.error("warning: cannot pin; 1-thread runs unpinned");
   const selected = SCENARIOS.filter((s) =>
-    s.name !== "ceiling" && (!options.only || s.name === options.only)
+    s.name !== "ceiling" &&
+    (!options.only || options.only.split(",").includes(s.name))
   );
   const tmp = await Deno.makeTempDir({ prefix: "oauth-bench-" });
   tmpDir = tmp;
@@ -472,6 +478,7 @@ async function main(): Promise<number> {
     }
   } finally {
     await stopAll();
+    await stopMetadataDocument();
     if (cluster) await removeCluster(cluster);
     cluster = null;
     await Deno.remove(tmp, { recursive: true }).catch(() => {});

@@ -7,6 +7,7 @@
  * @module
  */
 import type { CPUUse } from "./cpu.ts";
+import { METADATA_DOCUMENT_CPU_BUDGET } from "./scenarios.ts";
 import type { Measurement, Placement } from "./scenarios.ts";
 
 /** One mode's measurements (the ceiling first) and its run facts. */
@@ -340,6 +341,23 @@ function modeNotes(mode: ModeResult): string[] {
         `(${cores} available to it): the load generator (wrk, one thread) ` +
         "and the neighbours bound it as much as Deno does, so shares of " +
         "the ceiling by req/s flatter the server; the share by CPU does not",
+    );
+  }
+  const registered = mode.results.find((m) =>
+    m.scenario.name === "authorize_registered"
+  );
+  const document = mode.results.find((m) =>
+    m.scenario.name === "authorize_metadata_document"
+  );
+  const [a, b] = [registered, document].map((m) => m && totalCPUms(m));
+  if (a && b) {
+    const ratio = b / a;
+    lines.push(
+      `- /authorize, metadata document client (cached) over registered ` +
+        `client: ${b.toFixed(3)} / ${a.toFixed(3)} CPU ms/req = ` +
+        `${ratio.toFixed(3)}x (budget ${METADATA_DOCUMENT_CPU_BUDGET}x: ${
+          ratio <= METADATA_DOCUMENT_CPU_BUDGET ? "within" : "OVER"
+        })`,
     );
   }
   for (const m of mode.results) {

@@ -16,7 +16,9 @@ export type ScenarioName =
   | "refresh"
   | "refresh_eddsa"
   | "code_flow"
-  | "code_flow_passkey";
+  | "code_flow_passkey"
+  | "authorize_registered"
+  | "authorize_metadata_document";
 
 export interface Scenario {
   name: ScenarioName;
@@ -127,7 +129,28 @@ export const SCENARIOS: readonly Scenario[] = [
     perThread: true,
     unit: "flows/s",
   },
+  {
+    name: "authorize_registered",
+    label: "GET /authorize, registered client",
+    driver: "wrk",
+    concurrency: 32,
+    unit: "req/s",
+  },
+  {
+    name: "authorize_metadata_document",
+    label: "GET /authorize, metadata document client (cached)",
+    driver: "wrk",
+    concurrency: 32,
+    unit: "req/s",
+  },
 ];
+
+/**
+ * What a Client ID Metadata Document client may cost over a registered one
+ * at /authorize once its document is cached (issue 12): at most 10% more
+ * CPU per request.
+ */
+export const METADATA_DOCUMENT_CPU_BUDGET = 1.1;
 
 /** 1: one server thread pinned to a core; all: WORKERS = cores, unpinned. */
 export type CoresMode = "1" | "all";

@@ -149,6 +149,11 @@ export async function startServer(
       ADMIN_TOKEN: adminToken,
       LOG_REQUESTS: "false",
       WORKERS: String(options.workers),
+      // The metadata document of the /authorize rows is served over https
+      // on 127.0.0.2 by the bench itself (bench/setup.ts), with the tests'
+      // CA: the development setting that lets the fetcher reach loopback.
+      OUTBOUND_ALLOW_LOOPBACK: "true",
+      OUTBOUND_CA_FILE: `${ROOT}tests/fixtures/tls/ca.pem`,
     },
   });
   await waitReady(`${base}/healthz`, service, logFile);

@@ -160,6 +160,58 @@ async function registerPasskey(
   return await passkey.state();
 }
 
+const TLS_DIR = new URL("../tests/fixtures/tls/", import.meta.url);
+let documentServer: Deno.HttpServer | null = null;
+
+/**
+ * Serves a Client ID Metadata Document over https on 127.0.0.2 (kept for
+ * the whole run; the server fetches it once and caches it for a day).
+ */
+function serveMetadataDocument(): string {
+  let url = "";
+  documentServer ??= Deno.serve({
+    hostname: "127.0.0.2",
+    port: 0,
+    cert: Deno.readTextFileSync(new URL("server.pem", TLS_DIR)),
+    key: Deno.readTextFileSync(new URL("server.key", TLS_DIR)),
+    onListen: () => {},
+  }, () =>
+    Response.json({
+      client_id: url,
+      client_name: "bench metadata document client",
+      redirect_uris: [REDIRECT_URI],
+      grant_types: ["authorization_code", "refresh_token"],
+      token_endpoint_auth_method: "none",
+    }, { headers: { "Cache-Control": "max-age=86400" } }));
+  const port = (documentServer.addr as Deno.NetAddr).port;
+  url = `https://127.0.0.2:${port}/bench/client.json`;
+  return url;
+}
+
+/** Stops the metadata document server (at the end of the run). */
+export async function stopMetadataDocument(): Promise<void> {
+  await documentServer?.shutdown();
+  documentServer = null;
+}
+
+/** GET /authorize without a session: the checks, then the sign-in page. */
+function authorizeRequest(clientID: string): WrkRequest {
+  const query = new URLSearchParams({
+    client_id: clientID,
+    response_type: "code",
+    redirect_uri: REDIRECT_URI,
+    scope: "openid profile",
+    state: "bench",
+    code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+    code_challenge_method: "S256",
+  });
+  return {
+    path: `/authorize?${query}`,
+    method: "GET",
+    expect: ["<h1>Sign in</h1>"],
+  };
+}
+
 /** Seeds, registers the bench clients, completes setup, mints a token. */
 export async function prepareServer(
   base: string,
@@ -203,7 +255,26 @@ export async function prepareServer(
     scope: USER_SCOPE,
     consent_policy: "always",
   });
+  // A registered public client and a metadata document client with the
+  // same redirect URI: GET /authorize for each, the document cached.
+  const registeredPublic = await createClient(base, adminToken, {
+    client_name: "bench public app",
+    redirect_uris: [REDIRECT_URI],
+    grant_types: ["authorization_code", "refresh_token"],
+    scope: USER_SCOPE,
+    token_endpoint_auth_method: "none",
+  });
+  const documentURL = serveMetadataDocument();
   await completeSetup(base, adminToken);
+  for (const id of [registeredPublic.id, documentURL]) {
+    const res = await fetch(base + authorizeRequest(id).path, {
+      headers: { Accept: "text/html" },
+    });
+    const page = await res.text();
+    if (res.status !== 200 || !page.includes("<h1>Sign in</h1>")) {
+      throw new Error(`GET /authorize for ${id}: ${res.status}`);
+    }
+  }
   const tokens = await runCodeFlow({
     base,
     client: webApp,
@@ -250,6 +321,8 @@ export async function prepareServer(
         }).toString(),
         expect: ['"active":true'],
       },
+      authorize_registered: authorizeRequest(registeredPublic.id),
+      authorize_metadata_document: authorizeRequest(documentURL),
       client_credentials: {
         path: "/token",
         method: "POST",

@@ -222,6 +222,52 @@ export interface ConsentFormProps {
 }
 
 /**
+ * Who is asking, as far as this server knows: a metadata document client
+ * is named by the host its document came from (anyone can pick a name,
+ * not a host), a self-registered client is marked unverified.
+ */
+function ClientProvenance(
+  { request }: { request: AuthorizationRequest },
+): VNode | null {
+  const { client } = request;
+  if (client.registrationType === "metadata_document") {
+    return (
+      <p class="provenance" data-testid="client-host">
+        Described by <strong class="host">{new URL(client.id).host}</strong>
+        {" "}
+        — only allow if you trust that site.
+      </p>
+    );
+  }
+  if (client.registrationType === "dynamic") {
+    return (
+      <p class="provenance warning" data-testid="client-unverified">
+        <strong>Unverified app</strong>: it registered itself; nobody here has
+        checked who runs it.
+      </p>
+    );
+  }
+  return null;
+}
+
+/** The APIs the tokens will be for (RFC 8707 resources). */
+function ResourceNames(
+  { request }: { request: AuthorizationRequest },
+): VNode | null {
+  if (request.resources.length === 0) return null;
+  return (
+    <p data-testid="consent-resources">
+      Access to {request.resources.map((r, i) => (
+        <span key={r.identifier}>
+          {i > 0 ? ", " : ""}
+          <strong>{r.name}</strong> <span class="muted">({r.identifier})</span>
+        </span>
+      ))}
+    </p>
+  );
+}
+
+/**
  * The consent screen: each requested scope's description, Allow or Deny.
  * The user has just passed the sign-in checks and chosen the account, so
  * prompt=login, select_account and max_age are not carried into the answer
@@ -235,9 +281,11 @@ export function ConsentForm(
   return (
     <section class="card narrow">
       <h1>Allow access?</h1>
+      <ClientProvenance request={request} />
       <p>
         <strong>{request.client.name}</strong> wants to:
       </p>
+      <ResourceNames request={request} />
       <ul class="scopes">
         {scopes.map((s) => (
           <li key={s.name}>

@@ -6,6 +6,8 @@ const ADMIN_LINKS: [string, string][] = [
   ["/admin/ui", "Dashboard"],
   ["/admin/ui/clients", "Clients"],
   ["/admin/ui/scopes", "Scopes"],
+  ["/admin/ui/resources", "APIs"],
+  ["/admin/ui/registration", "Registration"],
   ["/admin/ui/users", "Users"],
   ["/admin/ui/sessions", "Sessions"],
   ["/admin/ui/keys", "Keys"],

@@ -46,6 +46,24 @@ export default function ClientList(props: ClientListProps): VNode {
                 <a href={clientHref(client.client_id)}>
                   <strong>{client.client_name}</strong>
                 </a>
+                {client.registration_type === "dynamic" && (
+                  <>
+                    {" "}
+                    <Badge tone="warn">unverified</Badge>
+                  </>
+                )}
+                {client.registration_type === "metadata_document" && (
+                  <>
+                    {" "}
+                    <Badge tone="info">metadata document</Badge>
+                  </>
+                )}
+                {client.disabled && (
+                  <>
+                    {" "}
+                    <Badge tone="muted">disabled</Badge>
+                  </>
+                )}
                 <br />
                 <code>{client.client_id}</code>
               </td>

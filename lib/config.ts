@@ -5,6 +5,10 @@
  */
 import { z } from "zod";
 import { parseTrustedProxies, type ProxyNetwork } from "./http/proxies.ts";
+import {
+  REGISTRATION_POLICIES,
+  type RegistrationPolicy,
+} from "./oauth/vocabulary.ts";
 
 /**
  * PostgreSQL: how long one query may take before the request answers 503
@@ -63,6 +67,22 @@ export interface Config {
    * after it has passed (lib/key_schedule.ts). JWKS_MAX_AGE.
    */
   jwksMaxAge: number;
+  /**
+   * What the server's own fetches (lib/net/safe_fetch.ts) may reach beyond
+   * public addresses: loopback, for development and tests only
+   * (OUTBOUND_ALLOW_LOOPBACK), and extra trusted CAs (OUTBOUND_CA_FILE).
+   */
+  outbound: { allowLoopback: boolean; caCerts: string[] | null };
+  /**
+   * Registration settings pinned by the environment (the admin UI shows
+   * them and cannot change them); unset: the admin setting, else the
+   * default (lib/oauth/clients/registration_settings.ts).
+   */
+  registration: {
+    publicClients?: RegistrationPolicy;
+    confidentialClients?: RegistrationPolicy;
+    metadataDocuments?: boolean;
+  };
 }
 
 /** A bad environment variable; `message` is one line naming it. */
@@ -137,6 +157,15 @@ const SCHEMAS = {
   }).transform(Number).refine((n) => n <= 86400, {
     message: "must be whole seconds, 0-86400",
   }),
+  OUTBOUND_ALLOW_LOOPBACK: flag,
+  OUTBOUND_CA_FILE: z.string().min(1),
+  REGISTRATION_PUBLIC_CLIENTS: z.enum(REGISTRATION_POLICIES, {
+    message: `must be one of ${REGISTRATION_POLICIES.join("|")}`,
+  }),
+  REGISTRATION_CONFIDENTIAL_CLIENTS: z.enum(REGISTRATION_POLICIES, {
+    message: `must be one of ${REGISTRATION_POLICIES.join("|")}`,
+  }),
+  CLIENT_METADATA_DOCUMENTS: flag,
   WORKERS: z.string().trim().regex(/^\d{1,3}$/, {
     message: "must be a whole number 1-256",
   }).transform(Number).refine((n) => n >= 1 && n <= 256, {
@@ -176,6 +205,20 @@ function readValueFile(
       `cannot read ${path} (${(err as Error).name})`,
     );
   }
+}
+
+/** OUTBOUND_CA_FILE's PEM text (one or more certificates), read at start. */
+function outboundCACerts(env: Env): string[] | null {
+  const path = read(env, "OUTBOUND_CA_FILE");
+  if (path === undefined) return null;
+  const pem = readValueFile("OUTBOUND_CA_FILE", path) ?? "";
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new ConfigError(
+      "OUTBOUND_CA_FILE",
+      `${path} holds no PEM certificate`,
+    );
+  }
+  return [pem];
 }
 
 function read<K extends keyof typeof SCHEMAS>(
@@ -303,5 +346,14 @@ export function loadConfig(env: Env): Config {
       : read(env, "WORKERS") ?? navigator.hardwareConcurrency ?? 1,
     metricsPort: read(env, "METRICS_PORT") ?? null,
     jwksMaxAge: read(env, "JWKS_MAX_AGE") ?? DEFAULT_JWKS_MAX_AGE,
+    outbound: {
+      allowLoopback: read(env, "OUTBOUND_ALLOW_LOOPBACK") ?? false,
+      caCerts: outboundCACerts(env),
+    },
+    registration: {
+      publicClients: read(env, "REGISTRATION_PUBLIC_CLIENTS"),
+      confidentialClients: read(env, "REGISTRATION_CONFIDENTIAL_CLIENTS"),
+      metadataDocuments: read(env, "CLIENT_METADATA_DOCUMENTS"),
+    },
   };
 }

@@ -298,3 +298,46 @@ Deno.test("config: an APP_SECRET_FILE that does not exist yet is where SQLite ge
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("config: the outbound development setting and the registration policies pin from the environment", () => {
+  const ca = new URL("../tests/fixtures/tls/ca.pem", import.meta.url).pathname;
+  const config = loadConfig({
+    OUTBOUND_ALLOW_LOOPBACK: "true",
+    OUTBOUND_CA_FILE: ca,
+    REGISTRATION_PUBLIC_CLIENTS: "initial-access-token",
+    REGISTRATION_CONFIDENTIAL_CLIENTS: "off",
+    CLIENT_METADATA_DOCUMENTS: "false",
+  });
+  assert.deepEqual(config.outbound, {
+    allowLoopback: true,
+    caCerts: [Deno.readTextFileSync(ca).trimEnd()],
+  });
+  assertRefused(
+    { OUTBOUND_CA_FILE: "/nonexistent/ca.pem" },
+    "OUTBOUND_CA_FILE",
+  );
+  assertRefused(
+    { OUTBOUND_CA_FILE: new URL(import.meta.url).pathname },
+    "OUTBOUND_CA_FILE",
+  );
+  assert.deepEqual(config.registration, {
+    publicClients: "initial-access-token",
+    confidentialClients: "off",
+    metadataDocuments: false,
+  });
+  const defaults = loadConfig({});
+  assert.equal(defaults.outbound.allowLoopback, false);
+  assert.deepEqual(defaults.registration, {
+    publicClients: undefined,
+    confidentialClients: undefined,
+    metadataDocuments: undefined,
+  });
+  assertRefused(
+    { REGISTRATION_PUBLIC_CLIENTS: "sometimes" },
+    "REGISTRATION_PUBLIC_CLIENTS",
+  );
+  assertRefused(
+    { OUTBOUND_ALLOW_LOOPBACK: "maybe" },
+    "OUTBOUND_ALLOW_LOOPBACK",
+  );
+});

@@ -22,6 +22,7 @@ import { SetupState } from "./admin/admin_token.ts";
 import { resolveAppSecret } from "./security/app_secret.ts";
 import { FailureBudgets } from "./security/rate_limit.ts";
 import { SharedCounters } from "./security/shared_counters.ts";
+import { createSafeFetcher, type SafeFetcher } from "./net/safe_fetch.ts";
 
 export interface Deps {
   config: Config;
@@ -31,6 +32,8 @@ export interface Deps {
   /** Failure budgets (sign-in, client auth, admin token, setup). */
   budgets: FailureBudgets;
   keys: KeyStore;
+  /** Every request the server makes goes through it (lib/net/safe_fetch.ts). */
+  fetcher: SafeFetcher;
   appSecret: string;
   setup: SetupState;
   log: Logger;
@@ -56,6 +59,8 @@ export interface OpenOptions {
    * (lib/db/invalidation.ts); default: one of this app's own.
    */
   generation?: Generation;
+  /** A fetcher of the test's own (lib/net/safe_fetch.ts options). */
+  fetcher?: SafeFetcher;
 }
 
 function systemNow(): number {
@@ -110,6 +115,18 @@ export async function openDeps(
     });
     const kv = options.kv ?? await Deno.openKv(config.kvPath ?? undefined);
     reportPoolFrom(handle.poolStats ?? null);
+    const fetcher = options.fetcher ?? createSafeFetcher({
+      allowLoopback: config.outbound.allowLoopback,
+      caCerts: config.outbound.caCerts ?? undefined,
+    });
+    if (config.outbound.allowLoopback) {
+      log.log(
+        "warn",
+        "OUTBOUND_ALLOW_LOOPBACK is on: the server fetches " +
+          "from loopback addresses (development only)",
+        {},
+      );
+    }
     return {
       config,
       db: handle.db,
@@ -121,6 +138,7 @@ export async function openDeps(
         log,
       ),
       keys,
+      fetcher,
       appSecret: secret,
       setup: new SetupState(),
       log,

@@ -502,6 +502,50 @@ const OTHER: Topic[] = [
   },
 ];
 
+const API_AND_REGISTRATION: Topic[] = [
+  {
+    id: "api-resources",
+    title: "APIs (resources)",
+    body: (
+      <p>
+        A protected API, such as an MCP server, named by its URL (RFC 8707
+        resource indicator). Clients ask for it with <code>resource=</code>{" "}
+        and its tokens carry it as their audience (<code>aud</code>) with only
+        the scopes it defines; the consent page names it. Its own token format
+        and lifetime override the client's. Its server, a confidential client,
+        may introspect its tokens. See <code>docs/resource-servers.md</code>.
+      </p>
+    ),
+  },
+  {
+    id: "metadata-documents",
+    title: "Client ID Metadata Documents",
+    body: (
+      <p>
+        A client whose ID is an https URL: the server fetches the JSON document
+        there (never from private or loopback addresses), checks it describes
+        itself, and keeps it for as long as its caching headers say, within the
+        bounds set on the Registration page. Such clients always see the consent
+        page, which shows the document's host. Turn the feature off, allow or
+        deny hosts, or disable one fetched client there.
+      </p>
+    ),
+  },
+  {
+    id: "dynamic-registration",
+    title: "Dynamic registration",
+    body: (
+      <p>
+        Clients register themselves at <code>/register</code>{" "}
+        (RFC 7591): open to public clients by default, and with an initial
+        access token (issued on the Registration page, shown once) for
+        confidential ones. They are marked unverified, never skip consent, and
+        can be disabled.
+      </p>
+    ),
+  },
+];
+
 const GROUPS: Group[] = [
   {
     id: "clients",
@@ -516,6 +560,11 @@ const GROUPS: Group[] = [
     topics: POLICY_FIELDS,
   },
   { id: "scopes", title: "Scopes", topics: SCOPE_FIELDS },
+  {
+    id: "apis",
+    title: "APIs and self-registration",
+    topics: API_AND_REGISTRATION,
+  },
   { id: "operations", title: "Keys, users and operations", topics: OTHER },
 ];
 

@@ -52,6 +52,13 @@ const NOTICES: Record<string, (subject: string) => string> = {
   "user.second_factor_reset": () =>
     "Second factor reset: authenticator app, passkeys and recovery codes removed; the user was signed out.",
   "passkey.deleted": (s) => `Passkey ${s} deleted.`,
+  "resource.saved": (s) => `API ${s} saved.`,
+  "resource.deleted": (s) => `API ${s} deleted.`,
+  "registration.saved": () =>
+    "Registration settings saved. They apply to the next request.",
+  "iat.revoked": () => "Initial access token revoked.",
+  "client.disabled": (s) => `Client ${s} disabled.`,
+  "client.enabled": (s) => `Client ${s} enabled.`,
 };
 
 /** The confirmation of the last action, announced politely. */

@@ -19,6 +19,24 @@ export const CONFIRM = {
       "Clients can no longer request it. A scope that a client's policy still names cannot be deleted.",
     confirmLabel: "Delete scope",
   }),
+  deleteResource: (identifier: string): ConfirmText => ({
+    title: `Delete API ${identifier}?`,
+    message:
+      "No new tokens are issued for it; tokens already issued keep their audience until they expire.",
+    confirmLabel: "Delete API",
+  }),
+  revokeInitialAccessToken: (description: string): ConfirmText => ({
+    title: `Revoke the initial access token ${description}?`,
+    message: "Clients can no longer register with it.",
+    confirmLabel: "Revoke token",
+  }),
+  blockClient: (id: string): ConfirmText => ({
+    title: `Disable ${id}?`,
+    message:
+      "It is refused at every endpoint (a metadata document client is not fetched again) until enabled.",
+    confirmLabel: "Disable client",
+    tone: "secondary",
+  }),
   deleteClient: (id: string): ConfirmText => ({
     title: `Delete client ${id}?`,
     message:

@@ -26,6 +26,17 @@ export function clientViewOf(data: Record<string, unknown>): ClientView {
     scope: String(data.scope ?? ""),
     token_endpoint_auth_method: String(data.token_endpoint_auth_method ?? ""),
     require_consent: data.require_consent === true,
+    registration_type: data.registration_type === "dynamic" ||
+        data.registration_type === "metadata_document"
+      ? data.registration_type
+      : "admin",
+    disabled: data.disabled === true,
+    application_type: typeof data.application_type === "string"
+      ? data.application_type
+      : null,
+    metadata_expires_at: typeof data.metadata_expires_at === "number"
+      ? data.metadata_expires_at
+      : null,
     created_at: Number(data.created_at ?? 0),
     updated_at: Number(data.updated_at ?? 0),
   };

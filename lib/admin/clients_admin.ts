@@ -22,6 +22,7 @@ import { insertRegisteredClient } from "../oauth/clients/registry.ts";
 import {
   checkClientMetadata,
   isPublicAuthMethod,
+  type RegistrationType,
   splitList,
 } from "../oauth/vocabulary.ts";
 import { randomToken, sha256 } from "../security/crypto.ts";
@@ -51,6 +52,13 @@ export interface ClientView {
   scope: string;
   token_endpoint_auth_method: string;
   require_consent: boolean;
+  /** admin, dynamic (RFC 7591: unverified) or metadata_document (fetched). */
+  registration_type: RegistrationType;
+  /** A disabled (blocked) client is refused everywhere. */
+  disabled: boolean;
+  application_type: string | null;
+  /** A metadata document client: until when the fetched copy is fresh. */
+  metadata_expires_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -77,6 +85,10 @@ export function clientView(row: ClientRow): ClientView {
     scope: row.scope,
     token_endpoint_auth_method: row.token_endpoint_auth_method,
     require_consent: row.require_consent === 1,
+    registration_type: row.registration_type as RegistrationType,
+    disabled: row.disabled === 1,
+    application_type: row.application_type,
+    metadata_expires_at: row.metadata_expires_at,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
@@ -204,6 +216,7 @@ export async function updateClientFields(
     if (input.require_consent !== undefined) {
       values.require_consent = input.require_consent ? 1 : 0;
     }
+    if (input.disabled !== undefined) values.disabled = input.disabled ? 1 : 0;
     let secret: string | undefined;
     if (input.token_endpoint_auth_method) {
       values.token_endpoint_auth_method = method;

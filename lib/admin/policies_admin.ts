@@ -9,6 +9,7 @@
 import type { Updateable } from "kysely";
 import { findClientWithPolicy, updatePolicy } from "../db/clients.ts";
 import type { ClientPoliciesTable, ClientPolicyRow, DB } from "../db/schema.ts";
+import { findResource } from "../db/resources.ts";
 import { findScopes } from "../db/scopes.ts";
 import type { Deps } from "../deps.ts";
 import { parseWith } from "../http/json_body.ts";
@@ -34,6 +35,8 @@ export interface PolicyView {
   id_token_signed_response_alg: string;
   refresh_reuse_grace_seconds: number;
   require_second_factor: boolean;
+  default_resource: string | null;
+  allowed_resources: string | null;
 }
 
 export function policyView(row: ClientPolicyRow): PolicyView {
@@ -50,6 +53,8 @@ export function policyView(row: ClientPolicyRow): PolicyView {
     id_token_signed_response_alg: row.id_token_signed_response_alg,
     refresh_reuse_grace_seconds: row.refresh_reuse_grace_seconds,
     require_second_factor: row.require_second_factor === 1,
+    default_resource: row.default_resource,
+    allowed_resources: row.allowed_resources,
   };
 }
 
@@ -132,8 +137,48 @@ export async function savePolicy(
         requirePKCE: input.require_pkce ?? policy.require_pkce === 1,
       }),
     );
+    for (
+      const [field, ids] of [
+        [
+          "default_resource",
+          input.default_resource ? [input.default_resource] : [],
+        ],
+        ["allowed_resources", input.allowed_resources ?? []],
+      ] as const
+    ) {
+      for (const id of ids) {
+        if (!(await findResource(trx, id))) {
+          issues.push({ path: field, message: `unknown resource: ${id}` });
+        }
+      }
+    }
+    const allowedResources = input.allowed_resources !== undefined
+      ? input.allowed_resources
+      : policy.allowed_resources === null
+      ? null
+      : splitList(policy.allowed_resources);
+    const defaultResource = input.default_resource !== undefined
+      ? input.default_resource
+      : policy.default_resource;
+    if (
+      defaultResource && allowedResources &&
+      !allowedResources.includes(defaultResource)
+    ) {
+      issues.push({
+        path: "default_resource",
+        message: "must be one of allowed_resources",
+      });
+    }
     throwIssues(issues);
     const values: Updateable<ClientPoliciesTable> = { updated_at: now };
+    if (input.default_resource !== undefined) {
+      values.default_resource = input.default_resource;
+    }
+    if (input.allowed_resources !== undefined) {
+      values.allowed_resources = input.allowed_resources === null
+        ? null
+        : input.allowed_resources.join(" ");
+    }
     if (input.allowed_scopes) values.allowed_scopes = allowed.join(" ");
     if (input.default_scopes) values.default_scopes = defaults.join(" ");
     if (input.post_logout_redirect_uris) {

@@ -8,10 +8,12 @@ import { z } from "zod";
 import {
   AUTH_METHODS,
   checkRedirectURI,
+  checkResourceIndicator,
   CONSENT_POLICIES,
   GRANT_TYPES,
   MAX_REDIRECT_URI_LENGTH,
   MAX_REFRESH_REUSE_GRACE_SECONDS,
+  REGISTRATION_POLICIES,
   RESPONSE_TYPES,
   SIGNING_ALGS,
   TOKEN_FORMATS,
@@ -94,6 +96,12 @@ const redirectURI = z.string().max(MAX_REDIRECT_URI_LENGTH).superRefine(
   },
 );
 
+/** RFC 8707 §2: an absolute URI without a fragment. */
+export const ResourceIdentifier = z.string().superRefine((uri, ctx) => {
+  const problem = checkResourceIndicator(uri);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
 export const ScopeList = listOf(ScopeName);
 export const URIList = listOf(redirectURI);
 
@@ -107,6 +115,47 @@ export const ScopeInput = z.strictObject({
   ).optional(),
 });
 export type ScopeInputValues = z.output<typeof ScopeInput>;
+
+const ResourceFields = {
+  name: text().trim().min(1).max(200),
+  scopes: listOf(ScopeName).meta({
+    description: "the scopes this API defines; missing ones are created",
+  }),
+  token_format: z.enum(TOKEN_FORMATS).nullable().meta({
+    description: "null: the client's policy decides",
+  }),
+  access_token_lifetime: z.number().int().min(60).max(86400).nullable()
+    .meta({ description: "seconds; null: the client's policy decides" }),
+  is_default: z.boolean().meta({
+    description: "tokens asked for without a resource (and no client " +
+      "default) are for this API; at most one resource is the default",
+  }),
+  server_client_id: z.string().min(1).max(255).nullable().meta({
+    description: "a confidential client that is this API's server: it " +
+      "introspects tokens whose audience includes this API (RFC 7662 §2.1)",
+  }),
+};
+
+export const ResourceCreate = z.strictObject({
+  identifier: ResourceIdentifier,
+  ...ResourceFields,
+  scopes: ResourceFields.scopes.default([]),
+  token_format: ResourceFields.token_format.default(null),
+  access_token_lifetime: ResourceFields.access_token_lifetime.default(null),
+  is_default: ResourceFields.is_default.default(false),
+  server_client_id: ResourceFields.server_client_id.default(null),
+});
+export type ResourceCreateValues = z.output<typeof ResourceCreate>;
+
+export const ResourceUpdate = z.strictObject({
+  name: ResourceFields.name.optional(),
+  scopes: ResourceFields.scopes.optional(),
+  token_format: ResourceFields.token_format.optional(),
+  access_token_lifetime: ResourceFields.access_token_lifetime.optional(),
+  is_default: ResourceFields.is_default.optional(),
+  server_client_id: ResourceFields.server_client_id.optional(),
+});
+export type ResourceUpdateValues = z.output<typeof ResourceUpdate>;
 
 export const PolicyUpdate = z.strictObject({
   allowed_scopes: ScopeList.optional(),
@@ -122,8 +171,50 @@ export const PolicyUpdate = z.strictObject({
     MAX_REFRESH_REUSE_GRACE_SECONDS,
   ).optional(),
   require_second_factor: z.boolean().optional(),
+  default_resource: ResourceIdentifier.nullable().optional().meta({
+    description: "RFC 8707: the API a request without resource is for",
+  }),
+  allowed_resources: listOf(ResourceIdentifier).nullable().optional().meta({
+    description: "the APIs this client may ask for; null: every one",
+  }),
 });
 export type PolicyUpdateValues = z.output<typeof PolicyUpdate>;
+
+/** Who may register through RFC 7591, and Client ID Metadata Documents. */
+export const RegistrationSettingsUpdate = z.strictObject({
+  public_clients: z.enum(REGISTRATION_POLICIES).optional(),
+  confidential_clients: z.enum(REGISTRATION_POLICIES).optional(),
+  metadata_documents: z.boolean().optional().meta({
+    description: "accept https client_id URLs (Client ID Metadata Documents)",
+  }),
+  allowed_hosts: listOf(
+    z.string().min(1).max(253).regex(/^[A-Za-z0-9.*:-]+$/, {
+      message: "host names (a leading *. matches subdomains)",
+    }),
+  ).optional().meta({
+    description: "metadata documents only from these hosts; empty: any",
+  }),
+  denied_hosts: listOf(
+    z.string().min(1).max(253).regex(/^[A-Za-z0-9.*:-]+$/, {
+      message: "host names (a leading *. matches subdomains)",
+    }),
+  ).optional(),
+  min_cache_seconds: z.number().int().min(0).max(86400).optional(),
+  max_cache_seconds: z.number().int().min(60).max(7 * 86400).optional(),
+});
+export type RegistrationSettingsUpdateValues = z.output<
+  typeof RegistrationSettingsUpdate
+>;
+
+/** RFC 7591 §3: an initial access token the admin hands out. */
+export const InitialAccessTokenCreate = z.strictObject({
+  description: text().trim().max(200).default(""),
+  expires_in: z.number().int().min(60).max(365 * 86400).default(7 * 86400)
+    .meta({ description: "seconds" }),
+  uses: z.number().int().min(1).max(10000).default(1).meta({
+    description: "registrations it allows",
+  }),
+});
 
 export const ClientUpdate = z.strictObject({
   /** Accepted only when it names the client being updated. */
@@ -135,6 +226,9 @@ export const ClientUpdate = z.strictObject({
   scope: ScopeList.optional(),
   token_endpoint_auth_method: z.enum(AUTH_METHODS).optional(),
   require_consent: z.boolean().optional(),
+  disabled: z.boolean().optional().meta({
+    description: "a disabled (blocked) client is refused everywhere",
+  }),
 });
 export type ClientUpdateValues = z.output<typeof ClientUpdate>;
 

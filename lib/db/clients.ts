@@ -166,3 +166,50 @@ export async function findClientIDsUsingScope(
       .includes(scope)
   ).map((row) => row.client_id);
 }
+
+/**
+ * Writes the rows of a client fetched from its metadata document: updates
+ * them when it is known (its `disabled` flag is kept), else inserts them
+ * with the default policy values; a concurrent insert of the same id by
+ * another thread is left to win. Call in a transaction.
+ */
+export async function upsertFetchedClient(
+  db: DB,
+  clientID: string,
+  client: Omit<Insertable<ClientsTable>, "client_id" | "created_at">,
+  policy: Omit<
+    Insertable<ClientPoliciesTable>,
+    | "client_id"
+    | "access_token_lifetime"
+    | "refresh_token_ttl_days"
+    | "token_format"
+    | "id_token_signed_response_alg"
+    | "refresh_reuse_grace_seconds"
+  >,
+  now: number,
+): Promise<void> {
+  const existing = await db.selectFrom("clients").select("client_id")
+    .where("client_id", "=", clientID).executeTakeFirst();
+  if (existing) {
+    await db.updateTable("clients").set(client)
+      .where("client_id", "=", clientID).execute();
+    await db.updateTable("client_policies").set(policy)
+      .where("client_id", "=", clientID).execute();
+  } else {
+    await db.insertInto("clients").values({
+      client_id: clientID,
+      ...client,
+      created_at: now,
+    }).onConflict((oc) => oc.column("client_id").doNothing()).execute();
+    await db.insertInto("client_policies").values({
+      client_id: clientID,
+      ...policy,
+      access_token_lifetime: 3600,
+      refresh_token_ttl_days: 30,
+      token_format: "opaque",
+      id_token_signed_response_alg: "RS256",
+      refresh_reuse_grace_seconds: 0,
+    }).onConflict((oc) => oc.column("client_id").doNothing()).execute();
+  }
+  await bumpConfigVersion(db);
+}

@@ -54,6 +54,33 @@ export interface ClientsTable {
   require_consent: Flag;
   created_at: Epoch;
   updated_at: Epoch;
+  /** admin | dynamic (RFC 7591) | metadata_document (its URL is its id). */
+  registration_type: ColumnType<string, string | undefined, string>;
+  disabled: ColumnType<Flag, Flag | undefined, Flag>;
+  /** OIDC DCR application_type (web | native); null: not stated. */
+  application_type: ColumnType<
+    string | null,
+    string | null | undefined,
+    string | null
+  >;
+  /** RFC 7592: SHA-256 of the registration access token. */
+  registration_access_token_hash: ColumnType<
+    string | null,
+    string | null | undefined,
+    string | null
+  >;
+  /** A metadata document client: when its document was fetched. */
+  metadata_fetched_at: ColumnType<
+    Epoch | null,
+    Epoch | null | undefined,
+    Epoch | null
+  >;
+  /** A metadata document client: until when the fetched copy is fresh. */
+  metadata_expires_at: ColumnType<
+    Epoch | null,
+    Epoch | null | undefined,
+    Epoch | null
+  >;
 }
 
 export interface ClientPoliciesTable {
@@ -73,6 +100,46 @@ export interface ClientPoliciesTable {
   /** 1: every sign-in for this client needs a second factor. */
   require_second_factor: ColumnType<Flag, Flag | undefined, Flag>;
   updated_at: Epoch;
+  /** The resource a request without `resource` is for (null: none). */
+  default_resource: ColumnType<
+    string | null,
+    string | null | undefined,
+    string | null
+  >;
+  /** Space-separated resources it may ask for; null: every one. */
+  allowed_resources: ColumnType<
+    string | null,
+    string | null | undefined,
+    string | null
+  >;
+}
+
+export interface ApiResourcesTable {
+  /** RFC 8707 §2: an absolute URI without a fragment. */
+  identifier: string;
+  name: string;
+  /** Space-separated scopes this resource defines. */
+  scopes: string;
+  /** opaque | jwt; null: the client's policy decides. */
+  token_format: string | null;
+  /** Seconds; null: the client's policy decides. */
+  access_token_lifetime: number | null;
+  /** Tokens asked for without `resource` (and no client default) are for it. */
+  is_default: Flag;
+  /** The confidential client that is this resource's server (introspects). */
+  server_client_id: string | null;
+  created_at: Epoch;
+  updated_at: Epoch;
+}
+
+export interface InitialAccessTokensTable {
+  id: string;
+  /** SHA-256 of the token (RFC 7591 §3). */
+  token_hash: string;
+  description: string;
+  expires_at: Epoch;
+  uses_left: number;
+  created_at: Epoch;
 }
 
 export interface ScopesTable {
@@ -103,6 +170,8 @@ export interface AuthorizationCodesTable {
   amr: ColumnType<string, string | undefined, string>;
   /** The authentication context class answered in the ID token. */
   acr: ColumnType<string | null, string | null | undefined, string | null>;
+  /** RFC 8707 resources asked for (space-separated); null: none. */
+  resources: string | null;
 }
 
 export interface AccessTokensTable {
@@ -118,6 +187,8 @@ export interface AccessTokensTable {
   created_at: Epoch;
   /** The sign-in session it was issued in (null: none, client_credentials). */
   session_id: string | null;
+  /** Its audience: RFC 8707 resources (space-separated); null: the client. */
+  resources: string | null;
 }
 
 export interface RefreshTokensTable {
@@ -142,6 +213,8 @@ export interface RefreshTokensTable {
   /** How the user authenticated for this grant (RFC 8176, space-separated). */
   amr: ColumnType<string, string | undefined, string>;
   acr: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The resources of the grant (RFC 8707 §2.2: refresh may narrow). */
+  resources: string | null;
 }
 
 export interface ConsentsTable {
@@ -260,6 +333,8 @@ export interface Database {
   user_totp: UserTOTPTable;
   user_recovery_codes: UserRecoveryCodesTable;
   webauthn_credentials: WebAuthnCredentialsTable;
+  api_resources: ApiResourcesTable;
+  initial_access_tokens: InitialAccessTokensTable;
 }
 
 export type DB = Kysely<Database>;
@@ -279,6 +354,8 @@ export type AuditEventRow = Selectable<AuditEventsTable>;
 export type UserTOTPRow = Selectable<UserTOTPTable>;
 export type RecoveryCodeRow = Selectable<UserRecoveryCodesTable>;
 export type WebAuthnCredentialRow = Selectable<WebAuthnCredentialsTable>;
+export type ApiResourceRow = Selectable<ApiResourcesTable>;
+export type InitialAccessTokenRow = Selectable<InitialAccessTokensTable>;
 
 /**
  * Every column of a table, spelled out, checked complete by the compiler.
@@ -318,6 +395,7 @@ export const ACCESS_TOKEN_COLUMNS = columnsOf<AccessTokensTable>()(
   "revoked_at",
   "created_at",
   "session_id",
+  "resources",
 );
 
 export const REFRESH_TOKEN_COLUMNS = columnsOf<RefreshTokensTable>()(
@@ -337,6 +415,7 @@ export const REFRESH_TOKEN_COLUMNS = columnsOf<RefreshTokensTable>()(
   "successor_until",
   "amr",
   "acr",
+  "resources",
 );
 
 export const CODE_COLUMNS = columnsOf<AuthorizationCodesTable>()(
@@ -356,6 +435,7 @@ export const CODE_COLUMNS = columnsOf<AuthorizationCodesTable>()(
   "created_at",
   "amr",
   "acr",
+  "resources",
 );
 
 export const SESSION_COLUMNS = columnsOf<SessionsTable>()(

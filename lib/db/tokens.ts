@@ -109,6 +109,7 @@ export async function findAccessTokenAndUser(
     revoked_at: found.revoked_at,
     created_at: found.created_at,
     session_id: found.session_id,
+    resources: found.resources,
   };
   const user = found.u_id === null ? null : {
     id: found.u_id,

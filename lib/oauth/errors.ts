@@ -22,11 +22,13 @@ export type OAuthErrorCode =
   | "login_required"
   | "consent_required"
   | "interaction_required"
-  | "invalid_redirect_uri"
   | "unsupported_token_type"
   | "slow_down"
   | "request_not_supported"
-  | "request_uri_not_supported";
+  | "request_uri_not_supported"
+  | "invalid_target"
+  | "invalid_client_metadata"
+  | "invalid_redirect_uri";
 
 export class OAuthError extends Error {
   readonly code: OAuthErrorCode = "invalid_request";
@@ -84,6 +86,24 @@ export class RequestNotSupported extends OAuthError {
 
 export class RequestURINotSupported extends OAuthError {
   override readonly code = "request_uri_not_supported";
+}
+
+/**
+ * RFC 8707 §2: "the requested resource is invalid, missing, unknown, or
+ * malformed" (or one this client may not use).
+ */
+export class InvalidTarget extends OAuthError {
+  override readonly code = "invalid_target";
+}
+
+/** RFC 7591 §3.2.2: a registration's metadata is invalid. */
+export class InvalidClientMetadata extends OAuthError {
+  override readonly code = "invalid_client_metadata";
+}
+
+/** RFC 7591 §3.2.2: a registration's redirect_uris are invalid. */
+export class InvalidRegistrationRedirectURI extends OAuthError {
+  override readonly code = "invalid_redirect_uri";
 }
 
 export class InvalidGrant extends OAuthError {

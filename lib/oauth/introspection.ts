@@ -1,14 +1,17 @@
 /**
  * POST /introspect (RFC 7662): tells an authenticated client whether one of
- * its tokens is active and, if so, what it carries. Anything else - unknown,
- * expired, revoked, rotated, another client's token, a token of a deleted or
- * disabled user - is exactly `{"active":false}`, so the answer reveals
- * nothing about why.
+ * its tokens is active and, if so, what it carries; a resource server (the
+ * confidential client an API resource names as its server) learns the same
+ * about access tokens whose audience includes that resource (§2.1).
+ * Anything else - unknown, expired, revoked, rotated, another client's
+ * token, a token of a deleted or disabled user - is exactly
+ * `{"active":false}`, so the answer reveals nothing about why.
  * @module
  */
 import type { Deps } from "../deps.ts";
 import type { Client } from "./clients/client.ts";
 import { readPresentedToken } from "./presented_token.ts";
+import { audienceClaim, resourceCatalog } from "./resources.ts";
 import { jsonResponse } from "./response.ts";
 import { type FoundToken, isTokenActive, tokenUser } from "./tokens/lookup.ts";
 
@@ -23,13 +26,30 @@ export interface ActiveIntrospection {
   sub: string;
   username?: string;
   iss: string;
-  aud: string;
+  aud: string | string[];
   jti?: string;
 }
 
 export type Introspection = ActiveIntrospection | { active: false };
 
 const INACTIVE: Introspection = { active: false };
+
+/**
+ * Whether `client` is the server of a resource in the access token's
+ * audience. RFC 7662 §2.1: "the protected resource ... authenticates with
+ * the authorization server"; it may learn about tokens meant for it.
+ */
+async function servesAudience(
+  deps: Deps,
+  client: Client,
+  found: FoundToken,
+): Promise<boolean> {
+  if (found.kind !== "access_token" || !found.row.resources) return false;
+  const catalog = await resourceCatalog(deps);
+  return found.row.resources.split(" ").some((id) =>
+    catalog.byIdentifier.get(id)?.serverClientID === client.id
+  );
+}
 
 /** Describes `found` for `client`, or inactive (RFC 7662 §2.2). */
 export async function introspect(
@@ -38,9 +58,15 @@ export async function introspect(
   found: FoundToken | null,
 ): Promise<Introspection> {
   if (!found) return INACTIVE;
-  // RFC 7662 §4: a client may learn only about its own tokens; any other
-  // answer would let one client probe tokens issued to another.
-  if (found.row.client_id !== client.id) return INACTIVE;
+  // RFC 7662 §4: a client may learn only about its own tokens (and a
+  // resource server about those for it); any other answer would let one
+  // client probe tokens issued to another.
+  if (
+    found.row.client_id !== client.id &&
+    !(await servesAudience(deps, client, found))
+  ) {
+    return INACTIVE;
+  }
   if (!isTokenActive(found, deps.now())) return INACTIVE;
 
   const { row } = found;
@@ -58,7 +84,10 @@ export async function introspect(
     // A client_credentials token acts for the client itself (RFC 9068 §2.2).
     sub: row.user_id ?? row.client_id,
     iss: deps.config.issuer,
-    aud: row.client_id,
+    // RFC 7662 §2.2 aud; RFC 8707: the resources the token is for.
+    aud: found.kind === "access_token"
+      ? audienceClaim(found.row.resources, row.client_id)
+      : row.client_id,
   };
   if (username !== undefined) answer.username = username;
   if (found.kind === "access_token" && found.row.jti !== null) {

@@ -22,10 +22,13 @@ export async function formBody(req: Request): Promise<URLSearchParams | null> {
   return new URLSearchParams(await req.text());
 }
 
+/** RFC 8707 §2: "Multiple resource parameters MAY be used". */
+const REPEATABLE = new Set(["resource"]);
+
 /**
  * The form body of a token, revocation or introspection request: urlencoded
  * (RFC 6749 §3.2), each parameter once (§3.1: "Request and response
- * parameters MUST NOT be included more than once").
+ * parameters MUST NOT be included more than once"), except `resource`.
  */
 export async function parseForm(req: Request): Promise<URLSearchParams> {
   const form = await formBody(req);
@@ -34,7 +37,9 @@ export async function parseForm(req: Request): Promise<URLSearchParams> {
   }
   const seen = new Set<string>();
   for (const key of form.keys()) {
-    if (seen.has(key)) throw new InvalidRequest(`${key} must not be repeated`);
+    if (seen.has(key) && !REPEATABLE.has(key)) {
+      throw new InvalidRequest(`${key} must not be repeated`);
+    }
     seen.add(key);
   }
   return form;

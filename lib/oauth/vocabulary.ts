@@ -111,6 +111,58 @@ export const MAX_REFRESH_REUSE_GRACE_SECONDS = 300;
 export const TOKEN_FORMATS = ["opaque", "jwt"] as const;
 export type TokenFormat = (typeof TOKEN_FORMATS)[number];
 
+/**
+ * OIDC Dynamic Client Registration §2 `application_type`: a `web` client
+ * redirects to https (or http on loopback, for development); a `native`
+ * one to loopback (RFC 8252 §7.3) or a private-use scheme (§7.1).
+ */
+export const APPLICATION_TYPES = ["web", "native"] as const;
+export type ApplicationType = (typeof APPLICATION_TYPES)[number];
+
+/**
+ * How a client came to be registered: by an admin, by itself through
+ * RFC 7591 dynamic registration, or by its Client ID Metadata Document
+ * (draft-ietf-oauth-client-id-metadata-document). The last two are not
+ * vouched for by anyone here: they always get the consent screen.
+ */
+export const REGISTRATION_TYPES = [
+  "admin",
+  "dynamic",
+  "metadata_document",
+] as const;
+export type RegistrationType = (typeof REGISTRATION_TYPES)[number];
+
+/**
+ * Who may register through RFC 7591 (per kind of client): nobody, holders
+ * of an admin-issued initial access token (§3), or anyone.
+ */
+export const REGISTRATION_POLICIES = [
+  "off",
+  "initial-access-token",
+  "open",
+] as const;
+export type RegistrationPolicy = (typeof REGISTRATION_POLICIES)[number];
+
+/**
+ * What is wrong with an RFC 8707 resource indicator, or null. §2: "The
+ * value of the resource parameter MUST be an absolute URI ... The URI MUST
+ * NOT include a fragment component."
+ */
+export function checkResourceIndicator(value: string): string | null {
+  if (value.length > MAX_REDIRECT_URI_LENGTH) {
+    return `must be at most ${MAX_REDIRECT_URI_LENGTH} characters`;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "must be an absolute URI";
+  }
+  if (url.hash || value.includes("#")) return "must not contain a fragment";
+  if (/\s/.test(value)) return "must not contain whitespace";
+  return null;
+}
+
 /** Whether clients of this authentication method hold no secret. */
 export function isPublicAuthMethod(method: string): boolean {
   return method === "none";
@@ -220,6 +272,32 @@ export interface ClientShape {
   redirectURIs: readonly string[];
   /** Left out where the policy is not being set (a client update). */
   requirePKCE?: boolean;
+  /** OIDC DCR §2; left out (admin registrations): any redirect rule above. */
+  applicationType?: ApplicationType;
+}
+
+/**
+ * Which redirect URIs an application type may register (OIDC DCR §2):
+ * "Native Clients MUST only register redirect_uris using custom URI
+ * schemes or loopback URLs using the http scheme"; web clients use https,
+ * or http on loopback for development, never a private-use scheme.
+ */
+export function redirectAllowedFor(
+  applicationType: ApplicationType,
+  uri: string,
+): boolean {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return false;
+  }
+  const loopbackHTTP = url.protocol === "http:" && LOOPBACK.has(url.hostname);
+  if (applicationType === "native") {
+    return loopbackHTTP ||
+      (url.protocol !== "https:" && url.protocol !== "http:");
+  }
+  return url.protocol === "https:" || loopbackHTTP;
 }
 
 /** One broken invariant: the metadata field it names and a sentence. */
@@ -251,6 +329,23 @@ export function checkClientMetadata(client: ClientShape): MetadataIssue[] {
       path: "grant_types",
       message: `public clients cannot use ${refused.join(" ")}`,
     });
+  }
+  if (client.applicationType) {
+    const wrong = client.redirectURIs.filter((uri) =>
+      !redirectAllowedFor(client.applicationType!, uri)
+    );
+    if (wrong.length) {
+      issues.push({
+        path: "redirect_uris",
+        message: client.applicationType === "native"
+          ? `native clients redirect to loopback http or a private-use scheme, not ${
+            wrong[0]
+          }`
+          : `web clients redirect to https (or http on loopback), not ${
+            wrong[0]
+          }`,
+      });
+    }
   }
   // RFC 9700 §2.1.1 / OAuth 2.1: public clients MUST use PKCE.
   if (isPublicAuthMethod(client.authMethod) && client.requirePKCE === false) {

@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import {
   checkClientMetadata,
   checkRedirectURI,
+  checkResourceIndicator,
   GRANT_TYPES,
   grantAllowedFor,
+  redirectAllowedFor,
   redirectURIRegistered,
 } from "./vocabulary.ts";
 
@@ -99,4 +101,33 @@ Deno.test("client invariants: redirecting grants need a URI, confidential-only g
     assert.equal(grantAllowedFor(grant, "client_secret_basic"), true, grant);
   }
   assert.equal(grantAllowedFor("client_credentials", "none"), false);
+});
+
+Deno.test("resource indicators (RFC 8707 §2): absolute, no fragment", () => {
+  assert.equal(checkResourceIndicator("https://api.example/mcp"), null);
+  assert.equal(checkResourceIndicator("urn:example:api"), null);
+  assert.equal(checkResourceIndicator("/relative"), "must be an absolute URI");
+  assert.equal(
+    checkResourceIndicator("https://api.example/#x"),
+    "must not contain a fragment",
+  );
+});
+
+Deno.test("application_type (OIDC DCR §2) decides the redirect URIs: native loopback or private-use scheme, web https or loopback http", () => {
+  const shape = (applicationType: "web" | "native", uri: string) =>
+    checkClientMetadata({
+      grantTypes: ["authorization_code"],
+      authMethod: "none",
+      redirectURIs: [uri],
+      applicationType,
+    }).map((i) => i.path);
+  assert.deepEqual(shape("native", "http://127.0.0.1/cb"), []);
+  assert.deepEqual(shape("native", "com.example.app:/cb"), []);
+  assert.deepEqual(shape("native", "https://app.example/cb"), [
+    "redirect_uris",
+  ]);
+  assert.deepEqual(shape("web", "https://app.example/cb"), []);
+  assert.deepEqual(shape("web", "http://localhost:3000/cb"), []);
+  assert.deepEqual(shape("web", "com.example.app:/cb"), ["redirect_uris"]);
+  assert.equal(redirectAllowedFor("web", "not a uri"), false);
 });

@@ -1,28 +1,31 @@
 /**
- * The OpenID Provider Configuration (OIDC Discovery 1.0 §3, RFC 8414): lists
- * exactly what this server supports. Scopes and claims come from the scopes
- * table; the document is cached with them (lib/db/config_cache.ts).
+ * The OpenID Provider Configuration (OIDC Discovery 1.0 §3): the RFC 8414
+ * authorization server metadata (lib/oauth/server_metadata.ts) plus
+ * OpenID Connect's members, so the two documents never disagree. Scopes and
+ * claims come from the scopes table; the document is cached with the
+ * configuration.
  * @module
  */
 import { derivedFromConfig } from "../db/config_cache.ts";
 import { ACR_VALUES } from "../accounts/factors/levels.ts";
-import { listScopes } from "../db/scopes.ts";
 import type { Deps } from "../deps.ts";
 import {
-  AUTH_METHODS,
-  GRANT_TYPES,
-  PKCE_METHODS,
-  PROMPT_VALUES,
-  RESPONSE_MODES,
-  RESPONSE_TYPES,
-  SIGNING_ALGS,
-} from "../oauth/vocabulary.ts";
+  type MetadataInputs,
+  metadataInputs,
+  oauthServerMetadata,
+} from "../oauth/server_metadata.ts";
+import { PROMPT_VALUES, SIGNING_ALGS } from "../oauth/vocabulary.ts";
 import { sha256 } from "../security/crypto.ts";
 
 /** Builds the discovery document for `issuer` and the given scopes. */
 export function discoveryDocument(
   issuer: string,
   scopes: { name: string; claims: string[] }[],
+  inputs: Omit<MetadataInputs, "issuer" | "scopes"> = {
+    registration: false,
+    metadataDocuments: false,
+    resources: [],
+  },
 ): Record<string, unknown> {
   const claims = new Set([
     "sub",
@@ -38,25 +41,12 @@ export function discoveryDocument(
   ]);
   for (const s of scopes) for (const c of s.claims) claims.add(c);
   return {
-    issuer,
-    authorization_endpoint: `${issuer}/authorize`,
-    token_endpoint: `${issuer}/token`,
+    ...oauthServerMetadata({ issuer, scopes, ...inputs }),
     userinfo_endpoint: `${issuer}/userinfo`,
-    jwks_uri: `${issuer}/.well-known/jwks.json`,
-    revocation_endpoint: `${issuer}/revoke`,
-    introspection_endpoint: `${issuer}/introspect`,
     end_session_endpoint: `${issuer}/end_session`,
-    scopes_supported: scopes.map((s) => s.name),
     claims_supported: [...claims],
-    response_types_supported: [...RESPONSE_TYPES],
-    response_modes_supported: [...RESPONSE_MODES],
-    grant_types_supported: [...GRANT_TYPES],
     subject_types_supported: ["public"],
     id_token_signing_alg_values_supported: [...SIGNING_ALGS],
-    token_endpoint_auth_methods_supported: [...AUTH_METHODS],
-    revocation_endpoint_auth_methods_supported: [...AUTH_METHODS],
-    introspection_endpoint_auth_methods_supported: [...AUTH_METHODS],
-    code_challenge_methods_supported: [...PKCE_METHODS],
     prompt_values_supported: [...PROMPT_VALUES],
     // OIDC Discovery §3: "acr_values_supported ... JSON array containing a
     // list of the Authentication Context Class References that this OP
@@ -65,7 +55,6 @@ export function discoveryDocument(
     claims_parameter_supported: false,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
-    authorization_response_iss_parameter_supported: true,
     frontchannel_logout_supported: false,
     backchannel_logout_supported: false,
   };
@@ -79,17 +68,21 @@ export interface DiscoveryBody {
 
 /**
  * The discovery document for this server, built once per configuration:
- * kept with the cached scopes, so a scope edit on any thread of this
- * process shows on the next request, on another instance within a second.
+ * kept with the cached scopes, resources and registration settings, so an
+ * edit on any thread of this process shows on the next request, on another
+ * instance within a second.
  */
 export async function discoveryBody(deps: Deps): Promise<DiscoveryBody> {
   const issuer = deps.config.issuer;
   return await derivedFromConfig(deps.db, `discovery ${issuer}`, async () => {
-    const scopes = (await listScopes(deps.db)).map((s) => ({
-      name: s.name,
-      claims: JSON.parse(s.claims) as string[],
-    }));
-    const json = JSON.stringify(discoveryDocument(issuer, scopes));
+    const { scopes, ...inputs } = await metadataInputs(deps);
+    const json = JSON.stringify(
+      discoveryDocument(issuer, scopes, {
+        registration: inputs.registration,
+        metadataDocuments: inputs.metadataDocuments,
+        resources: inputs.resources,
+      }),
+    );
     return { json, etag: `"${sha256(json).slice(0, 27)}"` };
   });
 }

@@ -139,3 +139,12 @@ export function passkeyCounters(
   }
   return counters;
 }
+
+/** RFC 7591 registrations at /register: per address, every attempt. */
+export function registrationCounters(ip: string | null): Counter[] {
+  return [{
+    bucket: "registration",
+    id: budgetAddress(ip),
+    budget: BUDGETS.registrationPerIP,
+  }];
+}

@@ -84,6 +84,8 @@ export const BUDGETS = {
   passkeyPerIP: { limit: 30, windowSeconds: 300 },
   /** Per account whose passkey was presented. */
   passkeyPerAccount: { limit: 30, windowSeconds: 300 },
+  /** RFC 7591 registrations (each attempt counts), per address. */
+  registrationPerIP: { limit: 20, windowSeconds: 3600 },
 } as const satisfies Record<string, Budget>;
 
 /** One budget an attempt counts against: `bucket` names it, `id` the key. */

@@ -11,12 +11,16 @@ import type { TestApp } from "../helpers/test_app.ts";
 import { issuePaths, startAdminApp } from "./admin_fixture.ts";
 
 const CLIENT_KEYS = [
+  "application_type",
   "client_id",
   "client_name",
   "client_type",
   "created_at",
+  "disabled",
   "grant_types",
+  "metadata_expires_at",
   "redirect_uris",
+  "registration_type",
   "require_consent",
   "response_types",
   "scope",

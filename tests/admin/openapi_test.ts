@@ -247,6 +247,12 @@ async function arrange(
   op: AdminOperation,
 ): Promise<Record<string, string>> {
   const body = op.body?.example ?? {};
+  if (typeof body.identifier === "string") {
+    await f.api(
+      "DELETE",
+      `/admin/resources/${encodeURIComponent(body.identifier)}`,
+    );
+  }
   if (typeof body.client_id === "string") {
     await f.api("DELETE", `/admin/clients/${body.client_id}`);
   }
@@ -286,6 +292,18 @@ async function arrange(
         created_at: f.t.deps.now(),
         last_used_at: null,
       });
+    }
+    if (name === "identifier") {
+      const identifier = "https://fixture.example/api";
+      await f.api("POST", "/admin/resources", {
+        identifier,
+        name: "Fixture API",
+      });
+      params.identifier = identifier;
+    }
+    if (name === "id") {
+      params.id = (await f.api("POST", "/admin/registration/tokens", {}))
+        .body.id;
     }
     if (name === "kid") {
       params.kid = await rotatedKid(f);

@@ -17,8 +17,10 @@ const SEED_POLICY_BODY = `{
 
 const POLICY_KEYS = [
   "access_token_lifetime",
+  "allowed_resources",
   "allowed_scopes",
   "consent_policy",
+  "default_resource",
   "default_scopes",
   "id_token_signed_response_alg",
   "post_logout_redirect_uris",
@@ -48,6 +50,8 @@ Deno.test("admin policy: the seed README's GET curl answers the policy with spac
       id_token_signed_response_alg: "RS256",
       refresh_reuse_grace_seconds: 0,
       require_second_factor: false,
+      default_resource: null,
+      allowed_resources: null,
     });
   } finally {
     await t.close();
@@ -75,6 +79,8 @@ Deno.test("admin policy: the seed README's POST curl updates the policy and answ
       id_token_signed_response_alg: "RS256",
       refresh_reuse_grace_seconds: 0,
       require_second_factor: false,
+      default_resource: null,
+      allowed_resources: null,
     });
     const again = await api("GET", "/admin/clients/demo-web/policy");
     assert.deepEqual(again.body, res.body);

@@ -514,6 +514,8 @@ uiTest(
         id_token_signed_response_alg: "ES256",
         refresh_reuse_grace_seconds: 15,
         require_second_factor: true,
+        default_resource: null,
+        allowed_resources: null,
       },
     );
 

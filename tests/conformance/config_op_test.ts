@@ -130,9 +130,10 @@ Deno.test("oidcc-config-userinfo-endpoint", async () => {
 });
 
 Deno.test("oidcc-config-registration-endpoint", () => {
-  // CheckDiscEndpointRegistrationEndpoint runs only when present (skipped,
-  // INFO): clients are registered by the admin, not dynamically.
-  assert.equal(doc.registration_endpoint, undefined);
+  // CheckDiscEndpointRegistrationEndpoint runs when present: an https URL
+  // (RFC 7591 dynamic registration, open to public clients by default).
+  const url = assertHTTPSURL("registration_endpoint");
+  assert.equal(url.href, `${ISSUER}/register`);
 });
 
 Deno.test("oidcc-config-jwks-uri", async () => {
@@ -244,7 +245,9 @@ Deno.test("oidcc-config-all-endpoints-https", () => {
   const endpoints = Object.entries(doc).filter(([k]) =>
     k.endsWith("_endpoint") || k === "jwks_uri"
   );
-  assert.equal(endpoints.length, 7);
+  // authorization, token, userinfo, revocation, introspection,
+  // end_session, registration, and jwks_uri.
+  assert.equal(endpoints.length, 8);
   for (const [name, value] of endpoints) {
     assert.ok(
       (value as string).startsWith(`${ISSUER}/`),

@@ -26,6 +26,8 @@ const SCHEMA_TABLES = Object.keys(
     user_totp: true,
     user_recovery_codes: true,
     webauthn_credentials: true,
+    api_resources: true,
+    initial_access_tokens: true,
   } satisfies Record<keyof Database, true>,
 ).sort();
 
@@ -456,6 +458,79 @@ Deno.test(`migrations (${testEngine()}): 0005 records existing user sessions, co
         t.name
       );
       assert.ok(!tables.includes("webauthn_credentials"));
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
+Deno.test(`migrations (${testEngine()}): 0006 makes existing clients admin-registered and enabled, their tokens for the client (no resources), and migrates down again`, async () => {
+  await withFreshDatabase(async (url) => {
+    const handle = open(url);
+    try {
+      const migrator = new Migrator({
+        db: handle.db,
+        provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
+      });
+      assert.equal(
+        (await migrator.migrateTo("0005_second_factors"))
+          .error,
+        undefined,
+      );
+      // deno-lint-ignore no-explicit-any
+      const db = handle.db as any;
+      await db.insertInto("clients").values({
+        client_id: "c1",
+        client_name: "c1",
+        client_secret_hash: null,
+        redirect_uris: "[]",
+        grant_types: "client_credentials",
+        response_types: "code",
+        scope: "",
+        token_endpoint_auth_method: "client_secret_basic",
+        require_consent: 1,
+        created_at: 1,
+        updated_at: 1,
+      }).execute();
+      await db.insertInto("access_tokens").values({
+        token_hash: "a1",
+        grant_id: null,
+        client_id: "c1",
+        user_id: null,
+        scope: "",
+        jti: null,
+        expires_at: 10,
+        revoked_at: null,
+        created_at: 1,
+        session_id: null,
+      }).execute();
+      assert.equal(
+        (await migrator.migrateTo("0006_api_resources")).error,
+        undefined,
+      );
+      const client = await db.selectFrom("clients").selectAll()
+        .executeTakeFirst();
+      assert.equal(client.registration_type, "admin");
+      assert.equal(Number(client.disabled), 0);
+      assert.equal(client.registration_access_token_hash, null);
+      const token = await db.selectFrom("access_tokens").selectAll()
+        .executeTakeFirst();
+      assert.equal(token.resources, null);
+      await db.insertInto("api_resources").values({
+        identifier: "https://api.example/",
+        name: "API",
+        scopes: "",
+        is_default: 0,
+        created_at: 1,
+        updated_at: 1,
+      }).execute();
+      const down = await migrator.migrateTo(
+        "0005_second_factors",
+      );
+      assert.equal(down.error, undefined);
+      const after = await db.selectFrom("clients").selectAll()
+        .executeTakeFirst();
+      assert.equal(after.registration_type, undefined);
     } finally {
       await handle.close();
     }

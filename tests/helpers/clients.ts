@@ -41,6 +41,11 @@ export function clientObject(overrides: Partial<Client> = {}): Client {
     authMethod: "none",
     requireConsent: true,
     isPublic: true,
+    registrationType: "admin",
+    disabled: false,
+    applicationType: null,
+    registrationTokenHash: null,
+    metadataExpiresAt: null,
     policy: {
       allowedScopes: ["openid", "profile"],
       defaultScopes: ["openid"],
@@ -53,6 +58,8 @@ export function clientObject(overrides: Partial<Client> = {}): Client {
       idTokenAlg: "RS256",
       refreshReuseGraceSeconds: 0,
       requireSecondFactor: false,
+      defaultResource: null,
+      allowedResources: null,
     },
     ...overrides,
   };

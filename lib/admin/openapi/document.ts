@@ -14,9 +14,13 @@ import { SESSION_COOKIE } from "../../security/session.ts";
 import { ADMIN_TOKEN_HEADER } from "../admin_auth.ts";
 import {
   ClientUpdate,
+  InitialAccessTokenCreate,
   PasswordReset,
   PolicyUpdate,
+  RegistrationSettingsUpdate,
   RESERVED_CLAIMS,
+  ResourceCreate,
+  ResourceUpdate,
   RotateKey,
   ScopeInput,
   UserCreate,
@@ -41,6 +45,10 @@ const COMPONENTS: [string, z.ZodType, "input" | "output"][] = [
   ["ClientCreate", ClientMetadata, "input"],
   ["ClientUpdate", ClientUpdate, "input"],
   ["PolicyUpdate", PolicyUpdate, "input"],
+  ["ResourceCreate", ResourceCreate, "input"],
+  ["ResourceUpdate", ResourceUpdate, "input"],
+  ["RegistrationSettingsUpdate", RegistrationSettingsUpdate, "input"],
+  ["InitialAccessTokenCreate", InitialAccessTokenCreate, "input"],
   ["RotateKey", RotateKey, "input"],
   ["UserCreate", UserCreate, "input"],
   ["UserUpdate", UserUpdate, "input"],
@@ -52,6 +60,9 @@ const COMPONENTS: [string, z.ZodType, "input" | "output"][] = [
   ["ClientWithSecret", answers.ClientWithSecretAnswer, "output"],
   ["ClientSecret", answers.ClientSecretAnswer, "output"],
   ["Policy", answers.PolicyAnswer, "output"],
+  ["Resource", answers.ResourceAnswer, "output"],
+  ["RegistrationSettings", answers.RegistrationSettingsAnswer, "output"],
+  ["InitialAccessToken", answers.InitialAccessTokenAnswer, "output"],
   ["PublicJWK", answers.PublicJWKAnswer, "output"],
   ["SigningKey", answers.KeyAnswer, "output"],
   ["User", answers.UserAnswer, "output"],
@@ -420,7 +431,13 @@ export function buildAdminOpenAPI(options: AdminOpenAPIOptions): JSONObject {
     servers: [{ url: options.serverURL }],
     tags: [
       { name: "scopes" },
+      { name: "resources", description: "API resources (RFC 8707)" },
       { name: "clients", description: "clients and their policies" },
+      {
+        name: "registration",
+        description: "dynamic registration (RFC 7591) and Client ID " +
+          "Metadata Documents: policy and initial access tokens",
+      },
       { name: "keys", description: "signing keys (JWKS)" },
       { name: "users", description: "users and their consents" },
       { name: "sessions", description: "signed-in user sessions" },

@@ -9,10 +9,13 @@
 import { z } from "zod";
 import type { RegisteredClient } from "../../oauth/clients/registry.ts";
 import {
+  APPLICATION_TYPES,
   AUTH_METHODS,
   CONSENT_POLICIES,
   GRANT_TYPES,
   PKCE_METHODS,
+  REGISTRATION_POLICIES,
+  REGISTRATION_TYPES,
   RESPONSE_TYPES,
   SIGNING_ALGS,
   TOKEN_FORMATS,
@@ -26,6 +29,11 @@ import type {
 import type { ConsentView } from "../consents_admin.ts";
 import type { KeyView } from "../keys_admin.ts";
 import type { PolicyView } from "../policies_admin.ts";
+import type {
+  InitialAccessTokenView,
+  RegistrationSettingsView,
+} from "../registration_admin.ts";
+import type { ResourceView } from "../resources_admin.ts";
 import type { ScopeView } from "../scopes_admin.ts";
 import type { SessionView } from "../sessions_admin.ts";
 import type { UserView } from "../users_admin.ts";
@@ -87,6 +95,12 @@ export const PolicyAnswer = z.strictObject({
     description:
       "every sign-in for this client needs a second factor (TOTP, recovery code or passkey)",
   }),
+  default_resource: z.string().nullable().meta({
+    description: "RFC 8707: the API a request without resource is for",
+  }),
+  allowed_resources: z.string().nullable().meta({
+    description: "space-separated APIs it may ask for; null: every one",
+  }),
 });
 
 export const ClientAnswer = z.strictObject({
@@ -99,6 +113,17 @@ export const ClientAnswer = z.strictObject({
   scope: z.string().meta({ description: "space-separated (RFC 7591 §2)" }),
   token_endpoint_auth_method: z.enum(AUTH_METHODS),
   require_consent: z.boolean(),
+  registration_type: z.enum(REGISTRATION_TYPES).meta({
+    description: "admin; dynamic (RFC 7591, unverified); metadata_document " +
+      "(the client_id is the URL of its Client ID Metadata Document)",
+  }),
+  disabled: z.boolean().meta({
+    description: "disabled (blocked) clients are refused everywhere",
+  }),
+  application_type: z.enum(APPLICATION_TYPES).nullable(),
+  metadata_expires_at: Time.nullable().meta({
+    description: "metadata document clients: the fetched copy is fresh until",
+  }),
   created_at: Time,
   updated_at: Time,
 });
@@ -260,6 +285,45 @@ export const RegisteredClientAnswer = z.strictObject({
   token_endpoint_auth_method: z.enum(AUTH_METHODS),
 });
 
+export const ResourceAnswer = z.strictObject({
+  identifier: z.string().meta({
+    description: "RFC 8707 resource indicator: an absolute URI, no fragment",
+  }),
+  name: z.string(),
+  scopes: z.array(z.string()),
+  token_format: z.enum(TOKEN_FORMATS).nullable(),
+  access_token_lifetime: z.int().nullable(),
+  is_default: z.boolean(),
+  server_client_id: z.string().nullable(),
+  created_at: Time,
+  updated_at: Time,
+});
+
+export const RegistrationSettingsAnswer = z.strictObject({
+  public_clients: z.enum(REGISTRATION_POLICIES),
+  confidential_clients: z.enum(REGISTRATION_POLICIES),
+  metadata_documents: z.boolean(),
+  allowed_hosts: z.array(z.string()),
+  denied_hosts: z.array(z.string()),
+  min_cache_seconds: z.int(),
+  max_cache_seconds: z.int(),
+  pinned: z.array(z.string()).meta({
+    description: "settings fixed by environment variables",
+  }),
+});
+
+export const InitialAccessTokenAnswer = z.strictObject({
+  id: z.string(),
+  description: z.string(),
+  expires_at: Time,
+  uses_left: z.int(),
+  created_at: Time,
+});
+
+export const IssuedInitialAccessTokenAnswer = InitialAccessTokenAnswer.extend({
+  token: z.string().meta({ description: "shown this once; stored as a hash" }),
+});
+
 // Compile-time: each schema describes exactly the view its module answers
 // (a drift is a type error here).
 type Same<A, B> = [A] extends [B] ? [B] extends [A] ? true : false : false;
@@ -276,6 +340,9 @@ export type ViewChecks = [
   Holds<Same<Keys<typeof ClientDetailAnswer>, keyof ClientDetail>>,
   Holds<Same<Keys<typeof ClientWithSecretAnswer>, keyof ClientWithSecret>>,
   Holds<Same<Keys<typeof PolicyAnswer>, keyof PolicyView>>,
+  Holds<Same<Out<typeof ResourceAnswer>, ResourceView>>,
+  Holds<Same<Out<typeof RegistrationSettingsAnswer>, RegistrationSettingsView>>,
+  Holds<Same<Out<typeof InitialAccessTokenAnswer>, InitialAccessTokenView>>,
   Holds<Same<Keys<typeof KeyAnswer>, keyof KeyView>>,
   Holds<Same<Keys<typeof UserAnswer>, keyof UserView>>,
   Holds<Same<Out<typeof ConsentAnswer>, ConsentView>>,

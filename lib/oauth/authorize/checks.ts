@@ -11,7 +11,7 @@
 import { findScopes } from "../../db/scopes.ts";
 import type { Deps } from "../../deps.ts";
 import type { Client } from "../clients/client.ts";
-import { loadClient } from "../clients/registry.ts";
+import { resolveClient } from "../clients/registry.ts";
 import {
   InvalidRedirectURI,
   InvalidRequest,
@@ -25,6 +25,12 @@ import {
 } from "../errors.ts";
 import { checkCodeChallenge } from "../pkce.ts";
 import {
+  checkScopesForResources,
+  requestedResources,
+  type Resource,
+  resourceValues,
+} from "../resources.ts";
+import {
   type Prompt,
   PROMPT_VALUES,
   redirectURIRegistered,
@@ -36,6 +42,7 @@ import {
 import {
   AUTHORIZATION_PARAMS,
   type AuthorizationRequest,
+  REPEATABLE_PARAMS,
   type ResponseTarget,
 } from "./request.ts";
 
@@ -55,6 +62,7 @@ export interface AuthorizeContext {
   hintedUserID: string | null;
   /** Set by OIDC's acr_values check (lib/oidc/authorize.ts). */
   acrValues: string[];
+  resources: Resource[];
 }
 
 export type AuthorizeCheck = (ctx: AuthorizeContext) => void | Promise<void>;
@@ -110,11 +118,11 @@ export function checkTargetParamsOnce(ctx: AuthorizeContext): void {
 export async function checkClient(ctx: AuthorizeContext): Promise<void> {
   const clientID = ctx.params.get("client_id");
   if (!clientID) throw new InvalidRedirectURI("client_id is required");
-  const client = await loadClient(ctx.deps, clientID);
-  if (!client) {
-    throw new InvalidRedirectURI("client_id is not a registered client");
+  const resolved = await resolveClient(ctx.deps, clientID);
+  if (!resolved.client) {
+    throw new InvalidRedirectURI(`client_id ${resolved.reason}`);
   }
-  ctx.client = client;
+  ctx.client = resolved.client;
 }
 
 /**
@@ -161,7 +169,7 @@ export function checkParamsOnce(ctx: AuthorizeContext): void {
   for (const name of AUTHORIZATION_PARAMS) {
     if ((TARGET_PARAMS as readonly string[]).includes(name)) continue;
     const values = ctx.params.getAll(name);
-    if (values.length > 1) {
+    if (values.length > 1 && !REPEATABLE_PARAMS.has(name)) {
       throw new InvalidRequest(`${name} must not be repeated`);
     }
     if (malformed(values[0])) {
@@ -292,6 +300,22 @@ export function checkMaxAge(ctx: AuthorizeContext): void {
   ctx.maxAge = Number(raw);
 }
 
+/**
+ * RFC 8707 §2: each `resource` is an absolute URI without a fragment, a
+ * registered resource this client may use, else `invalid_target`; none
+ * named: the client's default resource, else the server's. A scope that
+ * belongs to a resource the request does not name is refused: no token of
+ * this grant could carry it.
+ */
+export async function checkResource(ctx: AuthorizeContext): Promise<void> {
+  const values = resourceValues(ctx.params);
+  if (values.length > 10) {
+    throw new InvalidRequest("at most 10 resource parameters may be sent");
+  }
+  ctx.resources = await requestedResources(ctx.deps, clientOf(ctx), values);
+  await checkScopesForResources(ctx.deps, ctx.scopes, ctx.resources);
+}
+
 /** The OAuth 2.0 checks, in the order they run. */
 export const AUTHORIZE_CHECKS: readonly AuthorizeCheck[] = [
   checkMethodWithoutChallenge,
@@ -307,6 +331,7 @@ export const AUTHORIZE_CHECKS: readonly AuthorizeCheck[] = [
   checkPKCE,
   checkPrompt,
   checkMaxAge,
+  checkResource,
 ];
 
 export type CheckedRequest =
@@ -330,6 +355,7 @@ export function newAuthorizeContext(
     maxAge: null,
     hintedUserID: null,
     acrValues: [],
+    resources: [],
   };
 }
 
@@ -359,8 +385,8 @@ export async function checkAuthorizationRequest(
   }
   const kept: Record<string, string> = {};
   for (const name of AUTHORIZATION_PARAMS) {
-    const v = params.get(name);
-    if (v !== null && v !== "") kept[name] = v;
+    const v = params.getAll(name).filter(Boolean).join(" ");
+    if (v !== "") kept[name] = v;
   }
   const redirectURI = ctx.redirectURI!;
   kept.redirect_uri = redirectURI;
@@ -379,6 +405,7 @@ export async function checkAuthorizationRequest(
       loginHint: params.get("login_hint") || null,
       hintedUserID: ctx.hintedUserID,
       acrValues: ctx.acrValues,
+      resources: ctx.resources,
       params: kept,
     },
   };

@@ -19,6 +19,7 @@ import {
   checkPKCE,
   checkPrompt,
   checkRedirectURI,
+  checkResource,
   checkResponseMode,
   checkResponseType,
   checkScope,
@@ -357,6 +358,82 @@ Deno.test("checkAuthorizationRequest: an error redirects only when it may and re
     assert.ok(good.ok);
     assert.deepEqual(good.request.scopes, ["openid"]);
     assert.equal(good.request.params.redirect_uri, "https://app.example/cb");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("checkResource: repeated or space-separated resources are each checked (RFC 8707); unknown ones are invalid_target and redirect; none named takes the client's default", async () => {
+  const t = await startTestApp();
+  try {
+    const { createResource } = await import(
+      "../../admin/resources_admin.ts"
+    );
+    const who = { actor: "test", ip: null };
+    await createResource(t.deps, who, {
+      identifier: "https://a.example/api",
+      name: "A",
+      scopes: ["a:read"],
+    });
+    await createResource(t.deps, who, {
+      identifier: "https://b.example/api",
+      name: "B",
+      scopes: ["b:read"],
+    });
+    const both = ctx(
+      "resource=https://a.example/api&resource=https://b.example/api",
+      { deps: t.deps },
+    );
+    both.scopes = ["a:read", "b:read"];
+    assert.equal(await refusal(checkResource, both), null);
+    assert.deepEqual(both.resources.map((r) => r.name), ["A", "B"]);
+    const joined = ctx(
+      `resource=${
+        encodeURIComponent("https://a.example/api https://b.example/api")
+      }`,
+      { deps: t.deps },
+    );
+    assert.equal(await refusal(checkResource, joined), null);
+    assert.equal(joined.resources.length, 2);
+    assert.deepEqual(
+      await refusal(
+        checkResource,
+        ctx("resource=https://c.example/api", { deps: t.deps }),
+      ),
+      { code: "invalid_target", redirectable: true },
+    );
+    const foreign = ctx("resource=https://a.example/api", { deps: t.deps });
+    foreign.scopes = ["b:read"];
+    assert.deepEqual(await refusal(checkResource, foreign), {
+      code: "invalid_scope",
+      redirectable: true,
+    });
+    const fallback = ctx("", {
+      deps: t.deps,
+      client: client({
+        policy: {
+          ...client().policy,
+          defaultResource: "https://b.example/api",
+        },
+      }),
+    });
+    assert.equal(await refusal(checkResource, fallback), null);
+    assert.deepEqual(fallback.resources.map((r) => r.name), ["B"]);
+    const none = ctx("", { deps: t.deps });
+    assert.equal(await refusal(checkResource, none), null);
+    assert.deepEqual(
+      none.resources,
+      [],
+      "no default: the client is the audience",
+    );
+    // The once-only rule does not apply to resource.
+    assert.equal(
+      await refusal(
+        checkParamsOnce,
+        ctx("resource=https://a.example/api&resource=https://b.example/api"),
+      ),
+      null,
+    );
   } finally {
     await t.close();
   }

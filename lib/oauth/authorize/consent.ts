@@ -2,7 +2,10 @@
  * When the user must be asked (consent policy per client): `skip` never,
  * `always` every time, `once` until a scope the user has not yet granted is
  * requested. A client with require_consent off is never asked.
- * `prompt=consent` always asks (OIDC Core §3.1.2.1).
+ * `prompt=consent` always asks (OIDC Core §3.1.2.1). A client nobody here
+ * vouches for never skips it: a metadata document client is asked every
+ * time, a dynamically registered one at least once per new scope, whatever
+ * its stored policy says.
  * @module
  */
 import { findConsentScopes, upsertConsent } from "../../db/consents.ts";
@@ -17,8 +20,13 @@ export async function consentNeeded(
   promptConsent: boolean,
 ): Promise<boolean> {
   if (promptConsent) return true;
-  if (!client.requireConsent) return false;
-  switch (client.policy.consentPolicy) {
+  if (client.registrationType === "metadata_document") return true;
+  const vouched = client.registrationType === "admin";
+  if (!client.requireConsent && vouched) return false;
+  const policy = !vouched && client.policy.consentPolicy === "skip"
+    ? "once"
+    : client.policy.consentPolicy;
+  switch (policy) {
     case "skip":
       return false;
     case "always":

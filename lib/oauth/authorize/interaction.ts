@@ -29,6 +29,7 @@ import { findUserByID } from "../../db/users.ts";
 import type { Deps } from "../../deps.ts";
 import { randomToken, sha256 } from "../../security/crypto.ts";
 import { validateSession } from "../../security/session.ts";
+import { storedResources } from "../resources.ts";
 import { AccessDenied, ConsentRequired, LoginRequired } from "../errors.ts";
 import { consentNeeded, rememberConsent } from "./consent.ts";
 import { type AuthorizeOutcome, errorRedirect } from "./outcome.ts";
@@ -121,6 +122,7 @@ async function issueCode(
     expires_at: now + CODE_LIFETIME,
     consumed_at: null,
     created_at: now,
+    resources: storedResources(request.resources),
   });
   return code;
 }

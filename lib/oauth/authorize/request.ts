@@ -4,6 +4,7 @@
  * @module
  */
 import type { Client } from "../clients/client.ts";
+import type { Resource } from "../resources.ts";
 import type { Prompt, ResponseMode } from "../vocabulary.ts";
 
 /** Parameters carried from /authorize through the login and consent forms. */
@@ -22,7 +23,14 @@ export const AUTHORIZATION_PARAMS = [
   "login_hint",
   "ui_locales",
   "acr_values",
+  "resource",
 ] as const;
+
+/**
+ * RFC 8707 §2: "Multiple resource parameters MAY be used"; kept through the
+ * forms as one value, space-separated.
+ */
+export const REPEATABLE_PARAMS: ReadonlySet<string> = new Set(["resource"]);
 
 /** A verified redirect URI and how to answer there (RFC 6749 §4.1.2). */
 export interface ResponseTarget {
@@ -46,6 +54,8 @@ export interface AuthorizationRequest extends ResponseTarget {
    * ours or not (lib/accounts/factors/levels.ts knows which are ours).
    */
   acrValues: string[];
+  /** RFC 8707: the protected resources the tokens will be for. */
+  resources: Resource[];
   /** The validated parameters, for the hidden fields of the next form. */
   params: Record<string, string>;
 }

@@ -5,9 +5,11 @@
  */
 import type { ClientPolicyRow, ClientRow } from "../../db/schema.ts";
 import {
+  type ApplicationType,
   type AuthMethod,
   type ConsentPolicy,
   isPublicAuthMethod,
+  type RegistrationType,
   type SigningAlg,
   splitList,
   type TokenFormat,
@@ -27,6 +29,10 @@ export interface ClientPolicy {
   refreshReuseGraceSeconds: number;
   /** Every sign-in for this client needs a second factor. */
   requireSecondFactor: boolean;
+  /** RFC 8707: the resource a request without `resource` is for. */
+  defaultResource: string | null;
+  /** The resources it may ask for; null: every registered resource. */
+  allowedResources: string[] | null;
 }
 
 export interface Client {
@@ -40,6 +46,15 @@ export interface Client {
   authMethod: AuthMethod;
   requireConsent: boolean;
   isPublic: boolean;
+  /** admin, dynamic (RFC 7591) or metadata_document (its id is its URL). */
+  registrationType: RegistrationType;
+  /** Disabled (or blocked) clients are treated as unknown. */
+  disabled: boolean;
+  applicationType: ApplicationType | null;
+  /** RFC 7592: SHA-256 of the registration access token. */
+  registrationTokenHash: string | null;
+  /** A metadata document client: until when its fetched copy is fresh. */
+  metadataExpiresAt: number | null;
   policy: ClientPolicy;
 }
 
@@ -56,6 +71,11 @@ export function toClient(row: ClientRow, policy: ClientPolicyRow): Client {
     authMethod: row.token_endpoint_auth_method as AuthMethod,
     requireConsent: row.require_consent === 1,
     isPublic: isPublicAuthMethod(row.token_endpoint_auth_method),
+    registrationType: row.registration_type as RegistrationType,
+    disabled: row.disabled === 1,
+    applicationType: row.application_type as ApplicationType | null,
+    registrationTokenHash: row.registration_access_token_hash,
+    metadataExpiresAt: row.metadata_expires_at,
     policy: {
       allowedScopes: splitList(policy.allowed_scopes),
       defaultScopes: splitList(policy.default_scopes),
@@ -68,6 +88,10 @@ export function toClient(row: ClientRow, policy: ClientPolicyRow): Client {
       idTokenAlg: policy.id_token_signed_response_alg as SigningAlg,
       refreshReuseGraceSeconds: policy.refresh_reuse_grace_seconds,
       requireSecondFactor: policy.require_second_factor === 1,
+      defaultResource: policy.default_resource,
+      allowedResources: policy.allowed_resources === null
+        ? null
+        : splitList(policy.allowed_resources),
     },
   };
 }

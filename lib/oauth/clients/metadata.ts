@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import {
+  APPLICATION_TYPES,
   AUTH_METHODS,
   checkClientMetadata,
   checkRedirectURI,
@@ -44,6 +45,55 @@ function vocabularyList<T extends readonly [string, ...string[]]>(
   ).pipe(z.array(z.enum(values)).min(options.min ?? 0));
 }
 
+const clientName = z.string().trim().min(1).max(200).refine(
+  (v) => !v.includes("\0"),
+  { message: "client_name must not contain NUL characters" },
+);
+
+/** The RFC 7591 §2 fields every registration path reads the same way. */
+const REGISTRATION_FIELDS = {
+  client_name: clientName.optional(),
+  redirect_uris: uriList.default([]),
+  grant_types: vocabularyList(GRANT_TYPES, { min: 1 }).default([
+    "authorization_code",
+    "refresh_token",
+  ]),
+  response_types: vocabularyList(RESPONSE_TYPES).default(["code"]),
+  post_logout_redirect_uris: uriList.default([]),
+};
+
+/** The shape `checkClientMetadata` reads, from parsed metadata. */
+interface InvariantInput {
+  grant_types: string[];
+  token_endpoint_auth_method: string;
+  redirect_uris: string[];
+  require_pkce?: boolean;
+  application_type?: "web" | "native";
+}
+
+/**
+ * The client invariants of the vocabulary as zod issues: one rule, stated
+ * once, for the admin API, the dev helper, dynamic registration and
+ * metadata documents.
+ */
+function invariants(m: InvariantInput, ctx: z.RefinementCtx): void {
+  for (
+    const issue of checkClientMetadata({
+      grantTypes: m.grant_types,
+      authMethod: m.token_endpoint_auth_method,
+      redirectURIs: m.redirect_uris,
+      requirePKCE: m.require_pkce,
+      applicationType: m.application_type,
+    })
+  ) {
+    ctx.addIssue({
+      code: "custom",
+      path: [issue.path],
+      message: issue.message,
+    });
+  }
+}
+
 /**
  * Client metadata accepted by /dev/create_client and the admin API; an
  * unknown key is refused (a misspelt field must not be a silent no-op).
@@ -52,22 +102,12 @@ export const ClientMetadata = z.strictObject({
   client_id: z.string().regex(/^[A-Za-z0-9._~-]{1,100}$/, {
     message: "client_id must be 1-100 URL-safe characters",
   }).optional(),
-  client_name: z.string().trim().min(1).max(200).refine(
-    (v) => !v.includes("\0"),
-    { message: "client_name must not contain NUL characters" },
-  ).optional(),
-  redirect_uris: uriList.default([]),
-  grant_types: vocabularyList(GRANT_TYPES, { min: 1 }).default([
-    "authorization_code",
-    "refresh_token",
-  ]),
-  response_types: vocabularyList(RESPONSE_TYPES).default(["code"]),
+  ...REGISTRATION_FIELDS,
   scope: scopeList.default(["openid", "profile", "email", "offline_access"]),
   token_endpoint_auth_method: z.enum(AUTH_METHODS).default(
     "client_secret_basic",
   ),
   require_consent: z.boolean().default(true),
-  post_logout_redirect_uris: uriList.default([]),
   require_pkce: z.boolean().default(true),
   consent_policy: z.enum(CONSENT_POLICIES).default("once"),
   access_token_lifetime: z.number().int().min(60).max(86400).default(3600),
@@ -78,22 +118,56 @@ export const ClientMetadata = z.strictObject({
     MAX_REFRESH_REUSE_GRACE_SECONDS,
   ).default(0),
   require_second_factor: z.boolean().default(false),
-}).superRefine((m, ctx) => {
-  for (
-    const issue of checkClientMetadata({
-      grantTypes: m.grant_types,
-      authMethod: m.token_endpoint_auth_method,
-      redirectURIs: m.redirect_uris,
-      requirePKCE: m.require_pkce,
-    })
-  ) {
-    ctx.addIssue({
-      code: "custom",
-      path: [issue.path],
-      message: issue.message,
-    });
-  }
-});
+}).superRefine(invariants);
 
 export type ClientMetadataInput = z.input<typeof ClientMetadata>;
 export type ClientMetadataValues = z.output<typeof ClientMetadata>;
+
+/** Informational RFC 7591 §2 URLs, kept for the consent page and admins. */
+const infoURL = z.url({ protocol: /^https?$/ }).max(2000).optional();
+
+/**
+ * What a client registering itself may state (RFC 7591 §2, OIDC DCR §2
+ * application_type): the registration fields, its scope and its
+ * authentication method, never our policy fields. RFC 7591 §2: "The
+ * authorization server MUST ignore any client metadata sent by the client
+ * that it does not understand": unknown members are dropped. `scope`
+ * omitted: every scope this server has (the user is always asked).
+ */
+export const SelfRegistration = z.object({
+  ...REGISTRATION_FIELDS,
+  redirect_uris: uriList.pipe(
+    z.array(z.string()).min(1, {
+      message: "at least one redirect URI is required",
+    }),
+  ),
+  scope: scopeList.optional(),
+  token_endpoint_auth_method: z.enum(AUTH_METHODS).default(
+    // RFC 7591 §2: "If unspecified or omitted, the default is
+    // client_secret_basic".
+    "client_secret_basic",
+  ),
+  // OIDC DCR §2: "The default, if omitted, is web."
+  application_type: z.enum(APPLICATION_TYPES).default("web"),
+  client_uri: infoURL,
+  logo_uri: infoURL,
+  software_id: z.string().max(200).optional(),
+  software_version: z.string().max(200).optional(),
+}).superRefine(invariants);
+
+export type SelfRegistrationValues = z.output<typeof SelfRegistration>;
+
+/**
+ * A Client ID Metadata Document (draft-ietf-oauth-client-id-metadata-
+ * document §3): the self-registration fields plus its own `client_id`, and
+ * no shared secret ("client_secret_post", "client_secret_basic" and
+ * "client_secret_jwt" MUST NOT be used): a public client.
+ */
+export const MetadataDocument = z.object({
+  ...SelfRegistration.def.shape,
+  client_id: z.string(),
+  token_endpoint_auth_method: z.literal("none", {
+    message: "metadata document clients are public: " +
+      "token_endpoint_auth_method must be none",
+  }).default("none"),
+}).superRefine(invariants);

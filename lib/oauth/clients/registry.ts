@@ -12,6 +12,11 @@ import { randomToken, sha256 } from "../../security/crypto.ts";
 import { isPublicAuthMethod } from "../vocabulary.ts";
 import { type Client, toClient } from "./client.ts";
 import type { ClientMetadataValues } from "./metadata.ts";
+import {
+  isMetadataDocumentURL,
+  metadataDocumentClient,
+  MetadataDocumentError,
+} from "./metadata_document.ts";
 
 export interface RegisteredClient {
   client_id: string;
@@ -94,21 +99,58 @@ export async function insertRegisteredClient(
 /** Rows come from the configuration cache until a change: parse once. */
 const parsedClients = new WeakMap<object, Client>();
 
-/** Loads a client and its policy, or null when unknown. */
+/** A client, or why there is none to use. */
+export type ResolvedClient =
+  | { client: Client; reason?: undefined }
+  | { client: null; reason: string };
+
+/**
+ * Loads a client and its policy: a registered one, or the client of a
+ * metadata document URL (fetched when its stored copy is stale). Disabled
+ * clients are not used.
+ */
+export async function resolveClient(
+  deps: Deps,
+  clientID: string,
+): Promise<ResolvedClient> {
+  const unknown = { client: null, reason: "is not a registered client" };
+  // No client id holds a NUL (PostgreSQL text cannot even compare one).
+  if (!clientID || clientID.length > 255 || clientID.includes("\0")) {
+    return unknown;
+  }
+  const found = await findClientWithPolicy(deps.db, clientID);
+  let client: Client | null = null;
+  if (found) {
+    client = parsedClients.get(found) ?? null;
+    if (!client) {
+      client = toClient(found.client, found.policy);
+      parsedClients.set(found, client);
+    }
+  }
+  if (
+    client?.registrationType === "metadata_document" ||
+    (!client && isMetadataDocumentURL(clientID))
+  ) {
+    try {
+      const fetched = await metadataDocumentClient(deps, clientID, client);
+      return fetched ? { client: fetched } : {
+        client: null,
+        reason: "is a client metadata document URL this server does not accept",
+      };
+    } catch (err) {
+      if (!(err instanceof MetadataDocumentError)) throw err;
+      return { client: null, reason: `cannot be used: ${err.message}` };
+    }
+  }
+  if (!client) return unknown;
+  if (client.disabled) return { client: null, reason: "is disabled" };
+  return { client };
+}
+
+/** Loads a usable client, or null (unknown, disabled, unusable document). */
 export async function loadClient(
   deps: Deps,
   clientID: string,
 ): Promise<Client | null> {
-  // No client id holds a NUL (PostgreSQL text cannot even compare one).
-  if (!clientID || clientID.length > 255 || clientID.includes("\0")) {
-    return null;
-  }
-  const found = await findClientWithPolicy(deps.db, clientID);
-  if (!found) return null;
-  let client = parsedClients.get(found);
-  if (!client) {
-    client = toClient(found.client, found.policy);
-    parsedClients.set(found, client);
-  }
-  return client;
+  return (await resolveClient(deps, clientID)).client;
 }

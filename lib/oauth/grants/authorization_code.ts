@@ -13,6 +13,7 @@ import type { Deps } from "../../deps.ts";
 import { sha256 } from "../../security/crypto.ts";
 import { InvalidGrant, InvalidRequest } from "../errors.ts";
 import { verifyPKCE } from "../pkce.ts";
+import { tokenAudience } from "../resources.ts";
 import {
   type Authentication,
   mayIssueRefreshToken,
@@ -111,6 +112,13 @@ export const authorizationCode: GrantHandler<"authorization_code"> = {
         new InvalidGrant("the user of this code is no longer active"),
       );
     }
+    // RFC 8707 §2.2: the token request may name resources of the grant.
+    let resources;
+    try {
+      resources = await tokenAudience(deps, client, form, row.resources);
+    } catch (err) {
+      throw await burn(err as Error);
+    }
     const scopes = splitList(row.scope);
     const minted = await mintTokens(deps, {
       client,
@@ -122,6 +130,8 @@ export const authorizationCode: GrantHandler<"authorization_code"> = {
       nonce: row.nonce,
       refreshToken: mayIssueRefreshToken(client, scopes, request.extensions),
       authentication: authenticationOf(row),
+      audience: resources.audience,
+      grantResources: resources.grant,
     }, request.extensions);
     // The code is consumed in the transaction that stores its tokens: of
     // concurrent exchanges exactly one commits, and a replay that arrives

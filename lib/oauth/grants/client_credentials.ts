@@ -5,6 +5,11 @@
  * @module
  */
 import { InvalidScope } from "../errors.ts";
+import {
+  checkScopesForResources,
+  requestedResources,
+  resourceValues,
+} from "../resources.ts";
 import { mintTokens } from "../tokens/mint.ts";
 import { storeTokens } from "../tokens/store.ts";
 import { splitList } from "../vocabulary.ts";
@@ -29,12 +34,21 @@ export const clientCredentials: GrantHandler<"client_credentials"> = {
         `scope not allowed for this client: ${refused.join(" ")}`,
       );
     }
+    // RFC 8707 §2: the APIs the client wants a token for, checked like at
+    // /authorize; its scopes narrowed to what they define.
+    const audience = await requestedResources(
+      deps,
+      client,
+      resourceValues(request.form),
+    );
+    if (raw !== null) await checkScopesForResources(deps, scopes, audience);
     const minted = await mintTokens(deps, {
       client,
       user: null,
       scopes,
       grantID: null,
       refreshToken: false,
+      audience,
     }, request.extensions);
     // One row is one statement, atomic by itself: no transaction, so on
     // SQLite it runs without Kysely's queue.

@@ -20,6 +20,7 @@ import { sha256 } from "../../security/crypto.ts";
 import { seal, unseal } from "../../security/sealed.ts";
 import type { Client } from "../clients/client.ts";
 import { InvalidGrant, InvalidRequest, InvalidScope } from "../errors.ts";
+import { tokenAudience } from "../resources.ts";
 import { mintTokens, type TokenResponse } from "../tokens/mint.ts";
 import { storeTokens } from "../tokens/store.ts";
 import { splitList } from "../vocabulary.ts";
@@ -154,6 +155,14 @@ export const refreshToken: GrantHandler<"refresh_token"> = {
         "the user of this refresh token is no longer active",
       );
     }
+    // RFC 8707 §2.2: a refresh may ask for a token for one (or more) of
+    // the grant's resources; the grant itself stays whole.
+    const resources = await tokenAudience(
+      deps,
+      client,
+      request.form,
+      found.resources,
+    );
     const minted = await mintTokens(deps, {
       client,
       user,
@@ -164,6 +173,8 @@ export const refreshToken: GrantHandler<"refresh_token"> = {
       refreshToken: true,
       grantScopes: splitList(found.grant_scope || found.scope),
       authentication: authenticationOf(found),
+      audience: resources.audience,
+      grantResources: resources.grant,
     }, request.extensions);
     const grace = client.policy.refreshReuseGraceSeconds;
     const successor = grace > 0

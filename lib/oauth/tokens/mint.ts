@@ -17,6 +17,14 @@ import type { Deps } from "../../deps.ts";
 import { randomToken, sha256 } from "../../security/crypto.ts";
 import { signJWT } from "../../security/jws.ts";
 import type { Client } from "../clients/client.ts";
+import {
+  audienceClaim,
+  type Resource,
+  resourceCatalog,
+  scopesForAudience,
+  storedResources,
+} from "../resources.ts";
+import type { TokenFormat } from "../vocabulary.ts";
 import type { TokenExtension } from "./extension.ts";
 
 /** RFC 6749 §5.1, plus whatever an extension adds (OIDC: id_token). */
@@ -45,6 +53,10 @@ export interface MintInput {
    * (RFC 6749 §6); left out, the scopes being issued.
    */
   grantScopes?: string[];
+  /** RFC 8707: the resources the access token is for (none: the client). */
+  audience?: readonly Resource[];
+  /** The resources of the grant, kept with the refresh token (§2.2). */
+  grantResources?: readonly Resource[];
   /** How the user authenticated (stored with the code and refresh token). */
   authentication?: Authentication;
 }
@@ -75,12 +87,37 @@ export function mayIssueRefreshToken(
   return extensions.every((e) => e.allowsRefreshToken?.(scopes) ?? true);
 }
 
+/**
+ * What the audience decides of an access token: each resource may set its
+ * own format and lifetime (the client's policy otherwise); several
+ * resources get the shortest lifetime, and a JWT if any asks for one.
+ */
+function accessTokenShape(
+  client: Client,
+  audience: readonly Resource[],
+): { format: TokenFormat; lifetime: number } {
+  const { policy } = client;
+  if (audience.length === 0) {
+    return { format: policy.tokenFormat, lifetime: policy.accessTokenLifetime };
+  }
+  const formats = audience.map((r) => r.tokenFormat ?? policy.tokenFormat);
+  return {
+    format: formats.includes("jwt") ? "jwt" : "opaque",
+    lifetime: Math.min(
+      ...audience.map((r) =>
+        r.accessTokenLifetime ?? policy.accessTokenLifetime
+      ),
+    ),
+  };
+}
+
 /** RFC 9068 §2.2: a JWT access token's claims. */
 async function signAccessTokenJWT(
   deps: Deps,
   input: MintInput,
   jti: string,
   expiresAt: number,
+  resources: string | null,
 ): Promise<string> {
   const key = await deps.keys.signingKey(input.client.policy.idTokenAlg);
   const now = deps.now();
@@ -91,7 +128,9 @@ async function signAccessTokenJWT(
   if (input.authTime !== undefined) payload.auth_time = input.authTime;
   payload.iss = deps.config.issuer;
   payload.sub = input.user?.id ?? input.client.id;
-  payload.aud = input.client.id;
+  // RFC 9068 §3: "the aud claim MUST identify the resource server"; RFC
+  // 8707 §2: the resource indicators the client asked for.
+  payload.aud = audienceClaim(resources, input.client.id);
   payload.iat = now;
   payload.exp = expiresAt;
   payload.jti = jti;
@@ -110,16 +149,33 @@ export async function mintTokens(
   const now = deps.now();
   const { client } = input;
   const { policy } = client;
-  const expiresAt = now + policy.accessTokenLifetime;
+  const audience = input.audience ?? [];
+  const resources = storedResources(audience);
+  const grantScopes = input.grantScopes ?? input.scopes;
+  // The granted scopes the audience defines, plus this server's own
+  // (OpenID Connect's, for userinfo): a token for one API never carries
+  // another API's scopes.
+  if (audience.length) {
+    input = {
+      ...input,
+      scopes: scopesForAudience(
+        await resourceCatalog(deps),
+        input.scopes,
+        audience,
+      ),
+    };
+  }
+  const shape = accessTokenShape(client, audience);
+  const expiresAt = now + shape.lifetime;
   const jti = crypto.randomUUID();
-  const accessToken = policy.tokenFormat === "jwt"
-    ? await signAccessTokenJWT(deps, input, jti, expiresAt)
+  const accessToken = shape.format === "jwt"
+    ? await signAccessTokenJWT(deps, input, jti, expiresAt, resources)
     : randomToken(32);
   const scope = input.scopes.join(" ");
   const response: TokenResponse = {
     access_token: accessToken,
     token_type: "Bearer",
-    expires_in: policy.accessTokenLifetime,
+    expires_in: shape.lifetime,
     scope,
   };
   const authTime = input.authTime ?? now;
@@ -155,11 +211,12 @@ export async function mintTokens(
       client_id: client.id,
       user_id: input.user?.id ?? null,
       scope,
-      jti: policy.tokenFormat === "jwt" ? jti : null,
+      jti: shape.format === "jwt" ? jti : null,
       expires_at: expiresAt,
       revoked_at: null,
       created_at: now,
       session_id: input.sessionID ?? null,
+      resources,
     },
     refreshToken: chain && refreshToken
       ? {
@@ -174,9 +231,10 @@ export async function mintTokens(
         consumed_at: null,
         revoked_at: null,
         created_at: now,
-        grant_scope: (input.grantScopes ?? input.scopes).join(" "),
+        grant_scope: grantScopes.join(" "),
         successor: null,
         successor_until: null,
+        resources: storedResources(input.grantResources ?? audience),
         amr: input.authentication?.amr.join(" ") ?? "",
         acr: input.authentication?.acr ?? null,
       }
