@@ -298,3 +298,38 @@ Deno.test("config: an APP_SECRET_FILE that does not exist yet is where SQLite ge
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("config: SMTP_URL and MAIL_FROM turn mail on together; either alone stops the start naming the other", () => {
+  assert.equal(loadConfig({}).mail, null);
+  const mail = loadConfig({
+    SMTP_URL: "smtp://mailer:pw@mail.example.com:587",
+    MAIL_FROM: "Sign-in <no-reply@example.com>",
+  }).mail;
+  assert.deepEqual(mail, {
+    smtpURL: "smtp://mailer:pw@mail.example.com:587",
+    from: "Sign-in <no-reply@example.com>",
+  });
+  assert.equal(
+    loadConfig({ SMTP_URL: "smtps://h.example", MAIL_FROM: "a@b.example" })
+      .mail?.from,
+    "a@b.example",
+  );
+  assertRefused({ SMTP_URL: "smtp://h.example" }, "MAIL_FROM");
+  assertRefused({ MAIL_FROM: "a@b.example" }, "SMTP_URL");
+  assertRefused({ SMTP_URL: "http://h.example", MAIL_FROM: "a@b" }, "SMTP_URL");
+  assertRefused(
+    { SMTP_URL: "smtp://h.example", MAIL_FROM: "nobody" },
+    "MAIL_FROM",
+  );
+  assertRefused(
+    { SMTP_URL: "smtp://h.example", MAIL_FROM: "x <a@b>\r\nBcc: c@d" },
+    "MAIL_FROM",
+  );
+});
+
+Deno.test("config: REGISTRATION is off unless set to open or invite", () => {
+  assert.equal(loadConfig({}).registration, "off");
+  assert.equal(loadConfig({ REGISTRATION: "Open" }).registration, "open");
+  assert.equal(loadConfig({ REGISTRATION: "invite" }).registration, "invite");
+  assertRefused({ REGISTRATION: "yes" }, "REGISTRATION");
+});

@@ -15,6 +15,7 @@ import { Generation } from "./db/invalidation.ts";
 import type { DB } from "./db/schema.ts";
 import { insertScopesIfAbsent } from "./db/scopes.ts";
 import { KeyStore } from "./keys.ts";
+import { createMailer, type Mailer } from "./mail/mailer.ts";
 import { reportPoolFrom } from "./metrics/metrics.ts";
 import { createConsoleLogger, type Logger } from "./log.ts";
 import { DEFAULT_SCOPES } from "./oidc/default_scopes.ts";
@@ -31,6 +32,8 @@ export interface Deps {
   /** Failure budgets (sign-in, client auth, admin token, setup). */
   budgets: FailureBudgets;
   keys: KeyStore;
+  /** Outgoing mail (lib/mail/mailer.ts); `enabled` is false without SMTP_URL. */
+  mail: Mailer;
   appSecret: string;
   setup: SetupState;
   log: Logger;
@@ -110,6 +113,7 @@ export async function openDeps(
     });
     const kv = options.kv ?? await Deno.openKv(config.kvPath ?? undefined);
     reportPoolFrom(handle.poolStats ?? null);
+    const mail = createMailer(config.mail, log);
     return {
       config,
       db: handle.db,
@@ -121,11 +125,13 @@ export async function openDeps(
         log,
       ),
       keys,
+      mail,
       appSecret: secret,
       setup: new SetupState(),
       log,
       now,
       async close() {
+        await mail.close();
         if (!options.kv) kv.close();
         await handle.close();
       },

@@ -4,10 +4,12 @@ import * as m0001 from "./0001_initial_schema.ts";
 import * as m0002 from "./0002_canonical_usernames.ts";
 import * as m0003 from "./0003_refresh_grace_and_token_sessions.ts";
 import * as m0004 from "./0004_key_activation.ts";
+import * as m0007 from "./0007_accounts.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_initial_schema": m0001,
   "0002_canonical_usernames": m0002,
   "0003_refresh_grace_and_token_sessions": m0003,
   "0004_key_activation": m0004,
+  "0007_accounts": m0007,
 };

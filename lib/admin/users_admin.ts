@@ -21,6 +21,7 @@ import { HttpError } from "../http/http_error.ts";
 import { parseWith } from "../http/json_body.ts";
 import { hashPassword } from "../security/password.ts";
 import { canonicalUsername } from "../username.ts";
+import { newUserRow } from "../users.ts";
 import { type AdminActor, isUniqueViolation, notFound } from "./admin_http.ts";
 import { recordAdminEvent } from "./audit_admin.ts";
 import { PasswordReset, UserCreate, UserUpdate } from "./schemas.ts";
@@ -95,18 +96,13 @@ export async function createUserAccount(
   // Hashed before the transaction: ~40 ms of argon2 holds no database lock.
   const passwordHash = await hashPassword(input.password);
   const now = deps.now();
-  const row: UserRow = {
-    id: crypto.randomUUID(),
+  const row = newUserRow({
     username: input.username,
-    username_canonical: canonical,
-    password_hash: passwordHash,
-    email: input.email ?? null,
-    email_verified: input.email_verified ? 1 : 0,
-    claims: JSON.stringify(input.claims ?? {}),
-    disabled: 0,
-    created_at: now,
-    updated_at: now,
-  };
+    passwordHash,
+    email: input.email,
+    emailVerified: input.email_verified,
+    claims: input.claims,
+  }, now);
   try {
     await deps.db.transaction().execute(async (trx) => {
       const raced = await findUserByCanonicalUsername(trx, canonical);

@@ -23,6 +23,7 @@ const SCHEMA_TABLES = Object.keys(
     sessions: true,
     signing_keys: true,
     audit_events: true,
+    account_tokens: true,
   } satisfies Record<keyof Database, true>,
 ).sort();
 
