@@ -88,7 +88,15 @@ export type SignInResult =
     /** The device cookie to set: this browser is now known for the user. */
     deviceCookie: string;
   }
-  | { ok: false; reason: "invalid" | "limited"; retryAfter?: number };
+  | {
+    ok: false;
+    /**
+     * `locked`: the password was right but the admin locked the account
+     * (said only to someone who knew the password).
+     */
+    reason: "invalid" | "limited" | "locked";
+    retryAfter?: number;
+  };
 
 export interface SignInOptions {
   /** The `device` cookie the browser sent. */
@@ -176,5 +184,5 @@ export async function signIn(
     action: "sign_in.failed",
     detail: { ...detail, reason },
   }, now);
-  return { ok: false, reason: "invalid" };
+  return { ok: false, reason: reason === "disabled" ? "locked" : "invalid" };
 }

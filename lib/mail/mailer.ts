@@ -24,6 +24,11 @@ export interface Mailer {
   readonly enabled: boolean;
   /** Queues a mail and returns at once; a failure is logged. */
   send(message: MailMessage): void;
+  /**
+   * Runs `work` (which looks accounts up and sends mail) after the answer,
+   * so the answer's timing cannot tell what it found; tracked by `idle`.
+   */
+  defer(label: string, work: () => Promise<void>): void;
   /** Resolves once every queued mail was handed over (or failed). */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -50,6 +55,9 @@ export const NO_MAILER: Mailer = {
   send(message) {
     throw new Error(`mail is not configured (${message.kind})`);
   },
+  defer(label) {
+    throw new Error(`mail is not configured (${label})`);
+  },
   idle: () => Promise.resolve(),
   close: () => Promise.resolve(),
 };
@@ -67,6 +75,10 @@ export function createMailer(config: MailConfig | null, log: Logger): Mailer {
     createTransport(url: string): SMTPTransport;
   }).createTransport(config.smtpURL);
   const pending = new Set<Promise<void>>();
+  const track = (work: Promise<void>) => {
+    const tracked = work.finally(() => pending.delete(tracked));
+    pending.add(tracked);
+  };
   return {
     enabled: true,
     send(message) {
@@ -83,8 +95,18 @@ export function createMailer(config: MailConfig | null, log: Logger): Mailer {
             kind: message.kind,
             err: `${err.name}: ${err.message}`.slice(0, 300),
           }),
-      ).finally(() => pending.delete(sending));
-      pending.add(sending);
+      );
+      track(sending);
+    },
+    defer(label, work) {
+      track(
+        work().catch((err: Error) =>
+          log.log("error", "mail work failed", {
+            label,
+            err: `${err.name}: ${err.message}`.slice(0, 300),
+          })
+        ),
+      );
     },
     async idle() {
       while (pending.size > 0) await Promise.all([...pending]);
