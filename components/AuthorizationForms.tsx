@@ -5,7 +5,7 @@ import type { AuthorizationRequest } from "../lib/oauth/authorize/request.ts";
 import { Form } from "./Form.tsx";
 
 /** The authorization request's parameters as hidden fields. */
-function HiddenParams(
+export function HiddenParams(
   { params }: { params: Record<string, string> },
 ): VNode {
   return (
@@ -17,16 +17,47 @@ function HiddenParams(
   );
 }
 
+/** What the sign-in page offers besides signing in (from the server's settings). */
+export interface AccountOffers {
+  /** Mail is configured: "Forgot password?". */
+  recovery: boolean;
+  /** Registration is on: "Create an account". */
+  registration: boolean;
+}
+
 export interface LoginFormProps {
   request: AuthorizationRequest;
   csrf: string;
   error?: string;
   username?: string;
+  offers?: AccountOffers;
+}
+
+/**
+ * A button that posts the request on to another step of the flow
+ * (`_action`), looking like a link.
+ */
+export function StepLink(
+  { request, csrf, action, label, params }: {
+    request: AuthorizationRequest;
+    csrf: string;
+    action: string;
+    label: string;
+    params?: Record<string, string>;
+  },
+): VNode {
+  return (
+    <Form action="/authorize" csrf={csrf} class="inline">
+      <HiddenParams params={params ?? request.params} />
+      <input type="hidden" name={ACTION_FIELD} value={action} />
+      <button type="submit" class="link">{label}</button>
+    </Form>
+  );
 }
 
 /** Username/password sign-in, posting back to /authorize. */
 export function LoginForm(
-  { request, csrf, error, username }: LoginFormProps,
+  { request, csrf, error, username, offers }: LoginFormProps,
 ): VNode {
   return (
     <section class="card narrow">
@@ -58,6 +89,26 @@ export function LoginForm(
         />
         <button type="submit">Sign in</button>
       </Form>
+      {(offers?.recovery || offers?.registration) && (
+        <p class="step-links">
+          {offers.recovery && (
+            <StepLink
+              request={request}
+              csrf={csrf}
+              action="forgot_password"
+              label="Forgot password?"
+            />
+          )}
+          {offers.registration && (
+            <StepLink
+              request={request}
+              csrf={csrf}
+              action="create_account"
+              label="Create an account"
+            />
+          )}
+        </p>
+      )}
     </section>
   );
 }
@@ -69,7 +120,7 @@ export interface SelectAccountFormProps {
 }
 
 /** prompt values a form must not carry on (they were just answered). */
-function withoutPrompts(
+export function withoutPrompts(
   params: Record<string, string>,
   answered: string[],
 ): Record<string, string> {

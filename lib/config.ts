@@ -28,6 +28,11 @@ export type DatabaseTarget =
 export const REGISTRATION_MODES = ["off", "open", "invite"] as const;
 export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
 
+/** Whether people can create accounts at all (prompt=create, the sign-in page's link). */
+export function registrationOpen(mode: RegistrationMode): boolean {
+  return mode !== "off";
+}
+
 /** Outgoing mail (SMTP_URL and MAIL_FROM); null: flows that need mail are off. */
 export interface MailConfig {
   /** `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://…:465`. */

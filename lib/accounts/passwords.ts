@@ -22,7 +22,7 @@ import type { Deps } from "../deps.ts";
 import { unknownDeviceSignInCounters } from "../security/budget_counters.ts";
 import { hashPassword, verifyPassword } from "../security/password.ts";
 import { canonicalUsername } from "../username.ts";
-import { recordAccountEvent } from "./notify.ts";
+import { notifyAccountChange, recordAccountEvent } from "./notify.ts";
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 1024;
@@ -129,4 +129,86 @@ export async function setPassword(
     }, now);
     return { ...current, ...values } as UserRow;
   });
+}
+
+/** A session this young may change the password without the current one. */
+export const RECENT_SIGN_IN_SECONDS = 300;
+
+export interface OwnPasswordChange {
+  /** Needed unless the session signed in within RECENT_SIGN_IN_SECONDS. */
+  currentPassword: string;
+  newPassword: string;
+  confirmPassword: string;
+}
+
+export type OwnPasswordResult =
+  | { ok: true; user: UserRow }
+  | {
+    ok: false;
+    status: number;
+    errors: Record<string, string>;
+    retryAfter?: number;
+  };
+
+/** Whether the session signed in recently enough to skip the current password. */
+export function signedInRecently(
+  session: { auth_time: number },
+  now: number,
+): boolean {
+  return now - session.auth_time <= RECENT_SIGN_IN_SECONDS;
+}
+
+/**
+ * The person's own password change on /account: the current password, or
+ * a sign-in within the last five minutes; then the new one, set with
+ * every other session ended and their tokens revoked (this session stays).
+ */
+export async function changeOwnPassword(
+  deps: Deps,
+  current: { user: UserRow; session: { id: string; auth_time: number } },
+  input: OwnPasswordChange,
+  ip: string | null,
+): Promise<OwnPasswordResult> {
+  const { user, session } = current;
+  if (input.newPassword !== input.confirmPassword) {
+    return {
+      ok: false,
+      status: 400,
+      errors: { new_password: "The two new passwords are not the same." },
+    };
+  }
+  const weak = passwordProblem(input.newPassword, user.username);
+  if (weak) return { ok: false, status: 400, errors: { new_password: weak } };
+  if (!signedInRecently(session, deps.now())) {
+    const confirmed = await confirmCurrentPassword(
+      deps,
+      user,
+      input.currentPassword,
+      ip,
+    );
+    if (!confirmed.ok) {
+      return confirmed.reason === "limited"
+        ? {
+          ok: false,
+          status: 429,
+          errors: { "": "Too many wrong passwords. Try again later." },
+          retryAfter: confirmed.retryAfter,
+        }
+        : {
+          ok: false,
+          status: 401,
+          errors: { current_password: "That is not your current password." },
+        };
+    }
+  }
+  const updated = await setPassword(deps, user, input.newPassword, {
+    action: "account.password_changed",
+    ip,
+    keepSessionID: session.id,
+  });
+  if (!updated) {
+    return { ok: false, status: 404, errors: { "": "The account is gone." } };
+  }
+  notifyAccountChange(deps, updated, "password_changed", ip);
+  return { ok: true, user: updated };
 }

@@ -12,8 +12,7 @@
  * the account signs in at once with `email_verified` false.
  * @module
  */
-import { isUniqueViolation } from "../admin/admin_http.ts";
-import type { RegistrationMode } from "../config.ts";
+import { isUniqueViolation } from "../db/errors.ts";
 import {
   deleteAccountToken,
   listLiveAccountTokens,
@@ -41,11 +40,6 @@ import {
 } from "./tokens.ts";
 
 const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
-
-/** Whether people can create accounts at all (prompt=create, the sign-in page's link). */
-export function registrationOpen(mode: RegistrationMode): boolean {
-  return mode !== "off";
-}
 
 export interface RegistrationInput {
   username: string;

@@ -30,6 +30,31 @@ export type SignInGate =
   | { kind: "change_password"; ticket: string }
   | { kind: "verify_email"; email: string };
 
+/** What a failed password sign-in says, with its status. */
+export function signInFailure(
+  reason: "invalid" | "limited" | "locked",
+): { status: number; error: string } {
+  switch (reason) {
+    case "limited":
+      return {
+        status: 429,
+        error: "Too many failed sign-in attempts. Try again later.",
+      };
+    case "locked":
+      return {
+        status: 403,
+        error: "This account is locked. Contact your administrator.",
+      };
+    case "invalid":
+      return { status: 401, error: "The username or password is incorrect." };
+  }
+}
+
+/** What the page says to an account waiting for its address's verification. */
+export function verifyFirstMessage(maskedEmail: string): string {
+  return `Your account is waiting for its email address to be confirmed. We sent a link to ${maskedEmail}; open it, then sign in.`;
+}
+
 /** `alice@example.com` → `a•••@example.com`. */
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf("@");
@@ -92,7 +117,7 @@ export async function signInGate(
 export type ForcedChangeResult =
   | { ok: true; user: UserRow }
   | { ok: false; reason: "expired" }
-  | { ok: false; reason: "weak"; message: string };
+  | { ok: false; reason: "weak"; message: string; username: string };
 
 /** Sets the new password a forced change asks for. */
 export async function completeForcedChange(
@@ -110,7 +135,14 @@ export async function completeForcedChange(
       (await verifyPassword(holder.password_hash, password)
         ? "Choose a password different from the current one."
         : null);
-  if (problem) return { ok: false, reason: "weak", message: problem };
+  if (problem) {
+    return {
+      ok: false,
+      reason: "weak",
+      message: problem,
+      username: holder.username,
+    };
+  }
   const user = await setPassword(deps, holder, password, {
     action: "account.password_changed",
     ip,

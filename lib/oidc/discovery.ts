@@ -4,6 +4,7 @@
  * table; the document is cached with them (lib/db/config_cache.ts).
  * @module
  */
+import { registrationOpen } from "../config.ts";
 import { derivedFromConfig } from "../db/config_cache.ts";
 import { listScopes } from "../db/scopes.ts";
 import type { Deps } from "../deps.ts";
@@ -11,17 +12,24 @@ import {
   AUTH_METHODS,
   GRANT_TYPES,
   PKCE_METHODS,
-  PROMPT_VALUES,
+  promptValuesSupported,
   RESPONSE_MODES,
   RESPONSE_TYPES,
   SIGNING_ALGS,
 } from "../oauth/vocabulary.ts";
 import { sha256 } from "../security/crypto.ts";
 
+/** What the server's configuration adds to discovery. */
+export interface DiscoveryOptions {
+  /** Self-registration is on: `create` is a prompt value (Initiating User Registration 1.0 §4.2). */
+  registration?: boolean;
+}
+
 /** Builds the discovery document for `issuer` and the given scopes. */
 export function discoveryDocument(
   issuer: string,
   scopes: { name: string; claims: string[] }[],
+  options: DiscoveryOptions = {},
 ): Record<string, unknown> {
   const claims = new Set([
     "sub",
@@ -54,7 +62,9 @@ export function discoveryDocument(
     revocation_endpoint_auth_methods_supported: [...AUTH_METHODS],
     introspection_endpoint_auth_methods_supported: [...AUTH_METHODS],
     code_challenge_methods_supported: [...PKCE_METHODS],
-    prompt_values_supported: [...PROMPT_VALUES],
+    prompt_values_supported: promptValuesSupported(
+      options.registration ?? false,
+    ),
     claims_parameter_supported: false,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
@@ -82,7 +92,11 @@ export async function discoveryBody(deps: Deps): Promise<DiscoveryBody> {
       name: s.name,
       claims: JSON.parse(s.claims) as string[],
     }));
-    const json = JSON.stringify(discoveryDocument(issuer, scopes));
+    const json = JSON.stringify(
+      discoveryDocument(issuer, scopes, {
+        registration: registrationOpen(deps.config.registration),
+      }),
+    );
     return { json, etag: `"${sha256(json).slice(0, 27)}"` };
   });
 }

@@ -27,8 +27,11 @@ export function readPage(html: string): {
   fields: Record<string, string>;
 } {
   const fields: Record<string, string> = {};
+  // The first form only: a sign-in page also holds small forms for its
+  // other steps (forgot password, create an account).
+  const form = html.match(/<form[^>]*>[\s\S]*?<\/form>/)?.[0] ?? html;
   for (
-    const m of html.matchAll(
+    const m of form.matchAll(
       /<input type="hidden" name="([^"]+)" value="([^"]*)"/g,
     )
   ) {

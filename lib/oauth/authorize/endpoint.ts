@@ -1,15 +1,22 @@
 /**
  * GET/POST /authorize: the authorization request itself (query or form
- * body), and the forms it renders (sign-in, account choice, consent), which
- * post back here with the original parameters and an `_action`. Every step
+ * body), and the forms it renders (sign-in, account choice, consent, and
+ * the account steps of lib/oauth/authorize/account_steps.ts), which post
+ * back here with the original parameters and an `_action`. Every step
  * re-checks the whole request, so a tampered hidden field is just a new
  * request.
  * The answer is an AuthorizeOutcome for lib/oauth/authorize/writer.ts.
  * @module
  */
 import type { Deps } from "../../deps.ts";
-import { createSession, endSession } from "../../security/session.ts";
 import { signIn } from "../../users.ts";
+import { startUserSession } from "../../accounts/session_start.ts";
+import { signInFailure } from "../../accounts/sign_in_gates.ts";
+import {
+  ACCOUNT_STEPS,
+  type AccountStep,
+  gateOutcome,
+} from "./account_steps.ts";
 import { type AuthorizeCheck, checkAuthorizationRequest } from "./checks.ts";
 import {
   continueAuthorization,
@@ -51,19 +58,11 @@ export function isInteractionPost(input: AuthorizeInput): boolean {
   return input.method === "POST" && input.params.has(ACTION_FIELD);
 }
 
-type SignInResult =
-  | { ok: true; current: UserSession; token: string; device: string }
-  | { ok: false; outcome: AuthorizeOutcome };
-
 /**
  * The sign-in form's answer: a new session (a new id at every sign-in stops
  * session fixation) or the form again with the reason.
  */
-async function signInFromForm(
-  deps: Deps,
-  request: AuthorizationRequest,
-  input: AuthorizeInput,
-): Promise<SignInResult> {
+const passwordStep: AccountStep = async (deps, request, input) => {
   const username = input.params.get("username") ?? "";
   const result = await signIn(
     deps,
@@ -73,37 +72,28 @@ async function signInFromForm(
     { deviceCookie: input.deviceCookie, clientID: request.client.id },
   );
   if (!result.ok) {
-    const limited = result.reason === "limited";
     return {
       ok: false,
       outcome: {
         kind: "login",
         request,
-        status: limited ? 429 : 401,
-        error: limited
-          ? "Too many failed sign-in attempts. Try again later."
-          : "The username or password is incorrect.",
+        ...signInFailure(result.reason),
         username,
         retryAfter: result.retryAfter,
       },
     };
   }
-  await endSession(deps.db, input.sessionCookie);
-  const now = deps.now();
-  const issued = await createSession(deps.db, {
-    kind: "user",
-    userID: result.user.id,
-    authTime: now,
-    ip: input.ip,
-    userAgent: input.userAgent,
-  }, now);
-  return {
-    ok: true,
-    current: { session: issued.session, user: result.user },
-    token: issued.token,
-    device: result.deviceCookie,
-  };
-}
+  const gate = await gateOutcome(deps, request, result.user, input.ip);
+  if (gate) return { ok: false, outcome: gate };
+  const started = await startUserSession(deps, input, result.user);
+  return { ok: true, ...started, device: result.deviceCookie, fresh: true };
+};
+
+/** Every step a form on /authorize posts, by its `_action`. */
+const STEPS: Readonly<Record<string, AccountStep>> = {
+  login: passwordStep,
+  ...ACCOUNT_STEPS,
+};
 
 /** The account choice's answer: continue as the signed-in user, or sign in as another. */
 function accountChoice(
@@ -155,12 +145,17 @@ export function createAuthorizationEndpoint(
     let current = await currentUserSession(deps, input.sessionCookie);
     let newSession: string | null = null;
     let newDevice: string | null = null;
-    if (action === "login") {
-      const signedIn = await signInFromForm(deps, request, input);
-      if (!signedIn.ok) return { outcome: signedIn.outcome, newSession: null };
-      current = signedIn.current;
-      newSession = signedIn.token;
-      newDevice = signedIn.device;
+    let fresh = false;
+    const step = action !== null && Object.hasOwn(STEPS, action)
+      ? STEPS[action]
+      : undefined;
+    if (step) {
+      const result = await step(deps, request, input, current);
+      if (!result.ok) return { outcome: result.outcome, newSession: null };
+      current = result.current;
+      newSession = result.token;
+      newDevice = result.device ?? null;
+      fresh = result.fresh;
     }
     const choice = current ? accountChoice(action, input.params) : undefined;
     if (choice === "switch") {
@@ -170,7 +165,7 @@ export function createAuthorizationEndpoint(
       };
     }
     const outcome = await continueAuthorization(deps, request, current, {
-      freshLogin: newSession !== null,
+      freshLogin: fresh,
       decision: current ? consentDecision(action, input.params) : undefined,
       accountChosen: choice === "continue",
     });
