@@ -5,55 +5,65 @@ import * as $0 from "./routes/.well-known/jwks.json.ts";
 import * as $1 from "./routes/.well-known/openid-configuration.ts";
 import * as $2 from "./routes/_app.tsx";
 import * as $3 from "./routes/_error.tsx";
-import * as $4 from "./routes/admin/_middleware.ts";
-import * as $5 from "./routes/admin/audit.ts";
-import * as $6 from "./routes/admin/clients/[client_id]/index.ts";
-import * as $7 from "./routes/admin/clients/[client_id]/policy.ts";
-import * as $8 from "./routes/admin/clients/[client_id]/secret.ts";
-import * as $9 from "./routes/admin/clients/index.ts";
-import * as $10 from "./routes/admin/keys/[kid]/index.ts";
-import * as $11 from "./routes/admin/keys/[kid]/retire.ts";
-import * as $12 from "./routes/admin/keys/index.ts";
-import * as $13 from "./routes/admin/keys/rotate.ts";
-import * as $14 from "./routes/admin/login.tsx";
-import * as $15 from "./routes/admin/logout.ts";
-import * as $16 from "./routes/admin/openapi.json.ts";
-import * as $17 from "./routes/admin/rotate_jwk.ts";
-import * as $18 from "./routes/admin/scopes/[name].ts";
-import * as $19 from "./routes/admin/scopes/index.ts";
-import * as $20 from "./routes/admin/sessions/[session_id].ts";
-import * as $21 from "./routes/admin/sessions/index.ts";
-import * as $22 from "./routes/admin/ui/audit.tsx";
-import * as $23 from "./routes/admin/ui/clients/[client_id].tsx";
-import * as $24 from "./routes/admin/ui/clients/index.tsx";
-import * as $25 from "./routes/admin/ui/help.tsx";
-import * as $26 from "./routes/admin/ui/index.tsx";
-import * as $27 from "./routes/admin/ui/keys.tsx";
-import * as $28 from "./routes/admin/ui/scopes.tsx";
-import * as $29 from "./routes/admin/ui/sessions.tsx";
-import * as $30 from "./routes/admin/ui/users/[user_id].tsx";
-import * as $31 from "./routes/admin/ui/users/index.tsx";
-import * as $32 from "./routes/admin/users/[user_id]/consents/[client_id].ts";
-import * as $33 from "./routes/admin/users/[user_id]/consents/index.ts";
-import * as $34 from "./routes/admin/users/[user_id]/index.ts";
-import * as $35 from "./routes/admin/users/[user_id]/password.ts";
-import * as $36 from "./routes/admin/users/index.ts";
-import * as $37 from "./routes/authorize.tsx";
-import * as $38 from "./routes/dev/_middleware.ts";
-import * as $39 from "./routes/dev/create_client.ts";
-import * as $40 from "./routes/dev/pkce.ts";
-import * as $41 from "./routes/dev/seed.ts";
-import * as $42 from "./routes/end_session.tsx";
-import * as $43 from "./routes/healthz.ts";
-import * as $44 from "./routes/index.tsx";
-import * as $45 from "./routes/introspect.ts";
-import * as $46 from "./routes/logout.tsx";
-import * as $47 from "./routes/metrics/_middleware.ts";
-import * as $48 from "./routes/metrics/index.ts";
-import * as $49 from "./routes/revoke.ts";
-import * as $50 from "./routes/setup.tsx";
-import * as $51 from "./routes/token/index.ts";
-import * as $52 from "./routes/userinfo/index.ts";
+import * as $4 from "./routes/account/apps.tsx";
+import * as $5 from "./routes/account/forgot.tsx";
+import * as $6 from "./routes/account/index.tsx";
+import * as $7 from "./routes/account/login.tsx";
+import * as $8 from "./routes/account/logout.ts";
+import * as $9 from "./routes/account/password.tsx";
+import * as $10 from "./routes/account/register.tsx";
+import * as $11 from "./routes/account/reset.tsx";
+import * as $12 from "./routes/account/sessions.tsx";
+import * as $13 from "./routes/account/verify.tsx";
+import * as $14 from "./routes/admin/_middleware.ts";
+import * as $15 from "./routes/admin/audit.ts";
+import * as $16 from "./routes/admin/clients/[client_id]/index.ts";
+import * as $17 from "./routes/admin/clients/[client_id]/policy.ts";
+import * as $18 from "./routes/admin/clients/[client_id]/secret.ts";
+import * as $19 from "./routes/admin/clients/index.ts";
+import * as $20 from "./routes/admin/keys/[kid]/index.ts";
+import * as $21 from "./routes/admin/keys/[kid]/retire.ts";
+import * as $22 from "./routes/admin/keys/index.ts";
+import * as $23 from "./routes/admin/keys/rotate.ts";
+import * as $24 from "./routes/admin/login.tsx";
+import * as $25 from "./routes/admin/logout.ts";
+import * as $26 from "./routes/admin/openapi.json.ts";
+import * as $27 from "./routes/admin/rotate_jwk.ts";
+import * as $28 from "./routes/admin/scopes/[name].ts";
+import * as $29 from "./routes/admin/scopes/index.ts";
+import * as $30 from "./routes/admin/sessions/[session_id].ts";
+import * as $31 from "./routes/admin/sessions/index.ts";
+import * as $32 from "./routes/admin/ui/audit.tsx";
+import * as $33 from "./routes/admin/ui/clients/[client_id].tsx";
+import * as $34 from "./routes/admin/ui/clients/index.tsx";
+import * as $35 from "./routes/admin/ui/help.tsx";
+import * as $36 from "./routes/admin/ui/index.tsx";
+import * as $37 from "./routes/admin/ui/keys.tsx";
+import * as $38 from "./routes/admin/ui/scopes.tsx";
+import * as $39 from "./routes/admin/ui/sessions.tsx";
+import * as $40 from "./routes/admin/ui/users/[user_id].tsx";
+import * as $41 from "./routes/admin/ui/users/index.tsx";
+import * as $42 from "./routes/admin/users/[user_id]/consents/[client_id].ts";
+import * as $43 from "./routes/admin/users/[user_id]/consents/index.ts";
+import * as $44 from "./routes/admin/users/[user_id]/index.ts";
+import * as $45 from "./routes/admin/users/[user_id]/password.ts";
+import * as $46 from "./routes/admin/users/index.ts";
+import * as $47 from "./routes/authorize.tsx";
+import * as $48 from "./routes/dev/_middleware.ts";
+import * as $49 from "./routes/dev/create_client.ts";
+import * as $50 from "./routes/dev/pkce.ts";
+import * as $51 from "./routes/dev/seed.ts";
+import * as $52 from "./routes/end_session.tsx";
+import * as $53 from "./routes/healthz.ts";
+import * as $54 from "./routes/index.tsx";
+import * as $55 from "./routes/introspect.ts";
+import * as $56 from "./routes/logout.tsx";
+import * as $57 from "./routes/metrics/_middleware.ts";
+import * as $58 from "./routes/metrics/index.ts";
+import * as $59 from "./routes/revoke.ts";
+import * as $60 from "./routes/setup.tsx";
+import * as $61 from "./routes/token/index.ts";
+import * as $62 from "./routes/userinfo/index.ts";
 import * as $$0 from "./islands/ClientForm.tsx";
 import * as $$1 from "./islands/ClientList.tsx";
 import * as $$2 from "./islands/ConfirmButton.tsx";
@@ -68,55 +78,65 @@ export const manifest: Manifest = {
     "./routes/.well-known/openid-configuration.ts": $1,
     "./routes/_app.tsx": $2,
     "./routes/_error.tsx": $3,
-    "./routes/admin/_middleware.ts": $4,
-    "./routes/admin/audit.ts": $5,
-    "./routes/admin/clients/[client_id]/index.ts": $6,
-    "./routes/admin/clients/[client_id]/policy.ts": $7,
-    "./routes/admin/clients/[client_id]/secret.ts": $8,
-    "./routes/admin/clients/index.ts": $9,
-    "./routes/admin/keys/[kid]/index.ts": $10,
-    "./routes/admin/keys/[kid]/retire.ts": $11,
-    "./routes/admin/keys/index.ts": $12,
-    "./routes/admin/keys/rotate.ts": $13,
-    "./routes/admin/login.tsx": $14,
-    "./routes/admin/logout.ts": $15,
-    "./routes/admin/openapi.json.ts": $16,
-    "./routes/admin/rotate_jwk.ts": $17,
-    "./routes/admin/scopes/[name].ts": $18,
-    "./routes/admin/scopes/index.ts": $19,
-    "./routes/admin/sessions/[session_id].ts": $20,
-    "./routes/admin/sessions/index.ts": $21,
-    "./routes/admin/ui/audit.tsx": $22,
-    "./routes/admin/ui/clients/[client_id].tsx": $23,
-    "./routes/admin/ui/clients/index.tsx": $24,
-    "./routes/admin/ui/help.tsx": $25,
-    "./routes/admin/ui/index.tsx": $26,
-    "./routes/admin/ui/keys.tsx": $27,
-    "./routes/admin/ui/scopes.tsx": $28,
-    "./routes/admin/ui/sessions.tsx": $29,
-    "./routes/admin/ui/users/[user_id].tsx": $30,
-    "./routes/admin/ui/users/index.tsx": $31,
-    "./routes/admin/users/[user_id]/consents/[client_id].ts": $32,
-    "./routes/admin/users/[user_id]/consents/index.ts": $33,
-    "./routes/admin/users/[user_id]/index.ts": $34,
-    "./routes/admin/users/[user_id]/password.ts": $35,
-    "./routes/admin/users/index.ts": $36,
-    "./routes/authorize.tsx": $37,
-    "./routes/dev/_middleware.ts": $38,
-    "./routes/dev/create_client.ts": $39,
-    "./routes/dev/pkce.ts": $40,
-    "./routes/dev/seed.ts": $41,
-    "./routes/end_session.tsx": $42,
-    "./routes/healthz.ts": $43,
-    "./routes/index.tsx": $44,
-    "./routes/introspect.ts": $45,
-    "./routes/logout.tsx": $46,
-    "./routes/metrics/_middleware.ts": $47,
-    "./routes/metrics/index.ts": $48,
-    "./routes/revoke.ts": $49,
-    "./routes/setup.tsx": $50,
-    "./routes/token/index.ts": $51,
-    "./routes/userinfo/index.ts": $52,
+    "./routes/account/apps.tsx": $4,
+    "./routes/account/forgot.tsx": $5,
+    "./routes/account/index.tsx": $6,
+    "./routes/account/login.tsx": $7,
+    "./routes/account/logout.ts": $8,
+    "./routes/account/password.tsx": $9,
+    "./routes/account/register.tsx": $10,
+    "./routes/account/reset.tsx": $11,
+    "./routes/account/sessions.tsx": $12,
+    "./routes/account/verify.tsx": $13,
+    "./routes/admin/_middleware.ts": $14,
+    "./routes/admin/audit.ts": $15,
+    "./routes/admin/clients/[client_id]/index.ts": $16,
+    "./routes/admin/clients/[client_id]/policy.ts": $17,
+    "./routes/admin/clients/[client_id]/secret.ts": $18,
+    "./routes/admin/clients/index.ts": $19,
+    "./routes/admin/keys/[kid]/index.ts": $20,
+    "./routes/admin/keys/[kid]/retire.ts": $21,
+    "./routes/admin/keys/index.ts": $22,
+    "./routes/admin/keys/rotate.ts": $23,
+    "./routes/admin/login.tsx": $24,
+    "./routes/admin/logout.ts": $25,
+    "./routes/admin/openapi.json.ts": $26,
+    "./routes/admin/rotate_jwk.ts": $27,
+    "./routes/admin/scopes/[name].ts": $28,
+    "./routes/admin/scopes/index.ts": $29,
+    "./routes/admin/sessions/[session_id].ts": $30,
+    "./routes/admin/sessions/index.ts": $31,
+    "./routes/admin/ui/audit.tsx": $32,
+    "./routes/admin/ui/clients/[client_id].tsx": $33,
+    "./routes/admin/ui/clients/index.tsx": $34,
+    "./routes/admin/ui/help.tsx": $35,
+    "./routes/admin/ui/index.tsx": $36,
+    "./routes/admin/ui/keys.tsx": $37,
+    "./routes/admin/ui/scopes.tsx": $38,
+    "./routes/admin/ui/sessions.tsx": $39,
+    "./routes/admin/ui/users/[user_id].tsx": $40,
+    "./routes/admin/ui/users/index.tsx": $41,
+    "./routes/admin/users/[user_id]/consents/[client_id].ts": $42,
+    "./routes/admin/users/[user_id]/consents/index.ts": $43,
+    "./routes/admin/users/[user_id]/index.ts": $44,
+    "./routes/admin/users/[user_id]/password.ts": $45,
+    "./routes/admin/users/index.ts": $46,
+    "./routes/authorize.tsx": $47,
+    "./routes/dev/_middleware.ts": $48,
+    "./routes/dev/create_client.ts": $49,
+    "./routes/dev/pkce.ts": $50,
+    "./routes/dev/seed.ts": $51,
+    "./routes/end_session.tsx": $52,
+    "./routes/healthz.ts": $53,
+    "./routes/index.tsx": $54,
+    "./routes/introspect.ts": $55,
+    "./routes/logout.tsx": $56,
+    "./routes/metrics/_middleware.ts": $57,
+    "./routes/metrics/index.ts": $58,
+    "./routes/revoke.ts": $59,
+    "./routes/setup.tsx": $60,
+    "./routes/token/index.ts": $61,
+    "./routes/userinfo/index.ts": $62,
   },
   islands: {
     "./islands/ClientForm.tsx": $$0,

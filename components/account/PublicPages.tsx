@@ -1,0 +1,236 @@
+/**
+ * The account pages for someone not signed in: sign in to the account,
+ * forgot password, the reset link's form, the verification link's
+ * confirmation, create an account, and plain notices. Links open forms;
+ * nothing is used up by merely opening a link (mail scanners open them
+ * too): each link's page asks for a click. Server-only.
+ * @module
+ */
+import type { VNode } from "preact";
+import { Form } from "../Form.tsx";
+import {
+  FormMessage,
+  Input,
+  NewPasswordFields,
+  RegisterFields,
+  type RegisterFieldValues,
+} from "./fields.tsx";
+
+export interface AccountSignInProps {
+  csrf: string;
+  /** Where to go after signing in (an /account page). */
+  next: string;
+  error?: string;
+  notice?: string;
+  username?: string;
+  /** Mail is on: "Forgot password?". */
+  recovery: boolean;
+  /** Registration is on: "Create an account". */
+  registration: boolean;
+}
+
+export function AccountSignIn(props: AccountSignInProps): VNode {
+  const action = `/account/login?next=${encodeURIComponent(props.next)}`;
+  return (
+    <section class="card narrow">
+      <h1>Sign in to your account</h1>
+      <FormMessage error={props.error} notice={props.notice} />
+      <Form action={action} csrf={props.csrf}>
+        <input type="hidden" name="_action" value="login" />
+        <Input
+          name="username"
+          label="Username"
+          value={props.username}
+          autocomplete="username"
+          required
+          autofocus
+          maxLength={200}
+        />
+        <Input
+          name="password"
+          label="Password"
+          type="password"
+          autocomplete="current-password"
+          required
+        />
+        <button type="submit">Sign in</button>
+      </Form>
+      {(props.recovery || props.registration) && (
+        <p class="step-links">
+          {props.recovery && <a href="/account/forgot">Forgot password?</a>}
+          {props.registration && (
+            <a href="/account/register">Create an account</a>
+          )}
+        </p>
+      )}
+    </section>
+  );
+}
+
+export function AccountChangePassword(
+  { csrf, next, ticket, username, error }: {
+    csrf: string;
+    next: string;
+    ticket: string;
+    username: string;
+    error?: string;
+  },
+): VNode {
+  return (
+    <section class="card narrow">
+      <h1>Choose a new password</h1>
+      <p class="muted">
+        Your administrator asked <strong>{username}</strong>{" "}
+        to set a new password before going on.
+      </p>
+      <Form
+        action={`/account/login?next=${encodeURIComponent(next)}`}
+        csrf={csrf}
+      >
+        <input type="hidden" name="_action" value="change_password" />
+        <input type="hidden" name="ticket" value={ticket} />
+        <NewPasswordFields error={error} autofocus />
+        <button type="submit">Set password and continue</button>
+      </Form>
+    </section>
+  );
+}
+
+/** A message, with a link on. */
+export function AccountNotice(
+  { title, message, link }: {
+    title: string;
+    message: string;
+    link?: { href: string; label: string };
+  },
+): VNode {
+  return (
+    <section class="card narrow">
+      <h1>{title}</h1>
+      <p role="status">{message}</p>
+      {link && (
+        <p class="step-links">
+          <a href={link.href}>{link.label}</a>
+        </p>
+      )}
+    </section>
+  );
+}
+
+export function ForgotPasswordPage(
+  { csrf, available, sent, error, identifier }: {
+    csrf: string;
+    available: boolean;
+    sent?: boolean;
+    error?: string;
+    identifier?: string;
+  },
+): VNode {
+  return (
+    <section class="card narrow">
+      <h1>Reset your password</h1>
+      {!available
+        ? (
+          <p>
+            Password recovery by email is not set up on this server. Ask your
+            administrator to set a new password for you.
+          </p>
+        )
+        : sent
+        ? (
+          <p class="notice" role="status">
+            If an account matches, we sent a link to its email address. It works
+            once, for 30 minutes.
+          </p>
+        )
+        : (
+          <>
+            <p class="muted">
+              Enter your username or email address and we will mail you a link
+              to choose a new password.
+            </p>
+            <FormMessage error={error} />
+            <Form action="/account/forgot" csrf={csrf}>
+              <Input
+                name="identifier"
+                label="Username or email address"
+                value={identifier}
+                autocomplete="username"
+                required
+                autofocus
+                maxLength={254}
+              />
+              <button type="submit">Send the link</button>
+            </Form>
+          </>
+        )}
+      <p class="step-links">
+        <a href="/account/login">Back to sign in</a>
+      </p>
+    </section>
+  );
+}
+
+export function ResetPasswordPage(
+  { csrf, token, error }: { csrf: string; token: string; error?: string },
+): VNode {
+  return (
+    <section class="card narrow">
+      <h1>Choose a new password</h1>
+      <p class="muted">
+        Setting it signs you out everywhere and signs out the apps you use.
+      </p>
+      <Form action="/account/reset" csrf={csrf}>
+        <input type="hidden" name="token" value={token} />
+        <NewPasswordFields error={error} autofocus />
+        <button type="submit">Set new password</button>
+      </Form>
+    </section>
+  );
+}
+
+export function VerifyEmailPage(
+  { csrf, token }: { csrf: string; token: string },
+): VNode {
+  return (
+    <section class="card narrow">
+      <h1>Confirm your email address</h1>
+      <p>Press the button to confirm that this address is yours.</p>
+      <Form action="/account/verify" csrf={csrf}>
+        <input type="hidden" name="token" value={token} />
+        <button type="submit">Confirm my address</button>
+      </Form>
+    </section>
+  );
+}
+
+export function RegisterPage(
+  { csrf, values, errors, invite, emailRequired, fixedEmail }: {
+    csrf: string;
+    values: RegisterFieldValues;
+    errors: Record<string, string>;
+    invite: "ask" | "hidden" | "none";
+    emailRequired: boolean;
+    fixedEmail?: string | null;
+  },
+): VNode {
+  return (
+    <section class="card narrow">
+      <h1>Create an account</h1>
+      <FormMessage error={errors[""]} />
+      <Form action="/account/register" csrf={csrf}>
+        <RegisterFields
+          values={values}
+          errors={errors}
+          invite={invite}
+          emailRequired={emailRequired}
+          fixedEmail={fixedEmail}
+        />
+        <button type="submit">Create account</button>
+      </Form>
+      <p class="step-links">
+        <a href="/account/login">I have an account: sign in</a>
+      </p>
+    </section>
+  );
+}

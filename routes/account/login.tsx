@@ -1,0 +1,96 @@
+import { getCookie } from "hono/cookie";
+import {
+  AccountChangePassword,
+  AccountNotice,
+  AccountSignIn,
+} from "../../components/account/PublicPages.tsx";
+import { renderPublicPage } from "../../components/account/render.tsx";
+import { accountSignIn } from "../../lib/accounts/account_sign_in.ts";
+import {
+  accountForm,
+  noticeOf,
+  safeNext,
+  setSessionCookie,
+} from "../../lib/accounts/web.ts";
+import { registrationOpen } from "../../lib/config.ts";
+import { type AppContext, define } from "../../lib/http/define.ts";
+import { clientIP } from "../../lib/http/request.ts";
+import {
+  DEVICE_COOKIE,
+  deviceCookie,
+} from "../../lib/security/device_cookie.ts";
+import { SESSION_COOKIE } from "../../lib/security/session.ts";
+
+interface FormState {
+  status?: number;
+  error?: string;
+  username?: string;
+  retryAfter?: number;
+}
+
+function form(c: AppContext, state: FormState = {}): Response {
+  const { deps } = c.var;
+  return renderPublicPage(c, (csrf) => (
+    <AccountSignIn
+      csrf={csrf}
+      next={safeNext(c.req.query("next"))}
+      error={state.error}
+      notice={state.error ? undefined : noticeOf(c)}
+      username={state.username}
+      recovery={deps.mail.enabled}
+      registration={registrationOpen(deps.config.registration)}
+    />
+  ), {
+    title: "Sign in",
+    status: state.status,
+    headers: state.retryAfter
+      ? { "Retry-After": String(state.retryAfter) }
+      : {},
+  });
+}
+
+export const handler = define.handlers({
+  GET: (c) => form(c),
+  async POST(c) {
+    const { deps } = c.var;
+    const next = safeNext(c.req.query("next"));
+    const result = await accountSignIn(deps, {
+      form: await accountForm(c),
+      sessionCookie: getCookie(c, SESSION_COOKIE.user),
+      deviceCookie: getCookie(c, DEVICE_COOKIE),
+      ip: clientIP(c),
+      userAgent: c.req.header("User-Agent") ?? null,
+    });
+    switch (result.kind) {
+      case "form":
+        return form(c, result);
+      case "notice":
+        return renderPublicPage(
+          c,
+          () => <AccountNotice title={result.title} message={result.message} />,
+          { title: result.title, status: result.status },
+        );
+      case "change_password":
+        return renderPublicPage(
+          c,
+          (csrf) => (
+            <AccountChangePassword csrf={csrf} next={next} {...result} />
+          ),
+          { title: "Choose a new password", status: result.status },
+        );
+      case "signed_in":
+        setSessionCookie(c, result.token);
+        if (result.device) {
+          c.header(
+            "Set-Cookie",
+            deviceCookie(
+              result.device,
+              deps.config.issuer.startsWith("https:"),
+            ),
+            { append: true },
+          );
+        }
+        return c.redirect(next, 303);
+    }
+  },
+});
