@@ -16,54 +16,59 @@ import * as $11 from "./routes/account/reset.tsx";
 import * as $12 from "./routes/account/sessions.tsx";
 import * as $13 from "./routes/account/verify.tsx";
 import * as $14 from "./routes/admin/_middleware.ts";
-import * as $15 from "./routes/admin/audit.ts";
-import * as $16 from "./routes/admin/clients/[client_id]/index.ts";
-import * as $17 from "./routes/admin/clients/[client_id]/policy.ts";
-import * as $18 from "./routes/admin/clients/[client_id]/secret.ts";
-import * as $19 from "./routes/admin/clients/index.ts";
-import * as $20 from "./routes/admin/keys/[kid]/index.ts";
-import * as $21 from "./routes/admin/keys/[kid]/retire.ts";
-import * as $22 from "./routes/admin/keys/index.ts";
-import * as $23 from "./routes/admin/keys/rotate.ts";
-import * as $24 from "./routes/admin/login.tsx";
-import * as $25 from "./routes/admin/logout.ts";
-import * as $26 from "./routes/admin/openapi.json.ts";
-import * as $27 from "./routes/admin/rotate_jwk.ts";
-import * as $28 from "./routes/admin/scopes/[name].ts";
-import * as $29 from "./routes/admin/scopes/index.ts";
-import * as $30 from "./routes/admin/sessions/[session_id].ts";
-import * as $31 from "./routes/admin/sessions/index.ts";
-import * as $32 from "./routes/admin/ui/audit.tsx";
-import * as $33 from "./routes/admin/ui/clients/[client_id].tsx";
-import * as $34 from "./routes/admin/ui/clients/index.tsx";
-import * as $35 from "./routes/admin/ui/help.tsx";
-import * as $36 from "./routes/admin/ui/index.tsx";
-import * as $37 from "./routes/admin/ui/keys.tsx";
-import * as $38 from "./routes/admin/ui/scopes.tsx";
-import * as $39 from "./routes/admin/ui/sessions.tsx";
-import * as $40 from "./routes/admin/ui/users/[user_id].tsx";
-import * as $41 from "./routes/admin/ui/users/index.tsx";
-import * as $42 from "./routes/admin/users/[user_id]/consents/[client_id].ts";
-import * as $43 from "./routes/admin/users/[user_id]/consents/index.ts";
-import * as $44 from "./routes/admin/users/[user_id]/index.ts";
-import * as $45 from "./routes/admin/users/[user_id]/password.ts";
-import * as $46 from "./routes/admin/users/index.ts";
-import * as $47 from "./routes/authorize.tsx";
-import * as $48 from "./routes/dev/_middleware.ts";
-import * as $49 from "./routes/dev/create_client.ts";
-import * as $50 from "./routes/dev/pkce.ts";
-import * as $51 from "./routes/dev/seed.ts";
-import * as $52 from "./routes/end_session.tsx";
-import * as $53 from "./routes/healthz.ts";
-import * as $54 from "./routes/index.tsx";
-import * as $55 from "./routes/introspect.ts";
-import * as $56 from "./routes/logout.tsx";
-import * as $57 from "./routes/metrics/_middleware.ts";
-import * as $58 from "./routes/metrics/index.ts";
-import * as $59 from "./routes/revoke.ts";
-import * as $60 from "./routes/setup.tsx";
-import * as $61 from "./routes/token/index.ts";
-import * as $62 from "./routes/userinfo/index.ts";
+import * as $15 from "./routes/admin/account_settings.ts";
+import * as $16 from "./routes/admin/audit.ts";
+import * as $17 from "./routes/admin/clients/[client_id]/index.ts";
+import * as $18 from "./routes/admin/clients/[client_id]/policy.ts";
+import * as $19 from "./routes/admin/clients/[client_id]/secret.ts";
+import * as $20 from "./routes/admin/clients/index.ts";
+import * as $21 from "./routes/admin/invites/[invite_id].ts";
+import * as $22 from "./routes/admin/invites/index.ts";
+import * as $23 from "./routes/admin/keys/[kid]/index.ts";
+import * as $24 from "./routes/admin/keys/[kid]/retire.ts";
+import * as $25 from "./routes/admin/keys/index.ts";
+import * as $26 from "./routes/admin/keys/rotate.ts";
+import * as $27 from "./routes/admin/login.tsx";
+import * as $28 from "./routes/admin/logout.ts";
+import * as $29 from "./routes/admin/openapi.json.ts";
+import * as $30 from "./routes/admin/rotate_jwk.ts";
+import * as $31 from "./routes/admin/scopes/[name].ts";
+import * as $32 from "./routes/admin/scopes/index.ts";
+import * as $33 from "./routes/admin/sessions/[session_id].ts";
+import * as $34 from "./routes/admin/sessions/index.ts";
+import * as $35 from "./routes/admin/ui/audit.tsx";
+import * as $36 from "./routes/admin/ui/clients/[client_id].tsx";
+import * as $37 from "./routes/admin/ui/clients/index.tsx";
+import * as $38 from "./routes/admin/ui/help.tsx";
+import * as $39 from "./routes/admin/ui/index.tsx";
+import * as $40 from "./routes/admin/ui/keys.tsx";
+import * as $41 from "./routes/admin/ui/scopes.tsx";
+import * as $42 from "./routes/admin/ui/sessions.tsx";
+import * as $43 from "./routes/admin/ui/users/[user_id].tsx";
+import * as $44 from "./routes/admin/ui/users/index.tsx";
+import * as $45 from "./routes/admin/users/[user_id]/consents/[client_id].ts";
+import * as $46 from "./routes/admin/users/[user_id]/consents/index.ts";
+import * as $47 from "./routes/admin/users/[user_id]/index.ts";
+import * as $48 from "./routes/admin/users/[user_id]/password.ts";
+import * as $49 from "./routes/admin/users/[user_id]/reset_mail.ts";
+import * as $50 from "./routes/admin/users/[user_id]/verification_mail.ts";
+import * as $51 from "./routes/admin/users/index.ts";
+import * as $52 from "./routes/authorize.tsx";
+import * as $53 from "./routes/dev/_middleware.ts";
+import * as $54 from "./routes/dev/create_client.ts";
+import * as $55 from "./routes/dev/pkce.ts";
+import * as $56 from "./routes/dev/seed.ts";
+import * as $57 from "./routes/end_session.tsx";
+import * as $58 from "./routes/healthz.ts";
+import * as $59 from "./routes/index.tsx";
+import * as $60 from "./routes/introspect.ts";
+import * as $61 from "./routes/logout.tsx";
+import * as $62 from "./routes/metrics/_middleware.ts";
+import * as $63 from "./routes/metrics/index.ts";
+import * as $64 from "./routes/revoke.ts";
+import * as $65 from "./routes/setup.tsx";
+import * as $66 from "./routes/token/index.ts";
+import * as $67 from "./routes/userinfo/index.ts";
 import * as $$0 from "./islands/ClientForm.tsx";
 import * as $$1 from "./islands/ClientList.tsx";
 import * as $$2 from "./islands/ConfirmButton.tsx";
@@ -89,54 +94,59 @@ export const manifest: Manifest = {
     "./routes/account/sessions.tsx": $12,
     "./routes/account/verify.tsx": $13,
     "./routes/admin/_middleware.ts": $14,
-    "./routes/admin/audit.ts": $15,
-    "./routes/admin/clients/[client_id]/index.ts": $16,
-    "./routes/admin/clients/[client_id]/policy.ts": $17,
-    "./routes/admin/clients/[client_id]/secret.ts": $18,
-    "./routes/admin/clients/index.ts": $19,
-    "./routes/admin/keys/[kid]/index.ts": $20,
-    "./routes/admin/keys/[kid]/retire.ts": $21,
-    "./routes/admin/keys/index.ts": $22,
-    "./routes/admin/keys/rotate.ts": $23,
-    "./routes/admin/login.tsx": $24,
-    "./routes/admin/logout.ts": $25,
-    "./routes/admin/openapi.json.ts": $26,
-    "./routes/admin/rotate_jwk.ts": $27,
-    "./routes/admin/scopes/[name].ts": $28,
-    "./routes/admin/scopes/index.ts": $29,
-    "./routes/admin/sessions/[session_id].ts": $30,
-    "./routes/admin/sessions/index.ts": $31,
-    "./routes/admin/ui/audit.tsx": $32,
-    "./routes/admin/ui/clients/[client_id].tsx": $33,
-    "./routes/admin/ui/clients/index.tsx": $34,
-    "./routes/admin/ui/help.tsx": $35,
-    "./routes/admin/ui/index.tsx": $36,
-    "./routes/admin/ui/keys.tsx": $37,
-    "./routes/admin/ui/scopes.tsx": $38,
-    "./routes/admin/ui/sessions.tsx": $39,
-    "./routes/admin/ui/users/[user_id].tsx": $40,
-    "./routes/admin/ui/users/index.tsx": $41,
-    "./routes/admin/users/[user_id]/consents/[client_id].ts": $42,
-    "./routes/admin/users/[user_id]/consents/index.ts": $43,
-    "./routes/admin/users/[user_id]/index.ts": $44,
-    "./routes/admin/users/[user_id]/password.ts": $45,
-    "./routes/admin/users/index.ts": $46,
-    "./routes/authorize.tsx": $47,
-    "./routes/dev/_middleware.ts": $48,
-    "./routes/dev/create_client.ts": $49,
-    "./routes/dev/pkce.ts": $50,
-    "./routes/dev/seed.ts": $51,
-    "./routes/end_session.tsx": $52,
-    "./routes/healthz.ts": $53,
-    "./routes/index.tsx": $54,
-    "./routes/introspect.ts": $55,
-    "./routes/logout.tsx": $56,
-    "./routes/metrics/_middleware.ts": $57,
-    "./routes/metrics/index.ts": $58,
-    "./routes/revoke.ts": $59,
-    "./routes/setup.tsx": $60,
-    "./routes/token/index.ts": $61,
-    "./routes/userinfo/index.ts": $62,
+    "./routes/admin/account_settings.ts": $15,
+    "./routes/admin/audit.ts": $16,
+    "./routes/admin/clients/[client_id]/index.ts": $17,
+    "./routes/admin/clients/[client_id]/policy.ts": $18,
+    "./routes/admin/clients/[client_id]/secret.ts": $19,
+    "./routes/admin/clients/index.ts": $20,
+    "./routes/admin/invites/[invite_id].ts": $21,
+    "./routes/admin/invites/index.ts": $22,
+    "./routes/admin/keys/[kid]/index.ts": $23,
+    "./routes/admin/keys/[kid]/retire.ts": $24,
+    "./routes/admin/keys/index.ts": $25,
+    "./routes/admin/keys/rotate.ts": $26,
+    "./routes/admin/login.tsx": $27,
+    "./routes/admin/logout.ts": $28,
+    "./routes/admin/openapi.json.ts": $29,
+    "./routes/admin/rotate_jwk.ts": $30,
+    "./routes/admin/scopes/[name].ts": $31,
+    "./routes/admin/scopes/index.ts": $32,
+    "./routes/admin/sessions/[session_id].ts": $33,
+    "./routes/admin/sessions/index.ts": $34,
+    "./routes/admin/ui/audit.tsx": $35,
+    "./routes/admin/ui/clients/[client_id].tsx": $36,
+    "./routes/admin/ui/clients/index.tsx": $37,
+    "./routes/admin/ui/help.tsx": $38,
+    "./routes/admin/ui/index.tsx": $39,
+    "./routes/admin/ui/keys.tsx": $40,
+    "./routes/admin/ui/scopes.tsx": $41,
+    "./routes/admin/ui/sessions.tsx": $42,
+    "./routes/admin/ui/users/[user_id].tsx": $43,
+    "./routes/admin/ui/users/index.tsx": $44,
+    "./routes/admin/users/[user_id]/consents/[client_id].ts": $45,
+    "./routes/admin/users/[user_id]/consents/index.ts": $46,
+    "./routes/admin/users/[user_id]/index.ts": $47,
+    "./routes/admin/users/[user_id]/password.ts": $48,
+    "./routes/admin/users/[user_id]/reset_mail.ts": $49,
+    "./routes/admin/users/[user_id]/verification_mail.ts": $50,
+    "./routes/admin/users/index.ts": $51,
+    "./routes/authorize.tsx": $52,
+    "./routes/dev/_middleware.ts": $53,
+    "./routes/dev/create_client.ts": $54,
+    "./routes/dev/pkce.ts": $55,
+    "./routes/dev/seed.ts": $56,
+    "./routes/end_session.tsx": $57,
+    "./routes/healthz.ts": $58,
+    "./routes/index.tsx": $59,
+    "./routes/introspect.ts": $60,
+    "./routes/logout.tsx": $61,
+    "./routes/metrics/_middleware.ts": $62,
+    "./routes/metrics/index.ts": $63,
+    "./routes/revoke.ts": $64,
+    "./routes/setup.tsx": $65,
+    "./routes/token/index.ts": $66,
+    "./routes/userinfo/index.ts": $67,
   },
   islands: {
     "./islands/ClientForm.tsx": $$0,

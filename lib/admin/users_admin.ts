@@ -5,6 +5,7 @@
  * in the transaction of the change.
  * @module
  */
+import { consumeUserAccountTokens } from "../db/account_tokens.ts";
 import type { UserRow, UserUpdate as UserRowUpdate } from "../db/schema.ts";
 import { deleteUserSessions } from "../db/sessions.ts";
 import { revokeUserTokens } from "../db/tokens.ts";
@@ -33,6 +34,12 @@ export interface UserView {
   email_verified: boolean;
   claims: Record<string, unknown>;
   disabled: boolean;
+  /** Why the admin locked the account (with `disabled`). */
+  lock_reason: string | null;
+  locked_at: number | null;
+  must_change_password: boolean;
+  /** Self-registered, waiting for the address's verification before sign-in. */
+  verify_before_sign_in: boolean;
   created_at: number;
   updated_at: number;
 }
@@ -51,6 +58,10 @@ export function userView(row: UserRow): UserView {
     email_verified: row.email_verified === 1,
     claims,
     disabled: row.disabled === 1,
+    lock_reason: row.lock_reason,
+    locked_at: row.locked_at,
+    must_change_password: row.must_change_password === 1,
+    verify_before_sign_in: row.verify_before_sign_in === 1,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
@@ -123,9 +134,10 @@ export async function createUserAccount(
 }
 
 /**
- * Updates email, email_verified, claims (replaced whole) and disabled. A new
- * email is unverified unless email_verified comes with it. Disabling ends
- * the user's sessions and revokes their tokens.
+ * Updates email, email_verified, claims (replaced whole), disabled (the
+ * lock, with lock_reason) and must_change_password. A new email is
+ * unverified unless email_verified comes with it. Locking ends the user's
+ * sessions and revokes their tokens; unlocking clears the reason.
  */
 export async function updateUserAccount(
   deps: Deps,
@@ -149,9 +161,21 @@ export async function updateUserAccount(
     if (input.claims !== undefined) {
       values.claims = JSON.stringify(input.claims);
     }
-    if (input.disabled !== undefined) values.disabled = input.disabled ? 1 : 0;
-    await updateUser(trx, userID, values);
     const disabling = input.disabled === true && user.disabled === 0;
+    const enabling = input.disabled === false && user.disabled === 1;
+    if (input.disabled !== undefined) values.disabled = input.disabled ? 1 : 0;
+    if (disabling) values.locked_at = now;
+    if (enabling) {
+      values.locked_at = null;
+      values.lock_reason = null;
+    }
+    if (input.lock_reason !== undefined && !enabling) {
+      values.lock_reason = input.lock_reason || null;
+    }
+    if (input.must_change_password !== undefined) {
+      values.must_change_password = input.must_change_password ? 1 : 0;
+    }
+    await updateUser(trx, userID, values);
     if (disabling) {
       await deleteUserSessions(trx, userID);
       await revokeUserTokens(trx, userID, now);
@@ -159,12 +183,15 @@ export async function updateUserAccount(
     await recordAdminEvent(trx, who, {
       action: disabling
         ? "user.disabled"
-        : input.disabled === false && user.disabled === 1
+        : enabling
         ? "user.enabled"
         : "user.updated",
       targetType: "user",
       targetID: userID,
-      detail: { changed: Object.keys(input).sort() },
+      detail: {
+        changed: Object.keys(input).sort(),
+        ...(values.lock_reason ? { lock_reason: values.lock_reason } : {}),
+      },
     }, now);
     return userView({ ...user, ...values } as UserRow);
   });
@@ -190,6 +217,8 @@ export async function resetPassword(
     });
     const sessions = await deleteUserSessions(trx, userID);
     await revokeUserTokens(trx, userID, now);
+    // Reset links mailed before no longer work.
+    await consumeUserAccountTokens(trx, userID, "reset_password", now);
     await recordAdminEvent(trx, who, {
       action: "user.password_reset",
       targetType: "user",
