@@ -23,6 +23,12 @@ export interface AccountWorld {
   mail: MailServer | null;
   /** The admin token setup handed out. */
   adminToken: string;
+  /** An admin API call with the admin token; the JSON body (null for 204). */
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: Record<string, unknown> | null }>;
   close(): Promise<void>;
 }
 
@@ -47,6 +53,18 @@ export async function accountWorld(
     t,
     mail,
     adminToken,
+    async api(method, path, body) {
+      const res = await t.fetch(path, {
+        method,
+        headers: {
+          "X-Admin-Token": adminToken,
+          ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    },
     async close() {
       await t.close();
       await mail?.close();
