@@ -36,39 +36,40 @@ import * as $31 from "./routes/admin/scopes/[name].ts";
 import * as $32 from "./routes/admin/scopes/index.ts";
 import * as $33 from "./routes/admin/sessions/[session_id].ts";
 import * as $34 from "./routes/admin/sessions/index.ts";
-import * as $35 from "./routes/admin/ui/audit.tsx";
-import * as $36 from "./routes/admin/ui/clients/[client_id].tsx";
-import * as $37 from "./routes/admin/ui/clients/index.tsx";
-import * as $38 from "./routes/admin/ui/help.tsx";
-import * as $39 from "./routes/admin/ui/index.tsx";
-import * as $40 from "./routes/admin/ui/keys.tsx";
-import * as $41 from "./routes/admin/ui/scopes.tsx";
-import * as $42 from "./routes/admin/ui/sessions.tsx";
-import * as $43 from "./routes/admin/ui/users/[user_id].tsx";
-import * as $44 from "./routes/admin/ui/users/index.tsx";
-import * as $45 from "./routes/admin/users/[user_id]/consents/[client_id].ts";
-import * as $46 from "./routes/admin/users/[user_id]/consents/index.ts";
-import * as $47 from "./routes/admin/users/[user_id]/index.ts";
-import * as $48 from "./routes/admin/users/[user_id]/password.ts";
-import * as $49 from "./routes/admin/users/[user_id]/reset_mail.ts";
-import * as $50 from "./routes/admin/users/[user_id]/verification_mail.ts";
-import * as $51 from "./routes/admin/users/index.ts";
-import * as $52 from "./routes/authorize.tsx";
-import * as $53 from "./routes/dev/_middleware.ts";
-import * as $54 from "./routes/dev/create_client.ts";
-import * as $55 from "./routes/dev/pkce.ts";
-import * as $56 from "./routes/dev/seed.ts";
-import * as $57 from "./routes/end_session.tsx";
-import * as $58 from "./routes/healthz.ts";
-import * as $59 from "./routes/index.tsx";
-import * as $60 from "./routes/introspect.ts";
-import * as $61 from "./routes/logout.tsx";
-import * as $62 from "./routes/metrics/_middleware.ts";
-import * as $63 from "./routes/metrics/index.ts";
-import * as $64 from "./routes/revoke.ts";
-import * as $65 from "./routes/setup.tsx";
-import * as $66 from "./routes/token/index.ts";
-import * as $67 from "./routes/userinfo/index.ts";
+import * as $35 from "./routes/admin/ui/accounts.tsx";
+import * as $36 from "./routes/admin/ui/audit.tsx";
+import * as $37 from "./routes/admin/ui/clients/[client_id].tsx";
+import * as $38 from "./routes/admin/ui/clients/index.tsx";
+import * as $39 from "./routes/admin/ui/help.tsx";
+import * as $40 from "./routes/admin/ui/index.tsx";
+import * as $41 from "./routes/admin/ui/keys.tsx";
+import * as $42 from "./routes/admin/ui/scopes.tsx";
+import * as $43 from "./routes/admin/ui/sessions.tsx";
+import * as $44 from "./routes/admin/ui/users/[user_id].tsx";
+import * as $45 from "./routes/admin/ui/users/index.tsx";
+import * as $46 from "./routes/admin/users/[user_id]/consents/[client_id].ts";
+import * as $47 from "./routes/admin/users/[user_id]/consents/index.ts";
+import * as $48 from "./routes/admin/users/[user_id]/index.ts";
+import * as $49 from "./routes/admin/users/[user_id]/password.ts";
+import * as $50 from "./routes/admin/users/[user_id]/reset_mail.ts";
+import * as $51 from "./routes/admin/users/[user_id]/verification_mail.ts";
+import * as $52 from "./routes/admin/users/index.ts";
+import * as $53 from "./routes/authorize.tsx";
+import * as $54 from "./routes/dev/_middleware.ts";
+import * as $55 from "./routes/dev/create_client.ts";
+import * as $56 from "./routes/dev/pkce.ts";
+import * as $57 from "./routes/dev/seed.ts";
+import * as $58 from "./routes/end_session.tsx";
+import * as $59 from "./routes/healthz.ts";
+import * as $60 from "./routes/index.tsx";
+import * as $61 from "./routes/introspect.ts";
+import * as $62 from "./routes/logout.tsx";
+import * as $63 from "./routes/metrics/_middleware.ts";
+import * as $64 from "./routes/metrics/index.ts";
+import * as $65 from "./routes/revoke.ts";
+import * as $66 from "./routes/setup.tsx";
+import * as $67 from "./routes/token/index.ts";
+import * as $68 from "./routes/userinfo/index.ts";
 import * as $$0 from "./islands/ClientForm.tsx";
 import * as $$1 from "./islands/ClientList.tsx";
 import * as $$2 from "./islands/ConfirmButton.tsx";
@@ -114,39 +115,40 @@ export const manifest: Manifest = {
     "./routes/admin/scopes/index.ts": $32,
     "./routes/admin/sessions/[session_id].ts": $33,
     "./routes/admin/sessions/index.ts": $34,
-    "./routes/admin/ui/audit.tsx": $35,
-    "./routes/admin/ui/clients/[client_id].tsx": $36,
-    "./routes/admin/ui/clients/index.tsx": $37,
-    "./routes/admin/ui/help.tsx": $38,
-    "./routes/admin/ui/index.tsx": $39,
-    "./routes/admin/ui/keys.tsx": $40,
-    "./routes/admin/ui/scopes.tsx": $41,
-    "./routes/admin/ui/sessions.tsx": $42,
-    "./routes/admin/ui/users/[user_id].tsx": $43,
-    "./routes/admin/ui/users/index.tsx": $44,
-    "./routes/admin/users/[user_id]/consents/[client_id].ts": $45,
-    "./routes/admin/users/[user_id]/consents/index.ts": $46,
-    "./routes/admin/users/[user_id]/index.ts": $47,
-    "./routes/admin/users/[user_id]/password.ts": $48,
-    "./routes/admin/users/[user_id]/reset_mail.ts": $49,
-    "./routes/admin/users/[user_id]/verification_mail.ts": $50,
-    "./routes/admin/users/index.ts": $51,
-    "./routes/authorize.tsx": $52,
-    "./routes/dev/_middleware.ts": $53,
-    "./routes/dev/create_client.ts": $54,
-    "./routes/dev/pkce.ts": $55,
-    "./routes/dev/seed.ts": $56,
-    "./routes/end_session.tsx": $57,
-    "./routes/healthz.ts": $58,
-    "./routes/index.tsx": $59,
-    "./routes/introspect.ts": $60,
-    "./routes/logout.tsx": $61,
-    "./routes/metrics/_middleware.ts": $62,
-    "./routes/metrics/index.ts": $63,
-    "./routes/revoke.ts": $64,
-    "./routes/setup.tsx": $65,
-    "./routes/token/index.ts": $66,
-    "./routes/userinfo/index.ts": $67,
+    "./routes/admin/ui/accounts.tsx": $35,
+    "./routes/admin/ui/audit.tsx": $36,
+    "./routes/admin/ui/clients/[client_id].tsx": $37,
+    "./routes/admin/ui/clients/index.tsx": $38,
+    "./routes/admin/ui/help.tsx": $39,
+    "./routes/admin/ui/index.tsx": $40,
+    "./routes/admin/ui/keys.tsx": $41,
+    "./routes/admin/ui/scopes.tsx": $42,
+    "./routes/admin/ui/sessions.tsx": $43,
+    "./routes/admin/ui/users/[user_id].tsx": $44,
+    "./routes/admin/ui/users/index.tsx": $45,
+    "./routes/admin/users/[user_id]/consents/[client_id].ts": $46,
+    "./routes/admin/users/[user_id]/consents/index.ts": $47,
+    "./routes/admin/users/[user_id]/index.ts": $48,
+    "./routes/admin/users/[user_id]/password.ts": $49,
+    "./routes/admin/users/[user_id]/reset_mail.ts": $50,
+    "./routes/admin/users/[user_id]/verification_mail.ts": $51,
+    "./routes/admin/users/index.ts": $52,
+    "./routes/authorize.tsx": $53,
+    "./routes/dev/_middleware.ts": $54,
+    "./routes/dev/create_client.ts": $55,
+    "./routes/dev/pkce.ts": $56,
+    "./routes/dev/seed.ts": $57,
+    "./routes/end_session.tsx": $58,
+    "./routes/healthz.ts": $59,
+    "./routes/index.tsx": $60,
+    "./routes/introspect.ts": $61,
+    "./routes/logout.tsx": $62,
+    "./routes/metrics/_middleware.ts": $63,
+    "./routes/metrics/index.ts": $64,
+    "./routes/revoke.ts": $65,
+    "./routes/setup.tsx": $66,
+    "./routes/token/index.ts": $67,
+    "./routes/userinfo/index.ts": $68,
   },
   islands: {
     "./islands/ClientForm.tsx": $$0,

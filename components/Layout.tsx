@@ -7,6 +7,7 @@ const ADMIN_LINKS: [string, string][] = [
   ["/admin/ui/clients", "Clients"],
   ["/admin/ui/scopes", "Scopes"],
   ["/admin/ui/users", "Users"],
+  ["/admin/ui/accounts", "Accounts"],
   ["/admin/ui/sessions", "Sessions"],
   ["/admin/ui/keys", "Keys"],
   ["/admin/ui/audit", "Audit log"],
