@@ -8,6 +8,7 @@
  */
 import { getCookie } from "hono/cookie";
 import type { AppContext } from "../http/define.ts";
+import { HttpError } from "../http/http_error.ts";
 import { clientIP } from "../http/request.ts";
 import {
   currentUserSession,
@@ -65,10 +66,19 @@ export function toAccountSignIn(c: AppContext, next: string): Response {
   );
 }
 
-/** The posted form of an account page, after the CSRF check. */
+/**
+ * The posted form of an account page, after the CSRF check: urlencoded,
+ * as our pages post it (anything else is a 415).
+ */
 export async function accountForm(c: AppContext): Promise<URLSearchParams> {
   await verifyCSRF(c, c.var.deps.config.issuer);
-  const form = (await formBody(c.req.raw.clone())) ?? new URLSearchParams();
+  const form = await formBody(c.req.raw.clone());
+  if (form === null) {
+    throw new HttpError(
+      415,
+      "this page accepts application/x-www-form-urlencoded forms only",
+    );
+  }
   for (const value of form.values()) {
     // PostgreSQL text cannot hold NUL, and no account value needs one.
     if (value.includes("\0")) return new URLSearchParams();

@@ -6,6 +6,7 @@
  * pairs a live credential with everything else valid.
  * @module
  */
+import { accountCase } from "./account_cases.ts";
 import { adminCase } from "./admin_cases.ts";
 import {
   adminLoginCase,
@@ -103,6 +104,7 @@ const GENERATORS: [number, (r: Random, w: World) => FuzzCase][] = [
   [4, adminLoginCase],
   [24, adminCase],
   [5, miscCase],
+  [8, accountCase],
 ];
 
 export function nextCase(r: Random, w: World): FuzzCase {

@@ -143,7 +143,24 @@ export function authorizeGET(r: Random, w: World): FuzzCase {
 }
 
 export function authorizePOST(r: Random, w: World): FuzzCase {
-  const kind = r.pick(["request", "login", "consent", "consent", "request"]);
+  const kind = r.pick([
+    "request",
+    "login",
+    "consent",
+    "consent",
+    "request",
+    // The account steps: none can write here (mail is off, registration
+    // is by invitation and every invitation below is forged, tickets are
+    // forged).
+    r.pick([
+      "forgot_password",
+      "send_reset",
+      "create_account",
+      "register",
+      "change_password",
+      "sign_in",
+    ]),
+  ]);
   const base = kind === "request"
     ? authorizeBase(r, w)
     : Object.entries(w.bob.consentFields).filter(([k]) =>
@@ -168,6 +185,33 @@ export function authorizePOST(r: Random, w: World): FuzzCase {
       r.pick(["wrong", "", hostileString(r), "alice ", "Bob"]),
     ]);
     protect.push("password", "username");
+  }
+  if (kind === "send_reset") {
+    extra.push([
+      "identifier",
+      r.pick(["alice", "bob@example.com", hostileString(r)]),
+    ]);
+  }
+  if (kind === "register" || kind === "create_account") {
+    extra.push(["invite", r.pick(["", "x".repeat(43), hostileString(r)])]);
+    extra.push(["username", r.pick(["newbie", "alice", hostileString(r)])]);
+    extra.push(["email", r.pick(["n@example.com", "", hostileString(r)])]);
+    extra.push(["password", r.pick(["long enough pw", hostileString(r)])]);
+    protect.push("invite");
+  }
+  if (kind === "change_password") {
+    extra.push([
+      "ticket",
+      r.pick([
+        "",
+        `${w.aliceID}.99999999999.${"A".repeat(43)}`,
+        `${w.bobID}.1.${"B".repeat(43)}`,
+        hostileString(r),
+      ]),
+    ]);
+    extra.push(["new_password", r.pick(["a new long pw", hostileString(r)])]);
+    extra.push(["confirm_password", "a new long pw"]);
+    protect.push("ticket");
   }
   if (kind === "consent") {
     // A good token with "allow" on a valid request would record consent.
