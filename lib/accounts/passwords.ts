@@ -21,6 +21,7 @@ import { findUserByID, updateUser } from "../db/users.ts";
 import type { Deps } from "../deps.ts";
 import { unknownDeviceSignInCounters } from "../security/budget_counters.ts";
 import { hashPassword, verifyPassword } from "../security/password.ts";
+import { checking } from "../security/rate_limit.ts";
 import { canonicalUsername } from "../username.ts";
 import { notifyAccountChange, recordAccountEvent } from "./notify.ts";
 
@@ -69,7 +70,10 @@ export async function confirmCurrentPassword(
   if (!admission.ok) {
     return { ok: false, reason: "limited", retryAfter: admission.retryAfter };
   }
-  const ok = await verifyPassword(user.password_hash, password.slice(0, 1024));
+  const ok = await checking(
+    admission.attempt,
+    () => verifyPassword(user.password_hash, password.slice(0, 1024)),
+  );
   if (ok) await admission.attempt.succeeded();
   else await admission.attempt.failed();
   return ok ? { ok: true } : { ok: false, reason: "invalid" };
