@@ -74,12 +74,3 @@ export async function deleteAccountToken(
     .where("purpose", "=", purpose).executeTakeFirst();
   return Number(r.numDeletedRows) === 1;
 }
-
-/** Removes tokens that expired before `before` (housekeeping). */
-export async function deleteExpiredAccountTokens(
-  db: DB,
-  before: number,
-): Promise<void> {
-  await db.deleteFrom("account_tokens").where("expires_at", "<", before)
-    .execute();
-}

@@ -18,17 +18,8 @@ import {
   gateOutcome,
 } from "./account_steps.ts";
 import { type AuthorizeCheck, checkAuthorizationRequest } from "./checks.ts";
-import {
-  continueAuthorization,
-  currentUserSession,
-  type UserSession,
-} from "./interaction.ts";
-import {
-  type AuthorizeAnswer,
-  type AuthorizeOutcome,
-  errorRedirect,
-} from "./outcome.ts";
-import type { AuthorizationRequest } from "./request.ts";
+import { continueAuthorization, currentUserSession } from "./interaction.ts";
+import { type AuthorizeAnswer, errorRedirect } from "./outcome.ts";
 
 export const ACTION_FIELD = "_action";
 
