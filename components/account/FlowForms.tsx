@@ -22,9 +22,9 @@ import {
 } from "../AuthorizationForms.tsx";
 import { Form } from "../Form.tsx";
 import {
+  ChangePasswordBody,
+  ForgotPasswordBody,
   FormMessage,
-  Input,
-  NewPasswordFields,
   RegisterFields,
 } from "./fields.tsx";
 
@@ -61,43 +61,17 @@ export function ForgotPasswordForm(
   return (
     <section class="card narrow">
       <h1>Reset your password</h1>
-      {!available
-        ? (
-          <p>
-            Password recovery by email is not set up on this server. Ask your
-            administrator to set a new password for you.
-          </p>
-        )
-        : page.sent
-        ? (
-          <p class="notice" role="status">
-            If an account matches, we sent a link to its email address. It works
-            once, for 30 minutes.
-          </p>
-        )
-        : (
-          <>
-            <p class="muted">
-              Enter your username or email address and we will mail you a link
-              to choose a new password.
-            </p>
-            <FormMessage error={page.error} />
-            <Form action="/authorize" csrf={csrf}>
-              <HiddenParams params={signInParams(request)} />
-              <input type="hidden" name={ACTION_FIELD} value="send_reset" />
-              <Input
-                name="identifier"
-                label="Username or email address"
-                value={page.identifier}
-                autocomplete="username"
-                required
-                autofocus
-                maxLength={254}
-              />
-              <button type="submit">Send the link</button>
-            </Form>
-          </>
-        )}
+      <ForgotPasswordBody
+        csrf={csrf}
+        action="/authorize"
+        available={available}
+        sent={page.sent}
+        error={page.error}
+        identifier={page.identifier}
+      >
+        <HiddenParams params={signInParams(request)} />
+        <input type="hidden" name={ACTION_FIELD} value="send_reset" />
+      </ForgotPasswordBody>
       <BackToSignIn request={request} csrf={csrf} />
     </section>
   );
@@ -146,18 +120,16 @@ export function ChangePasswordForm(
 ): VNode {
   return (
     <section class="card narrow">
-      <h1>Choose a new password</h1>
-      <p class="muted">
-        Your administrator asked <strong>{page.username}</strong>{" "}
-        to set a new password before going on.
-      </p>
-      <Form action="/authorize" csrf={csrf}>
+      <ChangePasswordBody
+        csrf={csrf}
+        action="/authorize"
+        username={page.username}
+        error={page.error}
+      >
         <HiddenParams params={signInParams(page.request)} />
         <input type="hidden" name={ACTION_FIELD} value="change_password" />
         <input type="hidden" name="ticket" value={page.ticket} />
-        <NewPasswordFields error={page.error} autofocus />
-        <button type="submit">Set password and continue</button>
-      </Form>
+      </ChangePasswordBody>
     </section>
   );
 }

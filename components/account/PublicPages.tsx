@@ -9,6 +9,8 @@
 import type { VNode } from "preact";
 import { Form } from "../Form.tsx";
 import {
+  ChangePasswordBody,
+  ForgotPasswordBody,
   FormMessage,
   Input,
   NewPasswordFields,
@@ -78,20 +80,15 @@ export function AccountChangePassword(
 ): VNode {
   return (
     <section class="card narrow">
-      <h1>Choose a new password</h1>
-      <p class="muted">
-        Your administrator asked <strong>{username}</strong>{" "}
-        to set a new password before going on.
-      </p>
-      <Form
-        action={`/account/login?next=${encodeURIComponent(next)}`}
+      <ChangePasswordBody
         csrf={csrf}
+        action={`/account/login?next=${encodeURIComponent(next)}`}
+        username={username}
+        error={error}
       >
         <input type="hidden" name="_action" value="change_password" />
         <input type="hidden" name="ticket" value={ticket} />
-        <NewPasswordFields error={error} autofocus />
-        <button type="submit">Set password and continue</button>
-      </Form>
+      </ChangePasswordBody>
     </section>
   );
 }
@@ -129,41 +126,14 @@ export function ForgotPasswordPage(
   return (
     <section class="card narrow">
       <h1>Reset your password</h1>
-      {!available
-        ? (
-          <p>
-            Password recovery by email is not set up on this server. Ask your
-            administrator to set a new password for you.
-          </p>
-        )
-        : sent
-        ? (
-          <p class="notice" role="status">
-            If an account matches, we sent a link to its email address. It works
-            once, for 30 minutes.
-          </p>
-        )
-        : (
-          <>
-            <p class="muted">
-              Enter your username or email address and we will mail you a link
-              to choose a new password.
-            </p>
-            <FormMessage error={error} />
-            <Form action="/account/forgot" csrf={csrf}>
-              <Input
-                name="identifier"
-                label="Username or email address"
-                value={identifier}
-                autocomplete="username"
-                required
-                autofocus
-                maxLength={254}
-              />
-              <button type="submit">Send the link</button>
-            </Form>
-          </>
-        )}
+      <ForgotPasswordBody
+        csrf={csrf}
+        action="/account/forgot"
+        available={available}
+        sent={sent}
+        error={error}
+        identifier={identifier}
+      />
       <p class="step-links">
         <a href="/account/login">Back to sign in</a>
       </p>

@@ -5,7 +5,8 @@
  * Server-only.
  * @module
  */
-import type { VNode } from "preact";
+import type { ComponentChildren, VNode } from "preact";
+import { Form } from "../Form.tsx";
 
 export interface InputProps {
   name: string;
@@ -161,6 +162,89 @@ export function RegisterFields(props: RegisterFieldsProps): VNode {
         hint="At least 8 characters."
         error={errors.password}
       />
+    </>
+  );
+}
+
+export interface ForgotPasswordBodyProps {
+  csrf: string;
+  /** Where the form posts. */
+  action: string;
+  /** Mail is configured. */
+  available: boolean;
+  /** The request was taken. */
+  sent?: boolean;
+  error?: string;
+  identifier?: string;
+  /** Hidden fields the form carries on (an authorization request). */
+  children?: ComponentChildren;
+}
+
+/** "Forgot password": the form, its answer, or why it is not offered. */
+export function ForgotPasswordBody(props: ForgotPasswordBodyProps): VNode {
+  if (!props.available) {
+    return (
+      <p>
+        Password recovery by email is not set up on this server. Ask your
+        administrator to set a new password for you.
+      </p>
+    );
+  }
+  if (props.sent) {
+    return (
+      <p class="notice" role="status">
+        If an account matches, we sent a link to its email address. It works
+        once, for 30 minutes.
+      </p>
+    );
+  }
+  return (
+    <>
+      <p class="muted">
+        Enter your username or email address and we will mail you a link to
+        choose a new password.
+      </p>
+      <FormMessage error={props.error} />
+      <Form action={props.action} csrf={props.csrf}>
+        {props.children}
+        <Input
+          name="identifier"
+          label="Username or email address"
+          value={props.identifier}
+          autocomplete="username"
+          required
+          autofocus
+          maxLength={254}
+        />
+        <button type="submit">Send the link</button>
+      </Form>
+    </>
+  );
+}
+
+/** The new password an admin asked for at this sign-in. */
+export function ChangePasswordBody(
+  props: {
+    csrf: string;
+    action: string;
+    username: string;
+    error?: string;
+    /** The ticket and any fields the form carries on. */
+    children: ComponentChildren;
+  },
+): VNode {
+  return (
+    <>
+      <h1>Choose a new password</h1>
+      <p class="muted">
+        Your administrator asked <strong>{props.username}</strong>{" "}
+        to set a new password before going on.
+      </p>
+      <Form action={props.action} csrf={props.csrf}>
+        {props.children}
+        <NewPasswordFields error={props.error} autofocus />
+        <button type="submit">Set password and continue</button>
+      </Form>
     </>
   );
 }
