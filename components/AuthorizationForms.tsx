@@ -19,12 +19,43 @@ export function HiddenParams(
   );
 }
 
+/** What the sign-in page offers besides signing in (from the server's settings). */
+export interface AccountOffers {
+  /** Mail is configured: "Forgot password?". */
+  recovery: boolean;
+  /** Registration is on: "Create an account". */
+  registration: boolean;
+}
+
 export interface LoginFormProps {
   request: AuthorizationRequest;
   csrf: string;
   error?: string;
   username?: string;
   passkey?: PasskeyOffer;
+  offers?: AccountOffers;
+}
+
+/**
+ * A button that posts the request on to another step of the flow
+ * (`_action`), looking like a link.
+ */
+export function StepLink(
+  { request, csrf, action, label, params }: {
+    request: AuthorizationRequest;
+    csrf: string;
+    action: string;
+    label: string;
+    params?: Record<string, string>;
+  },
+): VNode {
+  return (
+    <Form action="/authorize" csrf={csrf} class="inline">
+      <HiddenParams params={params ?? request.params} />
+      <input type="hidden" name={ACTION_FIELD} value={action} />
+      <button type="submit" class="link">{label}</button>
+    </Form>
+  );
 }
 
 export interface PasskeyChoiceProps {
@@ -131,7 +162,7 @@ export function PasskeyAlternative(
 
 /** Username/password sign-in, posting back to /authorize; or a passkey. */
 export function LoginForm(
-  { request, csrf, error, username, passkey }: LoginFormProps,
+  { request, csrf, error, username, passkey, offers }: LoginFormProps,
 ): VNode {
   return (
     <section class="card narrow">
@@ -149,6 +180,26 @@ export function LoginForm(
         />
         <button type="submit">Sign in</button>
       </Form>
+      {(offers?.recovery || offers?.registration) && (
+        <p class="step-links">
+          {offers.recovery && (
+            <StepLink
+              request={request}
+              csrf={csrf}
+              action="forgot_password"
+              label="Forgot password?"
+            />
+          )}
+          {offers.registration && (
+            <StepLink
+              request={request}
+              csrf={csrf}
+              action="create_account"
+              label="Create an account"
+            />
+          )}
+        </p>
+      )}
       <PasskeyAlternative
         offer={passkey}
         csrf={csrf}

@@ -9,6 +9,7 @@ const ADMIN_LINKS: [string, string][] = [
   ["/admin/ui/resources", "APIs"],
   ["/admin/ui/registration", "Registration"],
   ["/admin/ui/users", "Users"],
+  ["/admin/ui/accounts", "Accounts"],
   ["/admin/ui/sessions", "Sessions"],
   ["/admin/ui/keys", "Keys"],
   ["/admin/ui/audit", "Audit log"],

@@ -28,6 +28,23 @@ export type DatabaseTarget =
   | { engine: "sqlite"; path: string }
   | { engine: "postgres"; url: string };
 
+/** Self-registration (REGISTRATION): off, open to anyone, or by admin invitation. */
+export const REGISTRATION_MODES = ["off", "open", "invite"] as const;
+export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
+
+/** Whether people can create accounts at all (prompt=create, the sign-in page's link). */
+export function registrationOpen(mode: RegistrationMode): boolean {
+  return mode !== "off";
+}
+
+/** Outgoing mail (SMTP_URL and MAIL_FROM); null: flows that need mail are off. */
+export interface MailConfig {
+  /** `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://…:465`. */
+  smtpURL: string;
+  /** The From of every mail: `Name <address>` or an address. */
+  from: string;
+}
+
 export interface Config {
   host: string;
   port: number;
@@ -78,11 +95,15 @@ export interface Config {
    * them and cannot change them); unset: the admin setting, else the
    * default (lib/oauth/clients/registration_settings.ts).
    */
-  registration: {
+  clientRegistration: {
     publicClients?: RegistrationPolicy;
     confidentialClients?: RegistrationPolicy;
     metadataDocuments?: boolean;
   };
+  /** SMTP_URL + MAIL_FROM; null when mail is not configured. */
+  mail: MailConfig | null;
+  /** REGISTRATION: who may create an account on /account/register. */
+  registration: RegistrationMode;
 }
 
 /** A bad environment variable; `message` is one line naming it. */
@@ -166,6 +187,26 @@ const SCHEMAS = {
     message: `must be one of ${REGISTRATION_POLICIES.join("|")}`,
   }),
   CLIENT_METADATA_DOCUMENTS: flag,
+  SMTP_URL: z.string().trim().refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === "smtp:" || u.protocol === "smtps:") &&
+        u.hostname !== "";
+    } catch {
+      return false;
+    }
+  }, {
+    message:
+      "must be smtp://[user:pass@]host[:port] or smtps://[user:pass@]host[:port]",
+  }),
+  // An address, optionally with a display name: `Name <a@b.example>`.
+  MAIL_FROM: z.string().trim().regex(
+    /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/,
+    { message: "must be an address, or Name <address>" },
+  ),
+  REGISTRATION: z.string().trim().toLowerCase().pipe(
+    z.enum(REGISTRATION_MODES, { message: "must be off, open or invite" }),
+  ),
   WORKERS: z.string().trim().regex(/^\d{1,3}$/, {
     message: "must be a whole number 1-256",
   }).transform(Number).refine((n) => n >= 1 && n <= 256, {
@@ -183,7 +224,7 @@ type Env = Record<string, string | undefined>;
  * default `NAME`. APP_SECRET_FILE is older and also names where a
  * generated secret is written; see `readAppSecret`.
  */
-const FILE_VARIABLES = ["ADMIN_TOKEN", "DATABASE_URL"] as const;
+const FILE_VARIABLES = ["ADMIN_TOKEN", "DATABASE_URL", "SMTP_URL"] as const;
 
 /**
  * A secret file's text without the line break(s) `echo` or an editor add;
@@ -306,6 +347,20 @@ function readDatabase(env: Env): DatabaseTarget {
   }
 }
 
+/** SMTP_URL and MAIL_FROM come together or not at all. */
+function readMail(env: Env): MailConfig | null {
+  const smtpURL = read(env, "SMTP_URL");
+  const from = read(env, "MAIL_FROM");
+  if (smtpURL === undefined && from === undefined) return null;
+  if (smtpURL === undefined) {
+    throw new ConfigError("SMTP_URL", "is required when MAIL_FROM is set");
+  }
+  if (from === undefined) {
+    throw new ConfigError("MAIL_FROM", "is required when SMTP_URL is set");
+  }
+  return { smtpURL, from };
+}
+
 /** Reads and validates the environment. Throws `ConfigError` on a bad value. */
 export function loadConfig(env: Env): Config {
   const host = read(env, "HOST") ?? "127.0.0.1";
@@ -350,10 +405,12 @@ export function loadConfig(env: Env): Config {
       allowLoopback: read(env, "OUTBOUND_ALLOW_LOOPBACK") ?? false,
       caCerts: outboundCACerts(env),
     },
-    registration: {
+    clientRegistration: {
       publicClients: read(env, "REGISTRATION_PUBLIC_CLIENTS"),
       confidentialClients: read(env, "REGISTRATION_CONFIDENTIAL_CLIENTS"),
       metadataDocuments: read(env, "CLIENT_METADATA_DOCUMENTS"),
     },
+    mail: readMail(env),
+    registration: read(env, "REGISTRATION") ?? "off",
   };
 }

@@ -320,14 +320,14 @@ Deno.test("config: the outbound development setting and the registration policie
     { OUTBOUND_CA_FILE: new URL(import.meta.url).pathname },
     "OUTBOUND_CA_FILE",
   );
-  assert.deepEqual(config.registration, {
+  assert.deepEqual(config.clientRegistration, {
     publicClients: "initial-access-token",
     confidentialClients: "off",
     metadataDocuments: false,
   });
   const defaults = loadConfig({});
   assert.equal(defaults.outbound.allowLoopback, false);
-  assert.deepEqual(defaults.registration, {
+  assert.deepEqual(defaults.clientRegistration, {
     publicClients: undefined,
     confidentialClients: undefined,
     metadataDocuments: undefined,
@@ -340,4 +340,39 @@ Deno.test("config: the outbound development setting and the registration policie
     { OUTBOUND_ALLOW_LOOPBACK: "maybe" },
     "OUTBOUND_ALLOW_LOOPBACK",
   );
+});
+
+Deno.test("config: SMTP_URL and MAIL_FROM turn mail on together; either alone stops the start naming the other", () => {
+  assert.equal(loadConfig({}).mail, null);
+  const mail = loadConfig({
+    SMTP_URL: "smtp://mailer:pw@mail.example.com:587",
+    MAIL_FROM: "Sign-in <no-reply@example.com>",
+  }).mail;
+  assert.deepEqual(mail, {
+    smtpURL: "smtp://mailer:pw@mail.example.com:587",
+    from: "Sign-in <no-reply@example.com>",
+  });
+  assert.equal(
+    loadConfig({ SMTP_URL: "smtps://h.example", MAIL_FROM: "a@b.example" })
+      .mail?.from,
+    "a@b.example",
+  );
+  assertRefused({ SMTP_URL: "smtp://h.example" }, "MAIL_FROM");
+  assertRefused({ MAIL_FROM: "a@b.example" }, "SMTP_URL");
+  assertRefused({ SMTP_URL: "http://h.example", MAIL_FROM: "a@b" }, "SMTP_URL");
+  assertRefused(
+    { SMTP_URL: "smtp://h.example", MAIL_FROM: "nobody" },
+    "MAIL_FROM",
+  );
+  assertRefused(
+    { SMTP_URL: "smtp://h.example", MAIL_FROM: "x <a@b>\r\nBcc: c@d" },
+    "MAIL_FROM",
+  );
+});
+
+Deno.test("config: REGISTRATION is off unless set to open or invite", () => {
+  assert.equal(loadConfig({}).registration, "off");
+  assert.equal(loadConfig({ REGISTRATION: "Open" }).registration, "open");
+  assert.equal(loadConfig({ REGISTRATION: "invite" }).registration, "invite");
+  assertRefused({ REGISTRATION: "yes" }, "REGISTRATION");
 });

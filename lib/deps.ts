@@ -15,6 +15,7 @@ import { Generation } from "./db/invalidation.ts";
 import type { DB } from "./db/schema.ts";
 import { insertScopesIfAbsent } from "./db/scopes.ts";
 import { KeyStore } from "./keys.ts";
+import { createMailer, type Mailer } from "./mail/mailer.ts";
 import { reportPoolFrom } from "./metrics/metrics.ts";
 import { createConsoleLogger, type Logger } from "./log.ts";
 import { DEFAULT_SCOPES } from "./oidc/default_scopes.ts";
@@ -34,6 +35,8 @@ export interface Deps {
   keys: KeyStore;
   /** Every request the server makes goes through it (lib/net/safe_fetch.ts). */
   fetcher: SafeFetcher;
+  /** Outgoing mail (lib/mail/mailer.ts); `enabled` is false without SMTP_URL. */
+  mail: Mailer;
   appSecret: string;
   setup: SetupState;
   log: Logger;
@@ -127,6 +130,7 @@ export async function openDeps(
         {},
       );
     }
+    const mail = createMailer(config.mail, log);
     return {
       config,
       db: handle.db,
@@ -139,11 +143,13 @@ export async function openDeps(
       ),
       keys,
       fetcher,
+      mail,
       appSecret: secret,
       setup: new SetupState(),
       log,
       now,
       async close() {
+        await mail.close();
         if (!options.kv) kv.close();
         await handle.close();
       },

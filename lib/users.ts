@@ -37,23 +37,46 @@ export interface NewUserInput {
   claims?: Record<string, unknown>;
 }
 
+/** A new account's row (the password already hashed, outside any transaction). */
+export interface NewUserRow {
+  username: string;
+  passwordHash: string;
+  email?: string | null;
+  emailVerified?: boolean;
+  claims?: Record<string, unknown>;
+  /** Self-registered with mail on: sign-in waits for the email's verification. */
+  verifyBeforeSignIn?: boolean;
+}
+
+/** The users row of a new account: a fresh id, the canonical username. */
+export function newUserRow(fields: NewUserRow, now: number): UserRow {
+  return {
+    id: crypto.randomUUID(),
+    username: fields.username,
+    username_canonical: canonicalUsername(fields.username),
+    password_hash: fields.passwordHash,
+    email: fields.email ?? null,
+    email_verified: fields.emailVerified ? 1 : 0,
+    claims: JSON.stringify(fields.claims ?? {}),
+    disabled: 0,
+    created_at: now,
+    updated_at: now,
+    lock_reason: null,
+    locked_at: null,
+    must_change_password: 0,
+    verify_before_sign_in: fields.verifyBeforeSignIn ? 1 : 0,
+  };
+}
+
 export async function createUser(
   db: DB,
   input: NewUserInput,
   now: number,
 ): Promise<UserRow> {
-  const row: UserRow = {
-    id: crypto.randomUUID(),
-    username: input.username,
-    username_canonical: canonicalUsername(input.username),
-    password_hash: await hashPassword(input.password),
-    email: input.email ?? null,
-    email_verified: input.emailVerified ? 1 : 0,
-    claims: JSON.stringify(input.claims ?? {}),
-    disabled: 0,
-    created_at: now,
-    updated_at: now,
-  };
+  const row = newUserRow({
+    ...input,
+    passwordHash: await hashPassword(input.password),
+  }, now);
   await insertUser(db, row);
   return row;
 }
@@ -65,7 +88,15 @@ export type SignInResult =
     /** The device cookie to set: this browser is now known for the user. */
     deviceCookie: string;
   }
-  | { ok: false; reason: "invalid" | "limited"; retryAfter?: number };
+  | {
+    ok: false;
+    /**
+     * `locked`: the password was right but the admin locked the account
+     * (said only to someone who knew the password).
+     */
+    reason: "invalid" | "limited" | "locked";
+    retryAfter?: number;
+  };
 
 export interface SignInOptions {
   /** The `device` cookie the browser sent. */
@@ -153,5 +184,5 @@ export async function signIn(
     action: "sign_in.failed",
     detail: { ...detail, reason },
   }, now);
-  return { ok: false, reason: "invalid" };
+  return { ok: false, reason: reason === "disabled" ? "locked" : "invalid" };
 }

@@ -6,6 +6,7 @@ import * as m0003 from "./0003_refresh_grace_and_token_sessions.ts";
 import * as m0004 from "./0004_key_activation.ts";
 import * as m0005 from "./0005_second_factors.ts";
 import * as m0006 from "./0006_api_resources.ts";
+import * as m0007 from "./0007_accounts.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_initial_schema": m0001,
@@ -14,4 +15,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0004_key_activation": m0004,
   "0005_second_factors": m0005,
   "0006_api_resources": m0006,
+  "0007_accounts": m0007,
 };

@@ -5,6 +5,13 @@ import {
   SelectAccountForm,
 } from "../components/AuthorizationForms.tsx";
 import { SecondFactorForm } from "../components/SecondFactorForm.tsx";
+import {
+  AccountNoticeForm,
+  ChangePasswordForm,
+  ForgotPasswordForm,
+  RegisterForm,
+} from "../components/account/FlowForms.tsx";
+import { registrationOpen } from "../lib/config.ts";
 import { type AppContext, define } from "../lib/http/define.ts";
 import { oauthErrorAnswer } from "../lib/http/errors.tsx";
 import { renderPage } from "../lib/http/render.tsx";
@@ -25,8 +32,8 @@ import { SESSION_COOKIE } from "../lib/security/session.ts";
 
 /** The sign-in, account, consent and error pages of the flow, rendered for `c`. */
 function pages(c: AppContext): AuthorizePages {
-  const csrf = () =>
-    csrfToken(c, c.var.deps.config.issuer.startsWith("https:"));
+  const { deps } = c.var;
+  const csrf = () => csrfToken(c, deps.config.issuer.startsWith("https:"));
   return {
     login: (page, init) =>
       renderPage(
@@ -37,6 +44,10 @@ function pages(c: AppContext): AuthorizePages {
           error={page.error}
           username={page.username}
           passkey={page.passkey}
+          offers={{
+            recovery: deps.mail.enabled,
+            registration: registrationOpen(deps.config.registration),
+          }}
         />,
         { title: "Sign in", ...init },
       ),
@@ -46,6 +57,37 @@ function pages(c: AppContext): AuthorizePages {
         <SecondFactorForm page={page} csrf={csrf()} />,
         { title: "Confirm it's you", ...init },
       ),
+    forgotPassword: (page, init) =>
+      renderPage(
+        c,
+        <ForgotPasswordForm
+          page={page}
+          csrf={csrf()}
+          available={deps.mail.enabled}
+        />,
+        { title: "Reset your password", ...init },
+      ),
+    register: (page, init) =>
+      renderPage(
+        c,
+        <RegisterForm
+          page={page}
+          csrf={csrf()}
+          mode={deps.config.registration}
+          emailRequired={deps.mail.enabled}
+        />,
+        { title: "Create an account", ...init },
+      ),
+    changePassword: (page, init) =>
+      renderPage(c, <ChangePasswordForm page={page} csrf={csrf()} />, {
+        title: "Choose a new password",
+        ...init,
+      }),
+    accountNotice: (page, init) =>
+      renderPage(c, <AccountNoticeForm page={page} csrf={csrf()} />, {
+        title: page.title,
+        ...init,
+      }),
     selectAccount: (page, init) =>
       renderPage(
         c,

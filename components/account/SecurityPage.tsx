@@ -320,10 +320,9 @@ export function SecurityPage(
 ): VNode {
   return (
     <>
-      <h1>Sign-in and security</h1>
+      <h2>Sign-in and security</h2>
       <p class="muted">
-        Signed in as <strong>{view.username}</strong>{" "}
-        ({view.amr.join(", ") || "password"}).
+        This session signed in with: {view.amr.join(", ") || "password"}.
       </p>
       {notice && <p class="notice" role="status">{notice}</p>}
       {view.error && <p class="form-error" role="alert">{view.error}</p>}

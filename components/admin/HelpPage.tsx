@@ -405,10 +405,10 @@ const OTHER: Topic[] = [
     title: "Users",
     body: (
       <p>
-        Accounts that sign in here. Usernames are unique ignoring case.
-        Disabling a user or setting a new password signs them out everywhere and
-        revokes their tokens. The Consents list shows which apps they allowed;
-        revoking one also revokes that app's tokens for them.
+        Accounts that sign in here. Usernames are unique ignoring case. Locking
+        a user or setting a new password signs them out everywhere and revokes
+        their tokens. The Consents list shows which apps they allowed; revoking
+        one also revokes that app's tokens for them.
       </p>
     ),
   },
@@ -502,6 +502,107 @@ const OTHER: Topic[] = [
   },
 ];
 
+/** Self-service accounts: the user page's account controls and the Accounts page. */
+const ACCOUNT_TOPICS: Topic[] = [
+  {
+    id: "user-lock",
+    title: "Lock and unlock",
+    body: (
+      <p>
+        Locking an account (with a reason, which only admins see) stops it from
+        signing in, ends its sessions and revokes its tokens; the person is told
+        "This account is locked" only after giving the right password. Unlocking
+        lets them in again and clears the reason. In the API this is{" "}
+        <code>disabled</code> with <code>lock_reason</code>.
+      </p>
+    ),
+  },
+  {
+    id: "user-must-change-password",
+    title: "New password at next sign-in",
+    body: (
+      <p>
+        The next sign-in, on an app's sign-in page or on{" "}
+        <code>/account</code>, asks for a new password before anything else (no
+        session exists until it is set), then goes on. Other sessions keep
+        running until then. API field: <code>must_change_password</code>.
+      </p>
+    ),
+  },
+  {
+    id: "user-reset-mail",
+    title: "Password reset and confirmation mails",
+    body: (
+      <p>
+        "Send password reset mail" mails the user a link that sets a new
+        password once, within 30 minutes; using it signs them out everywhere and
+        confirms the address. "Send confirmation link" asks them to confirm an
+        unconfirmed address (<code>email_verified</code>{" "}
+        becomes true only then). Both need mail (<code>SMTP_URL</code>,{" "}
+        <code>MAIL_FROM</code>) and an address.
+      </p>
+    ),
+  },
+  {
+    id: "user-sessions",
+    title: "The user's sessions",
+    body: (
+      <p>
+        The user page lists where the user is signed in; ending one signs that
+        browser out. People see and end their own sessions on{" "}
+        <code>/account/sessions</code>{" "}
+        (there, ending a session also revokes the tokens apps got through it).
+      </p>
+    ),
+  },
+  {
+    id: "account-editable-claims",
+    title: "Profile fields people may edit",
+    body: (
+      <p>
+        The claims people may change themselves on <code>/account</code>{" "}
+        (space-separated, e.g.{" "}
+        <code>name nickname email</code>). Anything else they post is ignored.
+        Protocol claims cannot be listed; <code>email</code>{" "}
+        can, and a new address is unconfirmed until its link is opened (the old
+        address is told). Every change is audited and, with mail, told to the
+        person.
+      </p>
+    ),
+  },
+  {
+    id: "account-registration",
+    title: "Registration and invitations",
+    body: (
+      <p>
+        <code>REGISTRATION=off</code> (default): only admins create accounts.
+        {" "}
+        <code>open</code>: anyone, on{" "}
+        <code>/account/register</code>, the sign-in page's "Create an account",
+        or an app's <code>prompt=create</code>.{" "}
+        <code>invite</code>: only with an invitation link issued on the Accounts
+        page (single use, 7 days by default, optionally for one address, mailed
+        there when mail is on). With mail on, a new account cannot sign in until
+        its address is confirmed.
+      </p>
+    ),
+  },
+  {
+    id: "account-mail",
+    title: "Mail",
+    body: (
+      <p>
+        Set <code>SMTP_URL</code> (<code>smtp://user:pass@host:587</code> or
+        {" "}
+        <code>smtps://…:465</code>) and{" "}
+        <code>MAIL_FROM</code>. Without them password recovery by mail, address
+        confirmation, mailed invitations and change notices are off, and the
+        pages say so.
+      </p>
+    ),
+  },
+];
+
 const API_AND_REGISTRATION: Topic[] = [
   {
     id: "api-resources",
@@ -566,6 +667,13 @@ const GROUPS: Group[] = [
     topics: API_AND_REGISTRATION,
   },
   { id: "operations", title: "Keys, users and operations", topics: OTHER },
+  {
+    id: "accounts",
+    title: "Self-service accounts",
+    intro:
+      "What people can do on their own account pages (/account), and the admin's controls for it.",
+    topics: ACCOUNT_TOPICS,
+  },
 ];
 
 /** Every anchor the help page offers (for tests and info links). */

@@ -1,6 +1,7 @@
 /** Signed-in user sessions, with revoke. Server-only. */
 import type { VNode } from "preact";
 import ConfirmButton from "../../islands/ConfirmButton.tsx";
+import { describeUserAgent } from "../../lib/accounts/user_agent.ts";
 import type { SessionView } from "../../lib/admin/sessions_admin.ts";
 import type { NoticeRef } from "../../lib/admin/ui/page.tsx";
 import { Empty, Notice, PageHeader, TableWrap, Time } from "./common.tsx";
@@ -17,10 +18,9 @@ export interface SessionsPageProps {
   notice?: NoticeRef;
 }
 
-/** "Firefox 128 on Linux"-ish, short: the user agent's first 60 characters. */
+/** The browser's short name ("Firefox on Linux"); the full agent is its title. */
 function device(ua: string | null): string {
-  if (!ua) return "—";
-  return ua.length > 60 ? `${ua.slice(0, 60)}…` : ua;
+  return ua ? describeUserAgent(ua) : "—";
 }
 
 export function SessionsPage(props: SessionsPageProps): VNode {
@@ -47,70 +47,95 @@ export function SessionsPage(props: SessionsPageProps): VNode {
         {props.sessions.length === 0
           ? <Empty>Nobody is signed in.</Empty>
           : (
-            <TableWrap label="Active sessions">
-              <table class="stack">
-                <thead>
-                  <tr>
-                    <th scope="col">User</th>
-                    <th scope="col">Signed in</th>
-                    <th scope="col">Last seen</th>
-                    <th scope="col">Expires</th>
-                    <th scope="col">From</th>
-                    <th scope="col">
-                      <span class="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {props.sessions.map((s) => (
-                    <tr key={s.id}>
-                      <td data-label="User">
-                        {s.user_id
-                          ? (
-                            <a href={userHref(s.user_id)}>
-                              {s.username ?? s.user_id}
-                            </a>
-                          )
-                          : <span class="muted">—</span>}
-                      </td>
-                      <td data-label="Signed in">
-                        <Time at={s.auth_time} />
-                      </td>
-                      <td data-label="Last seen">
-                        <Time at={s.last_seen_at} />
-                      </td>
-                      <td data-label="Expires">
-                        <Time at={s.expires_at} />
-                      </td>
-                      <td data-label="From">
-                        {s.ip ?? "—"}
-                        <br />
-                        <span class="muted" title={s.user_agent ?? undefined}>
-                          {device(s.user_agent)}
-                        </span>
-                      </td>
-                      <td class="row-actions">
-                        <ConfirmButton
-                          csrf={props.csrf}
-                          label="End session"
-                          subject={`session of ${s.username ?? s.user_id}`}
-                          {...CONFIRM.endSession(s.username ?? undefined)}
-                          action={here}
-                          fields={{ _action: "revoke", session_id: s.id }}
-                          api={{
-                            method: "DELETE",
-                            url: `/admin/sessions/${encodeURIComponent(s.id)}`,
-                          }}
-                          done={done}
-                        />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableWrap>
+            <SessionsTable
+              csrf={props.csrf}
+              sessions={props.sessions}
+              action={here}
+              done={done}
+            />
           )}
       </section>
     </>
+  );
+}
+
+export interface SessionsTableProps {
+  csrf: string;
+  sessions: SessionView[];
+  /** The page the no-JavaScript form posts to. */
+  action: string;
+  /** Where the island goes after ending one. */
+  done: string;
+  /** The form's `_action` (the page's name for "end this session"). */
+  intent?: string;
+}
+
+/** The sessions as a table, each with "End session". */
+export function SessionsTable(
+  { csrf, sessions, action, done, intent = "revoke" }: SessionsTableProps,
+): VNode {
+  return (
+    <TableWrap label="Active sessions">
+      <table class="stack">
+        <thead>
+          <tr>
+            <th scope="col">User</th>
+            <th scope="col">Signed in</th>
+            <th scope="col">Last seen</th>
+            <th scope="col">Expires</th>
+            <th scope="col">From</th>
+            <th scope="col">
+              <span class="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {sessions.map((s) => (
+            <tr key={s.id}>
+              <td data-label="User">
+                {s.user_id
+                  ? (
+                    <a href={userHref(s.user_id)}>
+                      {s.username ?? s.user_id}
+                    </a>
+                  )
+                  : <span class="muted">—</span>}
+              </td>
+              <td data-label="Signed in">
+                <Time at={s.auth_time} />
+              </td>
+              <td data-label="Last seen">
+                <Time at={s.last_seen_at} />
+              </td>
+              <td data-label="Expires">
+                <Time at={s.expires_at} />
+              </td>
+              <td data-label="From">
+                {s.ip ?? "—"}
+                <br />
+                <span class="muted" title={s.user_agent ?? undefined}>
+                  {device(s.user_agent)}
+                </span>
+              </td>
+              <td class="row-actions">
+                <ConfirmButton
+                  csrf={csrf}
+                  label="End session"
+                  subject={`session of ${s.username ?? s.user_id}`}
+                  {...CONFIRM.endSession(s.username ?? undefined)}
+                  action={action}
+                  fields={{ _action: intent, session_id: s.id }}
+                  api={{
+                    method: "DELETE",
+                    url: `/admin/sessions/${encodeURIComponent(s.id)}`,
+                  }}
+                  done={done}
+                />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
   );
 }

@@ -8,6 +8,7 @@ import ConfirmButton from "../../islands/ConfirmButton.tsx";
 import UserForm, { type UserFormProps } from "../../islands/UserForm.tsx";
 import type { ConsentView } from "../../lib/admin/consents_admin.ts";
 import type { FactorsView } from "../../lib/admin/factors_admin.ts";
+import type { SessionView } from "../../lib/admin/sessions_admin.ts";
 import type { UserView } from "../../lib/admin/users_admin.ts";
 import type { NoticeRef } from "../../lib/admin/ui/page.tsx";
 import { Form } from "../Form.tsx";
@@ -24,6 +25,7 @@ import {
 import { CONFIRM } from "./confirms.ts";
 import { UserFactors } from "./UserFactors.tsx";
 import { userHref } from "./UsersPage.tsx";
+import { SessionsTable } from "./SessionsPage.tsx";
 
 export function userFormValues(user: UserView): UserFormProps["values"] {
   return {
@@ -40,6 +42,10 @@ export interface UserPageProps {
   user: UserView;
   consents: ConsentView[];
   factors: FactorsView;
+  /** The user's live sessions. */
+  sessions: SessionView[];
+  /** SMTP_URL and MAIL_FROM are set (reset and confirmation mails). */
+  mailOn: boolean;
   edit: Omit<UserFormProps, "csrf" | "mode" | "userID">;
   password: Omit<UserFormProps, "csrf" | "mode" | "userID">;
   notice?: NoticeRef;
@@ -107,11 +113,21 @@ export function UserPage(props: UserPageProps): VNode {
             {user.disabled
               ? (
                 <>
+                  <p>
+                    <Badge tone="warn">locked</Badge>{" "}
+                    {user.locked_at !== null && (
+                      <>
+                        since <Time at={user.locked_at} />.
+                      </>
+                    )} {user.lock_reason
+                      ? <>Reason: {user.lock_reason}</>
+                      : <span class="muted">No reason was given.</span>}
+                  </p>
                   <p>This user cannot sign in.</p>
                   <Form action={href} csrf={csrf}>
                     <input type="hidden" name="_action" value="enable" />
                     <button type="submit" class="secondary">
-                      Enable user
+                      Unlock account
                     </button>
                   </Form>
                 </>
@@ -119,24 +135,89 @@ export function UserPage(props: UserPageProps): VNode {
               : (
                 <>
                   <p>
-                    Disabling blocks sign-in, ends the user's sessions and
-                    revokes their tokens.
+                    Locking blocks sign-in, ends the user's sessions and revokes
+                    their tokens. The reason is shown to admins only.
                   </p>
-                  <ConfirmButton
-                    csrf={csrf}
-                    label="Disable user"
-                    subject={user.username}
-                    {...CONFIRM.disableUser(user.username)}
-                    action={href}
-                    fields={{ _action: "disable" }}
-                    api={{
-                      method: "PATCH",
-                      url: api,
-                      body: { disabled: true },
-                    }}
-                    done={`${href}?notice=user.disabled`}
-                  />
+                  <Form action={href} csrf={csrf}>
+                    <input type="hidden" name="_action" value="lock" />
+                    <div class="field">
+                      <label for="lock_reason">Reason</label>
+                      <input
+                        id="lock_reason"
+                        name="lock_reason"
+                        type="text"
+                        maxLength={500}
+                        required
+                      />
+                    </div>
+                    <button type="submit" class="danger">Lock account</button>
+                  </Form>
                 </>
+              )}
+          </section>
+          <section class="card" aria-labelledby="sign-in">
+            <h2 id="sign-in">Sign-in and recovery</h2>
+            <Form action={href} csrf={csrf}>
+              {user.must_change_password
+                ? (
+                  <>
+                    <p>
+                      <Badge tone="warn">new password required</Badge>{" "}
+                      The next sign-in sets a new password before anything else.
+                    </p>
+                    <input
+                      type="hidden"
+                      name="_action"
+                      value="no_force_change"
+                    />
+                    <button type="submit" class="secondary">
+                      Do not ask for a new password
+                    </button>
+                  </>
+                )
+                : (
+                  <>
+                    <input type="hidden" name="_action" value="force_change" />
+                    <button type="submit" class="secondary">
+                      Ask for a new password at next sign-in
+                    </button>
+                  </>
+                )}
+            </Form>
+            {!props.mailOn
+              ? (
+                <p class="muted">
+                  Mail is not configured (SMTP_URL, MAIL_FROM): no reset or
+                  confirmation links can be sent.
+                </p>
+              )
+              : !user.email
+              ? (
+                <p class="muted">
+                  The user has no email address: no links can be sent.
+                </p>
+              )
+              : (
+                <div class="actions">
+                  <Form action={href} csrf={csrf} class="inline">
+                    <input type="hidden" name="_action" value="reset_mail" />
+                    <button type="submit" class="secondary">
+                      Send password reset mail
+                    </button>
+                  </Form>
+                  {!user.email_verified && (
+                    <Form action={href} csrf={csrf} class="inline">
+                      <input
+                        type="hidden"
+                        name="_action"
+                        value="verification_mail"
+                      />
+                      <button type="submit" class="secondary">
+                        Send confirmation link
+                      </button>
+                    </Form>
+                  )}
+                </div>
               )}
           </section>
         </div>
@@ -148,6 +229,20 @@ export function UserPage(props: UserPageProps): VNode {
         href={href}
         factors={props.factors}
       />
+      <section class="card" aria-labelledby="user-sessions">
+        <h2 id="user-sessions">Sessions ({props.sessions.length})</h2>
+        {props.sessions.length === 0
+          ? <Empty>This user is not signed in anywhere.</Empty>
+          : (
+            <SessionsTable
+              csrf={csrf}
+              sessions={props.sessions}
+              action={href}
+              done={`${href}?notice=session.revoked`}
+              intent="end_session"
+            />
+          )}
+      </section>
       <section class="card" aria-labelledby="consents">
         <h2 id="consents">Consents</h2>
         {props.consents.length === 0

@@ -42,7 +42,14 @@ const NOTICES: Record<string, (subject: string) => string> = {
   "user.saved": () => "User saved.",
   "user.disabled": () =>
     "User disabled. Their sessions were ended and tokens revoked.",
-  "user.enabled": () => "User enabled.",
+  "user.enabled": () => "Account unlocked. The user can sign in again.",
+  "user.locked": () =>
+    "Account locked. Their sessions were ended and tokens revoked.",
+  "user.force_change": () =>
+    "At the next sign-in the user must choose a new password first.",
+  "user.no_force_change": () => "The next sign-in asks for no new password.",
+  "user.reset_mail": (s) => `A password reset link was mailed to ${s}.`,
+  "user.verification_mail": (s) => `A confirmation link was mailed to ${s}.`,
   "user.password": () =>
     "Password set. The user's sessions were ended and tokens revoked.",
   "user.deleted": (s) => `User ${s} deleted.`,
@@ -59,6 +66,8 @@ const NOTICES: Record<string, (subject: string) => string> = {
   "iat.revoked": () => "Initial access token revoked.",
   "client.disabled": (s) => `Client ${s} disabled.`,
   "client.enabled": (s) => `Client ${s} enabled.`,
+  "accounts.saved": () => "Account settings saved.",
+  "invite.withdrawn": () => "Invitation withdrawn. Its link no longer works.",
 };
 
 /** The confirmation of the last action, announced politely. */

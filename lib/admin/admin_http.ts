@@ -71,13 +71,5 @@ export function notFound(kind: string, id: string): HttpError {
   return new HttpError(404, `unknown ${kind}: ${id}`);
 }
 
-/**
- * A unique-key violation from either engine: two admins creating the same
- * object at once. The loser gets 409, not 500.
- */
-export function isUniqueViolation(err: unknown): boolean {
-  const code = String((err as { code?: unknown })?.code ?? "");
-  return code === "23505" || /SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)/.test(
-    `${code} ${(err as { errstr?: unknown })?.errstr ?? ""} ${String(err)}`,
-  ) || /UNIQUE constraint failed/.test(String(err));
-}
+/** A unique-key violation from either engine (lib/db/errors.ts). */
+export { isUniqueViolation } from "../db/errors.ts";

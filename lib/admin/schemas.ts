@@ -282,11 +282,39 @@ export const UserUpdate = z.strictObject({
   email: Email.optional(),
   email_verified: z.boolean().optional(),
   claims: UserClaims.optional(),
+  /** true locks the account (no sign-in, sessions ended, tokens revoked). */
   disabled: z.boolean().optional(),
+  /** Why it is locked (admins only see it); kept with `disabled: true`. */
+  lock_reason: text().trim().max(500, {
+    message: "must be at most 500 characters",
+  }).nullable().optional(),
+  /** The next sign-in must set a new password first. */
+  must_change_password: z.boolean().optional(),
 });
 export type UserUpdateValues = z.output<typeof UserUpdate>;
 
 export const PasswordReset = z.strictObject({ password: Password });
+
+/** Claims people may edit on /account: no protocol claim (email is allowed). */
+const EditableClaim = z.string().min(1).max(100).regex(CLAIM_NAME, {
+  message: "claim names are printable characters without spaces",
+}).refine((name) => name === "email" || !RESERVED_CLAIMS.has(name), {
+  message: "is set by the server and cannot be edited by people",
+});
+
+export const AccountSettingsUpdate = z.strictObject({
+  editable_claims: listOf(EditableClaim).optional(),
+});
+
+/** An invitation to register (REGISTRATION=invite). */
+export const InviteCreate = z.strictObject({
+  /** Binds the invitation to this address (and mails it, when mail is on). */
+  email: Email.optional(),
+  expires_in_days: z.number().int().min(1, { message: "must be 1-90" }).max(
+    90,
+    { message: "must be 1-90" },
+  ).optional(),
+});
 
 export const RotateKey = z.strictObject({
   alg: z.enum(SIGNING_ALGS).default("RS256"),

@@ -5,6 +5,7 @@
  * in the transaction of the change.
  * @module
  */
+import { consumeUserAccountTokens } from "../db/account_tokens.ts";
 import type { UserRow, UserUpdate as UserRowUpdate } from "../db/schema.ts";
 import { deleteUserSessions } from "../db/sessions.ts";
 import { revokeUserTokens } from "../db/tokens.ts";
@@ -21,6 +22,7 @@ import { HttpError } from "../http/http_error.ts";
 import { parseWith } from "../http/json_body.ts";
 import { hashPassword } from "../security/password.ts";
 import { canonicalUsername } from "../username.ts";
+import { newUserRow } from "../users.ts";
 import { type AdminActor, isUniqueViolation, notFound } from "./admin_http.ts";
 import { recordAdminEvent } from "./audit_admin.ts";
 import { PasswordReset, UserCreate, UserUpdate } from "./schemas.ts";
@@ -32,6 +34,12 @@ export interface UserView {
   email_verified: boolean;
   claims: Record<string, unknown>;
   disabled: boolean;
+  /** Why the admin locked the account (with `disabled`). */
+  lock_reason: string | null;
+  locked_at: number | null;
+  must_change_password: boolean;
+  /** Self-registered, waiting for the address's verification before sign-in. */
+  verify_before_sign_in: boolean;
   created_at: number;
   updated_at: number;
 }
@@ -50,6 +58,10 @@ export function userView(row: UserRow): UserView {
     email_verified: row.email_verified === 1,
     claims,
     disabled: row.disabled === 1,
+    lock_reason: row.lock_reason,
+    locked_at: row.locked_at,
+    must_change_password: row.must_change_password === 1,
+    verify_before_sign_in: row.verify_before_sign_in === 1,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
@@ -95,18 +107,13 @@ export async function createUserAccount(
   // Hashed before the transaction: ~40 ms of argon2 holds no database lock.
   const passwordHash = await hashPassword(input.password);
   const now = deps.now();
-  const row: UserRow = {
-    id: crypto.randomUUID(),
+  const row = newUserRow({
     username: input.username,
-    username_canonical: canonical,
-    password_hash: passwordHash,
-    email: input.email ?? null,
-    email_verified: input.email_verified ? 1 : 0,
-    claims: JSON.stringify(input.claims ?? {}),
-    disabled: 0,
-    created_at: now,
-    updated_at: now,
-  };
+    passwordHash,
+    email: input.email,
+    emailVerified: input.email_verified,
+    claims: input.claims,
+  }, now);
   try {
     await deps.db.transaction().execute(async (trx) => {
       const raced = await findUserByCanonicalUsername(trx, canonical);
@@ -127,9 +134,10 @@ export async function createUserAccount(
 }
 
 /**
- * Updates email, email_verified, claims (replaced whole) and disabled. A new
- * email is unverified unless email_verified comes with it. Disabling ends
- * the user's sessions and revokes their tokens.
+ * Updates email, email_verified, claims (replaced whole), disabled (the
+ * lock, with lock_reason) and must_change_password. A new email is
+ * unverified unless email_verified comes with it. Locking ends the user's
+ * sessions and revokes their tokens; unlocking clears the reason.
  */
 export async function updateUserAccount(
   deps: Deps,
@@ -153,9 +161,21 @@ export async function updateUserAccount(
     if (input.claims !== undefined) {
       values.claims = JSON.stringify(input.claims);
     }
-    if (input.disabled !== undefined) values.disabled = input.disabled ? 1 : 0;
-    await updateUser(trx, userID, values);
     const disabling = input.disabled === true && user.disabled === 0;
+    const enabling = input.disabled === false && user.disabled === 1;
+    if (input.disabled !== undefined) values.disabled = input.disabled ? 1 : 0;
+    if (disabling) values.locked_at = now;
+    if (enabling) {
+      values.locked_at = null;
+      values.lock_reason = null;
+    }
+    if (input.lock_reason !== undefined && !enabling) {
+      values.lock_reason = input.lock_reason || null;
+    }
+    if (input.must_change_password !== undefined) {
+      values.must_change_password = input.must_change_password ? 1 : 0;
+    }
+    await updateUser(trx, userID, values);
     if (disabling) {
       await deleteUserSessions(trx, userID);
       await revokeUserTokens(trx, userID, now);
@@ -163,12 +183,15 @@ export async function updateUserAccount(
     await recordAdminEvent(trx, who, {
       action: disabling
         ? "user.disabled"
-        : input.disabled === false && user.disabled === 1
+        : enabling
         ? "user.enabled"
         : "user.updated",
       targetType: "user",
       targetID: userID,
-      detail: { changed: Object.keys(input).sort() },
+      detail: {
+        changed: Object.keys(input).sort(),
+        ...(values.lock_reason ? { lock_reason: values.lock_reason } : {}),
+      },
     }, now);
     return userView({ ...user, ...values } as UserRow);
   });
@@ -194,6 +217,8 @@ export async function resetPassword(
     });
     const sessions = await deleteUserSessions(trx, userID);
     await revokeUserTokens(trx, userID, now);
+    // Reset links mailed before no longer work.
+    await consumeUserAccountTokens(trx, userID, "reset_password", now);
     await recordAdminEvent(trx, who, {
       action: "user.password_reset",
       targetType: "user",

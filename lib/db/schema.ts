@@ -34,9 +34,38 @@ export interface UsersTable {
   email_verified: ColumnType<Flag, Flag | undefined, Flag>;
   /** JSON object of extra OIDC claims (name, given_name, …). */
   claims: ColumnType<string, string | undefined, string>;
+  /** Locked: no sign-in (the admin's "lock", with `lock_reason`). */
   disabled: ColumnType<Flag, Flag | undefined, Flag>;
   created_at: Epoch;
   updated_at: Epoch;
+  /** Why the admin locked the account (shown to admins only). */
+  lock_reason: ColumnType<string | null, string | null | undefined>;
+  locked_at: ColumnType<Epoch | null, Epoch | null | undefined>;
+  /** The next sign-in must set a new password before anything else. */
+  must_change_password: ColumnType<Flag, Flag | undefined, Flag>;
+  /** Self-registered with mail on: no sign-in until the email is verified. */
+  verify_before_sign_in: ColumnType<Flag, Flag | undefined, Flag>;
+}
+
+/** What an account token is for (lib/accounts/tokens.ts). */
+export type AccountTokenPurpose = "verify_email" | "reset_password" | "invite";
+
+export interface AccountTokensTable {
+  /** Public handle (invites are listed and revoked by it). */
+  id: string;
+  /** SHA-256 of the token the link carries (base64url). */
+  token_hash: string;
+  purpose: AccountTokenPurpose;
+  /** The account it acts on (null: an invite). */
+  user_id: string | null;
+  /** The address it was sent to or is bound to. */
+  email: string | null;
+  /** `user:<id>`, `admin-token`, `admin-session`, … */
+  created_by: string;
+  created_at: Epoch;
+  expires_at: Epoch;
+  /** Set when used: single use. */
+  consumed_at: Epoch | null;
 }
 
 export interface ClientsTable {
@@ -335,6 +364,7 @@ export interface Database {
   webauthn_credentials: WebAuthnCredentialsTable;
   api_resources: ApiResourcesTable;
   initial_access_tokens: InitialAccessTokensTable;
+  account_tokens: AccountTokensTable;
 }
 
 export type DB = Kysely<Database>;
@@ -356,6 +386,7 @@ export type RecoveryCodeRow = Selectable<UserRecoveryCodesTable>;
 export type WebAuthnCredentialRow = Selectable<WebAuthnCredentialsTable>;
 export type ApiResourceRow = Selectable<ApiResourcesTable>;
 export type InitialAccessTokenRow = Selectable<InitialAccessTokensTable>;
+export type AccountTokenRow = Selectable<AccountTokensTable>;
 
 /**
  * Every column of a table, spelled out, checked complete by the compiler.
@@ -382,6 +413,10 @@ export const USER_COLUMNS = columnsOf<UsersTable>()(
   "disabled",
   "created_at",
   "updated_at",
+  "lock_reason",
+  "locked_at",
+  "must_change_password",
+  "verify_before_sign_in",
 );
 
 export const ACCESS_TOKEN_COLUMNS = columnsOf<AccessTokensTable>()(

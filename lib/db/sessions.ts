@@ -115,3 +115,26 @@ export async function deleteUserSessions(
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/** Ends every session of a user but one; returns how many ended. */
+export async function deleteUserSessionsExcept(
+  db: DB,
+  userID: string,
+  keepID: string,
+): Promise<number> {
+  const r = await db.deleteFrom("sessions").where("user_id", "=", userID)
+    .where("id", "!=", keepID).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** Ends one of a user's sessions; false when the user has no such session. */
+export async function deleteSessionOfUser(
+  db: DB,
+  userID: string,
+  sessionID: string,
+): Promise<boolean> {
+  const r = await db.deleteFrom("sessions").where("id", "=", sessionID)
+    .where("user_id", "=", userID).where("kind", "=", "user")
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}

@@ -256,3 +256,38 @@ export async function revokeUserTokens(
   await db.updateTable("refresh_tokens").set({ revoked_at: now })
     .where("user_id", "=", userID).where("revoked_at", "is", null).execute();
 }
+
+/**
+ * Revokes every live token a user holds except those issued in one
+ * sign-in session (a password change keeps the session that made it).
+ */
+export async function revokeUserTokensOutsideSession(
+  db: DB,
+  userID: string,
+  sessionID: string,
+  now: number,
+): Promise<void> {
+  for (const table of ["access_tokens", "refresh_tokens"] as const) {
+    await db.updateTable(table).set({ revoked_at: now })
+      .where("user_id", "=", userID).where("revoked_at", "is", null)
+      .where((eb) =>
+        eb.or([
+          eb("session_id", "is", null),
+          eb("session_id", "!=", sessionID),
+        ])
+      ).execute();
+  }
+}
+
+/** Revokes every live token issued in one sign-in session (it was ended). */
+export async function revokeSessionTokens(
+  db: DB,
+  sessionID: string,
+  now: number,
+): Promise<void> {
+  for (const table of ["access_tokens", "refresh_tokens"] as const) {
+    await db.updateTable(table).set({ revoked_at: now })
+      .where("session_id", "=", sessionID).where("revoked_at", "is", null)
+      .execute();
+  }
+}

@@ -1,4 +1,5 @@
 /** users: accounts people sign in with. */
+import { sql } from "kysely";
 import type { DB, NewUser, UserRow, UserUpdate } from "./schema.ts";
 import { prepared } from "./prepared.ts";
 import { USER_COLUMNS } from "./schema.ts";
@@ -47,4 +48,15 @@ export async function deleteUser(db: DB, id: string): Promise<boolean> {
   const r = await db.deleteFrom("users").where("id", "=", id)
     .executeTakeFirst();
   return Number(r.numDeletedRows) === 1;
+}
+
+/** Accounts whose email is `email`, ignoring case (forgot password). */
+export async function findUsersByEmail(
+  db: DB,
+  email: string,
+  limit: number,
+): Promise<UserRow[]> {
+  return await db.selectFrom("users").select(USER_COLUMNS)
+    .where(sql<string>`lower(email)`, "=", email.toLowerCase())
+    .orderBy("created_at").limit(limit).execute();
 }

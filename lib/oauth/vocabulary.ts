@@ -83,14 +83,26 @@ export const AUTH_METHOD_SUMMARIES: Record<AuthMethod, string> = {
 /** RFC 7636 §4.2: only S256; `plain` protects nothing (RFC 9700 §2.1.1). */
 export const PKCE_METHODS = ["S256"] as const;
 
-/** OIDC Core §3.1.2.1: the prompt values the authorization endpoint takes. */
+/**
+ * OIDC Core §3.1.2.1: the prompt values the authorization endpoint takes,
+ * and `create` (OpenID Connect Initiating User Registration 1.0), which it
+ * takes only while self-registration is on (`promptValuesSupported`).
+ */
 export const PROMPT_VALUES = [
   "none",
   "login",
   "consent",
   "select_account",
+  "create",
 ] as const;
 export type Prompt = (typeof PROMPT_VALUES)[number];
+
+/** The prompt values this server answers: `create` only when people may register. */
+export function promptValuesSupported(
+  registrationOpen: boolean,
+): Prompt[] {
+  return PROMPT_VALUES.filter((p) => p !== "create" || registrationOpen);
+}
 
 /** JWS algorithms we sign with; RS256 is what OIDC requires of every OP. */
 export const SIGNING_ALGS = ["RS256", "ES256", "EdDSA"] as const;

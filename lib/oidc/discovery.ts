@@ -14,19 +14,27 @@ import {
   metadataInputs,
   oauthServerMetadata,
 } from "../oauth/server_metadata.ts";
-import { PROMPT_VALUES, SIGNING_ALGS } from "../oauth/vocabulary.ts";
+import { promptValuesSupported, SIGNING_ALGS } from "../oauth/vocabulary.ts";
+import { registrationOpen } from "../config.ts";
 import { sha256 } from "../security/crypto.ts";
+
+/** What the document depends on besides the issuer and the scopes. */
+export type DiscoveryInputs = Omit<MetadataInputs, "issuer" | "scopes"> & {
+  /** People may create accounts (REGISTRATION): prompt=create works. */
+  accountRegistration?: boolean;
+};
 
 /** Builds the discovery document for `issuer` and the given scopes. */
 export function discoveryDocument(
   issuer: string,
   scopes: { name: string; claims: string[] }[],
-  inputs: Omit<MetadataInputs, "issuer" | "scopes"> = {
+  inputs: DiscoveryInputs = {
     registration: false,
     metadataDocuments: false,
     resources: [],
   },
 ): Record<string, unknown> {
+  const { accountRegistration = false, ...metadata } = inputs;
   const claims = new Set([
     "sub",
     "iss",
@@ -41,13 +49,13 @@ export function discoveryDocument(
   ]);
   for (const s of scopes) for (const c of s.claims) claims.add(c);
   return {
-    ...oauthServerMetadata({ issuer, scopes, ...inputs }),
+    ...oauthServerMetadata({ issuer, scopes, ...metadata }),
     userinfo_endpoint: `${issuer}/userinfo`,
     end_session_endpoint: `${issuer}/end_session`,
     claims_supported: [...claims],
     subject_types_supported: ["public"],
     id_token_signing_alg_values_supported: [...SIGNING_ALGS],
-    prompt_values_supported: [...PROMPT_VALUES],
+    prompt_values_supported: promptValuesSupported(accountRegistration),
     // OIDC Discovery §3: "acr_values_supported ... JSON array containing a
     // list of the Authentication Context Class References that this OP
     // supports."
@@ -81,6 +89,7 @@ export async function discoveryBody(deps: Deps): Promise<DiscoveryBody> {
         registration: inputs.registration,
         metadataDocuments: inputs.metadataDocuments,
         resources: inputs.resources,
+        accountRegistration: registrationOpen(deps.config.registration),
       }),
     );
     return { json, etag: `"${sha256(json).slice(0, 27)}"` };

@@ -95,6 +95,45 @@ export function setupCounters(ip: string | null): Counter[] {
   }];
 }
 
+/** A forgot-password request: per address (every request counts). */
+export function recoveryCounters(ip: string | null): Counter[] {
+  return [{
+    bucket: "recovery-ip",
+    id: budgetAddress(ip),
+    budget: BUDGETS.recoveryPerIP,
+  }];
+}
+
+/**
+ * The reset mails of one account: `user:<id>` when the identifier named an
+ * account, else the identifier itself (so unknown names cost the same).
+ */
+export function recoveryAccountCounter(key: string): Counter {
+  return {
+    bucket: "recovery-account",
+    id: keyPart(key),
+    budget: BUDGETS.recoveryPerAccount,
+  };
+}
+
+/** Verification mails of one account. */
+export function verificationCounter(userID: string): Counter {
+  return {
+    bucket: "verification-account",
+    id: userID,
+    budget: BUDGETS.verificationPerAccount,
+  };
+}
+
+/** An account registration attempt (/account/register, prompt=create): per address. */
+export function accountRegistrationCounters(ip: string | null): Counter[] {
+  return [{
+    bucket: "registration-ip",
+    id: budgetAddress(ip),
+    budget: BUDGETS.accountRegistrationPerIP,
+  }];
+}
+
 /**
  * A TOTP or recovery code (at sign-in or to confirm a change): per address,
  * then per account, the one that keeps a six-digit code out of reach.

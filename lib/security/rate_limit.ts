@@ -86,6 +86,17 @@ export const BUDGETS = {
   passkeyPerAccount: { limit: 30, windowSeconds: 300 },
   /** RFC 7591 registrations (each attempt counts), per address. */
   registrationPerIP: { limit: 20, windowSeconds: 3600 },
+  /** Forgot-password requests (each counts), per address: 429 past it. */
+  recoveryPerIP: { limit: 10, windowSeconds: 900 },
+  /**
+   * Reset mails per account: past it requests are answered as usual and
+   * nothing is sent, so the answer never tells whether the account exists.
+   */
+  recoveryPerAccount: { limit: 3, windowSeconds: 3600 },
+  /** Verification mails per account (sign-in of an unverified account, resend). */
+  verificationPerAccount: { limit: 3, windowSeconds: 3600 },
+  /** Account registration attempts (each counts), per address. */
+  accountRegistrationPerIP: { limit: 10, windowSeconds: 3600 },
 } as const satisfies Record<string, Budget>;
 
 /** One budget an attempt counts against: `bucket` names it, `id` the key. */

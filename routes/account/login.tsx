@@ -1,23 +1,26 @@
 import { getCookie } from "hono/cookie";
-import { SecuritySignIn } from "../../components/account/SecuritySignIn.tsx";
 import {
-  accountSignIn,
+  AccountChangePassword,
+  AccountNotice,
+  AccountSignIn,
+} from "../../components/account/PublicPages.tsx";
+import { renderPublicPage } from "../../components/account/render.tsx";
+import { accountSignIn } from "../../lib/accounts/account_sign_in.ts";
+import {
+  accountForm,
+  noticeOf,
   safeNext,
-} from "../../lib/accounts/factors/account_sign_in.ts";
+  setSessionCookie,
+} from "../../lib/accounts/web.ts";
 import { passkeyOffer } from "../../lib/accounts/webauthn/offer.ts";
+import { registrationOpen } from "../../lib/config.ts";
 import { type AppContext, define } from "../../lib/http/define.ts";
-import { renderPage } from "../../lib/http/render.tsx";
 import { clientIP } from "../../lib/http/request.ts";
-import { formBody } from "../../lib/oauth/request.ts";
-import { csrfToken, verifyCSRF } from "../../lib/security/csrf.ts";
 import {
   DEVICE_COOKIE,
   deviceCookie,
 } from "../../lib/security/device_cookie.ts";
-import {
-  SESSION_COOKIE,
-  userSessionCookie,
-} from "../../lib/security/session.ts";
+import { SESSION_COOKIE } from "../../lib/security/session.ts";
 
 interface FormState {
   status?: number;
@@ -26,49 +29,74 @@ interface FormState {
   retryAfter?: number;
 }
 
-async function form(c: AppContext, state: FormState = {}): Promise<Response> {
+async function form(
+  c: AppContext,
+  state: FormState = {},
+): Promise<Response> {
   const { deps } = c.var;
-  return renderPage(
-    c,
-    <SecuritySignIn
-      csrf={csrfToken(c, deps.config.issuer.startsWith("https:"))}
+  const passkey = await passkeyOffer(deps, c.req.url);
+  return renderPublicPage(c, (csrf) => (
+    <AccountSignIn
+      csrf={csrf}
       next={safeNext(c.req.query("next"))}
       error={state.error}
+      notice={state.error ? undefined : noticeOf(c)}
       username={state.username}
-      passkey={await passkeyOffer(deps, c.req.url)}
-    />,
-    {
-      title: "Sign in",
-      status: state.status,
-      headers: state.retryAfter
-        ? { "Retry-After": String(state.retryAfter) }
-        : {},
-    },
-  );
+      recovery={deps.mail.enabled}
+      registration={registrationOpen(deps.config.registration)}
+      passkey={passkey}
+    />
+  ), {
+    title: "Sign in",
+    status: state.status,
+    headers: state.retryAfter
+      ? { "Retry-After": String(state.retryAfter) }
+      : {},
+  });
 }
 
 export const handler = define.handlers({
   GET: (c) => form(c),
   async POST(c) {
     const { deps } = c.var;
-    await verifyCSRF(c, deps.config.issuer);
+    const next = safeNext(c.req.query("next"));
     const result = await accountSignIn(deps, {
-      form: (await formBody(c.req.raw.clone())) ?? new URLSearchParams(),
+      form: await accountForm(c),
       sessionCookie: getCookie(c, SESSION_COOKIE.user),
       deviceCookie: getCookie(c, DEVICE_COOKIE),
       ip: clientIP(c),
       userAgent: c.req.header("User-Agent") ?? null,
     });
-    if (!result.ok) return await form(c, result);
-    const secure = deps.config.issuer.startsWith("https:");
-    c.header("Set-Cookie", userSessionCookie(result.token, secure), {
-      append: true,
-    });
-    if (result.device) {
-      c.header("Set-Cookie", deviceCookie(result.device, secure), {
-        append: true,
-      });
+    switch (result.kind) {
+      case "form":
+        return await form(c, result);
+      case "notice":
+        return renderPublicPage(
+          c,
+          () => <AccountNotice title={result.title} message={result.message} />,
+          { title: result.title, status: result.status },
+        );
+      case "change_password":
+        return renderPublicPage(
+          c,
+          (csrf) => (
+            <AccountChangePassword csrf={csrf} next={next} {...result} />
+          ),
+          { title: "Choose a new password", status: result.status },
+        );
+      case "signed_in":
+        setSessionCookie(c, result.token);
+        if (result.device) {
+          c.header(
+            "Set-Cookie",
+            deviceCookie(
+              result.device,
+              deps.config.issuer.startsWith("https:"),
+            ),
+            { append: true },
+          );
+        }
+        return c.redirect(next, 303);
     }
-    return c.redirect(safeNext(c.req.query("next")), 303);
   },
 });

@@ -17,6 +17,7 @@ import {
 import { isApiRoute, type RouteModule } from "../../lib/http/define.ts";
 import { routePath } from "../../lib/http/router.tsx";
 import { manifest } from "../../routes.gen.ts";
+import { startMailServer } from "../helpers/mail_server.ts";
 import { demoTokens } from "../helpers/oauth.ts";
 import { type AdminFixture, startAdminApp } from "./admin_fixture.ts";
 
@@ -219,6 +220,7 @@ async function ensureUser(f: AdminFixture, username: string): Promise<string> {
   const made = await f.api("POST", "/admin/users", {
     username,
     password: "fixture password",
+    email: `${username}@example.com`,
   });
   assert.equal(made.status, 201);
   return made.body.id;
@@ -271,6 +273,9 @@ async function arrange(
     if (name === "name") {
       await f.api("POST", "/admin/scopes", { name: FIXTURE_SCOPE });
       params.name = FIXTURE_SCOPE;
+    }
+    if (name === "invite_id") {
+      params.invite_id = (await f.api("POST", "/admin/invites", {})).body.id;
     }
     if (name === "session_id") {
       await demoTokens(f.t);
@@ -331,7 +336,15 @@ function concretePath(
 
 Deno.test("openapi: each operation's example, sent to the app, answers its documented success status and schema; without the token, a documented 401 in the error shape", async () => {
   const doc = JSON.parse(adminOpenAPIText({ serverURL: DEFAULT_SERVER_URL }));
-  const f = await startAdminApp({ env: { ENABLE_DEV_ENDPOINTS: "true" } });
+  // Mail and invitations on, so the mail and invite operations can succeed.
+  const mail = await startMailServer();
+  const f = await startAdminApp({
+    env: {
+      ENABLE_DEV_ENDPOINTS: "true",
+      REGISTRATION: "invite",
+      ...mail.env,
+    },
+  });
   try {
     for (const op of ADMIN_OPERATIONS) {
       const described = doc.paths[op.path][op.method];
@@ -371,5 +384,6 @@ Deno.test("openapi: each operation's example, sent to the app, answers its docum
     }
   } finally {
     await f.t.close();
+    await mail.close();
   }
 });

@@ -17,8 +17,12 @@ const USER_KEYS = [
   "email",
   "email_verified",
   "id",
+  "lock_reason",
+  "locked_at",
+  "must_change_password",
   "updated_at",
   "username",
+  "verify_before_sign_in",
 ];
 
 async function userID(

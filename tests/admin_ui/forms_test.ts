@@ -869,8 +869,27 @@ uiTest(
       (await api(ui, "GET", `/admin/users/${id}`)).body.disabled,
       true,
     );
-    assert.match((await ui.get(page)).html, /Enable user/);
+    // The page now calls it a lock and offers to unlock.
+    assert.match((await ui.get(page)).html, /Unlock account/);
     assert.equal((await ui.post(page, { _action: "enable" })).status, 303);
+    // Locking with a reason shows it; without one the form says so.
+    const noReason = await ui.post(page, { _action: "lock", lock_reason: " " });
+    assert.equal(noReason.status, 400);
+    assert.match(noReason.html, /Say why the account is locked/);
+    assert.equal(
+      (await ui.post(page, { _action: "lock", lock_reason: "left the team" }))
+        .status,
+      303,
+    );
+    const locked = (await api(ui, "GET", `/admin/users/${id}`)).body;
+    assert.equal(locked.disabled, true);
+    assert.equal(locked.lock_reason, "left the team");
+    assert.match((await ui.get(page)).html, /Reason: left the team/);
+    assert.equal((await ui.post(page, { _action: "enable" })).status, 303);
+    assert.equal(
+      (await api(ui, "GET", `/admin/users/${id}`)).body.lock_reason,
+      null,
+    );
     assert.equal(
       (await api(ui, "GET", `/admin/users/${id}`)).body.disabled,
       false,

@@ -28,6 +28,7 @@ const SCHEMA_TABLES = Object.keys(
     webauthn_credentials: true,
     api_resources: true,
     initial_access_tokens: true,
+    account_tokens: true,
   } satisfies Record<keyof Database, true>,
 ).sort();
 

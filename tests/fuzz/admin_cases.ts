@@ -80,6 +80,8 @@ const USER_FIELDS = [
   "email_verified",
   "claims",
   "disabled",
+  "lock_reason",
+  "must_change_password",
 ];
 
 /** The intents the admin UI's forms post (`_action`). */
@@ -97,6 +99,15 @@ const UI_INTENTS = [
   "end",
   "secret",
   "policy",
+  "lock",
+  "force_change",
+  "no_force_change",
+  "reset_mail",
+  "verification_mail",
+  "end_session",
+  "settings",
+  "invite",
+  "withdraw",
 ];
 const UI_FIELDS = [
   "name",
@@ -112,6 +123,10 @@ const UI_FIELDS = [
   "session_id",
   "confirm",
   "editing",
+  "lock_reason",
+  "editable_claims",
+  "expires_in_days",
+  "invite_id",
 ];
 
 const none = () => [];
@@ -229,6 +244,35 @@ const ADMIN_ROUTES: AdminRoute[] = [
     real: userIDs,
     writes: true,
   },
+  {
+    method: "POST",
+    path: "/admin/users/:id/reset_mail",
+    real: userIDs,
+    writes: true,
+  },
+  {
+    method: "POST",
+    path: "/admin/users/:id/verification_mail",
+    real: userIDs,
+    writes: true,
+  },
+  { method: "GET", path: "/admin/account_settings", real: none },
+  {
+    method: "PATCH",
+    path: "/admin/account_settings",
+    real: none,
+    body: "strict",
+    fields: ["editable_claims"],
+  },
+  { method: "GET", path: "/admin/invites", real: none },
+  {
+    method: "POST",
+    path: "/admin/invites",
+    real: none,
+    body: "strict",
+    fields: ["email", "expires_in_days"],
+  },
+  { method: "DELETE", path: "/admin/invites/:id", real: none, writes: true },
   { method: "GET", path: "/admin/sessions", real: none },
   {
     method: "DELETE",
@@ -249,6 +293,8 @@ const ADMIN_ROUTES: AdminRoute[] = [
   { method: "GET", path: "/admin/ui/sessions", real: none },
   { method: "GET", path: "/admin/ui/audit", real: none },
   { method: "GET", path: "/admin/ui/help", real: none },
+  { method: "GET", path: "/admin/ui/accounts", real: none },
+  { method: "POST", path: "/admin/ui/accounts", real: none, body: "ui" },
   { method: "POST", path: "/admin/ui/scopes", real: none, body: "ui" },
   { method: "POST", path: "/admin/ui/clients", real: none, body: "ui" },
   {

@@ -6,9 +6,10 @@
  * pairs a live credential with everything else valid.
  * @module
  */
+import { accountCase } from "./account_cases.ts";
 import { adminCase } from "./admin_cases.ts";
 import {
-  accountCase,
+  accountSecurityCase,
   adminLoginCase,
   authorizeGET,
   authorizePOST,
@@ -102,9 +103,10 @@ const GENERATORS: [number, (r: Random, w: World) => FuzzCase][] = [
   [8, logoutCase],
   [3, setupCase],
   [4, adminLoginCase],
-  [5, accountCase],
+  [5, accountSecurityCase],
   [24, adminCase],
   [5, miscCase],
+  [8, accountCase],
 ];
 
 export function nextCase(r: Random, w: World): FuzzCase {

@@ -5,7 +5,8 @@
  * stack trace or internal path, redirect only to registered URIs, log no
  * unhandled error, and leave the database exactly as it was.
  *
- * The one table allowed to grow is `audit_events`, and only by
+ * The account pages (/account/*) are fuzzed too; their redirects go only
+ * to fixed account pages (oracle.ts). The one table allowed to grow is `audit_events`, and only by
  * `admin.login_failed`, `admin.token_failed`, `setup.failed` and `sign_in.failed` rows: failed proofs are recorded on purpose so an
  * operator can see someone guessing. Deno KV rate-limit counters change
  * too (they are not in the database): failures are meant to be counted.
@@ -267,7 +268,15 @@ Deno.test({
       `/admin/ui/users/${world.aliceID}`,
       "/admin/ui/sessions",
       "/admin/ui/keys",
+      "/admin/ui/accounts",
       "/admin/login",
+      "/account",
+      "/account/password",
+      "/account/login",
+      "/account/forgot",
+      "/account/reset",
+      "/account/verify",
+      "/account/register",
       "/setup",
       "/authorize",
       "/end_session",

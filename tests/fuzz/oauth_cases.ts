@@ -153,6 +153,17 @@ export function authorizePOST(r: Random, w: World): FuzzCase {
     "totp",
     "recovery_code",
     "passkey",
+    // The account steps: none can write here (mail is off, registration
+    // is by invitation and every invitation below is forged, tickets are
+    // forged).
+    r.pick([
+      "forgot_password",
+      "send_reset",
+      "create_account",
+      "register",
+      "change_password",
+      "sign_in",
+    ]),
   ]);
   const base = kind === "request"
     ? authorizeBase(r, w)
@@ -215,6 +226,33 @@ export function authorizePOST(r: Random, w: World): FuzzCase {
       ]),
     ]);
     protect.push("passkey_response");
+  }
+  if (kind === "send_reset") {
+    extra.push([
+      "identifier",
+      r.pick(["alice", "bob@example.com", hostileString(r)]),
+    ]);
+  }
+  if (kind === "register" || kind === "create_account") {
+    extra.push(["invite", r.pick(["", "x".repeat(43), hostileString(r)])]);
+    extra.push(["username", r.pick(["newbie", "alice", hostileString(r)])]);
+    extra.push(["email", r.pick(["n@example.com", "", hostileString(r)])]);
+    extra.push(["password", r.pick(["long enough pw", hostileString(r)])]);
+    protect.push("invite");
+  }
+  if (kind === "change_password") {
+    extra.push([
+      "ticket",
+      r.pick([
+        "",
+        `${w.aliceID}.99999999999.${"A".repeat(43)}`,
+        `${w.bobID}.1.${"B".repeat(43)}`,
+        hostileString(r),
+      ]),
+    ]);
+    extra.push(["new_password", r.pick(["a new long pw", hostileString(r)])]);
+    extra.push(["confirm_password", "a new long pw"]);
+    protect.push("ticket");
   }
   if (kind === "consent") {
     // A good token with "allow" on a valid request would record consent.
@@ -768,7 +806,7 @@ export function adminLoginCase(r: Random, w: World): FuzzCase {
  * is refused until he proves it; the codes, passwords and passkeys sent
  * are never right ones.
  */
-export function accountCase(r: Random, w: World): FuzzCase {
+export function accountSecurityCase(r: Random, w: World): FuzzCase {
   const path = r.pick(["/account/security", "/account/login"]);
   const method = r.pick(["GET", "POST", "POST", "POST", "PUT"]);
   const csrf = csrfVariant(r, w.bob.csrf);

@@ -35,11 +35,20 @@ const MAX_LOCATION = 8192;
 
 /** Our own pages a redirect may point at (setup gate, admin sign-in). */
 const INTERNAL_REDIRECTS = new Set(["/setup", "/admin/login", "/admin/ui"]);
-/** Own redirects with a fixed query (nothing from the request in it). */
-const INTERNAL_REDIRECT_URLS = new Set([
-  // /account/security without a session sends the person to sign in.
-  "/account/login?next=%2Faccount%2Fsecurity",
-]);
+
+/**
+ * The account pages redirect among themselves (to the sign-in, back to the
+ * page asked for, with a fixed notice); the query is one of ours, never
+ * the request's input.
+ */
+const ACCOUNT_REDIRECT =
+  /^\/account(\/[a-z_]+)?(\?(next=%2Faccount(%2F[a-z_]+)?|notice=[a-z_.]+))?$/;
+
+/** Whether an own redirect target is one of the fixed pages. */
+function internalTarget(url: URL): boolean {
+  if (INTERNAL_REDIRECTS.has(url.pathname) && url.search === "") return true;
+  return ACCOUNT_REDIRECT.test(`${url.pathname}${url.search}`);
+}
 
 /** What an error body must never show. */
 const LEAK_PATTERNS: RegExp[] = [
@@ -185,11 +194,7 @@ export async function judgeResponse(
       const url = new URL(location, ctx.issuer);
       const own = url.origin === new URL(ctx.issuer).origin;
       if (own) {
-        const fixed = INTERNAL_REDIRECT_URLS.has(url.pathname + url.search);
-        if (
-          !fixed &&
-          (!INTERNAL_REDIRECTS.has(url.pathname) || url.search !== "")
-        ) {
+        if (!internalTarget(url)) {
           problems.push(
             `redirect to an unexpected own page ${location.slice(0, 100)}`,
           );

@@ -116,7 +116,11 @@ async function mustToken(
 
 /** Builds the world on a fresh app. Close `world.t` afterwards. */
 export async function buildWorld(): Promise<World> {
-  const t = await startTestApp({ env: { ENABLE_DEV_ENDPOINTS: "true" } });
+  // Registration by invitation (none is ever issued): the registration
+  // forms are reachable and can never succeed.
+  const t = await startTestApp({
+    env: { ENABLE_DEV_ENDPOINTS: "true", REGISTRATION: "invite" },
+  });
   try {
     const adminToken = await completeSetupFor(t);
     await seedDemo(t);

@@ -27,9 +27,9 @@ export function readPage(html: string): {
   fields: Record<string, string>;
 } {
   const fields: Record<string, string> = {};
-  // The first form only: a sign-in page also holds the passkey form, with
-  // its own `_action`.
-  const form = html.match(/<form[^>]*>(.*?)<\/form>/s)?.[1] ?? html;
+  // The first form only: a sign-in page also holds the passkey form and
+  // small forms for its other steps (forgot password, create an account).
+  const form = html.match(/<form[^>]*>[\s\S]*?<\/form>/)?.[0] ?? html;
   for (
     const m of form.matchAll(
       /<input type="hidden" name="([^"]+)" value="([^"]*)"/g,

@@ -440,6 +440,10 @@ export function buildAdminOpenAPI(options: AdminOpenAPIOptions): JSONObject {
       },
       { name: "keys", description: "signing keys (JWKS)" },
       { name: "users", description: "users and their consents" },
+      {
+        name: "accounts",
+        description: "self-service settings and registration invitations",
+      },
       { name: "sessions", description: "signed-in user sessions" },
       { name: "audit" },
       { name: "meta" },

@@ -9,10 +9,12 @@
 import { z } from "zod";
 import { ClientMetadata } from "../../oauth/clients/metadata.ts";
 import {
+  AccountSettingsUpdate,
   AuditQuery,
   ClientUpdate,
   DeleteKeyQuery,
   InitialAccessTokenCreate,
+  InviteCreate,
   PasswordReset,
   PolicyUpdate,
   RegistrationSettingsUpdate,
@@ -25,6 +27,7 @@ import {
   UserUpdate,
 } from "../schemas.ts";
 import {
+  AccountSettingsAnswer,
   AuditPageAnswer,
   ClientAnswer,
   ClientDetailAnswer,
@@ -33,8 +36,11 @@ import {
   ConsentAnswer,
   FactorsAnswer,
   InitialAccessTokenAnswer,
+  InviteAnswer,
   IssuedInitialAccessTokenAnswer,
+  IssuedInviteAnswer,
   KeyAnswer,
+  MailSentAnswer,
   PKCEAnswer,
   PolicyAnswer,
   RegisteredClientAnswer,
@@ -476,11 +482,18 @@ export const ADMIN_OPERATIONS: AdminOperation[] = [
     path: "/admin/users/{user_id}",
     operationId: "updateUser",
     tag: "users",
-    summary: "Update a user (email, claims, disabled)",
+    summary:
+      "Update a user (email, claims, lock with a reason, must change password)",
     description: "A changed email is unverified unless email_verified comes " +
       "with it; claims replaces the object. disabled: true locks the user " +
-      "out: it ends their sessions and revokes all their tokens.",
-    body: { schema: UserUpdate, example: { disabled: true } },
+      "out (lock_reason says why, for admins): it ends their sessions and " +
+      "revokes all their tokens; disabled: false unlocks and clears the " +
+      "reason. must_change_password: true makes the next sign-in set a " +
+      "new password first.",
+    body: {
+      schema: UserUpdate,
+      example: { disabled: true, lock_reason: "laptop reported stolen" },
+    },
     answers: { 200: ok("the user", UserAnswer) },
     errors: [400, 404],
   },
@@ -507,6 +520,28 @@ export const ADMIN_OPERATIONS: AdminOperation[] = [
     },
     answers: { 200: ok("the user", UserAnswer) },
     errors: [400, 404],
+  },
+  {
+    method: "post",
+    path: "/admin/users/{user_id}/reset_mail",
+    operationId: "sendUserResetMail",
+    tag: "users",
+    summary: "Mail the user a password reset link",
+    description: "The link works once, for 30 minutes. 409 when mail is " +
+      "not configured or the user has no email address.",
+    answers: { 200: ok("queued", MailSentAnswer) },
+    errors: [404, 409],
+  },
+  {
+    method: "post",
+    path: "/admin/users/{user_id}/verification_mail",
+    operationId: "sendUserVerificationMail",
+    tag: "users",
+    summary: "Mail the user a link confirming their email address",
+    description: "email_verified becomes true when they open it. 409 when " +
+      "mail is not configured, the user has no address or it is confirmed.",
+    answers: { 200: ok("queued", MailSentAnswer) },
+    errors: [404, 409],
   },
   {
     method: "get",
@@ -559,6 +594,64 @@ export const ADMIN_OPERATIONS: AdminOperation[] = [
     summary: "Revoke a user's consent to a client",
     description: "Also revokes the user's tokens for that client.",
     answers: { 204: ok("revoked") },
+    errors: [404],
+  },
+  // Accounts: settings and invitations
+  {
+    method: "get",
+    path: "/admin/account_settings",
+    operationId: "getAccountSettings",
+    tag: "accounts",
+    summary: "Read the account settings",
+    answers: { 200: ok("the settings", AccountSettingsAnswer) },
+  },
+  {
+    method: "patch",
+    path: "/admin/account_settings",
+    operationId: "updateAccountSettings",
+    tag: "accounts",
+    summary: "Choose which claims people may edit on /account",
+    description: "Protocol claims (sub, email_verified, …) cannot be " +
+      "listed; email can (a new address is unverified until confirmed).",
+    body: {
+      schema: AccountSettingsUpdate,
+      example: { editable_claims: ["name", "nickname", "email"] },
+    },
+    answers: { 200: ok("the settings", AccountSettingsAnswer) },
+    errors: [400],
+  },
+  {
+    method: "get",
+    path: "/admin/invites",
+    operationId: "listInvites",
+    tag: "accounts",
+    summary: "List the invitations still usable, newest first",
+    answers: { 200: ok("the invitations", z.array(InviteAnswer)) },
+  },
+  {
+    method: "post",
+    path: "/admin/invites",
+    operationId: "createInvite",
+    tag: "accounts",
+    summary: "Issue an invitation to register (REGISTRATION=invite)",
+    description: "The link works once (7 days unless expires_in_days). " +
+      "With email, only that address can register with it, and it is " +
+      "mailed there when mail is on. 409 unless REGISTRATION=invite.",
+    body: {
+      schema: InviteCreate,
+      optional: true,
+      example: { email: "dana@example.com", expires_in_days: 3 },
+    },
+    answers: { 201: ok("issued", IssuedInviteAnswer) },
+    errors: [400, 409],
+  },
+  {
+    method: "delete",
+    path: "/admin/invites/{invite_id}",
+    operationId: "withdrawInvite",
+    tag: "accounts",
+    summary: "Withdraw an invitation",
+    answers: { 204: ok("withdrawn") },
     errors: [404],
   },
   // Sessions and audit

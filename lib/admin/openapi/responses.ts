@@ -37,6 +37,9 @@ import type { ResourceView } from "../resources_admin.ts";
 import type { ScopeView } from "../scopes_admin.ts";
 import type { SessionView } from "../sessions_admin.ts";
 import type { UserView } from "../users_admin.ts";
+import { REGISTRATION_MODES } from "../../config.ts";
+import type { AccountSettingsView, MailSent } from "../accounts_admin.ts";
+import type { InviteView, IssuedInvite } from "../../accounts/registration.ts";
 
 /** Epoch seconds. */
 const Time = z.int().min(0).meta({ description: "epoch seconds" });
@@ -185,7 +188,17 @@ export const UserAnswer = z.strictObject({
     description: "extra OIDC claims (name, given_name, picture, …)",
   }),
   disabled: z.boolean().meta({
-    description: "a disabled user cannot sign in and holds no tokens",
+    description:
+      "locked: the user cannot sign in and holds no tokens (lock_reason says why)",
+  }),
+  lock_reason: z.string().nullable(),
+  locked_at: Time.nullable(),
+  must_change_password: z.boolean().meta({
+    description: "the next sign-in sets a new password before anything else",
+  }),
+  verify_before_sign_in: z.boolean().meta({
+    description:
+      "self-registered while mail was on: no sign-in until the address is verified",
   }),
   created_at: Time,
   updated_at: Time,
@@ -324,6 +337,41 @@ export const IssuedInitialAccessTokenAnswer = InitialAccessTokenAnswer.extend({
   token: z.string().meta({ description: "shown this once; stored as a hash" }),
 });
 
+export const AccountSettingsAnswer = z.strictObject({
+  editable_claims: z.array(z.string()).meta({
+    description:
+      "claims people may edit on /account (email included when listed)",
+  }),
+  registration: z.enum(REGISTRATION_MODES).meta({
+    description: "REGISTRATION, from the environment",
+  }),
+  mail: z.boolean().meta({
+    description: "whether SMTP_URL and MAIL_FROM are set",
+  }),
+});
+
+export const InviteAnswer = z.strictObject({
+  id: z.string(),
+  email: z.string().nullable(),
+  created_by: z.string(),
+  created_at: Time,
+  expires_at: Time,
+});
+
+export const IssuedInviteAnswer = z.strictObject({
+  ...InviteAnswer.shape,
+  url: z.string().meta({
+    description: "the registration link to hand out; shown this once",
+  }),
+  mailed: z.boolean().meta({
+    description: "whether it was mailed to `email`",
+  }),
+});
+
+export const MailSentAnswer = z.strictObject({
+  to: z.string().meta({ description: "the address the mail went to" }),
+});
+
 // Compile-time: each schema describes exactly the view its module answers
 // (a drift is a type error here).
 type Same<A, B> = [A] extends [B] ? [B] extends [A] ? true : false : false;
@@ -345,6 +393,10 @@ export type ViewChecks = [
   Holds<Same<Out<typeof InitialAccessTokenAnswer>, InitialAccessTokenView>>,
   Holds<Same<Keys<typeof KeyAnswer>, keyof KeyView>>,
   Holds<Same<Keys<typeof UserAnswer>, keyof UserView>>,
+  Holds<Same<Out<typeof AccountSettingsAnswer>, AccountSettingsView>>,
+  Holds<Same<Out<typeof InviteAnswer>, InviteView>>,
+  Holds<Same<Out<typeof IssuedInviteAnswer>, IssuedInvite>>,
+  Holds<Same<Out<typeof MailSentAnswer>, MailSent>>,
   Holds<Same<Out<typeof ConsentAnswer>, ConsentView>>,
   Holds<Same<Out<typeof SessionAnswer>, SessionView>>,
   Holds<Same<Keys<typeof AuditEventAnswer>, keyof AuditEventView>>,

@@ -8,6 +8,7 @@
  * client, unless one says otherwise.
  * @module
  */
+import { registrationOpen } from "../../config.ts";
 import { findScopes } from "../../db/scopes.ts";
 import type { Deps } from "../../deps.ts";
 import type { Client } from "../clients/client.ts";
@@ -32,7 +33,7 @@ import {
 } from "../resources.ts";
 import {
   type Prompt,
-  PROMPT_VALUES,
+  promptValuesSupported,
   redirectURIRegistered,
   RESPONSE_MODES,
   RESPONSE_TYPES,
@@ -273,11 +274,22 @@ export function checkPKCE(ctx: AuthorizeContext): void {
   );
 }
 
-/** OIDC Core §3.1.2.1: prompt values; "none" must stand alone. */
+/**
+ * OIDC Core §3.1.2.1: prompt values; "none" must stand alone. `create`
+ * (Initiating User Registration 1.0 §4.1) only while registration is on:
+ * "If the OpenID Provider receives a prompt value that it does not
+ * support (not declared in the prompt_values_supported metadata field)
+ * the OP SHOULD respond with an HTTP 400 (Bad Request) status code and an
+ * error value of invalid_request." Like every error after the redirect
+ * URI is verified, it goes back to the client as invalid_request.
+ */
 export function checkPrompt(ctx: AuthorizeContext): void {
   const values = splitList(ctx.params.get("prompt") ?? "");
+  const supported: readonly string[] = promptValuesSupported(
+    registrationOpen(ctx.deps.config.registration),
+  );
   for (const v of values) {
-    if (!(PROMPT_VALUES as readonly string[]).includes(v)) {
+    if (!supported.includes(v)) {
       throw new InvalidRequest(`prompt value ${v} is not supported`);
     }
   }

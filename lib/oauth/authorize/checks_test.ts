@@ -38,7 +38,7 @@ function ctx(
   options: { client?: Client; deps?: Deps } = {},
 ): AuthorizeContext {
   const c = newAuthorizeContext(
-    options.deps ?? ({} as Deps),
+    options.deps ?? ({ config: { registration: "off" } } as unknown as Deps),
     new URLSearchParams(query),
   );
   c.client = options.client ?? client();
@@ -302,6 +302,27 @@ Deno.test("checkPrompt: known values only; none stands alone", async () => {
   );
   assert.deepEqual(
     await refusal(checkPrompt, ctx("prompt=create_account")),
+    REDIRECT,
+  );
+});
+
+Deno.test("checkPrompt: create only while registration is on (Initiating User Registration §4.1)", async () => {
+  const withRegistration = (registration: string) =>
+    ({ config: { registration } }) as unknown as Deps;
+  assert.deepEqual(
+    await refusal(checkPrompt, ctx("prompt=create")),
+    REDIRECT,
+  );
+  for (const mode of ["open", "invite"]) {
+    const c = ctx("prompt=create", { deps: withRegistration(mode) });
+    assert.equal(await refusal(checkPrompt, c), null);
+    assert.deepEqual([...c.prompt], ["create"]);
+  }
+  assert.deepEqual(
+    await refusal(
+      checkPrompt,
+      ctx("prompt=none%20create", { deps: withRegistration("open") }),
+    ),
     REDIRECT,
   );
 });

@@ -1,10 +1,11 @@
 /**
  * GET/POST /authorize: the authorization request itself (query or form
  * body), and the forms it renders (sign-in, second factor, account choice,
- * consent), which post back here with the original parameters and an
- * `_action`: an authentication step (lib/oauth/authorize/sign_in.ts), the
- * account choice or the consent decision. Every step re-checks the whole
- * request, so a tampered hidden field is just a new request.
+ * consent, and the account steps of lib/oauth/authorize/account_steps.ts),
+ * which post back here with the original parameters and an `_action`: an
+ * authentication step (lib/oauth/authorize/sign_in.ts), an account step,
+ * the account choice or the consent decision. Every step re-checks the
+ * whole request, so a tampered hidden field is just a new request.
  * The answer is an AuthorizeOutcome for lib/oauth/authorize/writer.ts.
  * @module
  */
@@ -17,7 +18,8 @@ import {
   type AuthorizeOutcome,
   errorRedirect,
 } from "./outcome.ts";
-import { SIGN_IN_STEPS } from "./sign_in.ts";
+import { SIGN_IN_STEPS, type SignInStep } from "./sign_in.ts";
+import { ACCOUNT_STEPS } from "./account_steps.ts";
 
 export const ACTION_FIELD = "_action";
 
@@ -48,6 +50,12 @@ export type AuthorizationEndpoint = (
 export function isInteractionPost(input: AuthorizeInput): boolean {
   return input.method === "POST" && input.params.has(ACTION_FIELD);
 }
+
+/** Every step a form on /authorize posts, by its `_action`. */
+const STEPS: Readonly<Record<string, SignInStep>> = {
+  ...SIGN_IN_STEPS,
+  ...ACCOUNT_STEPS,
+};
 
 /** The account choice's answer: continue as the signed-in user, or sign in as another. */
 function accountChoice(
@@ -113,8 +121,8 @@ export function createAuthorizationEndpoint(
     let newSession: string | null = null;
     let newDevice: string | null = null;
     let fresh = false;
-    const step = action !== null && Object.hasOwn(SIGN_IN_STEPS, action)
-      ? SIGN_IN_STEPS[action]
+    const step = action !== null && Object.hasOwn(STEPS, action)
+      ? STEPS[action]
       : undefined;
     if (step) {
       const result = await step(deps, request, input, current);

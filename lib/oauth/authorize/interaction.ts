@@ -192,6 +192,15 @@ export async function continueAuthorization(
   current: UserSession | null,
   options: ContinueOptions,
 ): Promise<AuthorizeOutcome> {
+  // Initiating User Registration 1.0 §4.1: with prompt=create the client
+  // asks for the account creation experience instead of the sign-in form,
+  // and once the account exists the flow returns to the client. So the
+  // registration form comes first, even over a session (checkPrompt let
+  // create through only while registration is on); after it (a fresh
+  // sign-in) the flow goes on.
+  if (request.prompt.has("create") && !options.freshLogin) {
+    return { kind: "register", request, status: 200, values: {}, errors: {} };
+  }
   if (needsLogin(deps, request, current, options.freshLogin)) {
     if (request.prompt.has("none")) {
       return errorRedirect(

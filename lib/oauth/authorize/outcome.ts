@@ -40,6 +40,45 @@ export interface SecondFactorPage {
   retryAfter?: number;
 }
 
+/** "Forgot password?" inside the flow: the form, or its answer. */
+export interface ForgotPasswordPage {
+  request: AuthorizationRequest;
+  status: number;
+  /** The request was taken: "if an account matches, a link is on its way". */
+  sent?: boolean;
+  identifier?: string;
+  error?: string;
+  retryAfter?: number;
+}
+
+/** Account creation inside the flow ("create an account", prompt=create). */
+export interface RegisterPage {
+  request: AuthorizationRequest;
+  status: number;
+  values: { username?: string; email?: string; invite?: string };
+  /** Field name -> sentence; `""` is about the whole form. */
+  errors: Record<string, string>;
+  retryAfter?: number;
+}
+
+/** The admin asked for a new password at this sign-in. */
+export interface ChangePasswordPage {
+  request: AuthorizationRequest;
+  status: number;
+  /** Proves the password was just given (lib/accounts/sign_in_gates.ts). */
+  ticket: string;
+  username: string;
+  error?: string;
+}
+
+/** A message with a way back to the sign-in form (check your mail, …). */
+export interface AccountNoticePage {
+  request: AuthorizationRequest;
+  status: number;
+  title: string;
+  message: string;
+}
+
 export interface ConsentPage {
   request: AuthorizationRequest;
   user: UserRow;
@@ -59,6 +98,10 @@ export type AuthorizeOutcome =
   | ({ kind: "consent" } & ConsentPage)
   | ({ kind: "select_account" } & SelectAccountPage)
   | ({ kind: "second_factor" } & SecondFactorPage)
+  | ({ kind: "forgot_password" } & ForgotPasswordPage)
+  | ({ kind: "register" } & RegisterPage)
+  | ({ kind: "change_password" } & ChangePasswordPage)
+  | ({ kind: "account_notice" } & AccountNoticePage)
   /** Nowhere safe to redirect: shown on a page. */
   | { kind: "error"; error: OAuthError };
 

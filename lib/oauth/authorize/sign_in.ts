@@ -23,6 +23,8 @@ import {
 } from "../../accounts/factors/session_steps.ts";
 import type { Deps } from "../../deps.ts";
 import { signIn } from "../../users.ts";
+import { signInFailure } from "../../accounts/sign_in_gates.ts";
+import { gateOutcome } from "./account_steps.ts";
 import type { AuthorizeInput } from "./endpoint.ts";
 import { secondFactorOutcome, type UserSession } from "./interaction.ts";
 import type { AuthorizeOutcome } from "./outcome.ts";
@@ -62,21 +64,19 @@ export const passwordStep: SignInStep = async (deps, request, input) => {
     { deviceCookie: input.deviceCookie, clientID: request.client.id },
   );
   if (!result.ok) {
-    const limited = result.reason === "limited";
     return {
       ok: false,
       outcome: {
         kind: "login",
         request,
-        status: limited ? 429 : 401,
-        error: limited
-          ? "Too many failed sign-in attempts. Try again later."
-          : "The username or password is incorrect.",
+        ...signInFailure(result.reason),
         username,
         retryAfter: result.retryAfter,
       },
     };
   }
+  const gate = await gateOutcome(deps, request, result.user, input.ip);
+  if (gate) return { ok: false, outcome: gate };
   const session = await startSession(deps, input, result.user, PASSWORD_AMR);
   return { ok: true, ...session, device: result.deviceCookie, fresh: true };
 };
@@ -126,6 +126,8 @@ export const passkeyStep: SignInStep = async (
     const raised = await stepUpSession(deps, current, result.amr);
     if (raised) return { ok: true, ...raised, fresh: true };
   }
+  const gate = await gateOutcome(deps, request, result.user, input.ip);
+  if (gate) return { ok: false, outcome: gate };
   const session = await startSession(deps, input, result.user, result.amr);
   return { ok: true, ...session, fresh: true };
 };

@@ -3,7 +3,9 @@
  * §4.1.2, §4.1.2.1) go in the query, or as an auto-submitted form (OAuth
  * 2.0 Form Post Response Mode), always with `iss` (RFC 9207) so clients can
  * detect mix-up attacks; 302 after a GET, 303 after a form POST. Pages
- * (sign-in, second factor, account choice, consent, error) are rendered by the `pages` the
+ * (sign-in, second factor, account choice, consent, the account steps:
+ * forgot password, registration, a forced password change, notices; error)
+ * are rendered by the `pages` the
  * route hands in,
  * with a CSP that lets their form lead to the client. A sign-in's session
  * cookie is set on whatever the answer is.
@@ -15,9 +17,13 @@ import { userSessionCookie } from "../../security/session.ts";
 import type { OAuthError } from "../errors.ts";
 import { NO_STORE } from "../response.ts";
 import type {
+  AccountNoticePage,
   AuthorizeAnswer,
+  ChangePasswordPage,
   ConsentPage,
+  ForgotPasswordPage,
   LoginPage,
+  RegisterPage,
   SecondFactorPage,
   SelectAccountPage,
 } from "./outcome.ts";
@@ -35,6 +41,10 @@ export interface AuthorizePages {
   consent(page: ConsentPage, init: PageInit): Response;
   selectAccount(page: SelectAccountPage, init: PageInit): Response;
   secondFactor(page: SecondFactorPage, init: PageInit): Response;
+  forgotPassword(page: ForgotPasswordPage, init: PageInit): Response;
+  register(page: RegisterPage, init: PageInit): Response;
+  changePassword(page: ChangePasswordPage, init: PageInit): Response;
+  accountNotice(page: AccountNoticePage, init: PageInit): Response;
   /** An error with nowhere safe to redirect (a page, or JSON for an API caller). */
   error(error: OAuthError): Response;
 }
@@ -103,6 +113,15 @@ function pageInit(target: ResponseTarget, status: number): PageInit {
   };
 }
 
+/** A 429 page says when to come back. */
+function withRetryAfter(
+  init: PageInit,
+  page: { retryAfter?: number },
+): PageInit {
+  if (page.retryAfter) init.headers["Retry-After"] = String(page.retryAfter);
+  return init;
+}
+
 /** Writes the answer to one /authorize request. */
 export function writeAuthorizeAnswer(
   answer: AuthorizeAnswer,
@@ -142,6 +161,30 @@ export function writeAuthorizeAnswer(
       res = options.pages.selectAccount(
         outcome,
         pageInit(outcome.request, 200),
+      );
+      break;
+    case "forgot_password":
+      res = options.pages.forgotPassword(
+        outcome,
+        withRetryAfter(pageInit(outcome.request, outcome.status), outcome),
+      );
+      break;
+    case "register":
+      res = options.pages.register(
+        outcome,
+        withRetryAfter(pageInit(outcome.request, outcome.status), outcome),
+      );
+      break;
+    case "change_password":
+      res = options.pages.changePassword(
+        outcome,
+        pageInit(outcome.request, outcome.status),
+      );
+      break;
+    case "account_notice":
+      res = options.pages.accountNotice(
+        outcome,
+        pageInit(outcome.request, outcome.status),
       );
       break;
     case "error":

@@ -61,7 +61,7 @@ async function readStored(db: DB): Promise<Partial<RegistrationSettings>> {
 
 function pinnedBy(deps: Deps): Partial<RegistrationSettings> {
   const pinned: Partial<RegistrationSettings> = {};
-  const env = deps.config.registration;
+  const env = deps.config.clientRegistration;
   if (env.publicClients) pinned.publicClients = env.publicClients;
   if (env.confidentialClients) {
     pinned.confidentialClients = env.confidentialClients;

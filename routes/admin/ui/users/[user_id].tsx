@@ -15,6 +15,14 @@ import {
 } from "../../../../lib/admin/forms/specs.ts";
 import { adminActor } from "../../../../lib/admin/admin_http.ts";
 import {
+  sendUserResetMail,
+  sendUserVerificationMail,
+} from "../../../../lib/admin/accounts_admin.ts";
+import {
+  endUserSession,
+  listSessionViews,
+} from "../../../../lib/admin/sessions_admin.ts";
+import {
   listUserConsents,
   revokeConsent,
 } from "../../../../lib/admin/consents_admin.ts";
@@ -67,6 +75,8 @@ async function page(c: AppContext, state: PageState = {}): Promise<Response> {
       user={user}
       consents={await listUserConsents(deps, user.id)}
       factors={await getFactorsView(deps, user.id)}
+      sessions={await listSessionViews(deps, { user_id: user.id })}
+      mailOn={deps.mail.enabled}
       edit={{
         values: state.edit ?? userFormValues(user),
         ...errorProps(USER_EDIT_FORM, state.editFailure),
@@ -90,6 +100,7 @@ function confirm(c: AppContext, form: FormData, text: ConfirmText): Response {
   if (form.has("credential_id")) {
     fields.credential_id = field(form, "credential_id");
   }
+  if (form.has("session_id")) fields.session_id = field(form, "session_id");
   return adminPage(
     c,
     text.title,
@@ -137,6 +148,50 @@ async function act(c: AppContext, form: FormData): Promise<Response> {
     case "enable":
       await updateUserAccount(deps, who, id, { disabled: false });
       return back("user.enabled");
+    case "lock": {
+      const reason = field(form, "lock_reason").trim();
+      if (!reason) {
+        return page(c, {
+          status: 400,
+          error: "Say why the account is locked.",
+        });
+      }
+      try {
+        await updateUserAccount(deps, who, id, {
+          disabled: true,
+          lock_reason: reason,
+        });
+      } catch (err) {
+        const failure = formFailure(err);
+        if (!failure) throw err;
+        return page(c, {
+          status: failure.status,
+          error: failure.errors.lock_reason ?? failure.message,
+        });
+      }
+      return back("user.locked");
+    }
+    case "force_change":
+    case "no_force_change":
+      await updateUserAccount(deps, who, id, {
+        must_change_password: intentOf(form) === "force_change",
+      });
+      return back(`user.${intentOf(form)}`);
+    case "reset_mail": {
+      const sent = await sendUserResetMail(deps, who, id);
+      return back("user.reset_mail", sent.to);
+    }
+    case "verification_mail": {
+      const sent = await sendUserVerificationMail(deps, who, id);
+      return back("user.verification_mail", sent.to);
+    }
+    case "end_session": {
+      if (!isConfirmed(form)) {
+        return confirm(c, form, CONFIRM.endSession(await username()));
+      }
+      await endUserSession(deps, who, field(form, "session_id"));
+      return back("session.revoked");
+    }
     case "disable":
       if (!isConfirmed(form)) {
         return confirm(c, form, CONFIRM.disableUser(await username()));

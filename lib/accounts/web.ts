@@ -1,0 +1,132 @@
+/**
+ * The plumbing every /account page shares: who is signed in (the user
+ * session of /authorize; a locked account has none), the way to the
+ * account sign-in when nobody is, the CSRF-checked form of a POST, the
+ * 303 after it with a notice, and the notices' sentences. Routes render;
+ * the decisions are in the other lib/accounts modules.
+ * @module
+ */
+import { getCookie } from "hono/cookie";
+import type { AppContext } from "../http/define.ts";
+import { HttpError } from "../http/http_error.ts";
+import { clientIP } from "../http/request.ts";
+import {
+  currentUserSession,
+  type UserSession,
+} from "../oauth/authorize/interaction.ts";
+import { formBody } from "../oauth/request.ts";
+import { verifyCSRF } from "../security/csrf.ts";
+import { SESSION_COOKIE, userSessionCookie } from "../security/session.ts";
+
+export const ACCOUNT_LOGIN_PATH = "/account/login";
+
+/** The pages of the account shell, in the order of its navigation. */
+export const ACCOUNT_PAGES = [
+  ["/account", "Profile"],
+  ["/account/password", "Password"],
+  ["/account/sessions", "Sessions"],
+  ["/account/apps", "Apps"],
+  ["/account/security", "Security"],
+] as const;
+
+/** One request to an account page, signed in. */
+export interface AccountContext {
+  current: UserSession;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** Where a sign-in may lead afterwards: our own /account pages only. */
+export function safeNext(next: string | null | undefined): string {
+  return next && /^\/account(\/[a-z_]+)?$/.test(next) ? next : "/account";
+}
+
+/** The signed-in person, or null. */
+export async function signedInAccount(
+  c: AppContext,
+): Promise<AccountContext | null> {
+  const current = await currentUserSession(
+    c.var.deps,
+    getCookie(c, SESSION_COOKIE.user),
+  );
+  return current
+    ? {
+      current,
+      ip: clientIP(c),
+      userAgent: c.req.header("User-Agent") ?? null,
+    }
+    : null;
+}
+
+/** 303 to the account sign-in, coming back to `next`. */
+export function toAccountSignIn(c: AppContext, next: string): Response {
+  return c.redirect(
+    `${ACCOUNT_LOGIN_PATH}?next=${encodeURIComponent(safeNext(next))}`,
+    303,
+  );
+}
+
+/**
+ * The posted form of an account page, after the CSRF check: urlencoded,
+ * as our pages post it (anything else is a 415).
+ */
+export async function accountForm(c: AppContext): Promise<URLSearchParams> {
+  await verifyCSRF(c, c.var.deps.config.issuer);
+  const form = await formBody(c.req.raw.clone());
+  if (form === null) {
+    throw new HttpError(
+      415,
+      "this page accepts application/x-www-form-urlencoded forms only",
+    );
+  }
+  for (const value of form.values()) {
+    // PostgreSQL text cannot hold NUL, and no account value needs one.
+    if (value.includes("\0")) return new URLSearchParams();
+  }
+  return form;
+}
+
+/** Sets the user session cookie on the answer `c` will give. */
+export function setSessionCookie(c: AppContext, token: string): void {
+  c.header(
+    "Set-Cookie",
+    userSessionCookie(token, c.var.deps.config.issuer.startsWith("https:")),
+    { append: true },
+  );
+}
+
+/** The sentences a 303 can leave on an account page (`?notice=`). */
+export const ACCOUNT_NOTICES: Record<string, string> = {
+  "profile.saved": "Your profile is saved.",
+  "profile.unchanged": "Nothing changed.",
+  "profile.verify":
+    "Your profile is saved. We sent a link to your new address: open it to confirm it.",
+  "email.sent": "We sent a confirmation link to your address.",
+  "email.not_sent":
+    "No link was sent: mail is off, or you asked for several already. Try again later.",
+  "password.changed":
+    "Your password is changed. Your other sessions were signed out.",
+  "session.ended": "That session is signed out.",
+  "sessions.ended": "Every other session is signed out.",
+  "app.revoked": "The app's access is removed. It must ask you again.",
+  "welcome": "Your account is ready.",
+  "signed_out": "You are signed out.",
+  "reset": "Your password is changed. Sign in with it.",
+};
+
+/** The notice a GET carries, if it is one of ours. */
+export function noticeOf(c: AppContext): string | undefined {
+  const key = c.req.query("notice");
+  return key && Object.hasOwn(ACCOUNT_NOTICES, key)
+    ? ACCOUNT_NOTICES[key]
+    : undefined;
+}
+
+/** 303 to `path` with a notice. */
+export function withNotice(
+  c: AppContext,
+  path: string,
+  notice: string,
+): Response {
+  return c.redirect(`${path}?notice=${encodeURIComponent(notice)}`, 303);
+}
