@@ -9,6 +9,7 @@ import { clientHref } from "../../islands/_shared/clients.ts";
 import { SecretPanel } from "../../islands/_shared/SecretPanel.tsx";
 import type { ClientView } from "../../lib/admin/clients_admin.ts";
 import type { NoticeRef } from "../../lib/admin/ui/page.tsx";
+import { DEFAULT_GRANT_TYPES } from "../../lib/oauth/vocabulary.ts";
 import { Notice, PageHeader } from "./common.tsx";
 
 export const NEW_CLIENT: ClientFormValues = {
@@ -16,7 +17,7 @@ export const NEW_CLIENT: ClientFormValues = {
   client_name: "",
   redirect_uris: "",
   scope: "openid profile email offline_access",
-  grant_types: ["authorization_code", "refresh_token"],
+  grant_types: [...DEFAULT_GRANT_TYPES],
   response_types: ["code"],
   client_type: "confidential",
   token_endpoint_auth_method: "client_secret_basic",

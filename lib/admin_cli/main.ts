@@ -101,14 +101,46 @@ function findCommandWords(args: string[]): string[] {
   return words;
 }
 
+/**
+ * `--name value` as `--name=value` for options that take a value, so a
+ * value starting with a dash (a token can) is read as the value, not
+ * refused as an ambiguous option.
+ */
+function joinOptionValues(
+  args: string[],
+  options: ParseArgsOptionsConfig,
+): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") {
+      joined.push(...args.slice(i));
+      break;
+    }
+    const name = arg.startsWith("--") && !arg.includes("=")
+      ? arg.slice(2)
+      : null;
+    if (
+      name !== null && options[name]?.type === "string" &&
+      i + 1 < args.length
+    ) {
+      joined.push(`${arg}=${args[++i]}`);
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
+}
+
 function parse(
   args: string[],
   options: ParseArgsOptionsConfig,
 ): { values: OptionValues; positionals: string[] } {
+  const all = { ...GLOBAL_OPTIONS, ...options };
   try {
     const { values, positionals } = parseArgs({
-      args,
-      options: { ...GLOBAL_OPTIONS, ...options },
+      args: joinOptionValues(args, all),
+      options: all,
       allowPositionals: true,
       strict: true,
     });

@@ -9,6 +9,7 @@ import { findUserByCanonicalUsername } from "../db/users.ts";
 import type { Deps } from "../deps.ts";
 import { ClientMetadata } from "../oauth/clients/metadata.ts";
 import { registerClient } from "../oauth/clients/registry.ts";
+import { DEFAULT_GRANT_TYPES } from "../oauth/vocabulary.ts";
 import { createUser } from "../users.ts";
 import { canonicalUsername } from "../username.ts";
 
@@ -35,7 +36,7 @@ export const DEMO_CLIENT = ClientMetadata.parse({
   client_id: "demo-web",
   client_name: "Demo Web App",
   redirect_uris: ["http://localhost:3000/callback"],
-  grant_types: ["authorization_code", "refresh_token"],
+  grant_types: [...DEFAULT_GRANT_TYPES],
   response_types: ["code"],
   scope: "openid profile email offline_access",
   token_endpoint_auth_method: "none",

@@ -53,6 +53,15 @@ export const GRANT_TYPES = Object.keys(GRANT_TYPE_RULES) as [
   ...GrantType[],
 ];
 
+/**
+ * What a client registered without `grant_types` may use (RFC 7591 §2 says
+ * authorization_code; we add refresh_token so offline_access works).
+ */
+export const DEFAULT_GRANT_TYPES: readonly GrantType[] = [
+  "authorization_code",
+  "refresh_token",
+];
+
 /** RFC 6749 §3.1.1: the one response type this server issues. */
 export const RESPONSE_TYPES = ["code"] as const;
 export type ResponseType = (typeof RESPONSE_TYPES)[number];

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  AUTH_METHODS,
   checkClientMetadata,
   checkRedirectURI,
   checkResourceIndicator,
@@ -131,3 +132,35 @@ Deno.test("application_type (OIDC DCR §2) decides the redirect URIs: native loo
   assert.deepEqual(shape("web", "com.example.app:/cb"), ["redirect_uris"]);
   assert.equal(redirectAllowedFor("web", "not a uri"), false);
 });
+
+Deno.test("the vocabulary is spelt once: no other source file lists grant types or client authentication methods", async () => {
+  const words = [...GRANT_TYPES, ...AUTH_METHODS].filter((w) => w !== "none");
+  // An array literal naming two or more of the words is a second list.
+  const list = new RegExp(
+    String.raw`\[[^\[\]]*?"(${words.join("|")})"[^\[\]]*?"(${
+      words.join("|")
+    })"[^\[\]]*?\]`,
+    "s",
+  );
+  const root = new URL("../../", import.meta.url);
+  const offenders: string[] = [];
+  for (const dir of ["lib", "routes", "components", "islands"]) {
+    for await (const path of sourceFiles(new URL(`${dir}/`, root))) {
+      if (
+        path.endsWith("lib/oauth/vocabulary.ts") || /_test\.tsx?$/.test(path)
+      ) {
+        continue;
+      }
+      if (list.test(await Deno.readTextFile(path))) offenders.push(path);
+    }
+  }
+  assert.deepEqual(offenders, []);
+});
+
+async function* sourceFiles(dir: URL): AsyncGenerator<string> {
+  for await (const entry of Deno.readDir(dir)) {
+    const url = new URL(entry.name + (entry.isDirectory ? "/" : ""), dir);
+    if (entry.isDirectory) yield* sourceFiles(url);
+    else if (/\.tsx?$/.test(entry.name)) yield url.pathname;
+  }
+}

@@ -158,6 +158,13 @@ Deno.test("admin cli: a wrong admin token is exit 1 with the server's sentence o
       env: { AUTH_SERVER_ADMIN_TOKEN: "not-the-admin-token" },
     });
     assertOK(flag, "--token");
+    // A token may start with a dash: it is the value, not an option.
+    const dashed = await cli(f, ["clients", "list", "--token", "-x" + f.token]);
+    assert.equal(dashed.code, 1);
+    assert.equal(
+      dashed.stderr,
+      "error: invalid admin token (HTTP 401 unauthorized)\n",
+    );
 
     const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const closed = `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`;

@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { ClientMetadata } from "../../oauth/clients/metadata.ts";
+import { DEFAULT_GRANT_TYPES } from "../../oauth/vocabulary.ts";
 import {
   AccountSettingsUpdate,
   AuditQuery,
@@ -103,7 +104,7 @@ const CLIENT_EXAMPLE = {
   client_name: "Billing",
   redirect_uris: ["https://billing.example.com/callback"],
   token_endpoint_auth_method: "client_secret_basic",
-  grant_types: ["authorization_code", "refresh_token"],
+  grant_types: [...DEFAULT_GRANT_TYPES],
   scope: "openid profile email offline_access",
 };
 

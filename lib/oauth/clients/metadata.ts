@@ -12,6 +12,7 @@ import {
   checkClientMetadata,
   checkRedirectURI,
   CONSENT_POLICIES,
+  DEFAULT_GRANT_TYPES,
   GRANT_TYPES,
   MAX_REFRESH_REUSE_GRACE_SECONDS,
   RESPONSE_TYPES,
@@ -55,8 +56,7 @@ const REGISTRATION_FIELDS = {
   client_name: clientName.optional(),
   redirect_uris: uriList.default([]),
   grant_types: vocabularyList(GRANT_TYPES, { min: 1 }).default([
-    "authorization_code",
-    "refresh_token",
+    ...DEFAULT_GRANT_TYPES,
   ]),
   response_types: vocabularyList(RESPONSE_TYPES).default(["code"]),
   post_logout_redirect_uris: uriList.default([]),
