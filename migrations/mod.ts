@@ -7,6 +7,7 @@ import * as m0004 from "./0004_key_activation.ts";
 import * as m0005 from "./0005_second_factors.ts";
 import * as m0006 from "./0006_api_resources.ts";
 import * as m0007 from "./0007_accounts.ts";
+import * as m0009 from "./0009_partial_token_indexes.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_initial_schema": m0001,
@@ -16,4 +17,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0005_second_factors": m0005,
   "0006_api_resources": m0006,
   "0007_accounts": m0007,
+  "0009_partial_token_indexes": m0009,
 };

@@ -67,6 +67,15 @@ async function queryNamed<R>(
 
 let statements = 0;
 
+export interface PreparedOptions {
+  /**
+   * A single-row write that may share its commit with the other lone
+   * writes of this turn on SQLite (lib/db/group_commit.ts); inside a
+   * transaction it runs in the transaction as usual.
+   */
+  groupCommit?: boolean;
+}
+
 /**
  * Wraps a query builder into a function that compiles once per dialect.
  * Name the columns (no `selectAll`): see the column lists in schema.ts.
@@ -77,6 +86,7 @@ let statements = 0;
  */
 export function prepared<A extends unknown[], R>(
   build: (db: DB, ...args: A) => Compilable<R>,
+  options: PreparedOptions = {},
 ): (db: DB, ...args: A) => Promise<R[]> {
   // By query adapter: the SQL depends only on the dialect, and a Kysely
   // instance shares its adapter with its transactions.
@@ -111,6 +121,10 @@ export function prepared<A extends unknown[], R>(
     }
     const direct = directSQLite(db);
     if (direct) {
+      if (options.groupCommit && !db.isTransaction) {
+        await direct.writeGrouped(query.sql, parameters);
+        return [];
+      }
       if (db.isTransaction) {
         return direct.executeInTransaction(query.sql, parameters) as R[];
       }

@@ -15,6 +15,7 @@ import {
   type SqliteDialectConfig,
   SqliteDriver,
 } from "kysely";
+import { GroupCommit } from "./group_commit.ts";
 import type { Database } from "./schema.ts";
 
 const STATEMENT_CACHE_LIMIT = 500;
@@ -109,6 +110,8 @@ export interface DirectSQLite {
     sql: string,
     parameters: ReadonlyArray<unknown>,
   ): unknown[];
+  /** A lone write, committed with the others of this turn (group_commit.ts). */
+  writeGrouped(sql: string, parameters: ReadonlyArray<unknown>): Promise<void>;
 }
 
 /** By query adapter: a Kysely instance and its transactions share one. */
@@ -165,11 +168,13 @@ export function createSQLiteDialect(db: DatabaseSync): SqliteDialect {
     stmt.run(parameters);
     return [];
   };
+  const group = new GroupCommit(db, run);
   dialectDirect.set(dialect, {
     execute(sql, parameters) {
       return db.isTransaction ? null : run(sql, parameters);
     },
     executeInTransaction: run,
+    writeGrouped: (sql, parameters) => group.write(sql, parameters),
   });
   return dialect;
 }

@@ -23,10 +23,12 @@ function preparedInsert<T extends "access_tokens" | "refresh_tokens">(
   table: T,
   columns: readonly (keyof Database[T] & string)[],
 ): (db: DB, row: Insertable<Database[T]>) => Promise<void> {
-  const insert = prepared((db, ...values: unknown[]) =>
-    db.insertInto(table).values(
-      Object.fromEntries(columns.map((c, i) => [c, values[i]])) as never,
-    )
+  const insert = prepared(
+    (db, ...values: unknown[]) =>
+      db.insertInto(table).values(
+        Object.fromEntries(columns.map((c, i) => [c, values[i]])) as never,
+      ),
+    { groupCommit: true },
   );
   return async (db, row) => {
     const record = row as Record<string, unknown>;

@@ -4,6 +4,7 @@ import { connectDatabase, type DatabaseHandle } from "../../lib/db/connect.ts";
 import { migrateToLatest } from "../../lib/db/migrate.ts";
 import type { Database } from "../../lib/db/schema.ts";
 import { Migrator } from "kysely/migration";
+import { sql } from "kysely";
 import { MIGRATIONS } from "../../migrations/mod.ts";
 import { freshDatabaseURL, testEngine } from "../helpers/test_app.ts";
 
@@ -532,6 +533,78 @@ Deno.test(`migrations (${testEngine()}): 0006 makes existing clients admin-regis
       const after = await db.selectFrom("clients").selectAll()
         .executeTakeFirst();
       assert.equal(after.registration_type, undefined);
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
+Deno.test(`migrations (${testEngine()}): 0009 makes the access-token grant, user and session indexes partial, still used by the revocation lookups, and migrates down again`, async () => {
+  await withFreshDatabase(async (url) => {
+    const handle = open(url);
+    try {
+      const migrator = new Migrator({
+        db: handle.db,
+        provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
+      });
+      assert.equal(
+        (await migrator.migrateTo("0009_partial_token_indexes")).error,
+        undefined,
+      );
+      const sqlite = testEngine() === "sqlite";
+      const definitions = async () =>
+        sqlite
+          ? (await sql<
+            { name: string; sql: string }
+          >`select name, sql from sqlite_master where type = 'index' and tbl_name = 'access_tokens' and sql is not null order by name`
+            .execute(handle.db)).rows
+          : (await sql<
+            { name: string; sql: string }
+          >`select indexname as name, indexdef as sql from pg_indexes where tablename = 'access_tokens' and indexname like 'access_tokens_%_idx' order by indexname`
+            .execute(handle.db)).rows;
+      const partial = (await definitions()).filter((d) =>
+        /\bwhere\b/i.test(d.sql)
+      ).map((d) => d.name);
+      assert.deepEqual(partial, [
+        "access_tokens_grant_idx",
+        "access_tokens_session_idx",
+        "access_tokens_user_client_idx",
+      ]);
+      // The lookups that revoke a grant, a user's or a session's tokens
+      // compare with `=`, so the planner may still use the partial index.
+      const plans = sqlite
+        ? await Promise.all(
+          ["grant_id", "user_id", "session_id"].map(async (column) =>
+            JSON.stringify(
+              (await sql.raw(
+                `explain query plan select token_hash from access_tokens where ${column} = 'x'`,
+              ).execute(handle.db)).rows,
+            )
+          ),
+        )
+        : await handle.db.transaction().execute(async (trx) => {
+          await sql`set local enable_seqscan = off`.execute(trx);
+          return await Promise.all(
+            ["grant_id", "user_id", "session_id"].map(async (column) =>
+              JSON.stringify(
+                (await sql.raw(
+                  `explain select token_hash from access_tokens where ${column} = 'x'`,
+                ).execute(trx)).rows,
+              )
+            ),
+          );
+        });
+      for (const [i, index] of ["grant", "user_client", "session"].entries()) {
+        assert.match(plans[i], new RegExp(`access_tokens_${index}_idx`));
+      }
+      assert.equal(
+        (await migrator.migrateTo("0007_accounts")).error,
+        undefined,
+      );
+      assert.deepEqual(
+        (await definitions()).filter((d) => /\bwhere\b/i.test(d.sql)),
+        [],
+      );
     } finally {
       await handle.close();
     }

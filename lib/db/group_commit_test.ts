@@ -1,0 +1,117 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { GroupCommit } from "./group_commit.ts";
+
+function openTable(path: string): DatabaseSync {
+  const db = new DatabaseSync(path);
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
+  db.exec("CREATE TABLE IF NOT EXISTS t (id TEXT PRIMARY KEY, v INTEGER)");
+  return db;
+}
+
+function groupOn(db: DatabaseSync): GroupCommit {
+  return new GroupCommit(
+    db,
+    (sql, parameters) =>
+      db.prepare(sql).run(...(parameters as (string | number | null)[])),
+  );
+}
+
+const INSERT = "INSERT INTO t (id, v) VALUES (?, ?)";
+
+Deno.test("group commit: 50 writes made at once share one commit, and every row is in the file when its write resolves", async () => {
+  const dir = await Deno.makeTempDir();
+  const db = openTable(`${dir}/g.db`);
+  try {
+    const group = groupOn(db);
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => group.write(INSERT, [`r${i}`, i])),
+    );
+    assert.deepEqual(group.stats, { groups: 1, writes: 50, largest: 50 });
+    // Another connection (another thread or process) sees them committed.
+    const other = new DatabaseSync(`${dir}/g.db`);
+    assert.equal(
+      (other.prepare("SELECT count(*) AS n FROM t").get() as { n: number }).n,
+      50,
+    );
+    other.close();
+  } finally {
+    db.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("group commit: a failing statement fails alone; the others of its group are committed", async () => {
+  const dir = await Deno.makeTempDir();
+  const db = openTable(`${dir}/g.db`);
+  try {
+    db.prepare(INSERT).run("taken", 0);
+    const group = groupOn(db);
+    const results = await Promise.allSettled([
+      group.write(INSERT, ["a", 1]),
+      group.write(INSERT, ["taken", 2]),
+      group.write(INSERT, ["b", 3]),
+    ]);
+    assert.deepEqual(results.map((r) => r.status), [
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+    ]);
+    const rows = db.prepare("SELECT id, v FROM t ORDER BY id").all()
+      .map((r) => ({ ...r }));
+    assert.deepEqual(rows, [
+      { id: "a", v: 1 },
+      { id: "b", v: 3 },
+      { id: "taken", v: 0 },
+    ]);
+  } finally {
+    db.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("group commit: when the write lock cannot be had, every write of the group fails and none is kept", async () => {
+  const dir = await Deno.makeTempDir();
+  const db = openTable(`${dir}/g.db`);
+  const holder = new DatabaseSync(`${dir}/g.db`);
+  try {
+    db.exec("PRAGMA busy_timeout = 0");
+    holder.exec("BEGIN IMMEDIATE");
+    const group = groupOn(db);
+    const results = await Promise.allSettled([
+      group.write(INSERT, ["x", 1]),
+      group.write(INSERT, ["y", 2]),
+    ]);
+    assert.deepEqual(results.map((r) => r.status), ["rejected", "rejected"]);
+    holder.exec("ROLLBACK");
+    assert.equal(db.isTransaction, false);
+    assert.equal(
+      (db.prepare("SELECT count(*) AS n FROM t").get() as { n: number }).n,
+      0,
+    );
+  } finally {
+    holder.close();
+    db.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("group commit: writes wait while another transaction holds the connection, then commit after it", async () => {
+  const dir = await Deno.makeTempDir();
+  const db = openTable(`${dir}/g.db`);
+  try {
+    const group = groupOn(db);
+    db.exec("BEGIN IMMEDIATE");
+    db.prepare(INSERT).run("in-trx", 1);
+    const write = group.write(INSERT, ["grouped", 2]);
+    await new Promise((r) => setTimeout(r, 20));
+    // Not inside the open transaction: rolling it back keeps the write.
+    db.exec("ROLLBACK");
+    await write;
+    const rows = db.prepare("SELECT id FROM t").all().map((r) => r.id);
+    assert.deepEqual(rows, ["grouped"]);
+  } finally {
+    db.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
