@@ -7,7 +7,7 @@
  * for the admin API before setup.
  * @module
  */
-import { freshDatabaseURL, TEST_APP_SECRET } from "./test_app.ts";
+import { CookieJar, freshDatabaseURL, TEST_APP_SECRET } from "./test_app.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 /** What `deno` itself needs from the environment; nothing else leaks in. */
@@ -34,6 +34,61 @@ export async function waitUntilHealthy(base: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`${base} did not become healthy`);
+}
+
+/**
+ * POSTs a form to a running server as a browser on its origin does:
+ * urlencoded, with the jar's cookies and the Origin header; redirects are
+ * not followed. Captures the response's cookies into `jar`.
+ */
+export async function postFormOverHTTP(
+  base: string,
+  path: string,
+  fields: Record<string, string>,
+  jar: CookieJar,
+): Promise<Response> {
+  const res = await fetch(`${base}${path}`, {
+    method: "POST",
+    headers: {
+      Accept: "text/html",
+      Cookie: jar.header(),
+      Origin: base,
+      "Content-Type": "application/x-www-form-urlencoded",
+    },
+    body: new URLSearchParams(fields),
+    redirect: "manual",
+  });
+  jar.capture(res);
+  return res;
+}
+
+/**
+ * Completes /setup on a running server as a person does in a browser: the
+ * form with its CSRF cookie and token, then the proof (the setup code the
+ * server logged, or the bootstrap ADMIN_TOKEN). Returns the admin token the
+ * page shows; throws unless setup completed.
+ */
+export async function completeSetupOverHTTP(
+  base: string,
+  proof: string,
+): Promise<string> {
+  const jar = new CookieJar();
+  const page = await fetch(`${base}/setup`, {
+    headers: { Accept: "text/html" },
+  });
+  jar.capture(page);
+  const csrf = (await page.text()).match(/name="csrf_token" value="([^"]+)"/)
+    ?.[1];
+  if (!csrf) throw new Error(`GET /setup: ${page.status}, no setup form`);
+  const res = await postFormOverHTTP(base, "/setup", {
+    csrf_token: csrf,
+    setup_code: proof,
+  }, jar);
+  const token = (await res.text()).match(/id="admin-token">([^<]+)</)?.[1];
+  if (res.status !== 200 || !token) {
+    throw new Error(`POST /setup: ${res.status}, no admin token`);
+  }
+  return token;
 }
 
 export interface ServerOptions {

@@ -12,7 +12,11 @@ import assert from "node:assert/strict";
 import { BUDGETS } from "../../lib/security/rate_limit.ts";
 import { basic } from "../helpers/clients.ts";
 import { demoParams, readPage } from "../helpers/oauth.ts";
-import { freePort, waitUntilHealthy } from "../helpers/server_process.ts";
+import {
+  completeSetupOverHTTP,
+  freePort,
+  waitUntilHealthy,
+} from "../helpers/server_process.ts";
 import {
   CookieJar,
   freshDatabaseURL,
@@ -92,30 +96,6 @@ function tally(statuses: number[]): Record<number, number> {
   return counts;
 }
 
-/** Completes /setup as a browser does, proving it with the bootstrap token. */
-async function completeSetup(base: string): Promise<void> {
-  const jar = new CookieJar();
-  const page = await fetch(`${base}/setup`, {
-    headers: { Accept: "text/html" },
-  });
-  jar.capture(page);
-  const csrf = (await page.text()).match(/name="csrf_token" value="([^"]+)"/)
-    ?.[1];
-  assert.ok(csrf, "the setup form");
-  const done = await fetch(`${base}/setup`, {
-    method: "POST",
-    headers: {
-      Accept: "text/html",
-      Cookie: jar.header(),
-      Origin: base,
-      "Content-Type": "application/x-www-form-urlencoded",
-    },
-    body: new URLSearchParams({ csrf_token: csrf, setup_code: BOOTSTRAP }),
-  });
-  assert.equal(done.status, 200, "setup completed");
-  await done.body?.cancel();
-}
-
 async function seed(base: string): Promise<void> {
   const res = await fetch(`${base}/dev/seed`, {
     headers: { "X-Admin-Token": BOOTSTRAP },
@@ -170,7 +150,7 @@ Deno.test("budgets under concurrency: 50 wrong sign-ins at once for one account 
   const server = await startServer();
   try {
     await seed(server.base);
-    await completeSetup(server.base);
+    await completeSetupOverHTTP(server.base, BOOTSTRAP);
     const form = await signInForm(server.base);
     const answers = await Promise.all(
       Array.from({ length: AT_ONCE }, async (_, i) => {
@@ -288,7 +268,7 @@ Deno.test("budgets under concurrency: a burst of right passwords for one account
   const server = await startServer();
   try {
     await seed(server.base);
-    await completeSetup(server.base);
+    await completeSetupOverHTTP(server.base, BOOTSTRAP);
     // Twice the per-account-and-address budget, all at once: each sign-in
     // is in flight for an argon2 verification while the others arrive.
     const burst = BUDGETS.loginPerAccountIP.limit * 2;
