@@ -101,21 +101,31 @@ function findCommandWords(args: string[]): string[] {
   return words;
 }
 
+/** What an option looks like: `--name`, `--name=value`, or `-h`. */
+const OPTION_FORM = /^(--[a-z][a-z0-9-]*(=.*)?|-[a-zA-Z])$/s;
+
 /**
- * `--name value` as `--name=value` for options that take a value, so a
- * value starting with a dash (a token can) is read as the value, not
- * refused as an ambiguous option.
+ * The arguments as parseArgs should see them: `--name value` as
+ * `--name=value` for options that take a value, so a value starting with a
+ * dash (a token can) is read as the value; and an argument that starts
+ * with a dash but does not look like an option (a key id can) stands in
+ * as a placeholder positional, given back by `restore`.
  */
-function joinOptionValues(
+function normaliseArgs(
   args: string[],
   options: ParseArgsOptionsConfig,
-): string[] {
-  const joined: string[] = [];
+): { args: string[]; restore: (positional: string) => string } {
+  const out: string[] = [];
+  const held: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--") {
-      joined.push(...args.slice(i));
+      out.push(...args.slice(i));
       break;
+    }
+    if (arg.startsWith("-") && arg.length > 1 && !OPTION_FORM.test(arg)) {
+      out.push(`\u0000${held.push(arg) - 1}`);
+      continue;
     }
     const name = arg.startsWith("--") && !arg.includes("=")
       ? arg.slice(2)
@@ -124,12 +134,15 @@ function joinOptionValues(
       name !== null && options[name]?.type === "string" &&
       i + 1 < args.length
     ) {
-      joined.push(`${arg}=${args[++i]}`);
+      out.push(`${arg}=${args[++i]}`);
     } else {
-      joined.push(arg);
+      out.push(arg);
     }
   }
-  return joined;
+  return {
+    args: out,
+    restore: (p) => p.startsWith("\u0000") ? held[Number(p.slice(1))] : p,
+  };
 }
 
 function parse(
@@ -137,14 +150,18 @@ function parse(
   options: ParseArgsOptionsConfig,
 ): { values: OptionValues; positionals: string[] } {
   const all = { ...GLOBAL_OPTIONS, ...options };
+  const normalised = normaliseArgs(args, all);
   try {
     const { values, positionals } = parseArgs({
-      args: joinOptionValues(args, all),
+      args: normalised.args,
       options: all,
       allowPositionals: true,
       strict: true,
     });
-    return { values: values as OptionValues, positionals };
+    return {
+      values: values as OptionValues,
+      positionals: positionals.map(normalised.restore),
+    };
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

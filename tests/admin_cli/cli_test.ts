@@ -158,7 +158,14 @@ Deno.test("admin cli: a wrong admin token is exit 1 with the server's sentence o
       env: { AUTH_SERVER_ADMIN_TOKEN: "not-the-admin-token" },
     });
     assertOK(flag, "--token");
-    // A token may start with a dash: it is the value, not an option.
+    // A token may start with a dash: it is the value, not an option; so may
+    // a key id or client id given as an argument.
+    const dashedID = await cli(f, ["clients", "show", "-no-such-client"]);
+    assert.equal(dashedID.code, 1);
+    assert.equal(
+      dashedID.stderr,
+      "error: unknown client: -no-such-client (HTTP 404 not_found)\n",
+    );
     const dashed = await cli(f, ["clients", "list", "--token", "-x" + f.token]);
     assert.equal(dashed.code, 1);
     assert.equal(
