@@ -20,7 +20,7 @@ import {
   FormAlert,
   Notice,
   PageHeader,
-  TableWrap,
+  StackTable,
   Time,
 } from "./common.tsx";
 
@@ -148,59 +148,49 @@ export function AccountsPage(props: AccountsPageProps): VNode {
           {props.invites.length === 0
             ? <Empty>No invitation is waiting to be used.</Empty>
             : (
-              <TableWrap label="Invitations">
-                <table class="stack">
-                  <thead>
-                    <tr>
-                      <th scope="col">For</th>
-                      <th scope="col">Issued</th>
-                      <th scope="col">Expires</th>
-                      <th scope="col">
-                        <span class="sr-only">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {props.invites.map((i) => (
-                      <tr key={i.id}>
-                        <td data-label="For">
-                          {i.email ?? (
-                            <span class="muted">anyone with the link</span>
-                          )}
-                        </td>
-                        <td data-label="Issued">
-                          <Time at={i.created_at} />{" "}
-                          <span class="muted">by {i.created_by}</span>
-                        </td>
-                        <td data-label="Expires">
-                          <Time at={i.expires_at} />
-                        </td>
-                        <td class="row-actions">
-                          <Form
-                            action={ACCOUNTS_PAGE}
-                            csrf={csrf}
-                            class="inline"
-                          >
-                            <input
-                              type="hidden"
-                              name="_action"
-                              value="withdraw"
-                            />
-                            <input
-                              type="hidden"
-                              name="invite_id"
-                              value={i.id}
-                            />
-                            <button type="submit" class="secondary">
-                              Withdraw
-                            </button>
-                          </Form>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableWrap>
+              <StackTable
+                label="Invitations"
+                columns={["For", "Issued", "Expires"]}
+                actions
+              >
+                {props.invites.map((i) => (
+                  <tr key={i.id}>
+                    <td data-label="For">
+                      {i.email ?? (
+                        <span class="muted">anyone with the link</span>
+                      )}
+                    </td>
+                    <td data-label="Issued">
+                      <Time at={i.created_at} />{" "}
+                      <span class="muted">by {i.created_by}</span>
+                    </td>
+                    <td data-label="Expires">
+                      <Time at={i.expires_at} />
+                    </td>
+                    <td class="row-actions">
+                      <Form
+                        action={ACCOUNTS_PAGE}
+                        csrf={csrf}
+                        class="inline"
+                      >
+                        <input
+                          type="hidden"
+                          name="_action"
+                          value="withdraw"
+                        />
+                        <input
+                          type="hidden"
+                          name="invite_id"
+                          value={i.id}
+                        />
+                        <button type="submit" class="secondary">
+                          Withdraw
+                        </button>
+                      </Form>
+                    </td>
+                  </tr>
+                ))}
+              </StackTable>
             )}
         </section>
       )}

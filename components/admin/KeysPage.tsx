@@ -11,7 +11,7 @@ import {
   FormAlert,
   Notice,
   PageHeader,
-  TableWrap,
+  StackTable,
   Time,
 } from "./common.tsx";
 import { CONFIRM } from "./confirms.ts";
@@ -119,46 +119,40 @@ export function KeysPage(props: KeysPageProps): VNode {
       </section>
       <section class="card" aria-labelledby="keys">
         <h2 id="keys">Keys</h2>
-        <TableWrap label="Signing keys">
-          <table class="stack">
-            <thead>
-              <tr>
-                <th scope="col">Key ID</th>
-                <th scope="col">Algorithm</th>
-                <th scope="col">Status</th>
-                <th scope="col">Created</th>
-                <th scope="col">Signs from</th>
-                <th scope="col">Retired</th>
-                <th scope="col">
-                  <span class="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.keys.map((key) => (
-                <tr key={key.kid}>
-                  <td data-label="Key ID">
-                    <code class="tokens">{key.kid}</code>
-                  </td>
-                  <td data-label="Algorithm">{key.alg}</td>
-                  <td data-label="Status">
-                    <Badge tone={STATUS_TONE[key.status]}>{key.status}</Badge>
-                  </td>
-                  <td data-label="Created">
-                    <Time at={key.created_at} />
-                  </td>
-                  <td data-label="Signs from">
-                    <Time at={key.activates_at} />
-                  </td>
-                  <td data-label="Retired">
-                    <Time at={key.retired_at} />
-                  </td>
-                  <td class="row-actions">{keyActions(props, key)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        <StackTable
+          label="Signing keys"
+          columns={[
+            "Key ID",
+            "Algorithm",
+            "Status",
+            "Created",
+            "Signs from",
+            "Retired",
+          ]}
+          actions
+        >
+          {props.keys.map((key) => (
+            <tr key={key.kid}>
+              <td data-label="Key ID">
+                <code class="tokens">{key.kid}</code>
+              </td>
+              <td data-label="Algorithm">{key.alg}</td>
+              <td data-label="Status">
+                <Badge tone={STATUS_TONE[key.status]}>{key.status}</Badge>
+              </td>
+              <td data-label="Created">
+                <Time at={key.created_at} />
+              </td>
+              <td data-label="Signs from">
+                <Time at={key.activates_at} />
+              </td>
+              <td data-label="Retired">
+                <Time at={key.retired_at} />
+              </td>
+              <td class="row-actions">{keyActions(props, key)}</td>
+            </tr>
+          ))}
+        </StackTable>
       </section>
     </>
   );

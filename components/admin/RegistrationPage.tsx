@@ -20,7 +20,7 @@ import {
   FormAlert,
   Notice,
   PageHeader,
-  TableWrap,
+  StackTable,
   Time,
 } from "./common.tsx";
 import { clientHref } from "./ClientsPage.tsx";
@@ -185,50 +185,40 @@ export function RegistrationPage(props: RegistrationPageProps): VNode {
         {props.tokens.length === 0
           ? <Empty>No initial access tokens.</Empty>
           : (
-            <TableWrap label="Initial access tokens">
-              <table class="stack">
-                <thead>
-                  <tr>
-                    <th scope="col">Description</th>
-                    <th scope="col">Uses left</th>
-                    <th scope="col">Expires</th>
-                    <th scope="col">
-                      <span class="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {props.tokens.map((t) => (
-                    <tr key={t.id}>
-                      <td data-label="Description">
-                        {t.description || <span class="muted">—</span>}
-                      </td>
-                      <td data-label="Uses left">{t.uses_left}</td>
-                      <td data-label="Expires">
-                        <Time at={t.expires_at} />
-                      </td>
-                      <td class="row-actions">
-                        <ConfirmButton
-                          csrf={csrf}
-                          label="Revoke"
-                          subject={`initial access token ${t.description}`}
-                          {...CONFIRM.revokeInitialAccessToken(
-                            t.description || t.id,
-                          )}
-                          action={REGISTRATION_PAGE}
-                          fields={{ _action: "revoke_token", id: t.id }}
-                          api={{
-                            method: "DELETE",
-                            url: `/admin/registration/tokens/${t.id}`,
-                          }}
-                          done={`${REGISTRATION_PAGE}?notice=iat.revoked`}
-                        />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableWrap>
+            <StackTable
+              label="Initial access tokens"
+              columns={["Description", "Uses left", "Expires"]}
+              actions
+            >
+              {props.tokens.map((t) => (
+                <tr key={t.id}>
+                  <td data-label="Description">
+                    {t.description || <span class="muted">—</span>}
+                  </td>
+                  <td data-label="Uses left">{t.uses_left}</td>
+                  <td data-label="Expires">
+                    <Time at={t.expires_at} />
+                  </td>
+                  <td class="row-actions">
+                    <ConfirmButton
+                      csrf={csrf}
+                      label="Revoke"
+                      subject={`initial access token ${t.description}`}
+                      {...CONFIRM.revokeInitialAccessToken(
+                        t.description || t.id,
+                      )}
+                      action={REGISTRATION_PAGE}
+                      fields={{ _action: "revoke_token", id: t.id }}
+                      api={{
+                        method: "DELETE",
+                        url: `/admin/registration/tokens/${t.id}`,
+                      }}
+                      done={`${REGISTRATION_PAGE}?notice=iat.revoked`}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </StackTable>
           )}
         <Form action={REGISTRATION_PAGE} csrf={csrf}>
           <input type="hidden" name="_action" value="issue_token" />
@@ -259,97 +249,84 @@ export function RegistrationPage(props: RegistrationPageProps): VNode {
       </section>
       <section class="card" aria-labelledby="self-registered">
         <h2 id="self-registered">Clients that registered themselves</h2>
-        {props.clients.length === 0
-          ? <Empty>None yet.</Empty>
-          : (
-            <TableWrap label="Clients that registered themselves">
-              <table class="stack">
-                <thead>
-                  <tr>
-                    <th scope="col">Client</th>
-                    <th scope="col">How</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">
-                      <span class="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {props.clients.map((c) => (
-                    <tr key={c.client_id}>
-                      <td data-label="Client">
-                        <a href={clientHref(c.client_id)}>
-                          <strong>{c.client_name}</strong>
-                        </a>
-                        <br />
-                        <code>{c.client_id}</code>
-                      </td>
-                      <td data-label="How">
-                        {c.registration_type === "metadata_document"
-                          ? (
-                            <>
-                              <Badge tone="info">metadata document</Badge> from
-                              {" "}
-                              <strong>{new URL(c.client_id).host}</strong>
-                            </>
-                          )
-                          : <Badge tone="warn">unverified (RFC 7591)</Badge>}
-                      </td>
-                      <td data-label="Status">
-                        {c.disabled
-                          ? <Badge tone="muted">disabled</Badge>
-                          : <Badge tone="ok">active</Badge>}
-                      </td>
-                      <td class="row-actions">
-                        {c.disabled
-                          ? (
-                            <Form action={REGISTRATION_PAGE} csrf={csrf}>
-                              <input
-                                type="hidden"
-                                name="_action"
-                                value="enable"
-                              />
-                              <input
-                                type="hidden"
-                                name="client_id"
-                                value={c.client_id}
-                              />
-                              <button type="submit" class="secondary small">
-                                Enable
-                                <span class="sr-only">: {c.client_id}</span>
-                              </button>
-                            </Form>
-                          )
-                          : (
-                            <ConfirmButton
-                              csrf={csrf}
-                              label="Disable"
-                              subject={`client ${c.client_id}`}
-                              {...CONFIRM.blockClient(c.client_id)}
-                              action={REGISTRATION_PAGE}
-                              fields={{
-                                _action: "disable",
-                                client_id: c.client_id,
-                              }}
-                              api={{
-                                method: "PATCH",
-                                url: `/admin/clients/${
-                                  encodeURIComponent(c.client_id)
-                                }`,
-                                body: { disabled: true },
-                              }}
-                              done={`${REGISTRATION_PAGE}?notice=client.disabled&subject=${
-                                encodeURIComponent(c.client_id)
-                              }`}
-                            />
-                          )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableWrap>
-          )}
+        {props.clients.length === 0 ? <Empty>None yet.</Empty> : (
+          <StackTable
+            label="Clients that registered themselves"
+            columns={["Client", "How", "Status"]}
+            actions
+          >
+            {props.clients.map((c) => (
+              <tr key={c.client_id}>
+                <td data-label="Client">
+                  <a href={clientHref(c.client_id)}>
+                    <strong>{c.client_name}</strong>
+                  </a>
+                  <br />
+                  <code>{c.client_id}</code>
+                </td>
+                <td data-label="How">
+                  {c.registration_type === "metadata_document"
+                    ? (
+                      <>
+                        <Badge tone="info">metadata document</Badge> from{" "}
+                        <strong>{new URL(c.client_id).host}</strong>
+                      </>
+                    )
+                    : <Badge tone="warn">unverified (RFC 7591)</Badge>}
+                </td>
+                <td data-label="Status">
+                  {c.disabled
+                    ? <Badge tone="muted">disabled</Badge>
+                    : <Badge tone="ok">active</Badge>}
+                </td>
+                <td class="row-actions">
+                  {c.disabled
+                    ? (
+                      <Form action={REGISTRATION_PAGE} csrf={csrf}>
+                        <input
+                          type="hidden"
+                          name="_action"
+                          value="enable"
+                        />
+                        <input
+                          type="hidden"
+                          name="client_id"
+                          value={c.client_id}
+                        />
+                        <button type="submit" class="secondary small">
+                          Enable
+                          <span class="sr-only">: {c.client_id}</span>
+                        </button>
+                      </Form>
+                    )
+                    : (
+                      <ConfirmButton
+                        csrf={csrf}
+                        label="Disable"
+                        subject={`client ${c.client_id}`}
+                        {...CONFIRM.blockClient(c.client_id)}
+                        action={REGISTRATION_PAGE}
+                        fields={{
+                          _action: "disable",
+                          client_id: c.client_id,
+                        }}
+                        api={{
+                          method: "PATCH",
+                          url: `/admin/clients/${
+                            encodeURIComponent(c.client_id)
+                          }`,
+                          body: { disabled: true },
+                        }}
+                        done={`${REGISTRATION_PAGE}?notice=client.disabled&subject=${
+                          encodeURIComponent(c.client_id)
+                        }`}
+                      />
+                    )}
+                </td>
+              </tr>
+            ))}
+          </StackTable>
+        )}
       </section>
     </>
   );

@@ -11,7 +11,7 @@ import {
   FormAlert,
   Notice,
   PageHeader,
-  TableWrap,
+  StackTable,
 } from "./common.tsx";
 import { CONFIRM } from "./confirms.ts";
 
@@ -77,77 +77,66 @@ export function ResourcesPage(props: ResourcesPageProps): VNode {
         {props.resources.length === 0
           ? <Empty>No APIs yet. Register one below.</Empty>
           : (
-            <TableWrap label="APIs">
-              <table class="stack">
-                <thead>
-                  <tr>
-                    <th scope="col">API</th>
-                    <th scope="col">Scopes</th>
-                    <th scope="col">Tokens</th>
-                    <th scope="col">Server</th>
-                    <th scope="col">
-                      <span class="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {props.resources.map((r) => (
-                    <tr key={r.identifier}>
-                      <td data-label="API">
-                        <strong>{r.name}</strong>{" "}
-                        {r.is_default && <Badge tone="info">default</Badge>}
-                        <br />
-                        <code>{r.identifier}</code>
-                      </td>
-                      <td data-label="Scopes">
-                        {r.scopes.length
-                          ? <span class="tokens">{r.scopes.join(" ")}</span>
-                          : <span class="muted">none</span>}
-                      </td>
-                      <td data-label="Tokens">
-                        {r.token_format ?? "client's format"},{" "}
-                        {r.access_token_lifetime
-                          ? `${r.access_token_lifetime} s`
-                          : "client's lifetime"}
-                      </td>
-                      <td data-label="Server">
-                        {r.server_client_id
-                          ? <code>{r.server_client_id}</code>
-                          : <span class="muted">none</span>}
-                      </td>
-                      <td class="row-actions">
-                        <a
-                          class="button secondary small"
-                          href={resourceHref(r.identifier)}
-                        >
-                          Edit<span class="sr-only">: API {r.identifier}</span>
-                        </a>
-                        <ConfirmButton
-                          csrf={csrf}
-                          label="Delete"
-                          subject={`API ${r.identifier}`}
-                          {...CONFIRM.deleteResource(r.identifier)}
-                          action={RESOURCES_PAGE}
-                          fields={{
-                            _action: "delete",
-                            identifier: r.identifier,
-                          }}
-                          api={{
-                            method: "DELETE",
-                            url: `/admin/resources/${
-                              encodeURIComponent(r.identifier)
-                            }`,
-                          }}
-                          done={`${RESOURCES_PAGE}?notice=resource.deleted&subject=${
-                            encodeURIComponent(r.identifier)
-                          }`}
-                        />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableWrap>
+            <StackTable
+              label="APIs"
+              columns={["API", "Scopes", "Tokens", "Server"]}
+              actions
+            >
+              {props.resources.map((r) => (
+                <tr key={r.identifier}>
+                  <td data-label="API">
+                    <strong>{r.name}</strong>{" "}
+                    {r.is_default && <Badge tone="info">default</Badge>}
+                    <br />
+                    <code>{r.identifier}</code>
+                  </td>
+                  <td data-label="Scopes">
+                    {r.scopes.length
+                      ? <span class="tokens">{r.scopes.join(" ")}</span>
+                      : <span class="muted">none</span>}
+                  </td>
+                  <td data-label="Tokens">
+                    {r.token_format ?? "client's format"},{" "}
+                    {r.access_token_lifetime
+                      ? `${r.access_token_lifetime} s`
+                      : "client's lifetime"}
+                  </td>
+                  <td data-label="Server">
+                    {r.server_client_id
+                      ? <code>{r.server_client_id}</code>
+                      : <span class="muted">none</span>}
+                  </td>
+                  <td class="row-actions">
+                    <a
+                      class="button secondary small"
+                      href={resourceHref(r.identifier)}
+                    >
+                      Edit<span class="sr-only">: API {r.identifier}</span>
+                    </a>
+                    <ConfirmButton
+                      csrf={csrf}
+                      label="Delete"
+                      subject={`API ${r.identifier}`}
+                      {...CONFIRM.deleteResource(r.identifier)}
+                      action={RESOURCES_PAGE}
+                      fields={{
+                        _action: "delete",
+                        identifier: r.identifier,
+                      }}
+                      api={{
+                        method: "DELETE",
+                        url: `/admin/resources/${
+                          encodeURIComponent(r.identifier)
+                        }`,
+                      }}
+                      done={`${RESOURCES_PAGE}?notice=resource.deleted&subject=${
+                        encodeURIComponent(r.identifier)
+                      }`}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </StackTable>
           )}
       </section>
       <section

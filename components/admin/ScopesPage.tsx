@@ -12,7 +12,7 @@ import {
   FormAlert,
   Notice,
   PageHeader,
-  TableWrap,
+  StackTable,
 } from "./common.tsx";
 import { CONFIRM } from "./confirms.ts";
 
@@ -55,73 +55,59 @@ export function ScopesPage(props: ScopesPageProps): VNode {
       )}
       <section class="card" aria-labelledby="scopes">
         <h2 id="scopes">All scopes</h2>
-        {props.scopes.length === 0
-          ? <Empty>No scopes yet.</Empty>
-          : (
-            <TableWrap label="Scopes">
-              <table class="stack">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Description</th>
-                    <th scope="col">Claims</th>
-                    <th scope="col">
-                      <span class="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {props.scopes.map((s) => (
-                    <tr key={s.name} id={`scope-${s.name}`}>
-                      <td data-label="Name">
-                        <code>{s.name}</code>{" "}
-                        {props.builtIn.has(s.name) && (
-                          <Badge tone="info">built-in</Badge>
-                        )}
-                      </td>
-                      <td data-label="Description">
-                        {s.description || <span class="muted">—</span>}
-                      </td>
-                      <td data-label="Claims">
-                        {s.claims.length
-                          ? <span class="tokens">{s.claims.join(" ")}</span>
-                          : <span class="muted">none</span>}
-                      </td>
-                      <td class="row-actions">
-                        <a
-                          class="button secondary small"
-                          href={`/admin/ui/scopes?edit=${
-                            encodeURIComponent(s.name)
-                          }#scope-form`}
-                        >
-                          Edit<span class="sr-only">: scope {s.name}</span>
-                        </a>
-                        {!props.builtIn.has(s.name) && (
-                          <ConfirmButton
-                            csrf={csrf}
-                            label="Delete"
-                            subject={`scope ${s.name}`}
-                            {...CONFIRM.deleteScope(s.name)}
-                            action="/admin/ui/scopes"
-                            fields={{ _action: "delete", name: s.name }}
-                            api={{
-                              method: "DELETE",
-                              url: `/admin/scopes/${
-                                encodeURIComponent(s.name)
-                              }`,
-                            }}
-                            done={`/admin/ui/scopes?notice=scope.deleted&subject=${
-                              encodeURIComponent(s.name)
-                            }`}
-                          />
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableWrap>
-          )}
+        {props.scopes.length === 0 ? <Empty>No scopes yet.</Empty> : (
+          <StackTable
+            label="Scopes"
+            columns={["Name", "Description", "Claims"]}
+            actions
+          >
+            {props.scopes.map((s) => (
+              <tr key={s.name} id={`scope-${s.name}`}>
+                <td data-label="Name">
+                  <code>{s.name}</code>{" "}
+                  {props.builtIn.has(s.name) && (
+                    <Badge tone="info">built-in</Badge>
+                  )}
+                </td>
+                <td data-label="Description">
+                  {s.description || <span class="muted">—</span>}
+                </td>
+                <td data-label="Claims">
+                  {s.claims.length
+                    ? <span class="tokens">{s.claims.join(" ")}</span>
+                    : <span class="muted">none</span>}
+                </td>
+                <td class="row-actions">
+                  <a
+                    class="button secondary small"
+                    href={`/admin/ui/scopes?edit=${
+                      encodeURIComponent(s.name)
+                    }#scope-form`}
+                  >
+                    Edit<span class="sr-only">: scope {s.name}</span>
+                  </a>
+                  {!props.builtIn.has(s.name) && (
+                    <ConfirmButton
+                      csrf={csrf}
+                      label="Delete"
+                      subject={`scope ${s.name}`}
+                      {...CONFIRM.deleteScope(s.name)}
+                      action="/admin/ui/scopes"
+                      fields={{ _action: "delete", name: s.name }}
+                      api={{
+                        method: "DELETE",
+                        url: `/admin/scopes/${encodeURIComponent(s.name)}`,
+                      }}
+                      done={`/admin/ui/scopes?notice=scope.deleted&subject=${
+                        encodeURIComponent(s.name)
+                      }`}
+                    />
+                  )}
+                </td>
+              </tr>
+            ))}
+          </StackTable>
+        )}
       </section>
       <section class="card" id="scope-form" aria-labelledby="scope-form-title">
         <h2 id="scope-form-title">

@@ -4,7 +4,7 @@ import ConfirmButton from "../../islands/ConfirmButton.tsx";
 import { describeUserAgent } from "../../lib/accounts/user_agent.ts";
 import type { SessionView } from "../../lib/admin/sessions_admin.ts";
 import type { NoticeRef } from "../../lib/admin/ui/page.tsx";
-import { Empty, Notice, PageHeader, TableWrap, Time } from "./common.tsx";
+import { Empty, Notice, PageHeader, StackTable, Time } from "./common.tsx";
 import { CONFIRM } from "./confirms.ts";
 import { userHref } from "./UsersPage.tsx";
 
@@ -75,67 +75,55 @@ export function SessionsTable(
   { csrf, sessions, action, done, intent = "revoke" }: SessionsTableProps,
 ): VNode {
   return (
-    <TableWrap label="Active sessions">
-      <table class="stack">
-        <thead>
-          <tr>
-            <th scope="col">User</th>
-            <th scope="col">Signed in</th>
-            <th scope="col">Last seen</th>
-            <th scope="col">Expires</th>
-            <th scope="col">From</th>
-            <th scope="col">
-              <span class="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {sessions.map((s) => (
-            <tr key={s.id}>
-              <td data-label="User">
-                {s.user_id
-                  ? (
-                    <a href={userHref(s.user_id)}>
-                      {s.username ?? s.user_id}
-                    </a>
-                  )
-                  : <span class="muted">—</span>}
-              </td>
-              <td data-label="Signed in">
-                <Time at={s.auth_time} />
-              </td>
-              <td data-label="Last seen">
-                <Time at={s.last_seen_at} />
-              </td>
-              <td data-label="Expires">
-                <Time at={s.expires_at} />
-              </td>
-              <td data-label="From">
-                {s.ip ?? "—"}
-                <br />
-                <span class="muted" title={s.user_agent ?? undefined}>
-                  {device(s.user_agent)}
-                </span>
-              </td>
-              <td class="row-actions">
-                <ConfirmButton
-                  csrf={csrf}
-                  label="End session"
-                  subject={`session of ${s.username ?? s.user_id}`}
-                  {...CONFIRM.endSession(s.username ?? undefined)}
-                  action={action}
-                  fields={{ _action: intent, session_id: s.id }}
-                  api={{
-                    method: "DELETE",
-                    url: `/admin/sessions/${encodeURIComponent(s.id)}`,
-                  }}
-                  done={done}
-                />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableWrap>
+    <StackTable
+      label="Active sessions"
+      columns={["User", "Signed in", "Last seen", "Expires", "From"]}
+      actions
+    >
+      {sessions.map((s) => (
+        <tr key={s.id}>
+          <td data-label="User">
+            {s.user_id
+              ? (
+                <a href={userHref(s.user_id)}>
+                  {s.username ?? s.user_id}
+                </a>
+              )
+              : <span class="muted">—</span>}
+          </td>
+          <td data-label="Signed in">
+            <Time at={s.auth_time} />
+          </td>
+          <td data-label="Last seen">
+            <Time at={s.last_seen_at} />
+          </td>
+          <td data-label="Expires">
+            <Time at={s.expires_at} />
+          </td>
+          <td data-label="From">
+            {s.ip ?? "—"}
+            <br />
+            <span class="muted" title={s.user_agent ?? undefined}>
+              {device(s.user_agent)}
+            </span>
+          </td>
+          <td class="row-actions">
+            <ConfirmButton
+              csrf={csrf}
+              label="End session"
+              subject={`session of ${s.username ?? s.user_id}`}
+              {...CONFIRM.endSession(s.username ?? undefined)}
+              action={action}
+              fields={{ _action: intent, session_id: s.id }}
+              api={{
+                method: "DELETE",
+                url: `/admin/sessions/${encodeURIComponent(s.id)}`,
+              }}
+              done={done}
+            />
+          </td>
+        </tr>
+      ))}
+    </StackTable>
   );
 }

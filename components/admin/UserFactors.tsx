@@ -7,7 +7,7 @@
 import type { VNode } from "preact";
 import ConfirmButton from "../../islands/ConfirmButton.tsx";
 import type { FactorsView } from "../../lib/admin/factors_admin.ts";
-import { Badge, Empty, TableWrap, Time } from "./common.tsx";
+import { Badge, Empty, StackTable, Time } from "./common.tsx";
 import { CONFIRM } from "./confirms.ts";
 
 export interface UserFactorsProps {
@@ -39,63 +39,50 @@ export function UserFactors(props: UserFactorsProps): VNode {
         {factors.recovery_codes.unused} of {factors.recovery_codes.total}{" "}
         unused.
       </p>
-      {factors.passkeys.length === 0
-        ? <Empty>No passkeys.</Empty>
-        : (
-          <TableWrap label="Passkeys">
-            <table class="stack">
-              <thead>
-                <tr>
-                  <th scope="col">Passkey</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Added</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">
-                    <span class="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {factors.passkeys.map((p) => (
-                  <tr key={p.id}>
-                    <td data-label="Passkey">{p.name}</td>
-                    <td data-label="Kind">
-                      {p.synced ? "synced" : "device-bound"}
-                    </td>
-                    <td data-label="Added">
-                      <Time at={p.created_at} />
-                    </td>
-                    <td data-label="Last used">
-                      {p.last_used_at === null
-                        ? "never"
-                        : <Time at={p.last_used_at} />}
-                    </td>
-                    <td class="row-actions">
-                      <ConfirmButton
-                        csrf={csrf}
-                        label="Delete"
-                        subject={`passkey ${p.name}`}
-                        {...CONFIRM.deletePasskey(p.name)}
-                        action={href}
-                        fields={{
-                          _action: "delete_passkey",
-                          credential_id: p.id,
-                        }}
-                        api={{
-                          method: "DELETE",
-                          url: `${api}/passkeys/${encodeURIComponent(p.id)}`,
-                        }}
-                        done={`${href}?notice=passkey.deleted&subject=${
-                          encodeURIComponent(p.name)
-                        }`}
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
-        )}
+      {factors.passkeys.length === 0 ? <Empty>No passkeys.</Empty> : (
+        <StackTable
+          label="Passkeys"
+          columns={["Passkey", "Kind", "Added", "Last used"]}
+          actions
+        >
+          {factors.passkeys.map((p) => (
+            <tr key={p.id}>
+              <td data-label="Passkey">{p.name}</td>
+              <td data-label="Kind">
+                {p.synced ? "synced" : "device-bound"}
+              </td>
+              <td data-label="Added">
+                <Time at={p.created_at} />
+              </td>
+              <td data-label="Last used">
+                {p.last_used_at === null
+                  ? "never"
+                  : <Time at={p.last_used_at} />}
+              </td>
+              <td class="row-actions">
+                <ConfirmButton
+                  csrf={csrf}
+                  label="Delete"
+                  subject={`passkey ${p.name}`}
+                  {...CONFIRM.deletePasskey(p.name)}
+                  action={href}
+                  fields={{
+                    _action: "delete_passkey",
+                    credential_id: p.id,
+                  }}
+                  api={{
+                    method: "DELETE",
+                    url: `${api}/passkeys/${encodeURIComponent(p.id)}`,
+                  }}
+                  done={`${href}?notice=passkey.deleted&subject=${
+                    encodeURIComponent(p.name)
+                  }`}
+                />
+              </td>
+            </tr>
+          ))}
+        </StackTable>
+      )}
       {any && (
         <>
           <p class="muted">

@@ -19,7 +19,7 @@ import {
   FormAlert,
   Notice,
   PageHeader,
-  TableWrap,
+  StackTable,
   Time,
 } from "./common.tsx";
 import { CONFIRM } from "./confirms.ts";
@@ -248,60 +248,50 @@ export function UserPage(props: UserPageProps): VNode {
         {props.consents.length === 0
           ? <Empty>This user has not granted any client access.</Empty>
           : (
-            <TableWrap label="Consents">
-              <table class="stack">
-                <thead>
-                  <tr>
-                    <th scope="col">Client</th>
-                    <th scope="col">Scopes</th>
-                    <th scope="col">Granted</th>
-                    <th scope="col">
-                      <span class="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {props.consents.map((consent) => (
-                    <tr key={consent.client_id}>
-                      <td data-label="Client">
-                        <a href={clientHref(consent.client_id)}>
-                          {consent.client_name}
-                        </a>{" "}
-                        <code>{consent.client_id}</code>
-                      </td>
-                      <td data-label="Scopes">
-                        <span class="tokens">{consent.scopes.join(" ")}</span>
-                      </td>
-                      <td data-label="Granted">
-                        <Time at={consent.updated_at} />
-                      </td>
-                      <td class="row-actions">
-                        <ConfirmButton
-                          csrf={csrf}
-                          label="Revoke"
-                          subject={`consent to ${consent.client_id}`}
-                          {...CONFIRM.revokeConsent(consent.client_name)}
-                          action={href}
-                          fields={{
-                            _action: "revoke_consent",
-                            client_id: consent.client_id,
-                          }}
-                          api={{
-                            method: "DELETE",
-                            url: `${api}/consents/${
-                              encodeURIComponent(consent.client_id)
-                            }`,
-                          }}
-                          done={`${href}?notice=consent.revoked&subject=${
-                            encodeURIComponent(consent.client_id)
-                          }`}
-                        />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableWrap>
+            <StackTable
+              label="Consents"
+              columns={["Client", "Scopes", "Granted"]}
+              actions
+            >
+              {props.consents.map((consent) => (
+                <tr key={consent.client_id}>
+                  <td data-label="Client">
+                    <a href={clientHref(consent.client_id)}>
+                      {consent.client_name}
+                    </a>{" "}
+                    <code>{consent.client_id}</code>
+                  </td>
+                  <td data-label="Scopes">
+                    <span class="tokens">{consent.scopes.join(" ")}</span>
+                  </td>
+                  <td data-label="Granted">
+                    <Time at={consent.updated_at} />
+                  </td>
+                  <td class="row-actions">
+                    <ConfirmButton
+                      csrf={csrf}
+                      label="Revoke"
+                      subject={`consent to ${consent.client_id}`}
+                      {...CONFIRM.revokeConsent(consent.client_name)}
+                      action={href}
+                      fields={{
+                        _action: "revoke_consent",
+                        client_id: consent.client_id,
+                      }}
+                      api={{
+                        method: "DELETE",
+                        url: `${api}/consents/${
+                          encodeURIComponent(consent.client_id)
+                        }`,
+                      }}
+                      done={`${href}?notice=consent.revoked&subject=${
+                        encodeURIComponent(consent.client_id)
+                      }`}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </StackTable>
           )}
       </section>
       <section class="card danger-zone" aria-labelledby="delete-user">

@@ -127,4 +127,9 @@ export function Time({ at }: { at: number | null }): VNode {
 
 // Badges, scrolling tables and empty states are shared with the islands
 // (the clients list updates in the browser).
-export { Badge, Empty, TableWrap } from "../../islands/_shared/ui.tsx";
+export {
+  Badge,
+  Empty,
+  StackTable,
+  TableWrap,
+} from "../../islands/_shared/ui.tsx";
