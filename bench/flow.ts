@@ -156,7 +156,8 @@ export function hiddenInputs(html: string): URLSearchParams {
   return out;
 }
 
-async function send(
+/** One request as the browser (or client) sends it: no redirects followed. */
+export async function send(
   url: string,
   init: RequestInit,
   jar?: CookieJar,
@@ -227,20 +228,29 @@ function idTokenClaims(idToken: string): Record<string, unknown> {
   return JSON.parse(atob(payload));
 }
 
-function timer(times: StepTimes | undefined, step: keyof StepTimes) {
+/** Starts timing `step`; the returned function records it. */
+export function timer(times: StepTimes | undefined, step: keyof StepTimes) {
   const start = performance.now();
   return () => {
     if (times) times[step] = performance.now() - start;
   };
 }
 
+/** What a client sends to /authorize and keeps to check the answer. */
+export interface AuthorizationRequest {
+  query: URLSearchParams;
+  state: string;
+  nonce: string;
+  pkce: { verifier: string; challenge: string };
+}
+
 /**
- * One authorization code flow from a fresh cookie jar, as a browser signs in
- * and consents and the client then redeems the code with PKCE.
+ * A fresh authorization request (RFC 6749 §4.1.1) with `state`, an OIDC
+ * `nonce` and an S256 PKCE challenge (RFC 7636 §4.3).
  */
-export async function runCodeFlow(opts: CodeFlowOptions): Promise<TokenSet> {
-  const { base, client } = opts;
-  const jar = new CookieJar();
+export async function authorizationRequest(
+  client: BenchClient,
+): Promise<AuthorizationRequest> {
   const pkce = await makePKCE();
   const state = randomString(16);
   const nonce = randomString(16);
@@ -254,6 +264,95 @@ export async function runCodeFlow(opts: CodeFlowOptions): Promise<TokenSet> {
     code_challenge: pkce.challenge,
     code_challenge_method: "S256",
   });
+  return { query, state, nonce, pkce };
+}
+
+/**
+ * Checks the authorization response (RFC 6749 §4.1.2: a redirect to the
+ * client's redirect_uri with the code and `state` unchanged; RFC 9207:
+ * `iss`) and returns the code.
+ */
+export async function authorizationCode(
+  step: string,
+  res: Response,
+  base: string,
+  client: BenchClient,
+  request: AuthorizationRequest,
+): Promise<string> {
+  await res.body?.cancel();
+  const location = res.headers.get("Location");
+  if (res.status !== 303 || !location) {
+    throw new CheckError(`${step}: expected a 303 redirect, got ${res.status}`);
+  }
+  const target = new URL(location);
+  if (`${target.origin}${target.pathname}` !== client.redirectURI) {
+    throw new CheckError(
+      `${step}: redirected to ${target.origin}${target.pathname}`,
+    );
+  }
+  const code = target.searchParams.get("code");
+  if (!code) {
+    throw new CheckError(
+      `${step}: no code (error=${target.searchParams.get("error")})`,
+    );
+  }
+  if (target.searchParams.get("state") !== request.state) {
+    throw new CheckError(`${step}: state was not returned unchanged`);
+  }
+  if (target.searchParams.get("iss") !== base) {
+    throw new CheckError(`${step}: iss missing or wrong (RFC 9207)`);
+  }
+  return code;
+}
+
+/**
+ * Redeems a code with its PKCE verifier (RFC 6749 §4.1.3) and checks the
+ * ID token's nonce, iss and aud (OIDC Core §3.1.3.7).
+ */
+export async function redeemCode(
+  base: string,
+  client: BenchClient,
+  code: string,
+  request: AuthorizationRequest,
+): Promise<TokenSet> {
+  const tokens = await expectTokens(
+    "token",
+    await send(`${base}/token`, {
+      method: "POST",
+      headers: {
+        "Content-Type": FORM_TYPE,
+        Authorization: basicAuth(client.id, client.secret),
+      },
+      body: new URLSearchParams({
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: client.redirectURI,
+        code_verifier: request.pkce.verifier,
+      }).toString(),
+    }),
+    {
+      refresh: client.scope.split(" ").includes("offline_access"),
+      idToken: true,
+    },
+  );
+  const claims = idTokenClaims(tokens.id_token!);
+  if (
+    claims.nonce !== request.nonce || claims.iss !== base ||
+    claims.aud !== client.id
+  ) {
+    throw new CheckError("token: id_token nonce, iss or aud is wrong");
+  }
+  return tokens;
+}
+
+/**
+ * One authorization code flow from a fresh cookie jar, as a browser signs in
+ * and consents and the client then redeems the code with PKCE.
+ */
+export async function runCodeFlow(opts: CodeFlowOptions): Promise<TokenSet> {
+  const { base, client } = opts;
+  const jar = new CookieJar();
+  const request = await authorizationRequest(client);
   const browser = { Accept: BROWSER_ACCEPT };
   // Where the browser has the pages open: the issuer, or its localhost
   // alias for passkeys (then, as a browser there, same-origin posts).
@@ -270,7 +369,7 @@ export async function runCodeFlow(opts: CodeFlowOptions): Promise<TokenSet> {
   });
 
   let done = timer(opts.times, "authorize");
-  const page = await send(`${site}/authorize?${query}`, {
+  const page = await send(`${site}/authorize?${request.query}`, {
     headers: browser,
   }, jar);
   const pageHTML = opts.passkey ? await page.clone().text() : "";
@@ -301,59 +400,17 @@ export async function runCodeFlow(opts: CodeFlowOptions): Promise<TokenSet> {
     consentFields.set("decision", "allow");
     res = await send(`${site}/authorize`, formPost(consentFields), jar);
   }
-  await res.body?.cancel();
-  const step = opts.expectConsent ? "consent" : "login";
-  const location = res.headers.get("Location");
-  if (res.status !== 303 || !location) {
-    throw new CheckError(`${step}: expected a 303 redirect, got ${res.status}`);
-  }
-  const target = new URL(location);
-  if (`${target.origin}${target.pathname}` !== client.redirectURI) {
-    throw new CheckError(
-      `${step}: redirected to ${target.origin}${target.pathname}`,
-    );
-  }
-  const code = target.searchParams.get("code");
-  if (!code) {
-    throw new CheckError(
-      `${step}: no code (error=${target.searchParams.get("error")})`,
-    );
-  }
-  if (target.searchParams.get("state") !== state) {
-    throw new CheckError(`${step}: state was not returned unchanged`);
-  }
-  if (target.searchParams.get("iss") !== base) {
-    throw new CheckError(`${step}: iss missing or wrong (RFC 9207)`);
-  }
+  const code = await authorizationCode(
+    opts.expectConsent ? "consent" : "login",
+    res,
+    base,
+    client,
+    request,
+  );
   done();
 
   done = timer(opts.times, "token");
-  const tokens = await expectTokens(
-    "token",
-    await send(`${base}/token`, {
-      method: "POST",
-      headers: {
-        "Content-Type": FORM_TYPE,
-        Authorization: basicAuth(client.id, client.secret),
-      },
-      body: new URLSearchParams({
-        grant_type: "authorization_code",
-        code,
-        redirect_uri: client.redirectURI,
-        code_verifier: pkce.verifier,
-      }).toString(),
-    }),
-    {
-      refresh: client.scope.split(" ").includes("offline_access"),
-      idToken: true,
-    },
-  );
-  const claims = idTokenClaims(tokens.id_token!);
-  if (
-    claims.nonce !== nonce || claims.iss !== base || claims.aud !== client.id
-  ) {
-    throw new CheckError("token: id_token nonce, iss or aud is wrong");
-  }
+  const tokens = await redeemCode(base, client, code, request);
   done();
   return tokens;
 }
