@@ -454,4 +454,9 @@ export interface Fixture {
   refreshClientEdDSA: BenchClient;
   /** A passkey per user (software authenticator state, JSON). */
   passkeys: SoftwarePasskeyState[];
+  /**
+   * Set when the server is node-oidc-provider (bench/peer): flows go
+   * through its interaction pages (bench/peer_flow.ts).
+   */
+  peer?: "oidc-provider";
 }

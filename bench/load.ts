@@ -22,11 +22,14 @@ import {
 } from "./cpu.ts";
 import {
   type BenchClient,
+  type CodeFlowOptions,
   type Fixture,
   rotateRefreshToken,
   runCodeFlow,
   type StepTimes,
+  type TokenSet,
 } from "./flow.ts";
+import { runPeerCodeFlow } from "./peer_flow.ts";
 
 export interface LoadResult {
   scenario: string;
@@ -131,14 +134,24 @@ function userFor(fixture: Fixture, i: number) {
   return fixture.users[i % fixture.users.length];
 }
 
+/** One code flow on the fixture's server: ours, or the peer's pages. */
+function codeFlow(
+  fixture: Fixture,
+  opts: Omit<CodeFlowOptions, "base">,
+): Promise<TokenSet> {
+  const base = fixture.base;
+  return fixture.peer
+    ? runPeerCodeFlow({ base, ...opts })
+    : runCodeFlow({ base, ...opts });
+}
+
 async function newChain(
   fixture: Fixture,
   client: BenchClient,
   i: number,
 ): Promise<string> {
   const user = userFor(fixture, i);
-  const tokens = await runCodeFlow({
-    base: fixture.base,
+  const tokens = await codeFlow(fixture, {
     client,
     username: user.username,
     password: user.password,
@@ -195,11 +208,13 @@ export async function runLoad(
     const passkeys = scenario === "code_flow_passkey"
       ? await Promise.all(fixture.passkeys.map(SoftwarePasskey.fromState))
       : null;
+    if (passkeys && passkeys.length !== fixture.users.length) {
+      throw new Error(`${scenario}: the fixture has no passkey per user`);
+    }
     win = startWindow(options);
     await drive(concurrency, win, indexes, async (i, times) => {
       const user = userFor(fixture, i);
-      await runCodeFlow({
-        base: fixture.base,
+      await codeFlow(fixture, {
         client: fixture.flowClient,
         username: user.username,
         password: user.password,

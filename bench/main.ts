@@ -17,13 +17,15 @@
  * deno task bench --profile prof/       # server under --cpu-prof
  * deno task bench --nice=-10            # on a machine shared with other work
  * deno task bench --out /tmp/bench.md   # also write the report to a file
+ * deno task bench --peer oidc-provider --cores 1   # beside node-oidc-provider
  * ```
  *
  * Parts: servers.ts starts the ceiling and the server, postgres.ts a
  * throwaway PostgreSQL, setup.ts prepares the server over HTTP, wrk.ts +
  * check.lua drive fixed requests, load.ts + flow.ts the stateful flows,
  * cpu.ts reads CPU time, report.ts prints the tables; profile_summary.ts
- * reads `--profile` output.
+ * reads `--profile` output; peer.ts + peer_flow.ts start and drive the peer
+ * (bench/peer/, node-oidc-provider on Node.js) for `--peer`.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -32,6 +34,7 @@ import type { LoadResult } from "./load.ts";
 import {
   hasTaskset,
   runPinned,
+  type Service,
   setNiceness,
   stopAll,
   stopService,
@@ -46,6 +49,14 @@ import {
   startPostgres,
   stopPostgres,
 } from "./postgres.ts";
+import {
+  ensurePeer,
+  parsePeer,
+  PEER_UNSUPPORTED,
+  type PeerName,
+  preparePeer,
+  startPeer,
+} from "./peer.ts";
 import { type ModeResult, report } from "./report.ts";
 import {
   type CoresMode,
@@ -55,7 +66,7 @@ import {
   SCENARIOS,
 } from "./scenarios.ts";
 import { freePort, logTail, startCeiling, startServer } from "./servers.ts";
-import { prepareServer, stopMetadataDocument } from "./setup.ts";
+import { type Prepared, prepareServer, stopMetadataDocument } from "./setup.ts";
 import { ensureWrk, measureWrk } from "./wrk.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -72,6 +83,7 @@ const HELP =
   `deno task bench [--cores all|1|both] [--db sqlite|postgres] [--pool N]
                 [--quick] [--scenario NAME] [--profile DIR] [--out FILE]
                 [--wait-quiet S] [--nice=N]
+                [--peer oidc-provider [--peer-node PATH]]
   --cores MODE      1: one server thread pinned to core 0, load on core 1;
                     all: WORKERS=<cores>, server and load unpinned (they
                     compete for the cores); both (default): 1, then all
@@ -90,7 +102,12 @@ const HELP =
   --wait-quiet S    first wait up to S seconds for the cores to go idle
                     (a shared machine); the run starts anyway after that
   --nice N          start every process with nice -n N (e.g. -10 as root, so
-                    other work on a shared machine cannot take the cores)`;
+                    other work on a shared machine cannot take the cores)
+  --peer NAME       also measure node-oidc-provider (bench/peer/, npm ci on
+                    first use), one thread on the server's core, each
+                    scenario right after ours; the one-thread table gains
+                    its req/s and ours / peer (needs --cores 1 or both)
+  --peer-node PATH  the Node.js that runs the peer (default: node)`;
 
 interface Options {
   warmup: number;
@@ -105,6 +122,10 @@ interface Options {
   cores: CoresMode[];
   db: "sqlite" | "postgres";
   pool: number;
+  /** The peer measured beside ours in the one-thread mode; null: none. */
+  peer: PeerName | null;
+  /** The Node.js binary that runs the peer. */
+  peerNode: string;
 }
 
 function fail(message: string): never {
@@ -125,6 +146,8 @@ function parseOptions(): Options {
       cores: { type: "string", default: "both" },
       db: { type: "string", default: "sqlite" },
       pool: { type: "string", default: "10" },
+      peer: { type: "string" },
+      "peer-node": { type: "string", default: "node" },
       help: { type: "boolean", default: false },
     },
   });
@@ -147,6 +170,15 @@ function parseOptions(): Options {
   if (values.db !== "sqlite" && values.db !== "postgres") {
     fail(`--db must be sqlite or postgres, not ${values.db}`);
   }
+  let peer: PeerName | null = null;
+  try {
+    peer = parsePeer(values.peer);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  if (peer && !cores.includes("1")) {
+    fail("--peer runs in the one-thread mode: use --cores 1 or both");
+  }
   const pool = Number(values.pool);
   if (!Number.isInteger(pool) || pool < 1 || pool > 1000) {
     fail(`--pool must be a whole number 1-1000, not ${values.pool}`);
@@ -165,6 +197,8 @@ function parseOptions(): Options {
     cores,
     db: values.db,
     pool,
+    peer,
+    peerNode: values["peer-node"],
   };
 }
 
@@ -261,11 +295,13 @@ async function measureLoad(
   };
 }
 
-function progress(mode: CoresMode, m: Measurement): void {
+function progress(mode: CoresMode, m: Measurement, who = ""): void {
   const rate = m.rate === null ? "n/a" : m.rate.toFixed(1);
   const cpu = m.cpu ? `, ${m.cpu.msPerRequest.toFixed(3)} CPU ms/req` : "";
   console.error(
-    `  [${mode === "1" ? "1 thread" : "all cores"}] ${m.scenario.name}: ` +
+    `  [${
+      mode === "1" ? "1 thread" : "all cores"
+    }${who}] ${m.scenario.name}: ` +
       `${rate} ${m.scenario.unit}${cpu}, ${m.errors} errors${
         m.note ? ` (${m.note})` : ""
       }`,
@@ -296,6 +332,98 @@ async function runCeiling(
   }
 }
 
+/** A prepared server the scenarios run against: ours or the peer. */
+interface Target {
+  name: string;
+  service: Service;
+  base: string;
+  logFile: string;
+  prepared: Prepared;
+  fixtureFile: string;
+  probe: CPUProbe;
+}
+
+/** The peer measured beside ours: what runs it and where its rows go. */
+interface PeerRun {
+  name: PeerName;
+  node: string;
+  results: Measurement[];
+}
+
+function notRun(scenario: Scenario, note: string): Measurement {
+  return { scenario, rate: null, p50Ms: null, p99Ms: null, errors: 0, note };
+}
+
+/** One scenario on `target`: wrk for fixed requests, load.ts otherwise. */
+async function measureOn(
+  target: Target,
+  scenario: Scenario,
+  options: Options,
+  placement: Placement,
+): Promise<Measurement> {
+  const m = scenario.driver === "wrk"
+    ? await measureWrk(
+      scenario,
+      target.base,
+      target.prepared.requests[scenario.name]!,
+      options,
+      placement.loadCPUs,
+      target.probe,
+    )
+    : await measureLoad(
+      scenario,
+      target.fixtureFile,
+      options,
+      placement,
+      target.probe,
+    );
+  if (target.service.exited) {
+    throw new Error(
+      `${target.name} exited during ${scenario.name}:\n${await logTail(
+        target.logFile,
+      )}`,
+    );
+  }
+  return m;
+}
+
+/** Starts the peer on the server's cores and prepares it over HTTP. */
+async function startPeerTarget(
+  tmp: string,
+  placement: Placement,
+  peer: PeerRun,
+): Promise<Target> {
+  const started = await startPeer(tmp, placement.serverCPUs, peer.node);
+  try {
+    const prepared = await preparePeer(started.base);
+    const fixtureFile = `${tmp}/fixture-peer.json`;
+    await Deno.writeTextFile(fixtureFile, JSON.stringify(prepared.fixture));
+    return {
+      ...started,
+      name: peer.name,
+      prepared,
+      fixtureFile,
+      probe: { serverPID: started.service.pid, dbPID: null },
+    };
+  } catch (err) {
+    await stopService(started.service);
+    throw new Error(
+      `${peer.name} could not be prepared: ${
+        err instanceof Error ? err.message : err
+      }\n${await logTail(started.logFile)}`,
+    );
+  }
+}
+
+/** Stops `target`, showing its log's tail when it matches `trouble`. */
+async function stopTarget(target: Target, trouble: RegExp): Promise<void> {
+  await stopService(target.service);
+  const tail = await logTail(target.logFile);
+  if (trouble.test(tail)) {
+    console.error(`${target.name} log (last lines):\n${tail}`);
+  }
+}
+
 /** PostgreSQL connections the server may open, with room for psql. */
 function maxConnections(options: Options, threads: number): number {
   return Math.max(100, options.pool * (threads + 1) + 20);
@@ -307,6 +435,7 @@ async function runServer(
   placement: Placement,
   selected: Scenario[],
   record: (m: Measurement) => void,
+  peer: PeerRun | null,
 ): Promise<string | null> {
   let databaseURL: string | null = null;
   let dbPID: number | null = null;
@@ -340,32 +469,36 @@ async function runServer(
       },
     );
     const probe: CPUProbe = { serverPID: service.pid, dbPID };
+    let peerTarget: Target | null = null;
     try {
       const prepared = await prepareServer(base, adminToken);
       const fixtureFile = `${tmp}/fixture-${placement.mode}.json`;
       await Deno.writeTextFile(fixtureFile, JSON.stringify(prepared.fixture));
+      const ours: Target = {
+        name: "server",
+        service,
+        base,
+        logFile,
+        prepared,
+        fixtureFile,
+        probe,
+      };
+      if (peer) peerTarget = await startPeerTarget(tmp, placement, peer);
       for (const scenario of selected) {
-        const m = scenario.driver === "wrk"
-          ? await measureWrk(
-            scenario,
-            base,
-            prepared.requests[scenario.name]!,
-            options,
-            placement.loadCPUs,
-            probe,
-          )
-          : await measureLoad(scenario, fixtureFile, options, placement, probe);
+        const m = await measureOn(ours, scenario, options, placement);
         progress(placement.mode, m);
         record(m);
-        if (service.exited) {
-          throw new Error(
-            `server exited during ${scenario.name}:\n${await logTail(
-              logFile,
-            )}`,
-          );
-        }
+        if (!peer || !peerTarget) continue;
+        // The peer right after ours, so both see the same neighbours.
+        const reason = PEER_UNSUPPORTED[scenario.name];
+        const pm = reason
+          ? notRun(scenario, `n/a: ${reason}`)
+          : await measureOn(peerTarget, scenario, options, placement);
+        progress(placement.mode, pm, `, ${peer.name}`);
+        peer.results.push(pm);
       }
     } finally {
+      if (peerTarget) await stopTarget(peerTarget, /server_error|Error/);
       await stopService(service);
       const tail = await logTail(logFile);
       if (/"level":"error"|error:/i.test(tail)) {
@@ -390,8 +523,14 @@ async function runMode(
   options: Options,
   placement: Placement,
   selected: Scenario[],
+  peerVersions: string | null,
 ): Promise<ModeResult> {
   const results: Measurement[] = [];
+  // The peer is one Node.js thread: measured in the one-thread mode only.
+  const peer: PeerRun | null = options.peer && peerVersions &&
+      placement.mode === "1" && selected.length
+    ? { name: options.peer, node: options.peerNode, results: [] }
+    : null;
   const before = await busyNow();
   console.error(`bench [${placement.description}]; before: ${before}`);
   const first = await runCeiling(tmp, options, placement);
@@ -405,6 +544,7 @@ async function runMode(
       placement,
       selected,
       (m) => results.push(m),
+      peer,
     );
     // Measured again after the server: a noisy neighbour shows as a gap;
     // the higher of the two is the ceiling (the stricter comparison).
@@ -424,6 +564,9 @@ async function runMode(
     results,
     machine: `before: ${before}; load average after ${await loadAverage()}`,
     dbNote,
+    peer: peer && peerVersions
+      ? { name: peer.name, versions: peerVersions, results: peer.results }
+      : undefined,
   };
 }
 
@@ -437,6 +580,8 @@ async function main(): Promise<number> {
     s.name !== "ceiling" &&
     (!options.only || options.only.split(",").includes(s.name))
   );
+  const peerVersions = options.peer ? await ensurePeer(options.peerNode) : null;
+  if (peerVersions) console.error(`bench: peer ${peerVersions}`);
   const tmp = await Deno.makeTempDir({ prefix: "oauth-bench-" });
   tmpDir = tmp;
   const modes: ModeResult[] = [];
@@ -473,6 +618,7 @@ async function main(): Promise<number> {
           options,
           placementOf(mode, pinnable, options.nice),
           selected,
+          peerVersions,
         ),
       );
     }
@@ -492,7 +638,14 @@ async function main(): Promise<number> {
       `CPU profiles: ${options.profileDir} (summarise with bench/profile_summary.ts)`,
     );
   }
-  return modes.some((m) => m.results.some((r) => r.rate === null)) ? 1 : 0;
+  // A row that could not run fails the run; for the peer, one it cannot do
+  // (PEER_UNSUPPORTED) does not.
+  const failed = (m: ModeResult) =>
+    m.results.some((r) => r.rate === null) ||
+    (m.peer?.results ?? []).some((r) =>
+      r.rate === null && !PEER_UNSUPPORTED[r.scenario.name]
+    );
+  return modes.some(failed) ? 1 : 0;
 }
 
 if (import.meta.main) {

@@ -3,7 +3,9 @@
  * and all cores, then one detailed table per mode, each measurement against
  * the ceiling measured in the same run and mode; the one-thread table also
  * against the peer's number and our target, judged on req/s and on CPU per
- * request.
+ * request. With `--peer`, the one-thread table also gets the peer's req/s
+ * measured in the same run and ours / peer, and a table of its own sets
+ * both servers side by side.
  * @module
  */
 import type { CPUUse } from "./cpu.ts";
@@ -18,6 +20,35 @@ export interface ModeResult {
   machine: string;
   /** PostgreSQL version and settings; null for SQLite. */
   dbNote: string | null;
+  /** The peer measured in the same run (`--peer`), one-thread mode only. */
+  peer?: PeerResult;
+}
+
+/** The peer's measurements of one mode, one per server scenario. */
+export interface PeerResult {
+  /** e.g. "oidc-provider". */
+  name: string;
+  /** What ran, e.g. "oidc-provider 9.13.3 on Node.js v20.20.2 (...)". */
+  versions: string;
+  /** A row it cannot run has rate null and a note starting "n/a". */
+  results: Measurement[];
+}
+
+/**
+ * `a / b` as a multiple ("1.80x"), or "n/a" when either is missing or not
+ * positive: req/s ours over the peer's, CPU ms/req the peer's over ours,
+ * so above 1.00x is ours ahead either way.
+ */
+export function ratio(
+  a: number | null | undefined,
+  b: number | null | undefined,
+): string {
+  if (!a || !b || a <= 0 || b <= 0) return "n/a";
+  return `${(a / b).toFixed(2)}x`;
+}
+
+function peerRow(mode: ModeResult, m: Measurement): Measurement | undefined {
+  return mode.peer?.results.find((p) => p.scenario.name === m.scenario.name);
 }
 
 function fixed(value: number | null | undefined, digits: number): string {
@@ -237,7 +268,101 @@ export function modeTable(mode: ModeResult, postgres: boolean): string {
       },
     );
   }
+  const peer = mode.peer;
+  if (peer) {
+    columns.push(
+      {
+        header: `${peer.name} req/s (this run)`,
+        numeric: true,
+        cell: (m) => {
+          const p = peerRow(mode, m);
+          return p ? rateText(p) : "-";
+        },
+      },
+      {
+        header: `ours / ${peer.name}`,
+        numeric: true,
+        cell: (m) => {
+          const p = peerRow(mode, m);
+          return p ? ratio(m.rate, p.rate) : "-";
+        },
+      },
+    );
+  }
   return formatTable(columns, mode.results);
+}
+
+/** Ours and the peer side by side, per scenario, from the same run. */
+export function peerTable(mode: ModeResult): string {
+  const name = mode.peer?.name ?? "peer";
+  const rows = mode.results.filter((m) => peerRow(mode, m));
+  const side = (
+    label: string,
+    pick: (m: Measurement) => Measurement | undefined,
+  ): Column<Measurement>[] => [
+    {
+      header: `${label} req/s`,
+      numeric: true,
+      cell: (m) => {
+        const r = pick(m);
+        return r ? rateText(r) : "-";
+      },
+    },
+    {
+      header: "p99 ms",
+      numeric: true,
+      cell: (m) => fixed(pick(m)?.p99Ms, 2),
+    },
+    {
+      header: "errors",
+      numeric: true,
+      cell: (m) => {
+        const r = pick(m);
+        return r && r.rate !== null ? String(r.errors) : "-";
+      },
+    },
+    {
+      header: "CPU ms/req",
+      numeric: true,
+      cell: (m) => fixed(pick(m)?.cpu?.msPerRequest, 3),
+    },
+  ];
+  return formatTable([
+    { header: "scenario", numeric: false, cell: scenarioLabel },
+    ...side("ours", (m) => m),
+    ...side(name, (m) => peerRow(mode, m)),
+    {
+      header: `ours / ${name} req/s`,
+      numeric: true,
+      cell: (m) => ratio(m.rate, peerRow(mode, m)?.rate),
+    },
+    {
+      header: `${name} / ours CPU ms/req`,
+      numeric: true,
+      cell: (m) =>
+        ratio(peerRow(mode, m)?.cpu?.msPerRequest, m.cpu?.msPerRequest),
+    },
+  ], rows);
+}
+
+function peerNotes(peer: PeerResult): string[] {
+  const lines = [`- ${peer.name}: ${peer.versions}`];
+  for (const m of peer.results) {
+    if (m.note) lines.push(`- ${peer.name} ${m.scenario.name}: ${m.note}`);
+    if (m.steps) {
+      const steps = Object.entries(m.steps).map(([k, v]) =>
+        `${k} ${v.toFixed(1)} ms`
+      ).join(", ");
+      lines.push(`- ${peer.name} ${m.scenario.name} step medians: ${steps}`);
+    }
+    if (m.scenario.unit === "flows/s" && m.cpu) {
+      lines.push(
+        `- ${peer.name} ${m.scenario.name}: ` +
+          `${m.cpu.msPerRequest.toFixed(1)} CPU ms per flow`,
+      );
+    }
+  }
+  return lines;
 }
 
 /** One row of the side-by-side table. */
@@ -473,6 +598,22 @@ export function report(
     }
     const notes = modeNotes(mode);
     if (notes.length) lines.push("", ...notes);
+    if (mode.peer) {
+      lines.push(
+        "",
+        `### Ours and ${mode.peer.name}, same run, one thread each`,
+        "",
+        `Both servers ran at once on the same core (${mode.placement.description}), ` +
+          `each scenario measured on ours and then at once on ${mode.peer.name}, ` +
+          "with the same load generator and the same checks on every " +
+          "response; the other server sat idle meanwhile. Above 1.00x " +
+          "in the last two columns is ours ahead.",
+        "",
+        peerTable(mode),
+        "",
+        ...peerNotes(mode.peer),
+      );
+    }
   }
   return lines.join("\n");
 }

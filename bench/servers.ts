@@ -41,7 +41,7 @@ export async function logTail(file: string): Promise<string> {
 }
 
 /** Polls `url` until it answers 200; fails fast when the process exits. */
-async function waitReady(
+export async function waitReady(
   url: string,
   service: Service,
   logFile: string,

@@ -281,7 +281,6 @@ export async function prepareServer(
     ...users[0],
     expectConsent: false,
   });
-  const basicService = basicAuth(service.id, service.secret);
   const passkeys = [];
   for (const user of users) passkeys.push(await registerPasskey(base, user));
   return {
@@ -294,43 +293,59 @@ export async function prepareServer(
       refreshClientEdDSA: webAppEdDSA,
     },
     requests: {
-      discovery: {
-        path: "/.well-known/openid-configuration",
-        method: "GET",
-        expect: [`"issuer":"${base}"`, '"token_endpoint"'],
-      },
-      jwks: {
-        path: "/.well-known/jwks.json",
-        method: "GET",
-        expect: ['"keys":[', '"kty":"RSA"'],
-      },
-      userinfo: {
-        path: "/userinfo",
-        method: "GET",
-        authorization: `Bearer ${tokens.access_token}`,
-        expect: ['"sub":"', '"email":"alice@example.com"'],
-      },
-      introspection: {
-        path: "/introspect",
-        method: "POST",
-        contentType: FORM_TYPE,
-        authorization: basicAuth(webApp.id, webApp.secret),
-        body: new URLSearchParams({
-          token: tokens.access_token,
-          token_type_hint: "access_token",
-        }).toString(),
-        expect: ['"active":true'],
-      },
+      ...fixedRequests(base, { service, webApp }, tokens.access_token),
       authorize_registered: authorizeRequest(registeredPublic.id),
       authorize_metadata_document: authorizeRequest(documentURL),
-      client_credentials: {
-        path: "/token",
-        method: "POST",
-        contentType: FORM_TYPE,
-        authorization: basicService,
-        body: "grant_type=client_credentials",
-        expect: ['"access_token":"', '"token_type":"Bearer"'],
-      },
+    },
+  };
+}
+
+/**
+ * The fixed requests wrk sends, each with what its body must contain:
+ * `service` asks for client_credentials tokens, `webApp` introspects
+ * `accessToken`, a user's token that userinfo answers for (alice's).
+ */
+export function fixedRequests(
+  base: string,
+  clients: { service: BenchClient; webApp: BenchClient },
+  accessToken: string,
+): Partial<Record<ScenarioName, WrkRequest>> {
+  const { service, webApp } = clients;
+  return {
+    discovery: {
+      path: "/.well-known/openid-configuration",
+      method: "GET",
+      expect: [`"issuer":"${base}"`, '"token_endpoint"'],
+    },
+    jwks: {
+      path: "/.well-known/jwks.json",
+      method: "GET",
+      expect: ['"keys":[', '"kty":"RSA"'],
+    },
+    userinfo: {
+      path: "/userinfo",
+      method: "GET",
+      authorization: `Bearer ${accessToken}`,
+      expect: ['"sub":"', '"email":"alice@example.com"'],
+    },
+    introspection: {
+      path: "/introspect",
+      method: "POST",
+      contentType: FORM_TYPE,
+      authorization: basicAuth(webApp.id, webApp.secret),
+      body: new URLSearchParams({
+        token: accessToken,
+        token_type_hint: "access_token",
+      }).toString(),
+      expect: ['"active":true'],
+    },
+    client_credentials: {
+      path: "/token",
+      method: "POST",
+      contentType: FORM_TYPE,
+      authorization: basicAuth(service.id, service.secret),
+      body: "grant_type=client_credentials",
+      expect: ['"access_token":"', '"token_type":"Bearer"'],
     },
   };
 }
