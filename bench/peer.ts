@@ -95,12 +95,14 @@ export async function ensurePeer(node: string): Promise<string> {
   }
   if (stale.length) {
     console.error(`bench: npm ci in bench/peer (${stale.join(", ")})`);
+    // npm's output goes to stderr: stdout carries the report.
     const out = await new Deno.Command("npm", {
       args: ["ci", "--no-audit", "--no-fund"],
       cwd: PEER_DIR,
-      stdout: "inherit",
+      stdout: "piped",
       stderr: "inherit",
     }).output().catch(() => null);
+    if (out) console.error(new TextDecoder().decode(out.stdout).trim());
     if (!out?.success) throw new Error("npm ci in bench/peer failed");
   }
   return `oidc-provider ${await installedVersion("oidc-provider")} on ` +
