@@ -47,6 +47,11 @@ export function ratio(
   return `${(a / b).toFixed(2)}x`;
 }
 
+function busy(m: Measurement | undefined): string {
+  const value = m?.machineBusy;
+  return value === null || value === undefined ? "-" : `${value.toFixed(0)}%`;
+}
+
 function peerRow(mode: ModeResult, m: Measurement): Measurement | undefined {
   return mode.peer?.results.find((p) => p.scenario.name === m.scenario.name);
 }
@@ -341,6 +346,11 @@ export function peerTable(mode: ModeResult): string {
       numeric: true,
       cell: (m) =>
         ratio(peerRow(mode, m)?.cpu?.msPerRequest, m.cpu?.msPerRequest),
+    },
+    {
+      header: "machine busy (ours / peer)",
+      numeric: true,
+      cell: (m) => `${busy(m)} / ${busy(peerRow(mode, m))}`,
     },
   ], rows);
 }
