@@ -29,7 +29,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import type { CPUProbe } from "./cpu.ts";
+import { type CPUProbe, cpuSeconds } from "./cpu.ts";
 import type { LoadResult } from "./load.ts";
 import {
   hasTaskset,
@@ -348,6 +348,8 @@ interface PeerRun {
   name: PeerName;
   node: string;
   results: Measurement[];
+  /** Most of a core (%) our idle server used while a peer row ran. */
+  oursIdleCoreUse: number | null;
 }
 
 function notRun(scenario: Scenario, note: string): Measurement {
@@ -491,9 +493,23 @@ async function runServer(
         if (!peer || !peerTarget) continue;
         // The peer right after ours, so both see the same neighbours.
         const reason = PEER_UNSUPPORTED[scenario.name];
-        const pm = reason
-          ? notRun(scenario, `n/a: ${reason}`)
-          : await measureOn(peerTarget, scenario, options, placement);
+        if (reason) {
+          const na = notRun(scenario, `n/a: ${reason}`);
+          progress(placement.mode, na, `, ${peer.name}`);
+          peer.results.push(na);
+          continue;
+        }
+        // What ours, idle on the same core, takes meanwhile (checkpoints,
+        // timers), warm-up included.
+        const start = performance.now();
+        const oursBefore = await cpuSeconds(service.pid);
+        const pm = await measureOn(peerTarget, scenario, options, placement);
+        const oursAfter = await cpuSeconds(service.pid);
+        if (oursBefore !== null && oursAfter !== null) {
+          const use = (oursAfter - oursBefore) * 1e5 /
+            (performance.now() - start);
+          peer.oursIdleCoreUse = Math.max(peer.oursIdleCoreUse ?? 0, use);
+        }
         progress(placement.mode, pm, `, ${peer.name}`);
         peer.results.push(pm);
       }
@@ -529,7 +545,12 @@ async function runMode(
   // The peer is one Node.js thread: measured in the one-thread mode only.
   const peer: PeerRun | null = options.peer && peerVersions &&
       placement.mode === "1" && selected.length
-    ? { name: options.peer, node: options.peerNode, results: [] }
+    ? {
+      name: options.peer,
+      node: options.peerNode,
+      results: [],
+      oursIdleCoreUse: null,
+    }
     : null;
   const before = await busyNow();
   console.error(`bench [${placement.description}]; before: ${before}`);
@@ -565,7 +586,12 @@ async function runMode(
     machine: `before: ${before}; load average after ${await loadAverage()}`,
     dbNote,
     peer: peer && peerVersions
-      ? { name: peer.name, versions: peerVersions, results: peer.results }
+      ? {
+        name: peer.name,
+        versions: peerVersions,
+        results: peer.results,
+        oursIdleCoreUse: peer.oursIdleCoreUse,
+      }
       : undefined,
   };
 }

@@ -32,6 +32,11 @@ export interface PeerResult {
   versions: string;
   /** A row it cannot run has rate null and a note starting "n/a". */
   results: Measurement[];
+  /**
+   * Most of a core (%) our server used, idle on the same core, while one
+   * of the peer's rows ran (warm-up included); null when unread.
+   */
+  oursIdleCoreUse: number | null;
 }
 
 /**
@@ -357,6 +362,13 @@ export function peerTable(mode: ModeResult): string {
 
 function peerNotes(peer: PeerResult): string[] {
   const lines = [`- ${peer.name}: ${peer.versions}`];
+  if (peer.oursIdleCoreUse !== null) {
+    lines.push(
+      `- ours, idle on the same core while ${peer.name} was measured, ` +
+        `used at most ${peer.oursIdleCoreUse.toFixed(1)}% of it (one row, ` +
+        "warm-up included)",
+    );
+  }
   for (const m of peer.results) {
     if (m.note) lines.push(`- ${peer.name} ${m.scenario.name}: ${m.note}`);
     if (m.steps) {
