@@ -34,7 +34,7 @@ function mode(peer?: Measurement[]): ModeResult {
     },
     results: [
       row("ceiling", 40_000, 0.02),
-      row("discovery", 20_000, 0.05, { machineBusy: 55 }),
+      row("discovery", 20_000, 0.05),
       row("client_credentials", 4_000, 0.25),
       row("code_flow_passkey", 180, 5),
     ],
@@ -66,7 +66,9 @@ Deno.test("ratio: a multiple with two decimals, n/a without both sides", () => {
 
 Deno.test("peerTable: ours and the peer per scenario, ratios ours-ahead above 1", () => {
   const table = peerTable(mode([
-    row("discovery", 10_000, 0.1, { machineBusy: 40.4 }),
+    row("discovery", 10_000, 0.1, {
+      cpu: { msPerRequest: 0.1, coreUse: 93.6 },
+    }),
     row("client_credentials", 5_000, 0.2),
     row("code_flow_passkey", null, undefined, { note: "n/a: no passkeys" }),
   ]));
@@ -82,7 +84,7 @@ Deno.test("peerTable: ours and the peer per scenario, ratios ours-ahead above 1"
     "0.100",
     "2.00x",
     "2.00x",
-    "55% / 40%",
+    "99% / 94%",
   ]);
   const cc = cells(table, "client_credentials");
   assert.deepEqual(cc.slice(-3, -1), ["0.80x", "0.80x"]);
