@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { parseTrustedProxies, type ProxyNetwork } from "./http/proxies.ts";
+import { FALLBACK_LOCALE, type Locale, LOCALES } from "./i18n/locales.ts";
 import {
   REGISTRATION_POLICIES,
   type RegistrationPolicy,
@@ -104,6 +105,11 @@ export interface Config {
   mail: MailConfig | null;
   /** REGISTRATION: who may create an account on /account/register. */
   registration: RegistrationMode;
+  /**
+   * DEFAULT_LOCALE: the language of the end-user pages and mails when
+   * neither ui_locales nor Accept-Language names one we have.
+   */
+  defaultLocale: Locale;
 }
 
 /** A bad environment variable; `message` is one line naming it. */
@@ -206,6 +212,9 @@ const SCHEMAS = {
   ),
   REGISTRATION: z.string().trim().toLowerCase().pipe(
     z.enum(REGISTRATION_MODES, { message: "must be off, open or invite" }),
+  ),
+  DEFAULT_LOCALE: z.string().trim().toLowerCase().pipe(
+    z.enum(LOCALES, { message: `must be one of ${LOCALES.join(", ")}` }),
   ),
   WORKERS: z.string().trim().regex(/^\d{1,3}$/, {
     message: "must be a whole number 1-256",
@@ -412,5 +421,6 @@ export function loadConfig(env: Env): Config {
     },
     mail: readMail(env),
     registration: read(env, "REGISTRATION") ?? "off",
+    defaultLocale: read(env, "DEFAULT_LOCALE") ?? FALLBACK_LOCALE,
   };
 }

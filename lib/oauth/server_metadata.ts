@@ -12,6 +12,7 @@ import { derivedFromConfig } from "../db/config_cache.ts";
 import { listResources } from "../db/resources.ts";
 import { listScopes } from "../db/scopes.ts";
 import type { Deps } from "../deps.ts";
+import { LOCALES } from "../i18n/locales.ts";
 import { sha256 } from "../security/crypto.ts";
 import { registrationSettings } from "./clients/registration_settings.ts";
 import {
@@ -61,6 +62,9 @@ export function oauthServerMetadata(
     introspection_endpoint_auth_methods_supported: [...AUTH_METHODS],
     code_challenge_methods_supported: [...PKCE_METHODS],
     authorization_response_iss_parameter_supported: true,
+    // RFC 8414 §2 (and OIDC Discovery §3): "ui_locales_supported ...
+    // Languages and scripts supported for the user interface".
+    ui_locales_supported: [...LOCALES],
     // draft-ietf-oauth-client-id-metadata-document §5.
     client_id_metadata_document_supported: inputs.metadataDocuments,
   });
