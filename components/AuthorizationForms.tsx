@@ -1,9 +1,14 @@
 import type { VNode } from "preact";
-import PasskeySignIn from "../islands/PasskeySignIn.tsx";
+import PasskeySignIn, {
+  type PasskeySignInTexts,
+} from "../islands/PasskeySignIn.tsx";
 import type { PasskeyOffer } from "../lib/accounts/webauthn/offer.ts";
 import type { ScopeRow, UserRow } from "../lib/db/schema.ts";
+import type { Message } from "../lib/i18n/messages.ts";
+import { type Translator, useI18n } from "../lib/i18n/translator.ts";
 import { ACTION_FIELD } from "../lib/oauth/authorize/endpoint.ts";
 import type { AuthorizationRequest } from "../lib/oauth/authorize/request.ts";
+import { DEFAULT_SCOPES } from "../lib/oidc/default_scopes.ts";
 import { Form } from "./Form.tsx";
 
 /** The authorization request's parameters as hidden fields. */
@@ -30,10 +35,22 @@ export interface AccountOffers {
 export interface LoginFormProps {
   request: AuthorizationRequest;
   csrf: string;
-  error?: string;
+  error?: Message;
   username?: string;
   passkey?: PasskeyOffer;
   offers?: AccountOffers;
+}
+
+/** What the passkey island says, in the page's language (it runs in the browser). */
+export function passkeySignInTexts(
+  t: Translator["t"],
+): PasskeySignInTexts {
+  return {
+    closed: t("passkey.island.closed"),
+    refused: t("passkey.island.refused"),
+    failed: t("passkey.island.failed"),
+    unsupported: t("passkey.island.unsupported"),
+  };
 }
 
 /**
@@ -76,6 +93,7 @@ export interface PasskeyChoiceProps {
 export function PasskeyChoice(
   { offer, csrf, params, autofill, label, action }: PasskeyChoiceProps,
 ): VNode | null {
+  const { t, rich } = useI18n();
   if (offer?.state === "ready") {
     return (
       <PasskeySignIn
@@ -85,14 +103,20 @@ export function PasskeyChoice(
         options={offer.options}
         autofill={autofill}
         label={label}
+        texts={passkeySignInTexts(t)}
       />
     );
   }
   if (offer?.state === "elsewhere") {
     return (
       <p class="muted passkey-elsewhere">
-        Passkeys work at this server's localhost address:{" "}
-        <a href={offer.href}>open this page at {offer.origin}</a>.
+        {rich("passkey.elsewhere", {
+          link: (
+            <a href={offer.href}>
+              {t("passkey.elsewhere.link", { origin: offer.origin })}
+            </a>
+          ),
+        })}
       </p>
     );
   }
@@ -107,9 +131,10 @@ export function PasskeyChoice(
 export function CredentialFields(
   { username, passkey }: { username: string; passkey?: PasskeyOffer },
 ): VNode {
+  const { t } = useI18n();
   return (
     <>
-      <label for="username">Username</label>
+      <label for="username">{t("field.username")}</label>
       <input
         id="username"
         name="username"
@@ -121,7 +146,7 @@ export function CredentialFields(
         required
         autofocus
       />
-      <label for="password">Password</label>
+      <label for="password">{t("field.password")}</label>
       <input
         id="password"
         name="password"
@@ -142,11 +167,12 @@ export function PasskeyAlternative(
     action?: string;
   },
 ): VNode | null {
+  const { t } = useI18n();
   if (!offer || offer.state === "unavailable") return null;
   return (
     <div class="alternative">
       <p class="divider">
-        <span>or</span>
+        <span>{t("sign_in.or")}</span>
       </p>
       <PasskeyChoice
         offer={offer}
@@ -154,7 +180,7 @@ export function PasskeyAlternative(
         params={params}
         action={action}
         autofill
-        label="Sign in with a passkey"
+        label={t("sign_in.passkey")}
       />
     </div>
   );
@@ -164,13 +190,12 @@ export function PasskeyAlternative(
 export function LoginForm(
   { request, csrf, error, username, passkey, offers }: LoginFormProps,
 ): VNode {
+  const { t, text } = useI18n();
   return (
     <section class="card narrow">
-      <h1>Sign in</h1>
-      <p class="muted">
-        to continue to <strong>{request.client.name}</strong>
-      </p>
-      {error && <p class="error" role="alert">{error}</p>}
+      <h1>{t("sign_in.title")}</h1>
+      <ToContinue request={request} />
+      {error && <p class="error" role="alert">{text(error)}</p>}
       <Form action="/authorize" csrf={csrf}>
         <HiddenParams params={request.params} />
         <input type="hidden" name={ACTION_FIELD} value="login" />
@@ -178,7 +203,7 @@ export function LoginForm(
           username={username ?? request.loginHint ?? ""}
           passkey={passkey}
         />
-        <button type="submit">Sign in</button>
+        <button type="submit">{t("sign_in.submit")}</button>
       </Form>
       {(offers?.recovery || offers?.registration) && (
         <p class="step-links">
@@ -187,7 +212,7 @@ export function LoginForm(
               request={request}
               csrf={csrf}
               action="forgot_password"
-              label="Forgot password?"
+              label={t("sign_in.forgot")}
             />
           )}
           {offers.registration && (
@@ -195,7 +220,7 @@ export function LoginForm(
               request={request}
               csrf={csrf}
               action="create_account"
-              label="Create an account"
+              label={t("sign_in.create_account")}
             />
           )}
         </p>
@@ -206,6 +231,20 @@ export function LoginForm(
         params={request.params}
       />
     </section>
+  );
+}
+
+/** "to continue to <app>" under a sign-in step's headline. */
+export function ToContinue(
+  { request }: { request: AuthorizationRequest },
+): VNode {
+  const { rich } = useI18n();
+  return (
+    <p class="muted">
+      {rich("sign_in.to_continue", {
+        client: <strong>{request.client.name}</strong>,
+      })}
+    </p>
   );
 }
 
@@ -236,12 +275,11 @@ export function withoutPrompts(
 export function SelectAccountForm(
   { request, user, csrf }: SelectAccountFormProps,
 ): VNode {
+  const { t } = useI18n();
   return (
     <section class="card narrow">
-      <h1>Choose an account</h1>
-      <p class="muted">
-        to continue to <strong>{request.client.name}</strong>
-      </p>
+      <h1>{t("select_account.title")}</h1>
+      <ToContinue request={request} />
       <Form action="/authorize" csrf={csrf}>
         <HiddenParams
           params={withoutPrompts(request.params, ["select_account"])}
@@ -249,7 +287,7 @@ export function SelectAccountForm(
         <input type="hidden" name={ACTION_FIELD} value="select_account" />
         <div class="actions">
           <button type="submit" name="choice" value="continue">
-            Continue as {user.username}
+            {t("select_account.continue", { username: user.username })}
           </button>
           <button
             type="submit"
@@ -257,7 +295,7 @@ export function SelectAccountForm(
             value="switch"
             class="secondary"
           >
-            Use another account
+            {t("select_account.switch")}
           </button>
         </div>
       </Form>
@@ -280,21 +318,23 @@ export interface ConsentFormProps {
 function ClientProvenance(
   { request }: { request: AuthorizationRequest },
 ): VNode | null {
+  const { rich, t } = useI18n();
   const { client } = request;
   if (client.registrationType === "metadata_document") {
     return (
       <p class="provenance" data-testid="client-host">
-        Described by <strong class="host">{new URL(client.id).host}</strong>
-        {" "}
-        — only allow if you trust that site.
+        {rich("consent.described_by", {
+          host: <strong class="host">{new URL(client.id).host}</strong>,
+        })}
       </p>
     );
   }
   if (client.registrationType === "dynamic") {
     return (
       <p class="provenance warning" data-testid="client-unverified">
-        <strong>Unverified app</strong>: it registered itself; nobody here has
-        checked who runs it.
+        {rich("consent.unverified", {
+          unverified: <strong>{t("consent.unverified_app")}</strong>,
+        })}
       </p>
     );
   }
@@ -305,17 +345,43 @@ function ClientProvenance(
 function ResourceNames(
   { request }: { request: AuthorizationRequest },
 ): VNode | null {
+  const { rich } = useI18n();
   if (request.resources.length === 0) return null;
   return (
     <p data-testid="consent-resources">
-      Access to {request.resources.map((r, i) => (
-        <span key={r.identifier}>
-          {i > 0 ? ", " : ""}
-          <strong>{r.name}</strong> <span class="muted">({r.identifier})</span>
-        </span>
-      ))}
+      {rich("consent.resources", {
+        resources: request.resources.map((r, i) => (
+          <span key={r.identifier}>
+            {i > 0 ? ", " : ""}
+            <strong>{r.name}</strong>{" "}
+            <span class="muted">({r.identifier})</span>
+          </span>
+        )),
+      })}
     </p>
   );
+}
+
+/**
+ * A scope's description in the page's language: the built-in scopes keep
+ * their translations while the admin has not reworded them.
+ */
+function scopeDescription(scope: ScopeRow, t: Translator["t"]): string {
+  const builtIn = DEFAULT_SCOPES.find((s) => s.name === scope.name);
+  if (!builtIn || builtIn.description !== scope.description) {
+    return scope.description;
+  }
+  switch (scope.name) {
+    case "openid":
+      return t("scope.openid");
+    case "profile":
+      return t("scope.profile");
+    case "email":
+      return t("scope.email");
+    case "offline_access":
+      return t("scope.offline_access");
+  }
+  return scope.description;
 }
 
 /**
@@ -327,38 +393,43 @@ function ResourceNames(
 export function ConsentForm(
   { request, user, scopes, csrf }: ConsentFormProps,
 ): VNode {
+  const { t, rich } = useI18n();
   const params = withoutPrompts(request.params, ["login", "select_account"]);
   delete params.max_age;
   return (
     <section class="card narrow">
-      <h1>Allow access?</h1>
+      <h1>{t("consent.title")}</h1>
       <ClientProvenance request={request} />
       <p>
-        <strong>{request.client.name}</strong> wants to:
+        {rich("consent.wants", {
+          client: <strong>{request.client.name}</strong>,
+        })}
       </p>
       <ResourceNames request={request} />
       <ul class="scopes">
         {scopes.map((s) => (
           <li key={s.name}>
-            {s.description} <span class="muted">({s.name})</span>
+            {scopeDescription(s, t)} <span class="muted">({s.name})</span>
           </li>
         ))}
       </ul>
       <p class="muted">
-        Signed in as {user.username}.
+        {t("consent.signed_in_as", { username: user.username })}
       </p>
       <Form action="/authorize" csrf={csrf}>
         <HiddenParams params={params} />
         <input type="hidden" name={ACTION_FIELD} value="consent" />
         <div class="actions">
-          <button type="submit" name="decision" value="allow">Allow</button>
+          <button type="submit" name="decision" value="allow">
+            {t("consent.allow")}
+          </button>
           <button
             type="submit"
             name="decision"
             value="deny"
             class="secondary"
           >
-            Deny
+            {t("consent.deny")}
           </button>
         </div>
       </Form>

@@ -1,14 +1,16 @@
 import type { VNode } from "preact";
+import { useI18n } from "../lib/i18n/translator.ts";
 import { Form } from "./Form.tsx";
 
 /** Shown after logout when there is no registered place to return to. */
 export function SignedOut(): VNode {
+  const { t } = useI18n();
   return (
     <section class="card narrow">
-      <h1>You are signed out</h1>
-      <p>Your session on this server has ended. You can close this window.</p>
+      <h1>{t("logout.signed_out.title")}</h1>
+      <p>{t("logout.signed_out.body")}</p>
       <p>
-        <a href="/">Go to the start page</a>
+        <a href="/">{t("error.home")}</a>
       </p>
     </section>
   );
@@ -24,18 +26,19 @@ export interface LogoutConfirmProps {
 export function LogoutConfirm(
   { action, csrf, params }: LogoutConfirmProps,
 ): VNode {
+  const { t } = useI18n();
   return (
     <section class="card narrow">
-      <h1>Sign out?</h1>
-      <p>An application asked to sign you out of this server.</p>
+      <h1>{t("logout.confirm.title")}</h1>
+      <p>{t("logout.confirm.body")}</p>
       <Form action={action} csrf={csrf}>
         {Object.entries(params).map(([name, value]) => (
           <input type="hidden" name={name} value={value} key={name} />
         ))}
         <input type="hidden" name="confirm" value="yes" />
         <div class="actions">
-          <button type="submit">Sign out</button>
-          <a class="button secondary" href="/">Stay signed in</a>
+          <button type="submit">{t("logout.confirm.submit")}</button>
+          <a class="button secondary" href="/">{t("logout.confirm.stay")}</a>
         </div>
       </Form>
     </section>

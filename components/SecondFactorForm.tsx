@@ -9,6 +9,7 @@
  */
 import type { ComponentChildren, VNode } from "preact";
 import { ACR_MFA, rankOf } from "../lib/accounts/factors/levels.ts";
+import { useI18n } from "../lib/i18n/translator.ts";
 import { ACTION_FIELD } from "../lib/oauth/authorize/endpoint.ts";
 import type { SecondFactorPage } from "../lib/oauth/authorize/outcome.ts";
 import {
@@ -20,9 +21,10 @@ import { Form } from "./Form.tsx";
 
 /** The authenticator app's 6-digit code, as phones autofill it. */
 export function TOTPField({ id }: { id: string }): VNode {
+  const { t } = useI18n();
   return (
     <>
-      <label for={id}>Code from your authenticator app</label>
+      <label for={id}>{t("factor.totp_label")}</label>
       <input
         id={id}
         name="code"
@@ -41,11 +43,12 @@ export function TOTPField({ id }: { id: string }): VNode {
 export function RecoveryCodeField(
   { id, children }: { id: string; children: ComponentChildren },
 ): VNode {
+  const { t } = useI18n();
   return (
     <details class="recovery">
-      <summary>Use a recovery code</summary>
+      <summary>{t("factor.recovery_summary")}</summary>
       {children}
-      <label for={id}>Recovery code</label>
+      <label for={id}>{t("factor.recovery_label")}</label>
       <input
         id={id}
         name="code"
@@ -55,10 +58,10 @@ export function RecoveryCodeField(
         maxLength={20}
         required
       />
-      <p class="hint">
-        Each recovery code works once.
-      </p>
-      <button type="submit" class="secondary">Use recovery code</button>
+      <p class="hint">{t("factor.recovery_hint")}</p>
+      <button type="submit" class="secondary">
+        {t("factor.recovery_submit")}
+      </button>
     </details>
   );
 }
@@ -71,6 +74,7 @@ export interface SecondFactorFormProps {
 export function SecondFactorForm(
   { page, csrf }: SecondFactorFormProps,
 ): VNode {
+  const { t, text, rich } = useI18n();
   const { request, user, methods } = page;
   const params = withoutPrompts(request.params, ["login", "select_account"]);
   delete params.max_age;
@@ -78,32 +82,35 @@ export function SecondFactorForm(
   const none = !methods.totp && !methods.recoveryCode && !methods.passkey;
   return (
     <section class="card narrow">
-      <h1>Confirm it's you</h1>
+      <h1>{t("second_factor.title")}</h1>
       <p class="muted">
-        <strong>{request.client.name}</strong>{" "}
-        {passkeyOnly ? "asks for a passkey sign-in" : "asks for a second step"}
-        {" "}
-        for <strong>{user.username}</strong>.
+        {rich(
+          passkeyOnly ? "second_factor.asks_passkey" : "second_factor.asks",
+          {
+            client: <strong>{request.client.name}</strong>,
+            username: <strong>{user.username}</strong>,
+          },
+        )}
       </p>
-      {page.error && <p class="error" role="alert">{page.error}</p>}
+      {page.error && <p class="error" role="alert">{text(page.error)}</p>}
       {methods.passkey && (
         <PasskeyChoice
           offer={page.passkey}
           csrf={csrf}
           params={params}
           autofill={false}
-          label="Use a passkey"
+          label={t("factor.use_passkey")}
         />
       )}
       {methods.passkey && page.passkey?.state === "unavailable" && (
-        <p class="muted">{page.passkey.reason}</p>
+        <p class="muted">{text(page.passkey.reason)}</p>
       )}
       {methods.totp && (
         <Form action="/authorize" csrf={csrf}>
           <HiddenParams params={params} />
           <input type="hidden" name={ACTION_FIELD} value="totp" />
           <TOTPField id="totp-code" />
-          <button type="submit">Verify</button>
+          <button type="submit">{t("factor.verify")}</button>
         </Form>
       )}
       {methods.recoveryCode && (
@@ -117,18 +124,20 @@ export function SecondFactorForm(
       {none && (
         <>
           <p>
-            {passkeyOnly
-              ? "Your account has no passkey that this app accepts yet."
-              : "Your account has no second factor set up yet."} Add{" "}
-            {passkeyOnly ? "a passkey" : "an authenticator app or a passkey"} on
-            {" "}
-            <a href="/account/security" target="_blank">
-              your account's security page
-            </a>, then continue.
+            {rich(
+              passkeyOnly ? "second_factor.none_passkey" : "second_factor.none",
+              {
+                link: (
+                  <a href="/account/security" target="_blank">
+                    {t("second_factor.security_page")}
+                  </a>
+                ),
+              },
+            )}
           </p>
           <Form action="/authorize" csrf={csrf}>
             <HiddenParams params={params} />
-            <button type="submit">Continue</button>
+            <button type="submit">{t("second_factor.continue")}</button>
           </Form>
         </>
       )}

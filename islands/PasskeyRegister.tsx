@@ -14,10 +14,23 @@ import {
 } from "@simplewebauthn/browser";
 import { CSRF_FIELD } from "./_shared/form.tsx";
 
+/** What the island says, in the page's language (set by the server). */
+export interface PasskeyRegisterTexts {
+  nameLabel: string;
+  namePlaceholder: string;
+  submit: string;
+  unsupported: string;
+  /** The device holds a passkey for this account already. */
+  exists: string;
+  closed: string;
+  failed: string;
+}
+
 export interface PasskeyRegisterProps {
   csrf: string;
   action: string;
   options: PublicKeyCredentialCreationOptionsJSON;
+  texts: PasskeyRegisterTexts;
 }
 
 export default function PasskeyRegister(props: PasskeyRegisterProps): VNode {
@@ -29,7 +42,7 @@ export default function PasskeyRegister(props: PasskeyRegisterProps): VNode {
 
   useEffect(() => {
     if (browserSupportsWebAuthn()) setReady(true);
-    else setError("This browser does not support passkeys.");
+    else setError(props.texts.unsupported);
   }, []);
 
   async function register(event: Event): Promise<void> {
@@ -47,10 +60,10 @@ export default function PasskeyRegister(props: PasskeyRegisterProps): VNode {
       const name = (err as { name?: string })?.name;
       setError(
         name === "InvalidStateError"
-          ? "This device already holds a passkey for your account."
+          ? props.texts.exists
           : name === "NotAllowedError"
-          ? "The passkey prompt was closed or timed out. Try again."
-          : "The passkey could not be created. Try again.",
+          ? props.texts.closed
+          : props.texts.failed,
       );
       setBusy(false);
     }
@@ -67,13 +80,13 @@ export default function PasskeyRegister(props: PasskeyRegisterProps): VNode {
       <input type="hidden" name={CSRF_FIELD} value={props.csrf} />
       <input type="hidden" name="_action" value="passkey_register" />
       <input type="hidden" name="passkey_response" ref={field} value="" />
-      <label for="passkey-name">Name for the new passkey</label>
+      <label for="passkey-name">{props.texts.nameLabel}</label>
       <input
         id="passkey-name"
         name="name"
         type="text"
         maxLength={60}
-        placeholder="e.g. Work laptop"
+        placeholder={props.texts.namePlaceholder}
         required
       />
       <button
@@ -81,7 +94,7 @@ export default function PasskeyRegister(props: PasskeyRegisterProps): VNode {
         disabled={!ready || busy}
         data-hydrated={ready ? "true" : undefined}
       >
-        Add a passkey
+        {props.texts.submit}
       </button>
       {error && <p class="error" role="alert">{error}</p>}
     </form>

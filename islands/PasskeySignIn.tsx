@@ -17,6 +17,16 @@ import {
 } from "@simplewebauthn/browser";
 import { CSRF_FIELD } from "./_shared/form.tsx";
 
+/** What the island says, in the page's language (set by the server). */
+export interface PasskeySignInTexts {
+  /** The prompt was closed or timed out. */
+  closed: string;
+  /** The browser refused passkeys for this address. */
+  refused: string;
+  failed: string;
+  unsupported: string;
+}
+
 export interface PasskeySignInProps {
   csrf: string;
   /** Where the assertion is posted. */
@@ -26,19 +36,16 @@ export interface PasskeySignInProps {
   options: PublicKeyCredentialRequestOptionsJSON;
   /** Also offer passkeys in the username field's autofill. */
   autofill?: boolean;
-  label?: string;
+  label: string;
+  texts: PasskeySignInTexts;
 }
 
 /** Why a ceremony ended without an assertion, in words. */
-function explain(err: unknown): string {
+function explain(err: unknown, texts: PasskeySignInTexts): string {
   const name = (err as { name?: string })?.name;
-  if (name === "NotAllowedError") {
-    return "The passkey prompt was closed or timed out. Try again.";
-  }
-  if (name === "SecurityError") {
-    return "This browser refused passkeys for this address.";
-  }
-  return "The passkey could not be used. Try again or sign in another way.";
+  if (name === "NotAllowedError") return texts.closed;
+  if (name === "SecurityError") return texts.refused;
+  return texts.failed;
 }
 
 export default function PasskeySignIn(props: PasskeySignInProps): VNode {
@@ -56,7 +63,7 @@ export default function PasskeySignIn(props: PasskeySignInProps): VNode {
 
   useEffect(() => {
     if (!browserSupportsWebAuthn()) {
-      setError("This browser does not support passkeys.");
+      setError(props.texts.unsupported);
       return;
     }
     setReady(true);
@@ -82,7 +89,7 @@ export default function PasskeySignIn(props: PasskeySignInProps): VNode {
     try {
       submit(await startAuthentication({ optionsJSON: props.options }));
     } catch (err) {
-      setError(explain(err));
+      setError(explain(err, props.texts));
       setBusy(false);
     }
   }
@@ -101,7 +108,7 @@ export default function PasskeySignIn(props: PasskeySignInProps): VNode {
         disabled={!ready || busy}
         data-hydrated={ready ? "true" : undefined}
       >
-        {props.label ?? "Sign in with a passkey"}
+        {props.label}
       </button>
       {error && <p class="error" role="alert">{error}</p>}
     </form>

@@ -22,6 +22,7 @@ import type { ServeInfo } from "./http/request.ts";
 import { requestLog } from "./http/request_log.ts";
 import { type Manifest, mountRoutes } from "./http/router.tsx";
 import { baseMiddleware, securityHeaderSetter } from "./http/base.ts";
+import { pageLookLoader } from "./http/page_look.ts";
 import { directDispatch } from "./http/direct.ts";
 import { staticFiles } from "./http/static_files.ts";
 import { OAuthError } from "./oauth/errors.ts";
@@ -61,6 +62,7 @@ export async function createApp(
   const app = new Hono<AppEnv>();
   if (deps.config.logRequests) app.use("*", requestLog(deps.log));
   app.use("*", baseMiddleware(deps, handleError));
+  app.use("*", pageLookLoader(deps));
   app.get("/static/*", await staticFiles(STATIC_DIR));
   const { allowedMethods, apiRoutes } = mountRoutes(app, manifest);
 

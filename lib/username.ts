@@ -29,16 +29,31 @@ export function canonicalUsername(username: string): string {
     .normalize("NFC");
 }
 
+/** What can be wrong with a username, by rule. */
+export type UsernameIssue = "empty" | "invisible" | "space" | "too_long";
+
+/** The first rule a username breaks, or null when it can be registered. */
+export function usernameIssue(username: string): UsernameIssue | null {
+  if (username.length === 0) return "empty";
+  if (INVISIBLE.test(username)) return "invisible";
+  if (/\s/u.test(username)) return "space";
+  if (username.length > 100) return "too_long";
+  return null;
+}
+
+const USERNAME_PROBLEMS: Record<UsernameIssue, string> = {
+  empty: "must not be empty",
+  invisible:
+    "must not contain control or invisible formatting characters (such as zero-width joiners or bidirectional controls)",
+  space: "must not contain spaces",
+  too_long: "must be at most 100 characters",
+};
+
 /**
  * Why a username cannot be registered, as a sentence ending the phrase
- * "username …", or null when it can.
+ * "username …" (the admin API's words), or null when it can.
  */
 export function usernameProblem(username: string): string | null {
-  if (username.length === 0) return "must not be empty";
-  if (INVISIBLE.test(username)) {
-    return "must not contain control or invisible formatting characters (such as zero-width joiners or bidirectional controls)";
-  }
-  if (/\s/u.test(username)) return "must not contain spaces";
-  if (username.length > 100) return "must be at most 100 characters";
-  return null;
+  const issue = usernameIssue(username);
+  return issue ? USERNAME_PROBLEMS[issue] : null;
 }

@@ -14,7 +14,9 @@ import {
 import { registrationOpen } from "../lib/config.ts";
 import { type AppContext, define } from "../lib/http/define.ts";
 import { oauthErrorAnswer } from "../lib/http/errors.tsx";
+import { pageLocale, setUILocales } from "../lib/http/page_look.ts";
 import { renderPage } from "../lib/http/render.tsx";
+import { message } from "../lib/i18n/messages.ts";
 import { clientIP } from "../lib/http/request.ts";
 import {
   type AuthorizeInput,
@@ -49,13 +51,13 @@ function pages(c: AppContext): AuthorizePages {
             registration: registrationOpen(deps.config.registration),
           }}
         />,
-        { title: "Sign in", ...init },
+        { title: message("sign_in.title"), ...init },
       ),
     secondFactor: (page, init) =>
       renderPage(
         c,
         <SecondFactorForm page={page} csrf={csrf()} />,
-        { title: "Confirm it's you", ...init },
+        { title: message("second_factor.title"), ...init },
       ),
     forgotPassword: (page, init) =>
       renderPage(
@@ -65,7 +67,7 @@ function pages(c: AppContext): AuthorizePages {
           csrf={csrf()}
           available={deps.mail.enabled}
         />,
-        { title: "Reset your password", ...init },
+        { title: message("forgot.title"), ...init },
       ),
     register: (page, init) =>
       renderPage(
@@ -76,11 +78,11 @@ function pages(c: AppContext): AuthorizePages {
           mode={deps.config.registration}
           emailRequired={deps.mail.enabled}
         />,
-        { title: "Create an account", ...init },
+        { title: message("register.title"), ...init },
       ),
     changePassword: (page, init) =>
       renderPage(c, <ChangePasswordForm page={page} csrf={csrf()} />, {
-        title: "Choose a new password",
+        title: message("change_password.title"),
         ...init,
       }),
     accountNotice: (page, init) =>
@@ -96,7 +98,7 @@ function pages(c: AppContext): AuthorizePages {
           user={page.user}
           csrf={csrf()}
         />,
-        { title: "Choose an account", ...init },
+        { title: message("select_account.title"), ...init },
       ),
     consent: (page, init) =>
       renderPage(
@@ -107,7 +109,7 @@ function pages(c: AppContext): AuthorizePages {
           scopes={page.scopes}
           csrf={csrf()}
         />,
-        { title: "Allow access?", ...init },
+        { title: message("consent.title"), ...init },
       ),
     error: (error) => oauthErrorAnswer(c, error),
   };
@@ -119,6 +121,10 @@ async function authorize(
   params: URLSearchParams,
 ): Promise<Response> {
   const { deps } = c.var;
+  // OIDC Core §3.1.2.1 ui_locales: the pages of this request speak the
+  // first language it names that we have (carried in the forms' hidden
+  // fields, so every step keeps it).
+  setUILocales(c, params.get("ui_locales"));
   const input: AuthorizeInput = {
     method,
     params,
@@ -127,6 +133,7 @@ async function authorize(
     ip: clientIP(c),
     userAgent: c.req.header("User-Agent") ?? null,
     requestURL: c.req.url,
+    locale: pageLocale(c),
   };
   if (isInteractionPost(input)) await verifyCSRF(c, deps.config.issuer);
   const answer = await authorizationEndpoint(deps, input);
@@ -134,6 +141,7 @@ async function authorize(
     issuer: deps.config.issuer,
     method,
     pages: pages(c),
+    locale: pageLocale(c),
   });
 }
 

@@ -1,7 +1,9 @@
 import { deleteCookie, getCookie } from "hono/cookie";
 import { LogoutConfirm, SignedOut } from "../components/LogoutPages.tsx";
 import { type AppContext, define, type Handler } from "../lib/http/define.ts";
+import { setUILocales } from "../lib/http/page_look.ts";
 import { renderPage } from "../lib/http/render.tsx";
+import { message } from "../lib/i18n/messages.ts";
 import { contentSecurityPolicy } from "../lib/security/csp.ts";
 import { logout, readLogoutRequest } from "../lib/oidc/logout.ts";
 import { csrfToken, verifyCSRF } from "../lib/security/csrf.ts";
@@ -21,6 +23,7 @@ export function logoutHandler(
     const secure = deps.config.issuer.startsWith("https:");
     // A clone: verifyCSRF reads the same form body afterwards.
     const request = await readLogoutRequest(c.req.raw.clone());
+    setUILocales(c, request.uiLocales);
     // The confirmation form is ours: its answer must come from our page.
     if (request.confirmed) await verifyCSRF(c, deps.config.issuer);
     const cookie = getCookie(c, SESSION_COOKIE.user);
@@ -35,7 +38,7 @@ export function logoutHandler(
           params={outcome.params}
         />,
         {
-          title: "Sign out?",
+          title: message("logout.confirm.title"),
           headers: {
             "Content-Security-Policy": contentSecurityPolicy(
               outcome.redirectOrigin ? [outcome.redirectOrigin] : [],
@@ -48,7 +51,9 @@ export function logoutHandler(
       deleteCookie(c, SESSION_COOKIE.user, { path: "/", secure });
     }
     if (outcome.redirectTo) return c.redirect(outcome.redirectTo, 303);
-    return renderPage(c, <SignedOut />, { title: "Signed out" });
+    return renderPage(c, <SignedOut />, {
+      title: message("logout.signed_out.page"),
+    });
   };
 }
 

@@ -1,29 +1,15 @@
+import { StartPage } from "../components/StartPage.tsx";
 import { define } from "../lib/http/define.ts";
+import { pageBranding } from "../lib/http/page_look.ts";
 import { renderPage } from "../lib/http/render.tsx";
 
 export const handler = define.handlers({
-  GET: (c) =>
-    renderPage(
+  GET: (c) => {
+    const name = pageBranding(c).settings.name;
+    return renderPage(
       c,
-      <section class="card narrow">
-        <h1>Authorization Server</h1>
-        <p>
-          An OAuth 2.0 and OpenID Connect provider. Applications send people
-          here to sign in.
-        </p>
-        <ul>
-          <li>
-            <a href="/.well-known/openid-configuration">Discovery document</a>
-          </li>
-          <li>
-            <a href="/.well-known/jwks.json">Signing keys (JWKS)</a>
-          </li>
-          <li>
-            <a href="/admin/login">Administration</a>
-          </li>
-        </ul>
-        <p class="muted">Issuer: {c.var.deps.config.issuer}</p>
-      </section>,
-      { title: "Authorization Server" },
-    ),
+      <StartPage issuer={c.var.deps.config.issuer} name={name} />,
+      { title: name ?? { key: "layout.default_name" } },
+    );
+  },
 });

@@ -6,6 +6,8 @@
  */
 import type { ComponentChildren, VNode } from "preact";
 import { ACCOUNT_PAGES } from "../../lib/accounts/web.ts";
+import type { MessageKey } from "../../lib/i18n/messages.ts";
+import { useI18n } from "../../lib/i18n/translator.ts";
 import { Form } from "../Form.tsx";
 
 export interface AccountShellProps {
@@ -13,25 +15,30 @@ export interface AccountShellProps {
   path: string;
   username: string;
   csrf: string;
-  notice?: string;
+  notice?: MessageKey;
   children: ComponentChildren;
 }
 
 export function AccountShell(props: AccountShellProps): VNode {
+  const { t, text, rich } = useI18n();
   return (
     <div class="account">
       <div class="page-head">
         <div>
-          <h1>Your account</h1>
+          <h1>{t("account.title")}</h1>
           <p class="muted">
-            Signed in as <strong>{props.username}</strong>
+            {rich("account.signed_in_as", {
+              username: <strong>{props.username}</strong>,
+            })}
           </p>
         </div>
         <Form action="/account/logout" csrf={props.csrf} class="inline">
-          <button type="submit" class="secondary">Sign out</button>
+          <button type="submit" class="secondary">
+            {t("account.sign_out")}
+          </button>
         </Form>
       </div>
-      <nav class="account-nav" aria-label="Account">
+      <nav class="account-nav" aria-label={t("account.nav")}>
         <ul>
           {ACCOUNT_PAGES.map(([href, label]) => (
             <li key={href}>
@@ -39,13 +46,15 @@ export function AccountShell(props: AccountShellProps): VNode {
                 href={href}
                 aria-current={href === props.path ? "page" : undefined}
               >
-                {label}
+                {text({ key: label })}
               </a>
             </li>
           ))}
         </ul>
       </nav>
-      {props.notice && <p class="notice" role="status">{props.notice}</p>}
+      {props.notice && (
+        <p class="notice" role="status">{text({ key: props.notice })}</p>
+      )}
       {props.children}
     </div>
   );

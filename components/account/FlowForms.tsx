@@ -15,9 +15,11 @@ import type {
 } from "../../lib/oauth/authorize/outcome.ts";
 import type { AuthorizationRequest } from "../../lib/oauth/authorize/request.ts";
 import { ACTION_FIELD } from "../../lib/oauth/authorize/endpoint.ts";
+import { useI18n } from "../../lib/i18n/translator.ts";
 import {
   HiddenParams,
   StepLink,
+  ToContinue,
   withoutPrompts,
 } from "../AuthorizationForms.tsx";
 import { Form } from "../Form.tsx";
@@ -36,13 +38,14 @@ function signInParams(request: AuthorizationRequest): Record<string, string> {
 function BackToSignIn(
   { request, csrf }: { request: AuthorizationRequest; csrf: string },
 ): VNode {
+  const { t } = useI18n();
   return (
     <p class="step-links">
       <StepLink
         request={request}
         csrf={csrf}
         action="sign_in"
-        label="Back to sign in"
+        label={t("flow.back_to_sign_in")}
         params={signInParams(request)}
       />
     </p>
@@ -57,10 +60,11 @@ export function ForgotPasswordForm(
     available: boolean;
   },
 ): VNode {
+  const { t } = useI18n();
   const { request } = page;
   return (
     <section class="card narrow">
-      <h1>Reset your password</h1>
+      <h1>{t("forgot.title")}</h1>
       <ForgotPasswordBody
         csrf={csrf}
         action="/authorize"
@@ -85,31 +89,28 @@ export function RegisterForm(
     emailRequired: boolean;
   },
 ): VNode {
+  const { t } = useI18n();
   const { request } = page;
   return (
     <section class="card narrow">
-      <h1>Create an account</h1>
-      <p class="muted">
-        to continue to <strong>{request.client.name}</strong>
-      </p>
-      {mode === "off"
-        ? <p>This server does not let people create accounts.</p>
-        : (
-          <>
-            <FormMessage error={page.errors[""]} />
-            <Form action="/authorize" csrf={csrf}>
-              <HiddenParams params={signInParams(request)} />
-              <input type="hidden" name={ACTION_FIELD} value="register" />
-              <RegisterFields
-                values={page.values}
-                errors={page.errors}
-                invite={mode === "invite" ? "ask" : "none"}
-                emailRequired={emailRequired}
-              />
-              <button type="submit">Create account</button>
-            </Form>
-          </>
-        )}
+      <h1>{t("register.title")}</h1>
+      <ToContinue request={request} />
+      {mode === "off" ? <p>{t("register.off")}</p> : (
+        <>
+          <FormMessage error={page.errors[""]} />
+          <Form action="/authorize" csrf={csrf}>
+            <HiddenParams params={signInParams(request)} />
+            <input type="hidden" name={ACTION_FIELD} value="register" />
+            <RegisterFields
+              values={page.values}
+              errors={page.errors}
+              invite={mode === "invite" ? "ask" : "none"}
+              emailRequired={emailRequired}
+            />
+            <button type="submit">{t("register.submit")}</button>
+          </Form>
+        </>
+      )}
       <BackToSignIn request={request} csrf={csrf} />
     </section>
   );
@@ -137,10 +138,11 @@ export function ChangePasswordForm(
 export function AccountNoticeForm(
   { page, csrf }: { page: AccountNoticePage; csrf: string },
 ): VNode {
+  const { text } = useI18n();
   return (
     <section class="card narrow">
-      <h1>{page.title}</h1>
-      <p role="status">{page.message}</p>
+      <h1>{text(page.title)}</h1>
+      <p role="status">{text(page.message)}</p>
       <BackToSignIn request={page.request} csrf={csrf} />
     </section>
   );

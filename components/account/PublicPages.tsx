@@ -8,6 +8,8 @@
  */
 import type { VNode } from "preact";
 import type { PasskeyOffer } from "../../lib/accounts/webauthn/offer.ts";
+import type { Message } from "../../lib/i18n/messages.ts";
+import { useI18n } from "../../lib/i18n/translator.ts";
 import {
   CredentialFields,
   PasskeyAlternative,
@@ -26,8 +28,8 @@ export interface AccountSignInProps {
   csrf: string;
   /** Where to go after signing in (an /account page). */
   next: string;
-  error?: string;
-  notice?: string;
+  error?: Message;
+  notice?: Message;
   username?: string;
   /** Mail is on: "Forgot password?". */
   recovery: boolean;
@@ -38,10 +40,11 @@ export interface AccountSignInProps {
 }
 
 export function AccountSignIn(props: AccountSignInProps): VNode {
+  const { t } = useI18n();
   const action = `/account/login?next=${encodeURIComponent(props.next)}`;
   return (
     <section class="card narrow">
-      <h1>Sign in to your account</h1>
+      <h1>{t("account_sign_in.title")}</h1>
       <FormMessage error={props.error} notice={props.notice} />
       <Form action={action} csrf={props.csrf}>
         <input type="hidden" name="_action" value="login" />
@@ -49,7 +52,7 @@ export function AccountSignIn(props: AccountSignInProps): VNode {
           username={props.username ?? ""}
           passkey={props.passkey}
         />
-        <button type="submit">Sign in</button>
+        <button type="submit">{t("sign_in.submit")}</button>
       </Form>
       <PasskeyAlternative
         offer={props.passkey}
@@ -59,9 +62,11 @@ export function AccountSignIn(props: AccountSignInProps): VNode {
       />
       {(props.recovery || props.registration) && (
         <p class="step-links">
-          {props.recovery && <a href="/account/forgot">Forgot password?</a>}
+          {props.recovery && (
+            <a href="/account/forgot">{t("sign_in.forgot")}</a>
+          )}
           {props.registration && (
-            <a href="/account/register">Create an account</a>
+            <a href="/account/register">{t("sign_in.create_account")}</a>
           )}
         </p>
       )}
@@ -75,7 +80,7 @@ export function AccountChangePassword(
     next: string;
     ticket: string;
     username: string;
-    error?: string;
+    error?: Message;
   },
 ): VNode {
   return (
@@ -96,18 +101,19 @@ export function AccountChangePassword(
 /** A message, with a link on. */
 export function AccountNotice(
   { title, message, link }: {
-    title: string;
-    message: string;
-    link?: { href: string; label: string };
+    title: Message;
+    message: Message;
+    link?: { href: string; label: Message };
   },
 ): VNode {
+  const { text } = useI18n();
   return (
     <section class="card narrow">
-      <h1>{title}</h1>
-      <p role="status">{message}</p>
+      <h1>{text(title)}</h1>
+      <p role="status">{text(message)}</p>
       {link && (
         <p class="step-links">
-          <a href={link.href}>{link.label}</a>
+          <a href={link.href}>{text(link.label)}</a>
         </p>
       )}
     </section>
@@ -119,13 +125,14 @@ export function ForgotPasswordPage(
     csrf: string;
     available: boolean;
     sent?: boolean;
-    error?: string;
+    error?: Message;
     identifier?: string;
   },
 ): VNode {
+  const { t } = useI18n();
   return (
     <section class="card narrow">
-      <h1>Reset your password</h1>
+      <h1>{t("forgot.title")}</h1>
       <ForgotPasswordBody
         csrf={csrf}
         action="/account/forgot"
@@ -135,25 +142,24 @@ export function ForgotPasswordPage(
         identifier={identifier}
       />
       <p class="step-links">
-        <a href="/account/login">Back to sign in</a>
+        <a href="/account/login">{t("flow.back_to_sign_in")}</a>
       </p>
     </section>
   );
 }
 
 export function ResetPasswordPage(
-  { csrf, token, error }: { csrf: string; token: string; error?: string },
+  { csrf, token, error }: { csrf: string; token: string; error?: Message },
 ): VNode {
+  const { t } = useI18n();
   return (
     <section class="card narrow">
-      <h1>Choose a new password</h1>
-      <p class="muted">
-        Setting it signs you out everywhere and signs out the apps you use.
-      </p>
+      <h1>{t("change_password.title")}</h1>
+      <p class="muted">{t("reset.intro")}</p>
       <Form action="/account/reset" csrf={csrf}>
         <input type="hidden" name="token" value={token} />
         <NewPasswordFields error={error} autofocus />
-        <button type="submit">Set new password</button>
+        <button type="submit">{t("reset.submit")}</button>
       </Form>
     </section>
   );
@@ -162,13 +168,14 @@ export function ResetPasswordPage(
 export function VerifyEmailPage(
   { csrf, token }: { csrf: string; token: string },
 ): VNode {
+  const { t } = useI18n();
   return (
     <section class="card narrow">
-      <h1>Confirm your email address</h1>
-      <p>Press the button to confirm that this address is yours.</p>
+      <h1>{t("sign_in.verify_first.title")}</h1>
+      <p>{t("verify.intro")}</p>
       <Form action="/account/verify" csrf={csrf}>
         <input type="hidden" name="token" value={token} />
-        <button type="submit">Confirm my address</button>
+        <button type="submit">{t("verify.submit")}</button>
       </Form>
     </section>
   );
@@ -178,15 +185,16 @@ export function RegisterPage(
   { csrf, values, errors, invite, emailRequired, fixedEmail }: {
     csrf: string;
     values: RegisterFieldValues;
-    errors: Record<string, string>;
+    errors: Record<string, Message>;
     invite: "ask" | "hidden" | "none";
     emailRequired: boolean;
     fixedEmail?: string | null;
   },
 ): VNode {
+  const { t } = useI18n();
   return (
     <section class="card narrow">
-      <h1>Create an account</h1>
+      <h1>{t("register.title")}</h1>
       <FormMessage error={errors[""]} />
       <Form action="/account/register" csrf={csrf}>
         <RegisterFields
@@ -196,10 +204,10 @@ export function RegisterPage(
           emailRequired={emailRequired}
           fixedEmail={fixedEmail}
         />
-        <button type="submit">Create account</button>
+        <button type="submit">{t("register.submit")}</button>
       </Form>
       <p class="step-links">
-        <a href="/account/login">I have an account: sign in</a>
+        <a href="/account/login">{t("register.have_account")}</a>
       </p>
     </section>
   );

@@ -5,28 +5,45 @@
  * @module
  */
 import type { VNode } from "preact";
-import PasskeyRegister from "../../islands/PasskeyRegister.tsx";
+import PasskeyRegister, {
+  type PasskeyRegisterTexts,
+} from "../../islands/PasskeyRegister.tsx";
 import PasskeySignIn from "../../islands/PasskeySignIn.tsx";
 import {
   SECURITY_PATH,
   type SecurityView,
 } from "../../lib/accounts/factors/account_security.ts";
 import type { PasskeyOffer } from "../../lib/accounts/webauthn/offer.ts";
+import type { MessageKey } from "../../lib/i18n/messages.ts";
+import { type Translator, useI18n } from "../../lib/i18n/translator.ts";
+import { passkeySignInTexts } from "../AuthorizationForms.tsx";
 import { Form } from "../Form.tsx";
 import { RecoveryCodeField, TOTPField } from "../SecondFactorForm.tsx";
 
 export interface SecurityPageProps {
   view: SecurityView;
   csrf: string;
-  notice?: string;
+  notice?: MessageKey;
   /** The issuer, for the sentence on what passkeys need. */
   issuer: string;
 }
 
-function when(at: number | null): string {
-  if (at === null) return "never";
+function when(at: number | null, t: Translator["t"]): string {
+  if (at === null) return t("security.never");
   return new Date(at * 1000).toISOString().replace("T", " ").slice(0, 16) +
     " UTC";
+}
+
+function registerTexts(t: Translator["t"]): PasskeyRegisterTexts {
+  return {
+    nameLabel: t("security.passkey_name"),
+    namePlaceholder: t("security.passkey_name_example"),
+    submit: t("security.passkey_add"),
+    unsupported: t("passkey.island.unsupported"),
+    exists: t("passkey.island.exists"),
+    closed: t("passkey.island.closed"),
+    failed: t("passkey.island.create_failed"),
+  };
 }
 
 function Action(
@@ -52,6 +69,7 @@ function Action(
 function VerifyPasskey(
   { offer, csrf }: { offer?: PasskeyOffer; csrf: string },
 ): VNode | null {
+  const { t } = useI18n();
   if (offer?.state !== "ready") return null;
   return (
     <PasskeySignIn
@@ -59,26 +77,25 @@ function VerifyPasskey(
       action={SECURITY_PATH}
       fields={{ _action: "verify_passkey" }}
       options={offer.options}
-      label="Use a passkey"
+      label={t("factor.use_passkey")}
+      texts={passkeySignInTexts(t)}
     />
   );
 }
 
 /** Rule 1: a second factor before anything else. */
 function StepUp({ view, csrf }: { view: SecurityView; csrf: string }): VNode {
+  const { t } = useI18n();
   return (
     <section class="card narrow" aria-labelledby="step-up">
-      <h2 id="step-up">Confirm it's you</h2>
-      <p>
-        Your account has a second factor. Confirm it before changing how you
-        sign in.
-      </p>
+      <h2 id="step-up">{t("second_factor.title")}</h2>
+      <p>{t("security.step_up")}</p>
       <VerifyPasskey offer={view.verifyPasskey} csrf={csrf} />
       {view.factors.totp && (
         <Form action={SECURITY_PATH} csrf={csrf}>
           <input type="hidden" name="_action" value="verify_totp" />
           <TOTPField id="verify-code" />
-          <button type="submit">Verify</button>
+          <button type="submit">{t("factor.verify")}</button>
         </Form>
       )}
       {view.factors.recoveryCodes > 0 && (
@@ -94,9 +111,10 @@ function StepUp({ view, csrf }: { view: SecurityView; csrf: string }): VNode {
 
 /** Rule 2: the password (or a passkey) again before a protective change. */
 function Reauth({ view, csrf }: { view: SecurityView; csrf: string }): VNode {
+  const { t } = useI18n();
   return (
     <section class="card narrow" aria-labelledby="reauth">
-      <h2 id="reauth">Confirm your password</h2>
+      <h2 id="reauth">{t("security.reauth")}</h2>
       <Form action={SECURITY_PATH} csrf={csrf}>
         <input type="hidden" name="_action" value="reauth" />
         <input
@@ -107,7 +125,7 @@ function Reauth({ view, csrf }: { view: SecurityView; csrf: string }): VNode {
           hidden
           readOnly
         />
-        <label for="reauth-password">Password</label>
+        <label for="reauth-password">{t("field.password")}</label>
         <input
           id="reauth-password"
           name="password"
@@ -115,7 +133,7 @@ function Reauth({ view, csrf }: { view: SecurityView; csrf: string }): VNode {
           autocomplete="current-password"
           required
         />
-        <button type="submit">Confirm</button>
+        <button type="submit">{t("security.confirm")}</button>
       </Form>
       <VerifyPasskey offer={view.verifyPasskey} csrf={csrf} />
     </section>
@@ -123,18 +141,18 @@ function Reauth({ view, csrf }: { view: SecurityView; csrf: string }): VNode {
 }
 
 function RecoveryCodes({ codes }: { codes: string[] }): VNode {
+  const { t } = useI18n();
   return (
     <section class="card recovery-codes" aria-labelledby="codes">
-      <h2 id="codes">Your recovery codes</h2>
+      <h2 id="codes">{t("security.codes.title")}</h2>
       <p>
-        <strong>Save these now: they are shown only once.</strong>{" "}
-        Each one signs you in once if you lose your authenticator or passkeys.
+        <strong>{t("security.codes.save")}</strong> {t("security.codes.use")}
       </p>
       <ol class="codes mono" id="recovery-code-list">
         {codes.map((code) => <li key={code}>{code}</li>)}
       </ol>
       <p>
-        <a class="button" href={SECURITY_PATH}>I have saved them</a>
+        <a class="button" href={SECURITY_PATH}>{t("security.codes.saved")}</a>
       </p>
     </section>
   );
@@ -143,16 +161,14 @@ function RecoveryCodes({ codes }: { codes: string[] }): VNode {
 function Passkeys(
   { view, csrf, issuer }: { view: SecurityView; csrf: string; issuer: string },
 ): VNode {
+  const { t, text, rich } = useI18n();
   const setup = view.passkeySetup;
   return (
     <section class="card" aria-labelledby="passkeys">
-      <h2 id="passkeys">Passkeys</h2>
-      <p class="muted">
-        Sign in with your device's screen lock or a security key instead of a
-        password. Passkeys cannot be phished: they only work on this site.
-      </p>
+      <h2 id="passkeys">{t("security.passkeys")}</h2>
+      <p class="muted">{t("security.passkeys.intro")}</p>
       {view.passkeys.length === 0
-        ? <p class="empty">No passkeys yet.</p>
+        ? <p class="empty">{t("security.passkeys.none")}</p>
         : (
           <ul class="factor-list">
             {view.passkeys.map((p) => (
@@ -161,7 +177,7 @@ function Passkeys(
                   <input type="hidden" name="_action" value="passkey_rename" />
                   <input type="hidden" name="credential_id" value={p.id} />
                   <label for={`name-${p.id}`} class="sr-only">
-                    Name of passkey {p.name}
+                    {t("security.passkey.name_of", { name: p.name })}
                   </label>
                   <input
                     id={`name-${p.id}`}
@@ -171,17 +187,25 @@ function Passkeys(
                     maxLength={60}
                     required
                   />
-                  <button type="submit" class="secondary">Rename</button>
+                  <button type="submit" class="secondary">
+                    {t("security.passkey.rename")}
+                  </button>
                 </Form>
                 <p class="muted small">
-                  {p.synced ? "Synced passkey" : "Device-bound passkey"}. Added
-                  {" "}
-                  {when(p.created_at)}, last used {when(p.last_used_at)}.
+                  {t(
+                    p.synced
+                      ? "security.passkey.synced"
+                      : "security.passkey.device_bound",
+                    {
+                      added: when(p.created_at, t),
+                      used: when(p.last_used_at, t),
+                    },
+                  )}
                 </p>
                 <Action
                   csrf={csrf}
                   action="passkey_delete"
-                  label={`Delete ${p.name}`}
+                  label={t("security.passkey.delete", { name: p.name })}
                   tone="danger"
                   fields={{ credential_id: p.id }}
                 />
@@ -194,27 +218,27 @@ function Passkeys(
           csrf={csrf}
           action={SECURITY_PATH}
           options={setup.registration}
+          texts={registerTexts(t)}
         />
       )}
       {setup.state === "elsewhere" && (
         <p class="notice">
-          Passkeys need a domain name, and this page was opened at an IP
-          address. Open <a href={setup.href}>{setup.origin}/account/security</a>
-          {" "}
-          (the same server) to add or use passkeys.
+          {rich("security.passkeys.elsewhere", {
+            link: <a href={setup.href}>{setup.origin}/account/security</a>,
+          })}
         </p>
       )}
       {setup.state === "unavailable" && (
         <p class="form-error">
-          Passkeys are off on this server: {setup.reason}
+          {t("security.passkeys.off", { reason: text(setup.reason) })}
         </p>
       )}
       <p class="muted small">
-        Passkeys are bound to the server's address (ISSUER, now{" "}
-        <code>{issuer}</code>): a deployment needs an https ISSUER on a domain
-        name (<code>https://id.example.com</code>); locally,{" "}
-        <code>http://localhost:PORT</code>. Changing the domain later means
-        adding passkeys again.
+        {rich("security.passkeys.bound", {
+          issuer: <code>{issuer}</code>,
+          example: <code>https://id.example.com</code>,
+          local: <code>http://localhost:PORT</code>,
+        })}
       </p>
     </section>
   );
@@ -223,21 +247,19 @@ function Passkeys(
 function Authenticator(
   { view, csrf }: { view: SecurityView; csrf: string },
 ): VNode {
+  const { t } = useI18n();
   const enrolment = view.totpEnrolment;
   return (
     <section class="card" aria-labelledby="totp">
-      <h2 id="totp">Authenticator app</h2>
+      <h2 id="totp">{t("security.totp")}</h2>
       {view.factors.totp
         ? (
           <>
-            <p>
-              On: signing in asks for a code from your app when an app needs a
-              second factor.
-            </p>
+            <p>{t("security.totp.on")}</p>
             <Action
               csrf={csrf}
               action="totp_disable"
-              label="Turn off authenticator app"
+              label={t("security.totp.disable")}
               tone="danger"
             />
           </>
@@ -245,40 +267,39 @@ function Authenticator(
         : enrolment
         ? (
           <>
-            <p>
-              Scan this code with your authenticator app, or enter the key by
-              hand, then type the 6-digit code it shows.
-            </p>
+            <p>{t("security.totp.scan")}</p>
             <img
               class="qr"
               src={enrolment.qr}
               width={200}
               height={200}
-              alt="QR code for your authenticator app"
+              alt={t("security.totp.qr_alt")}
             />
             <p>
-              Key: <code class="mono" id="totp-key">{enrolment.key}</code>
+              {t("security.totp.key")}{" "}
+              <code class="mono" id="totp-key">{enrolment.key}</code>
             </p>
             <Form action={SECURITY_PATH} csrf={csrf}>
               <input type="hidden" name="_action" value="totp_confirm" />
               <TOTPField id="totp-confirm" />
-              <button type="submit">Turn on</button>
+              <button type="submit">{t("security.totp.turn_on")}</button>
             </Form>
             <Action
               csrf={csrf}
               action="totp_cancel"
-              label="Cancel"
+              label={t("security.totp.cancel")}
               tone="secondary"
             />
           </>
         )
         : (
           <>
-            <p class="muted">
-              Use an app such as a password manager or an authenticator to make
-              one-time codes.
-            </p>
-            <Action csrf={csrf} action="totp_start" label="Set up" />
+            <p class="muted">{t("security.totp.intro")}</p>
+            <Action
+              csrf={csrf}
+              action="totp_start"
+              label={t("security.totp.set_up")}
+            />
           </>
         )}
     </section>
@@ -286,31 +307,29 @@ function Authenticator(
 }
 
 function Recovery({ view, csrf }: { view: SecurityView; csrf: string }): VNode {
+  const { t } = useI18n();
   const has = view.factors.totp || view.factors.passkeys > 0;
   return (
     <section class="card" aria-labelledby="recovery">
-      <h2 id="recovery">Recovery codes</h2>
+      <h2 id="recovery">{t("security.recovery")}</h2>
       {has
         ? (
           <>
             <p>
-              {view.factors.recoveryCodes}{" "}
-              of 10 unused. Each works once in place of your second factor.
+              {t("security.recovery.left", {
+                count: view.factors.recoveryCodes,
+                total: 10,
+              })}
             </p>
             <Action
               csrf={csrf}
               action="recovery_regenerate"
-              label="Make new recovery codes"
+              label={t("security.recovery.regenerate")}
               tone="secondary"
             />
           </>
         )
-        : (
-          <p class="muted">
-            You get ten recovery codes when you add an authenticator app or a
-            passkey.
-          </p>
-        )}
+        : <p class="muted">{t("security.recovery.none")}</p>}
     </section>
   );
 }
@@ -318,14 +337,17 @@ function Recovery({ view, csrf }: { view: SecurityView; csrf: string }): VNode {
 export function SecurityPage(
   { view, csrf, notice, issuer }: SecurityPageProps,
 ): VNode {
+  const { t, text } = useI18n();
   return (
     <>
-      <h2>Sign-in and security</h2>
+      <h2>{t("security.title")}</h2>
       <p class="muted">
-        This session signed in with: {view.amr.join(", ") || "password"}.
+        {t("security.session_amr", {
+          methods: view.amr.join(", ") || t("security.amr_password"),
+        })}
       </p>
-      {notice && <p class="notice" role="status">{notice}</p>}
-      {view.error && <p class="form-error" role="alert">{view.error}</p>}
+      {notice && <p class="notice" role="status">{text({ key: notice })}</p>}
+      {view.error && <p class="form-error" role="alert">{text(view.error)}</p>}
       {view.recoveryCodes && <RecoveryCodes codes={view.recoveryCodes} />}
       {view.stepUp ? <StepUp view={view} csrf={csrf} /> : (
         <>

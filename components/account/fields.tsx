@@ -6,7 +6,14 @@
  * @module
  */
 import type { ComponentChildren, VNode } from "preact";
+import { PASSWORD_MIN_LENGTH } from "../../lib/accounts/passwords.ts";
+import { TOKEN_LIFETIME } from "../../lib/accounts/tokens.ts";
+import type { Message } from "../../lib/i18n/messages.ts";
+import { useI18n } from "../../lib/i18n/translator.ts";
 import { Form } from "../Form.tsx";
+
+/** How long a reset link works, as the forgot-password answer says. */
+const RESET_LINK_MINUTES = TOKEN_LIFETIME.reset_password / 60;
 
 export interface InputProps {
   name: string;
@@ -17,13 +24,14 @@ export interface InputProps {
   required?: boolean;
   autofocus?: boolean;
   readOnly?: boolean;
-  error?: string;
+  error?: Message;
   hint?: string;
   maxLength?: number;
 }
 
 /** A labelled input; its error is tied to it for screen readers. */
 export function Input(props: InputProps): VNode {
+  const { text } = useI18n();
   const id = `f-${props.name.replace(/[^A-Za-z0-9_-]/g, "-")}`;
   const described = [
     props.hint ? `${id}-hint` : "",
@@ -47,7 +55,7 @@ export function Input(props: InputProps): VNode {
         aria-describedby={described || undefined}
       />
       {props.error && (
-        <p class="field-error" id={`${id}-error`}>{props.error}</p>
+        <p class="field-error" id={`${id}-error`}>{text(props.error)}</p>
       )}
     </div>
   );
@@ -55,32 +63,34 @@ export function Input(props: InputProps): VNode {
 
 /** A sentence about the whole form. */
 export function FormMessage(
-  { error, notice }: { error?: string; notice?: string },
+  { error, notice }: { error?: Message; notice?: Message },
 ): VNode | null {
-  if (error) return <p class="error" role="alert">{error}</p>;
-  if (notice) return <p class="notice" role="status">{notice}</p>;
+  const { text } = useI18n();
+  if (error) return <p class="error" role="alert">{text(error)}</p>;
+  if (notice) return <p class="notice" role="status">{text(notice)}</p>;
   return null;
 }
 
 /** New password, twice. */
 export function NewPasswordFields(
-  { error, autofocus }: { error?: string; autofocus?: boolean },
+  { error, autofocus }: { error?: Message; autofocus?: boolean },
 ): VNode {
+  const { t } = useI18n();
   return (
     <>
       <Input
         name="new_password"
-        label="New password"
+        label={t("field.new_password")}
         type="password"
         autocomplete="new-password"
         required
         autofocus={autofocus}
-        hint="At least 8 characters."
+        hint={t("field.password_hint", { min: PASSWORD_MIN_LENGTH })}
         error={error}
       />
       <Input
         name="confirm_password"
-        label="New password, again"
+        label={t("field.new_password_again")}
         type="password"
         autocomplete="new-password"
         required
@@ -97,7 +107,7 @@ export interface RegisterFieldValues {
 
 export interface RegisterFieldsProps {
   values: RegisterFieldValues;
-  errors: Record<string, string>;
+  errors: Record<string, Message>;
   /** REGISTRATION=invite: the invitation is asked for (or carried hidden). */
   invite: "ask" | "hidden" | "none";
   /** Mail is on: the address is needed (its link confirms the account). */
@@ -108,28 +118,29 @@ export interface RegisterFieldsProps {
 
 /** Username, email, password (and the invitation) of a new account. */
 export function RegisterFields(props: RegisterFieldsProps): VNode {
+  const { t, text } = useI18n();
   const { values, errors } = props;
   return (
     <>
       {props.invite === "ask" && (
         <Input
           name="invite"
-          label="Invitation code or link"
+          label={t("register.invite_label")}
           value={values.invite}
           required
           error={errors.invite}
-          hint="Account creation here is by invitation."
+          hint={t("register.invite_hint")}
         />
       )}
       {props.invite === "hidden" && (
         <input type="hidden" name="invite" value={values.invite ?? ""} />
       )}
       {props.invite === "hidden" && errors.invite && (
-        <p class="error" role="alert">{errors.invite}</p>
+        <p class="error" role="alert">{text(errors.invite)}</p>
       )}
       <Input
         name="username"
-        label="Username"
+        label={t("field.username")}
         value={values.username}
         autocomplete="username"
         required
@@ -140,8 +151,8 @@ export function RegisterFields(props: RegisterFieldsProps): VNode {
       <Input
         name="email"
         label={props.emailRequired
-          ? "Email address"
-          : "Email address (optional)"}
+          ? t("field.email")
+          : t("field.email_optional")}
         type="email"
         value={props.fixedEmail ?? values.email}
         readOnly={Boolean(props.fixedEmail)}
@@ -149,17 +160,15 @@ export function RegisterFields(props: RegisterFieldsProps): VNode {
         required={props.emailRequired}
         maxLength={254}
         error={errors.email}
-        hint={props.emailRequired
-          ? "We send a link there to confirm the account."
-          : undefined}
+        hint={props.emailRequired ? t("register.email_hint") : undefined}
       />
       <Input
         name="password"
-        label="Password"
+        label={t("field.password")}
         type="password"
         autocomplete="new-password"
         required
-        hint="At least 8 characters."
+        hint={t("field.password_hint", { min: PASSWORD_MIN_LENGTH })}
         error={errors.password}
       />
     </>
@@ -174,7 +183,7 @@ export interface ForgotPasswordBodyProps {
   available: boolean;
   /** The request was taken. */
   sent?: boolean;
-  error?: string;
+  error?: Message;
   identifier?: string;
   /** Hidden fields the form carries on (an authorization request). */
   children?: ComponentChildren;
@@ -182,41 +191,31 @@ export interface ForgotPasswordBodyProps {
 
 /** "Forgot password": the form, its answer, or why it is not offered. */
 export function ForgotPasswordBody(props: ForgotPasswordBodyProps): VNode {
-  if (!props.available) {
-    return (
-      <p>
-        Password recovery by email is not set up on this server. Ask your
-        administrator to set a new password for you.
-      </p>
-    );
-  }
+  const { t } = useI18n();
+  if (!props.available) return <p>{t("forgot.unavailable")}</p>;
   if (props.sent) {
     return (
       <p class="notice" role="status">
-        If an account matches, we sent a link to its email address. It works
-        once, for 30 minutes.
+        {t("forgot.sent", { minutes: RESET_LINK_MINUTES })}
       </p>
     );
   }
   return (
     <>
-      <p class="muted">
-        Enter your username or email address and we will mail you a link to
-        choose a new password.
-      </p>
+      <p class="muted">{t("forgot.intro")}</p>
       <FormMessage error={props.error} />
       <Form action={props.action} csrf={props.csrf}>
         {props.children}
         <Input
           name="identifier"
-          label="Username or email address"
+          label={t("forgot.identifier")}
           value={props.identifier}
           autocomplete="username"
           required
           autofocus
           maxLength={254}
         />
-        <button type="submit">Send the link</button>
+        <button type="submit">{t("forgot.submit")}</button>
       </Form>
     </>
   );
@@ -228,22 +227,24 @@ export function ChangePasswordBody(
     csrf: string;
     action: string;
     username: string;
-    error?: string;
+    error?: Message;
     /** The ticket and any fields the form carries on. */
     children: ComponentChildren;
   },
 ): VNode {
+  const { t, rich } = useI18n();
   return (
     <>
-      <h1>Choose a new password</h1>
+      <h1>{t("change_password.title")}</h1>
       <p class="muted">
-        Your administrator asked <strong>{props.username}</strong>{" "}
-        to set a new password before going on.
+        {rich("change_password.asked", {
+          username: <strong>{props.username}</strong>,
+        })}
       </p>
       <Form action={props.action} csrf={props.csrf}>
         {props.children}
         <NewPasswordFields error={props.error} autofocus />
-        <button type="submit">Set password and continue</button>
+        <button type="submit">{t("change_password.submit")}</button>
       </Form>
     </>
   );

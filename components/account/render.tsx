@@ -7,7 +7,9 @@ import type { ComponentChildren } from "preact";
 import type { AccountContext } from "../../lib/accounts/web.ts";
 import { noticeOf } from "../../lib/accounts/web.ts";
 import type { AppContext } from "../../lib/http/define.ts";
+import { pageLocale } from "../../lib/http/page_look.ts";
 import { renderPage } from "../../lib/http/render.tsx";
+import { type Message, translate } from "../../lib/i18n/messages.ts";
 import { csrfToken } from "../../lib/security/csrf.ts";
 import { AccountShell } from "./AccountShell.tsx";
 
@@ -17,7 +19,8 @@ export function accountCSRF(c: AppContext): string {
 }
 
 export interface AccountPageOptions {
-  title: string;
+  /** The page's title, in the page's language. */
+  title: Message;
   status?: number;
   headers?: Record<string, string>;
 }
@@ -40,7 +43,12 @@ export function renderAccountPage(
     >
       {body(csrf)}
     </AccountShell>,
-    { ...options, title: `${options.title} · Your account` },
+    {
+      ...options,
+      title: translate(pageLocale(c), "account.page_title", {
+        page: translate(pageLocale(c), options.title.key, options.title.values),
+      }),
+    },
   );
 }
 

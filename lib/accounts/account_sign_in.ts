@@ -9,6 +9,7 @@
  */
 import type { UserRow } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
+import { type Message, message } from "../i18n/messages.ts";
 import { signIn } from "../users.ts";
 import { PASSWORD_AMR } from "./factors/levels.ts";
 import { type BrowserContext, startSession } from "./factors/session_steps.ts";
@@ -33,7 +34,7 @@ export type AccountSignInResult =
   | {
     kind: "form";
     status: number;
-    error?: string;
+    error?: Message;
     username?: string;
     retryAfter?: number;
   }
@@ -42,9 +43,9 @@ export type AccountSignInResult =
     status: number;
     ticket: string;
     username: string;
-    error?: string;
+    error?: Message;
   }
-  | { kind: "notice"; status: number; title: string; message: string };
+  | { kind: "notice"; status: number; title: Message; message: Message };
 
 /** The answer to a post of the account sign-in page. */
 export async function accountSignIn(
@@ -73,7 +74,7 @@ export async function accountSignIn(
       ? {
         kind: "form",
         status: 401,
-        error: "That took too long. Sign in again to set your new password.",
+        error: message("sign_in.error.change_expired"),
       }
       : {
         kind: "change_password",
@@ -139,7 +140,7 @@ async function passkeySignIn(
       : {
         kind: "form",
         status: 401,
-        error: "That passkey could not be verified.",
+        error: message("sign_in.error.passkey"),
         username,
       };
   }
@@ -160,7 +161,7 @@ async function gate(
     return {
       kind: "notice",
       status: 403,
-      title: "Confirm your email address",
+      title: message("sign_in.verify_first.title"),
       message: verifyFirstMessage(gate.email),
     };
   }

@@ -13,11 +13,13 @@ import { revokeSessionTokens, revokeUserClientTokens } from "../db/tokens.ts";
 import type { Deps } from "../deps.ts";
 import { splitList } from "../oauth/vocabulary.ts";
 import { notifyAccountChange, recordAccountEvent } from "./notify.ts";
-import { describeUserAgent } from "./user_agent.ts";
+import type { Message } from "../i18n/messages.ts";
+import { userAgentMessage } from "./user_agent.ts";
 
 export interface DeviceView {
   id: string;
-  device: string;
+  /** The browser and system, guessed from the User-Agent. */
+  device: Message;
   ip: string | null;
   signedInAt: number;
   lastSeenAt: number;
@@ -43,7 +45,7 @@ export async function listDevices(
   });
   return rows.map((s) => ({
     id: s.id,
-    device: describeUserAgent(s.user_agent),
+    device: userAgentMessage(s.user_agent),
     ip: s.ip,
     signedInAt: s.auth_time,
     lastSeenAt: s.last_seen_at,

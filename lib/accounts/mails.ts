@@ -7,6 +7,7 @@
  */
 import type { DB, UserRow } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
+import type { Locale } from "../i18n/locales.ts";
 import { mailTo } from "./notify.ts";
 import { issueAccountToken, TOKEN_LIFETIME } from "./tokens.ts";
 
@@ -24,6 +25,13 @@ export function tokenLink(
   return `${deps.config.issuer}${path}?${param}=${encodeURIComponent(token)}`;
 }
 
+/** Where a link mail is written: the caller's transaction, the page's language. */
+export interface LinkMailOptions {
+  db?: DB;
+  /** The language of the page that asked for the mail. */
+  locale?: Locale;
+}
+
 /**
  * Mails `user` a link confirming their current address. False when mail is
  * off or the account has no address. `db` may be the caller's transaction.
@@ -32,19 +40,23 @@ export async function sendVerificationMail(
   deps: Deps,
   user: UserRow,
   createdBy: string,
-  db: DB = deps.db,
+  options: LinkMailOptions = {},
 ): Promise<boolean> {
   if (!deps.mail.enabled || !user.email) return false;
-  const { token } = await issueAccountToken(db, {
+  const { token } = await issueAccountToken(options.db ?? deps.db, {
     purpose: "verify_email",
     userID: user.id,
     email: user.email,
     createdBy,
   }, deps.now());
   return mailTo(deps, user, user.email, "verify_email", {
-    email: user.email,
-    hours: String(TOKEN_LIFETIME.verify_email / 3600),
-  }, tokenLink(deps, VERIFY_PATH, "token", token));
+    values: {
+      email: user.email,
+      hours: String(TOKEN_LIFETIME.verify_email / 3600),
+    },
+    link: tokenLink(deps, VERIFY_PATH, "token", token),
+    locale: options.locale,
+  });
 }
 
 /** Mails `user` a password reset link (30 minutes, single use). */
@@ -52,6 +64,7 @@ export async function sendResetMail(
   deps: Deps,
   user: UserRow,
   createdBy: string,
+  options: LinkMailOptions = {},
 ): Promise<boolean> {
   if (!deps.mail.enabled || !user.email) return false;
   const { token } = await issueAccountToken(deps.db, {
@@ -61,8 +74,10 @@ export async function sendResetMail(
     createdBy,
   }, deps.now());
   return mailTo(deps, user, user.email, "reset_password", {
-    minutes: String(TOKEN_LIFETIME.reset_password / 60),
-  }, tokenLink(deps, RESET_PATH, "token", token));
+    values: { minutes: String(TOKEN_LIFETIME.reset_password / 60) },
+    link: tokenLink(deps, RESET_PATH, "token", token),
+    locale: options.locale,
+  });
 }
 
 /** Mails an invitation link to `email`. */
@@ -73,6 +88,9 @@ export function sendInviteMail(
   expiresAt: number,
 ): boolean {
   return mailTo(deps, { username: "", claims: "{}" }, email, "invite", {
-    expires: new Date(expiresAt * 1000).toISOString().slice(0, 10),
-  }, tokenLink(deps, REGISTER_PATH, "invite", token));
+    values: {
+      expires: new Date(expiresAt * 1000).toISOString().slice(0, 10),
+    },
+    link: tokenLink(deps, REGISTER_PATH, "invite", token),
+  });
 }

@@ -10,6 +10,8 @@
 import { insertAuditEvent } from "../db/audit_events.ts";
 import type { DB, UserRow } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
+import type { Locale } from "../i18n/locales.ts";
+import { translate } from "../i18n/messages.ts";
 import {
   type AccountChange,
   mailLocale,
@@ -63,8 +65,36 @@ function formatTime(epoch: number): string {
     " UTC";
 }
 
+/** What a mail says besides its template. */
+export interface MailContent {
+  values: Record<string, string>;
+  /** The action's URL. */
+  link?: string;
+  /**
+   * The language of the page that caused the mail (a forgot-password or
+   * registration form), used when the account's `locale` claim names none
+   * we have.
+   */
+  locale?: Locale;
+}
+
 /**
- * Queues a templated mail to `to` for `user` (in the user's locale).
+ * The language of a mail to `user`: their `locale` claim, else the
+ * requesting page's, else DEFAULT_LOCALE.
+ */
+export function mailLocaleFor(
+  deps: Deps,
+  user: Pick<UserRow, "claims">,
+  pageLocale?: Locale,
+): Locale {
+  return mailLocale(
+    claimsOf(user as UserRow).locale,
+    pageLocale ?? deps.config.defaultLocale,
+  );
+}
+
+/**
+ * Queues a templated mail to `to` for `user` (see `mailLocaleFor`).
  * Returns false when mail is off.
  */
 export function mailTo(
@@ -72,15 +102,14 @@ export function mailTo(
   user: Pick<UserRow, "username" | "claims">,
   to: string,
   template: MailTemplate,
-  values: Record<string, string>,
-  link?: string,
+  content: MailContent,
 ): boolean {
   if (!deps.mail.enabled) return false;
   const rendered = renderMail(
     template,
-    mailLocale(claimsOf(user as UserRow).locale),
-    { username: user.username, issuer: deps.config.issuer, ...values },
-    link,
+    mailLocaleFor(deps, user, content.locale),
+    { username: user.username, issuer: deps.config.issuer, ...content.values },
+    content.link,
   );
   deps.mail.send({ kind: template, to, ...rendered });
   return true;
@@ -102,8 +131,12 @@ export function notifyAccountChange(
     (user.email_verified === 1 && user.email ? user.email : null);
   if (!to) return;
   mailTo(deps, user, to, "account_changed", {
-    change,
-    when: formatTime(deps.now()),
-    address: ip ?? "an unknown address",
-  }, `${deps.config.issuer}${ACCOUNT_PATH}`);
+    values: {
+      change,
+      when: formatTime(deps.now()),
+      address: ip ??
+        translate(mailLocaleFor(deps, user), "mail.unknown_address"),
+    },
+    link: `${deps.config.issuer}${ACCOUNT_PATH}`,
+  });
 }

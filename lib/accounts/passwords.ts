@@ -19,6 +19,7 @@ import {
 } from "../db/tokens.ts";
 import { findUserByID, updateUser } from "../db/users.ts";
 import type { Deps } from "../deps.ts";
+import { type Message, message } from "../i18n/messages.ts";
 import { unknownDeviceSignInCounters } from "../security/budget_counters.ts";
 import { hashPassword, verifyPassword } from "../security/password.ts";
 import { checking } from "../security/rate_limit.ts";
@@ -28,22 +29,20 @@ import { notifyAccountChange, recordAccountEvent } from "./notify.ts";
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 1024;
 
-/** What is wrong with a new password, as a sentence, or null. */
+/** What is wrong with a new password, for the page to say, or null. */
 export function passwordProblem(
   password: string,
   username: string,
-): string | null {
+): Message | null {
   if (password.length < PASSWORD_MIN_LENGTH) {
-    return `The password must be at least ${PASSWORD_MIN_LENGTH} characters.`;
+    return message("password.too_short", { min: PASSWORD_MIN_LENGTH });
   }
   if (password.length > PASSWORD_MAX_LENGTH) {
-    return `The password must be at most ${PASSWORD_MAX_LENGTH} characters.`;
+    return message("password.too_long", { max: PASSWORD_MAX_LENGTH });
   }
-  if (password.includes("\0")) {
-    return "The password must not contain NUL characters.";
-  }
+  if (password.includes("\0")) return message("password.nul");
   if (canonicalUsername(password) === canonicalUsername(username)) {
-    return "The password must not be your username.";
+    return message("password.is_username");
   }
   return null;
 }
@@ -150,7 +149,8 @@ export type OwnPasswordResult =
   | {
     ok: false;
     status: number;
-    errors: Record<string, string>;
+    /** Field name -> what is wrong; `""` is about the whole form. */
+    errors: Record<string, Message>;
     retryAfter?: number;
   };
 
@@ -178,7 +178,7 @@ export async function changeOwnPassword(
     return {
       ok: false,
       status: 400,
-      errors: { new_password: "The two new passwords are not the same." },
+      errors: { new_password: message("password.new_mismatch") },
     };
   }
   const weak = passwordProblem(input.newPassword, user.username);
@@ -195,13 +195,13 @@ export async function changeOwnPassword(
         ? {
           ok: false,
           status: 429,
-          errors: { "": "Too many wrong passwords. Try again later." },
+          errors: { "": message("password.limited") },
           retryAfter: confirmed.retryAfter,
         }
         : {
           ok: false,
           status: 401,
-          errors: { current_password: "That is not your current password." },
+          errors: { current_password: message("password.wrong_current") },
         };
     }
   }
@@ -211,7 +211,11 @@ export async function changeOwnPassword(
     keepSessionID: session.id,
   });
   if (!updated) {
-    return { ok: false, status: 404, errors: { "": "The account is gone." } };
+    return {
+      ok: false,
+      status: 404,
+      errors: { "": message("account.gone") },
+    };
   }
   notifyAccountChange(deps, updated, "password_changed", ip);
   return { ok: true, user: updated };

@@ -8,6 +8,7 @@
 import type { UserRow } from "../db/schema.ts";
 import { updateUser } from "../db/users.ts";
 import type { Deps } from "../deps.ts";
+import { type Message, message, type MessageKey } from "../i18n/messages.ts";
 import { sendVerificationMail } from "./mails.ts";
 import { notifyAccountChange, recordAccountEvent } from "./notify.ts";
 import { CLAIM_LABELS, editableClaims } from "./settings.ts";
@@ -18,7 +19,8 @@ const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
 
 export interface ProfileField {
   name: string;
-  label: string;
+  /** The label of a standard claim; others are labelled by their name. */
+  label: MessageKey | null;
   value: string;
 }
 
@@ -45,7 +47,7 @@ export async function profileView(
   const claims = claimsOf(user);
   const fields = (await editableClaims(deps.db)).map((name) => ({
     name,
-    label: CLAIM_LABELS[name] ?? name,
+    label: Object.hasOwn(CLAIM_LABELS, name) ? CLAIM_LABELS[name] : null,
     value: name === "email"
       ? user.email ?? ""
       : typeof claims[name] === "string"
@@ -64,7 +66,7 @@ export async function profileView(
 
 export type ProfileResult =
   | { ok: true; changed: string[]; verificationSent: boolean }
-  | { ok: false; errors: Record<string, string> };
+  | { ok: false; errors: Record<string, Message> };
 
 /**
  * Applies the posted form (`claim.<name>` fields) to the editable claims;
@@ -78,7 +80,7 @@ export async function updateProfile(
 ): Promise<ProfileResult> {
   const allowed = await editableClaims(deps.db);
   const claims = claimsOf(user);
-  const errors: Record<string, string> = {};
+  const errors: Record<string, Message> = {};
   const changed: string[] = [];
   let email = user.email;
   for (const name of allowed) {
@@ -86,12 +88,12 @@ export async function updateProfile(
     if (posted === null) continue;
     const value = posted.trim();
     if (value.length > MAX_CLAIM_LENGTH || value.includes("\0")) {
-      errors[name] = `Must be at most ${MAX_CLAIM_LENGTH} characters.`;
+      errors[name] = message("field.too_long", { max: MAX_CLAIM_LENGTH });
       continue;
     }
     if (name === "email") {
       if (value !== "" && (!EMAIL.test(value) || value.length > 254)) {
-        errors[name] = "Must be an email address.";
+        errors[name] = message("field.not_email");
       } else if ((value || null) !== user.email) {
         email = value || null;
         changed.push(name);

@@ -20,6 +20,8 @@ import type { UserRow } from "../db/schema.ts";
 import { findUserByCanonicalUsername, findUsersByEmail } from "../db/users.ts";
 import { findUserByID } from "../db/users.ts";
 import type { Deps } from "../deps.ts";
+import type { Locale } from "../i18n/locales.ts";
+import type { Message } from "../i18n/messages.ts";
 import {
   recoveryAccountCounter,
   recoveryCounters,
@@ -68,6 +70,7 @@ async function mailResetLinks(
   deps: Deps,
   identifier: string,
   ip: string | null,
+  locale: Locale | undefined,
 ): Promise<void> {
   const nowMs = deps.now() * 1000;
   const trimmed = identifier.trim();
@@ -85,7 +88,7 @@ async function mailResetLinks(
     await admission.attempt.failed();
     const user = users[i];
     if (!user || user.disabled === 1) continue;
-    if (await sendResetMail(deps, user, "anonymous")) {
+    if (await sendResetMail(deps, user, "anonymous", { locale })) {
       await recordAccountEvent(deps.db, user, "account.reset_requested", {
         ip,
         actor: "anonymous",
@@ -97,11 +100,14 @@ async function mailResetLinks(
 /**
  * Handles one forgot-password request. `ok` is the answer for every
  * identifier, known or not (the page says "if an account matches…").
+ * `locale` is the page's language (the mail's, unless the account names
+ * its own).
  */
 export async function requestPasswordReset(
   deps: Deps,
   identifier: string,
   ip: string | null,
+  locale?: Locale,
 ): Promise<RecoveryRequestResult> {
   if (!deps.mail.enabled) return { ok: false, reason: "mail_off" };
   const nowMs = deps.now() * 1000;
@@ -113,7 +119,10 @@ export async function requestPasswordReset(
   await perAddress.attempt.failed();
   // The rest runs after the answer: whether an account matched changes
   // what is done, never what is answered or when.
-  deps.mail.defer("reset_password", () => mailResetLinks(deps, identifier, ip));
+  deps.mail.defer(
+    "reset_password",
+    () => mailResetLinks(deps, identifier, ip, locale),
+  );
   return { ok: true };
 }
 
@@ -134,7 +143,7 @@ export async function resetLinkValid(
 export type ResetResult =
   | { ok: true; user: UserRow }
   | { ok: false; reason: "invalid_link" }
-  | { ok: false; reason: "weak"; message: string };
+  | { ok: false; reason: "weak"; message: Message };
 
 /**
  * Sets a new password through a reset link: the password is checked

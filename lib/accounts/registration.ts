@@ -20,9 +20,15 @@ import {
 import type { AccountTokenRow, UserRow } from "../db/schema.ts";
 import { findUserByCanonicalUsername, insertUser } from "../db/users.ts";
 import type { Deps } from "../deps.ts";
+import type { Locale } from "../i18n/locales.ts";
+import { type Message, message } from "../i18n/messages.ts";
 import { accountRegistrationCounters } from "../security/budget_counters.ts";
 import { hashPassword } from "../security/password.ts";
-import { canonicalUsername, usernameProblem } from "../username.ts";
+import {
+  canonicalUsername,
+  type UsernameIssue,
+  usernameIssue,
+} from "../username.ts";
 import { newUserRow } from "../users.ts";
 import {
   REGISTER_PATH,
@@ -47,6 +53,8 @@ export interface RegistrationInput {
   password: string;
   /** The invitation token (REGISTRATION=invite). */
   invite?: string | null;
+  /** The form's language (the confirmation mail's). */
+  locale?: Locale;
 }
 
 export type RegistrationResult =
@@ -59,14 +67,22 @@ export type RegistrationResult =
   | {
     ok: false;
     status: number;
-    /** Field name -> sentence; `""` is about the whole form. */
-    errors: Record<string, string>;
+    /** Field name -> what is wrong; `""` is about the whole form. */
+    errors: Record<string, Message>;
     retryAfter?: number;
   };
 
+/** What the form says about a username that breaks a rule. */
+const USERNAME_MESSAGES = {
+  empty: "username.empty",
+  invisible: "username.invisible",
+  space: "username.space",
+  too_long: "username.too_long",
+} as const satisfies Record<UsernameIssue, string>;
+
 function refused(
   status: number,
-  errors: Record<string, string>,
+  errors: Record<string, Message>,
   retryAfter?: number,
 ): RegistrationResult {
   return { ok: false, status, errors, retryAfter };
@@ -85,21 +101,19 @@ function fieldProblems(
   deps: Deps,
   input: RegistrationInput,
   invite: AccountTokenRow | null,
-): Record<string, string> {
-  const errors: Record<string, string> = {};
-  const nameProblem = usernameProblem(input.username);
-  if (nameProblem) errors.username = `The username ${nameProblem}.`;
+): Record<string, Message> {
+  const errors: Record<string, Message> = {};
+  const nameIssue = usernameIssue(input.username);
+  if (nameIssue) errors.username = message(USERNAME_MESSAGES[nameIssue]);
   const email = input.email.trim();
   if (email === "") {
-    if (deps.mail.enabled) {
-      errors.email = "An email address is needed to confirm the account.";
-    }
+    if (deps.mail.enabled) errors.email = message("register.email_needed");
   } else if (!EMAIL.test(email) || email.length > 254) {
-    errors.email = "Must be an email address.";
+    errors.email = message("field.not_email");
   } else if (
     invite?.email && invite.email.toLowerCase() !== email.toLowerCase()
   ) {
-    errors.email = "This invitation is for another address.";
+    errors.email = message("register.invite_other_address");
   }
   const weak = passwordProblem(input.password, input.username);
   if (weak) errors.password = weak;
@@ -117,18 +131,18 @@ export async function register(
 ): Promise<RegistrationResult> {
   const mode = deps.config.registration;
   if (mode === "off") {
-    return refused(404, {
-      "": "This server does not let people create accounts.",
-    });
+    return refused(404, { "": message("register.off") });
   }
   const admission = await deps.budgets.begin(
     accountRegistrationCounters(ip),
     deps.now() * 1000,
   );
   if (!admission.ok) {
-    return refused(429, {
-      "": "Too many accounts were created from your network. Try again later.",
-    }, admission.retryAfter);
+    return refused(
+      429,
+      { "": message("register.limited") },
+      admission.retryAfter,
+    );
   }
   // Every attempt spends the budget: the form also tells whether a name
   // is taken, and that must not be asked without limit.
@@ -137,15 +151,13 @@ export async function register(
     ? await liveInvite(deps, input.invite)
     : null;
   if (mode === "invite" && !invite) {
-    return refused(403, {
-      invite:
-        "This invitation is not valid: it was used, has expired or was withdrawn.",
-    });
+    return refused(403, { invite: message("register.invite_invalid") });
   }
   const errors = fieldProblems(deps, input, invite);
   if (Object.keys(errors).length > 0) return refused(400, errors);
   const canonical = canonicalUsername(input.username);
-  const taken = () => refused(409, { username: "That username is taken." });
+  const taken = () =>
+    refused(409, { username: message("register.username_taken") });
   if (await findUserByCanonicalUsername(deps.db, canonical)) return taken();
   const email = input.email.trim() || null;
   // A mailed invitation bound to this address proves the address.
@@ -177,13 +189,17 @@ export async function register(
     });
     if (created === "taken") return taken();
     if (created === "invite") {
-      return refused(403, { invite: "This invitation was just used." });
+      return refused(403, { invite: message("register.invite_just_used") });
     }
   } catch (err) {
     if (isUniqueViolation(err)) return taken();
     throw err;
   }
-  if (waits) await sendVerificationMail(deps, user, "registration");
+  if (waits) {
+    await sendVerificationMail(deps, user, "registration", {
+      locale: input.locale,
+    });
+  }
   return { ok: true, user, canSignIn: !waits };
 }
 

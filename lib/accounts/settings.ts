@@ -7,6 +7,7 @@
  */
 import { findSetting, upsertSetting } from "../db/settings.ts";
 import type { DB } from "../db/schema.ts";
+import type { MessageKey } from "../i18n/messages.ts";
 
 const EDITABLE_CLAIMS_KEY = "account.editable_claims";
 
@@ -22,22 +23,22 @@ export const DEFAULT_EDITABLE_CLAIMS = [
 ];
 
 /** Labels for the standard claims (OIDC Core §5.1); others show their name. */
-export const CLAIM_LABELS: Record<string, string> = {
-  name: "Full name",
-  given_name: "First name",
-  family_name: "Last name",
-  middle_name: "Middle name",
-  nickname: "Nickname",
-  preferred_username: "Preferred username",
-  profile: "Profile page",
-  picture: "Picture URL",
-  website: "Website",
-  email: "Email address",
-  gender: "Gender",
-  birthdate: "Birthdate",
-  zoneinfo: "Time zone",
-  locale: "Language",
-  phone_number: "Phone number",
+export const CLAIM_LABELS: Readonly<Record<string, MessageKey>> = {
+  name: "claim.name",
+  given_name: "claim.given_name",
+  family_name: "claim.family_name",
+  middle_name: "claim.middle_name",
+  nickname: "claim.nickname",
+  preferred_username: "claim.preferred_username",
+  profile: "claim.profile",
+  picture: "claim.picture",
+  website: "claim.website",
+  email: "claim.email",
+  gender: "claim.gender",
+  birthdate: "claim.birthdate",
+  zoneinfo: "claim.zoneinfo",
+  locale: "claim.locale",
+  phone_number: "claim.phone_number",
 };
 
 /** The claims people may edit, in the admin's order. */

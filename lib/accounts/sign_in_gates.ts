@@ -16,6 +16,7 @@ import { createHmac } from "node:crypto";
 import type { UserRow } from "../db/schema.ts";
 import { findUserByID } from "../db/users.ts";
 import type { Deps } from "../deps.ts";
+import { type Message, message } from "../i18n/messages.ts";
 import { sha256, timingSafeEqual } from "../security/crypto.ts";
 import { verifyPassword } from "../security/password.ts";
 import { notifyAccountChange } from "./notify.ts";
@@ -33,26 +34,20 @@ export type SignInGate =
 /** What a failed password sign-in says, with its status. */
 export function signInFailure(
   reason: "invalid" | "limited" | "locked",
-): { status: number; error: string } {
+): { status: number; error: Message } {
   switch (reason) {
     case "limited":
-      return {
-        status: 429,
-        error: "Too many failed sign-in attempts. Try again later.",
-      };
+      return { status: 429, error: message("sign_in.error.limited") };
     case "locked":
-      return {
-        status: 403,
-        error: "This account is locked. Contact your administrator.",
-      };
+      return { status: 403, error: message("sign_in.error.locked") };
     case "invalid":
-      return { status: 401, error: "The username or password is incorrect." };
+      return { status: 401, error: message("sign_in.error.invalid") };
   }
 }
 
 /** What the page says to an account waiting for its address's verification. */
-export function verifyFirstMessage(maskedEmail: string): string {
-  return `Your account is waiting for its email address to be confirmed. We sent a link to ${maskedEmail}; open it, then sign in.`;
+export function verifyFirstMessage(maskedEmail: string): Message {
+  return message("sign_in.verify_first", { email: maskedEmail });
 }
 
 /** `alice@example.com` → `a•••@example.com`. */
@@ -117,7 +112,7 @@ export async function signInGate(
 export type ForcedChangeResult =
   | { ok: true; user: UserRow }
   | { ok: false; reason: "expired" }
-  | { ok: false; reason: "weak"; message: string; username: string };
+  | { ok: false; reason: "weak"; message: Message; username: string };
 
 /** Sets the new password a forced change asks for. */
 export async function completeForcedChange(
@@ -130,10 +125,10 @@ export async function completeForcedChange(
   const holder = await ticketHolder(deps, ticket);
   if (!holder) return { ok: false, reason: "expired" };
   const problem = password !== confirm
-    ? "The two passwords are not the same."
+    ? message("password.mismatch")
     : passwordProblem(password, holder.username) ??
       (await verifyPassword(holder.password_hash, password)
-        ? "Choose a password different from the current one."
+        ? message("password.same_as_current")
         : null);
   if (problem) {
     return {

@@ -4,6 +4,7 @@
  * decision; unknown agents are shown as "Unknown browser".
  * @module
  */
+import { type Message, message, translate } from "../i18n/messages.ts";
 
 /** Checked in order: Edge and Opera also say Chrome, Chrome also says Safari. */
 const BROWSERS: [RegExp, string][] = [
@@ -24,11 +25,21 @@ const SYSTEMS: [RegExp, string][] = [
   [/\bLinux\b/, "Linux"],
 ];
 
-/** "Chrome on Android", "Safari on iOS", "Unknown browser". */
-export function describeUserAgent(agent: string | null): string {
-  if (!agent) return "Unknown browser";
+/** The browser and system an agent names, as a message for the page. */
+export function userAgentMessage(agent: string | null): Message {
+  if (!agent) return message("device.unknown");
   const browser = BROWSERS.find(([re]) => re.test(agent))?.[1];
   const system = SYSTEMS.find(([re]) => re.test(agent))?.[1];
-  if (browser && system) return `${browser} on ${system}`;
-  return browser ?? (system ? `A browser on ${system}` : "Unknown browser");
+  if (browser && system) {
+    return message("device.browser_on", { browser, system });
+  }
+  if (browser) return message("device.browser", { browser });
+  if (system) return message("device.system", { system });
+  return message("device.unknown");
+}
+
+/** "Chrome on Android", "Safari on iOS", "Unknown browser" (in English). */
+export function describeUserAgent(agent: string | null): string {
+  const m = userAgentMessage(agent);
+  return translate("en", m.key, m.values);
 }

@@ -8,6 +8,7 @@
 import type { UserRow } from "../db/schema.ts";
 import { findUserByID, updateUser } from "../db/users.ts";
 import type { Deps } from "../deps.ts";
+import type { Locale } from "../i18n/locales.ts";
 import { verificationCounter } from "../security/budget_counters.ts";
 import { sendVerificationMail } from "./mails.ts";
 import { recordAccountEvent } from "./notify.ts";
@@ -22,6 +23,7 @@ export async function offerVerification(
   user: UserRow,
   ip: string | null,
   createdBy: string,
+  locale?: Locale,
 ): Promise<boolean> {
   if (!deps.mail.enabled || !user.email || user.email_verified === 1) {
     return false;
@@ -32,7 +34,7 @@ export async function offerVerification(
   );
   if (!admission.ok) return false;
   await admission.attempt.failed();
-  const sent = await sendVerificationMail(deps, user, createdBy);
+  const sent = await sendVerificationMail(deps, user, createdBy, { locale });
   if (sent) {
     await recordAccountEvent(deps.db, user, "account.verification_sent", {
       ip,

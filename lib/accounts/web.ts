@@ -9,6 +9,7 @@
 import { getCookie } from "hono/cookie";
 import type { AppContext } from "../http/define.ts";
 import { HttpError } from "../http/http_error.ts";
+import type { MessageKey } from "../i18n/messages.ts";
 import { clientIP } from "../http/request.ts";
 import {
   currentUserSession,
@@ -21,13 +22,13 @@ import { SESSION_COOKIE, userSessionCookie } from "../security/session.ts";
 export const ACCOUNT_LOGIN_PATH = "/account/login";
 
 /** The pages of the account shell, in the order of its navigation. */
-export const ACCOUNT_PAGES = [
-  ["/account", "Profile"],
-  ["/account/password", "Password"],
-  ["/account/sessions", "Sessions"],
-  ["/account/apps", "Apps"],
-  ["/account/security", "Security"],
-] as const;
+export const ACCOUNT_PAGES: readonly (readonly [string, MessageKey])[] = [
+  ["/account", "account.nav.profile"],
+  ["/account/password", "account.nav.password"],
+  ["/account/sessions", "account.nav.sessions"],
+  ["/account/apps", "account.nav.apps"],
+  ["/account/security", "account.nav.security"],
+];
 
 /** One request to an account page, signed in. */
 export interface AccountContext {
@@ -96,26 +97,23 @@ export function setSessionCookie(c: AppContext, token: string): void {
 }
 
 /** The sentences a 303 can leave on an account page (`?notice=`). */
-export const ACCOUNT_NOTICES: Record<string, string> = {
-  "profile.saved": "Your profile is saved.",
-  "profile.unchanged": "Nothing changed.",
-  "profile.verify":
-    "Your profile is saved. We sent a link to your new address: open it to confirm it.",
-  "email.sent": "We sent a confirmation link to your address.",
-  "email.not_sent":
-    "No link was sent: mail is off, or you asked for several already. Try again later.",
-  "password.changed":
-    "Your password is changed. Your other sessions were signed out.",
-  "session.ended": "That session is signed out.",
-  "sessions.ended": "Every other session is signed out.",
-  "app.revoked": "The app's access is removed. It must ask you again.",
-  "welcome": "Your account is ready.",
-  "signed_out": "You are signed out.",
-  "reset": "Your password is changed. Sign in with it.",
+export const ACCOUNT_NOTICES: Readonly<Record<string, MessageKey>> = {
+  "profile.saved": "account.notice.profile_saved",
+  "profile.unchanged": "account.notice.profile_unchanged",
+  "profile.verify": "account.notice.profile_verify",
+  "email.sent": "account.notice.email_sent",
+  "email.not_sent": "account.notice.email_not_sent",
+  "password.changed": "account.notice.password_changed",
+  "session.ended": "account.notice.session_ended",
+  "sessions.ended": "account.notice.sessions_ended",
+  "app.revoked": "account.notice.app_revoked",
+  "welcome": "account.notice.welcome",
+  "signed_out": "account.notice.signed_out",
+  "reset": "account.notice.reset",
 };
 
 /** The notice a GET carries, if it is one of ours. */
-export function noticeOf(c: AppContext): string | undefined {
+export function noticeOf(c: AppContext): MessageKey | undefined {
   const key = c.req.query("notice");
   return key && Object.hasOwn(ACCOUNT_NOTICES, key)
     ? ACCOUNT_NOTICES[key]

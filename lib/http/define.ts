@@ -5,6 +5,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { FunctionComponent } from "preact";
+import type { Branding } from "../branding/branding.ts";
 import type { Deps } from "../deps.ts";
 import type { SessionRow } from "../db/schema.ts";
 import { OAuthError } from "../oauth/errors.ts";
@@ -15,6 +16,10 @@ export interface AppEnv {
     deps: Deps;
     /** The admin behind this request, once admin auth has run. */
     admin?: { actor: string; via: "token" | "session"; session?: SessionRow };
+    /** The branding of the pages (lib/http/page_look.ts). */
+    brand?: Branding;
+    /** The request's `ui_locales`, where the protocol carries one. */
+    uiLocales?: string;
   };
 }
 

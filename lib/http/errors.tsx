@@ -7,27 +7,35 @@
  */
 import type { Context } from "hono";
 import type { FunctionComponent } from "preact";
+import { translate } from "../i18n/messages.ts";
+import type { MessageKey } from "../i18n/messages.ts";
 import type { OAuthError } from "../oauth/errors.ts";
 import { oauthErrorResponse } from "../oauth/response.ts";
+import { pageLocale } from "./page_look.ts";
 import { renderPage } from "./render.tsx";
 import { wantsHTML } from "./request.ts";
 
 export interface ErrorPageProps {
   status: number;
+  /** The page's headline, in its language. */
   title: string;
+  /** What went wrong in the server's words (English, for whoever debugs it). */
   message: string;
 }
 
-const TITLES: Record<number, string> = {
-  400: "Bad request",
-  401: "Sign-in required",
-  403: "Forbidden",
-  404: "Page not found",
-  405: "Method not allowed",
-  413: "Request too large",
-  429: "Too many attempts",
-  500: "Something went wrong",
-  503: "Service unavailable",
+/** The headline of an error page by status; others are "Error". */
+export const ERROR_TITLES: Readonly<Record<number, MessageKey>> = {
+  400: "error.title.400",
+  401: "error.title.401",
+  403: "error.title.403",
+  404: "error.title.404",
+  405: "error.title.405",
+  410: "error.title.410",
+  413: "error.title.413",
+  415: "error.title.415",
+  429: "error.title.429",
+  500: "error.title.500",
+  503: "error.title.503",
 };
 
 let ErrorPage: FunctionComponent<ErrorPageProps> | null = null;
@@ -50,7 +58,10 @@ export function errorResponse(
 ): Response {
   if (wantsHTML(c.req.raw)) {
     if (!ErrorPage) throw new Error("no error page: routes/_error.tsx");
-    const title = TITLES[status] ?? "Error";
+    const title = translate(
+      pageLocale(c),
+      ERROR_TITLES[status] ?? "error.title.other",
+    );
     return renderPage(
       c,
       <ErrorPage status={status} title={title} message={message} />,

@@ -1,13 +1,20 @@
 /**
  * Server-side page rendering: a page's VNode inside the page shell
  * (routes/_app.tsx), as a full HTML document, with the island bundle only
- * when the page used an island.
+ * when the page used an island, in the request's language (a translator in
+ * context for the components, `<html lang>`) and with the server's
+ * branding. The admin pages stay in English.
  * @module
  */
-import type { Context } from "hono";
 import type { ComponentChildren, FunctionComponent } from "preact";
 import { renderToString } from "preact-render-to-string";
+import { type BrandLook, brandLook } from "../branding/assets.ts";
+import type { Locale } from "../i18n/locales.ts";
+import type { Message } from "../i18n/messages.ts";
+import { I18nContext, translator } from "../i18n/translator.ts";
+import type { AppContext } from "./define.ts";
 import { trackIslands } from "./islands.ts";
+import { pageBranding, pageLocale } from "./page_look.ts";
 
 export const ISLAND_BUNDLE_URL = "/static/islands.js";
 
@@ -23,6 +30,10 @@ export interface LayoutProps {
   csrf?: string;
   /** The request path, to mark the current admin section. */
   path?: string;
+  /** The page's language (`<html lang>`). */
+  lang: Locale;
+  /** The name, logo, accent and support link to show. */
+  brand: BrandLook;
 }
 
 let Layout: FunctionComponent<LayoutProps> | null = null;
@@ -33,7 +44,8 @@ export function registerLayout(layout: FunctionComponent<LayoutProps>): void {
 }
 
 export interface PageOptions {
-  title: string;
+  /** The page's title: text, or a message in the page's language. */
+  title: string | Message;
   status?: number;
   admin?: boolean;
   /** CSRF token for forms in the layout (admin pages). */
@@ -46,24 +58,34 @@ export interface PageOptions {
  * cookies set on `c` (CSRF, session) go out with it.
  */
 export function renderPage(
-  c: Context,
+  c: AppContext,
   body: ComponentChildren,
   options: PageOptions,
 ): Response {
   if (!Layout) throw new Error("no page shell: routes/_app.tsx");
+  const lang = pageLocale(c);
+  const i18n = translator(lang);
   const { result: inner, used } = trackIslands(() =>
-    renderToString(<>{body}</>)
+    renderToString(
+      <I18nContext.Provider value={i18n}>{body}</I18nContext.Provider>,
+    )
   );
   const html = renderToString(
-    <Layout
-      title={options.title}
-      admin={options.admin}
-      csrf={options.csrf}
-      path={c.req.path}
-      scripts={used ? [ISLAND_BUNDLE_URL] : []}
-    >
-      <div dangerouslySetInnerHTML={{ __html: inner }} />
-    </Layout>,
+    <I18nContext.Provider value={i18n}>
+      <Layout
+        title={typeof options.title === "string"
+          ? options.title
+          : i18n.text(options.title)}
+        admin={options.admin}
+        csrf={options.csrf}
+        path={c.req.path}
+        scripts={used ? [ISLAND_BUNDLE_URL] : []}
+        lang={lang}
+        brand={brandLook(pageBranding(c))}
+      >
+        <div dangerouslySetInnerHTML={{ __html: inner }} />
+      </Layout>
+    </I18nContext.Provider>,
   );
   // deno-lint-ignore no-explicit-any
   return c.html("<!DOCTYPE html>" + html, (options.status ?? 200) as any, {

@@ -1,14 +1,18 @@
 /**
  * The mails the server sends, as plain text and HTML built from the same
- * parts, with every sentence in a catalog keyed by locale so a translation
- * is one more entry (`MAIL_CATALOG`). Values are substituted by name
- * (`{username}`) and escaped for the HTML part; links appear in both parts.
+ * parts. Each template is a layout of message keys (`MAIL_TEMPLATES`); the
+ * sentences are in the language catalogues (lib/i18n/en.ts, de.ts, …,
+ * under `mail.`), so a mail speaks every language the pages do. Values are
+ * substituted by name (`{username}`) and escaped for the HTML part; links
+ * appear in both parts.
  * @module
  */
+import { type Locale, localeOf, LOCALES } from "../i18n/locales.ts";
+import { CATALOGUES, fill, type MessageKey } from "../i18n/messages.ts";
 
-/** The locales the catalog has; a user's `locale` claim picks one. */
-export const MAIL_LOCALES = ["en"] as const;
-export type MailLocale = (typeof MAIL_LOCALES)[number];
+/** The locales mails are written in: every language of the pages. */
+export const MAIL_LOCALES: readonly Locale[] = LOCALES;
+export type MailLocale = Locale;
 
 /** Account changes a notification mail can name. */
 export type AccountChange =
@@ -20,87 +24,56 @@ export type AccountChange =
   | "session_ended"
   | "app_revoked";
 
-/** One mail's sentences: `{name}` marks a value. */
-interface MailText {
-  subject: string;
+/** One mail's layout: `{name}` in its sentences marks a value. */
+interface MailLayout {
+  subject: MessageKey;
   /** Paragraphs before the action link. */
-  lines: string[];
+  lines: MessageKey[];
   /** The action's label (the link itself is a value). */
-  action?: string;
+  action?: MessageKey;
   /** Paragraphs after it. */
-  after: string[];
+  after: MessageKey[];
 }
 
-interface Catalog {
-  verify_email: MailText;
-  reset_password: MailText;
-  invite: MailText;
-  account_changed: MailText;
-  changes: Record<AccountChange, string>;
-  /** The sign-off under every mail. */
-  footer: string;
-}
-
-export const MAIL_CATALOG: Record<MailLocale, Catalog> = {
-  en: {
-    verify_email: {
-      subject: "Confirm your email address",
-      lines: [
-        "Hello {username},",
-        "please confirm that {email} is your address for your account at {issuer}.",
-      ],
-      action: "Confirm my email address",
-      after: [
-        "The link works once and expires in {hours} hours.",
-        "If you did not ask for this, you can ignore this mail.",
-      ],
-    },
-    reset_password: {
-      subject: "Reset your password",
-      lines: [
-        "Hello {username},",
-        "someone asked to reset the password of your account at {issuer}. To choose a new password, open this link:",
-      ],
-      action: "Choose a new password",
-      after: [
-        "The link works once and expires in {minutes} minutes.",
-        "If you did not ask for this, you can ignore this mail: your password stays as it is.",
-      ],
-    },
-    invite: {
-      subject: "You are invited to create an account",
-      lines: [
-        "Hello,",
-        "you are invited to create an account at {issuer}.",
-      ],
-      action: "Create my account",
-      after: ["The invitation works once and expires on {expires}."],
-    },
-    account_changed: {
-      subject: "Your account: {change}",
-      lines: [
-        "Hello {username},",
-        "{change} on your account at {issuer} ({when}, from {address}).",
-      ],
-      action: "Review your account",
-      after: [
-        "If this was not you, reset your password now and tell your administrator.",
-      ],
-    },
-    changes: {
-      password_changed: "Your password was changed",
-      password_reset: "Your password was reset",
-      profile_updated: "Your profile was updated",
-      email_changed: "Your email address was changed",
-      email_verified: "Your email address was confirmed",
-      session_ended: "A signed-in session was ended",
-      app_revoked: "An app's access was removed",
-    },
-    footer: "This mail was sent by {issuer}.",
+export const MAIL_TEMPLATES = {
+  verify_email: {
+    subject: "mail.verify_email.subject",
+    lines: ["mail.hello", "mail.verify_email.body"],
+    action: "mail.verify_email.action",
+    after: ["mail.verify_email.expiry", "mail.ignore"],
   },
-};
+  reset_password: {
+    subject: "mail.reset_password.subject",
+    lines: ["mail.hello", "mail.reset_password.body"],
+    action: "mail.reset_password.action",
+    after: ["mail.reset_password.expiry", "mail.reset_password.ignore"],
+  },
+  invite: {
+    subject: "mail.invite.subject",
+    lines: ["mail.hello_anyone", "mail.invite.body"],
+    action: "mail.invite.action",
+    after: ["mail.invite.expiry"],
+  },
+  account_changed: {
+    subject: "mail.account_changed.subject",
+    lines: ["mail.hello", "mail.account_changed.body"],
+    action: "mail.account_changed.action",
+    after: ["mail.account_changed.not_you"],
+  },
+} as const satisfies Record<string, MailLayout>;
 
-export type MailTemplate = Exclude<keyof Catalog, "changes" | "footer">;
+export type MailTemplate = keyof typeof MAIL_TEMPLATES;
+
+/** What each account change is called in a notice. */
+const CHANGES: Record<AccountChange, MessageKey> = {
+  password_changed: "mail.change.password_changed",
+  password_reset: "mail.change.password_reset",
+  profile_updated: "mail.change.profile_updated",
+  email_changed: "mail.change.email_changed",
+  email_verified: "mail.change.email_verified",
+  session_ended: "mail.change.session_ended",
+  app_revoked: "mail.change.app_revoked",
+};
 
 /** A rendered mail, ready for the transport. */
 export interface RenderedMail {
@@ -114,26 +87,13 @@ function escapeHTML(s: string): string {
     .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
-/** `{name}` replaced by its value (unknown names stay as written). */
-function fill(
-  text: string,
-  values: Record<string, string>,
-  escape: (s: string) => string,
-): string {
-  return text.replace(
-    /\{([a-z_]+)\}/g,
-    (whole, name: string) =>
-      Object.hasOwn(values, name) ? escape(values[name]) : whole,
-  );
-}
-
-/** The catalog locale for a user's `locale` claim (`de-CH` → `de`), else English. */
-export function mailLocale(claim: unknown): MailLocale {
-  if (typeof claim !== "string") return "en";
-  const wanted = claim.toLowerCase().split(/[-_]/)[0];
-  return (MAIL_LOCALES as readonly string[]).includes(wanted)
-    ? wanted as MailLocale
-    : "en";
+/**
+ * The mail locale for a user's `locale` claim (`de-CH` → `de`), else
+ * `fallback` (the language of the page that caused the mail, or the
+ * server's DEFAULT_LOCALE).
+ */
+export function mailLocale(claim: unknown, fallback: Locale = "en"): Locale {
+  return (typeof claim === "string" ? localeOf(claim) : null) ?? fallback;
 }
 
 /**
@@ -145,43 +105,45 @@ export function mailLocale(claim: unknown): MailLocale {
  */
 export function renderMail(
   template: MailTemplate,
-  locale: MailLocale,
+  locale: Locale,
   values: Record<string, string>,
   link?: string,
 ): RenderedMail {
-  const catalog = MAIL_CATALOG[locale];
-  const parts = catalog[template];
+  const catalogue = CATALOGUES[locale];
+  const layout: MailLayout = MAIL_TEMPLATES[template];
   const all = { ...values };
-  if (template === "account_changed") {
-    all.change = catalog.changes[values.change as AccountChange] ??
-      values.change;
+  if (template === "account_changed" && Object.hasOwn(CHANGES, values.change)) {
+    all.change = catalogue[CHANGES[values.change as AccountChange]];
   }
-  const plain = (t: string) => fill(t, all, (s) => s);
-  const html = (t: string) => fill(escapeHTML(t), all, escapeHTML);
-  const footer = catalog.footer;
+  const escaped = Object.fromEntries(
+    Object.entries(all).map(([k, v]) => [k, escapeHTML(v)]),
+  );
+  const plain = (key: MessageKey) => fill(catalogue[key], all);
+  const html = (key: MessageKey) => fill(escapeHTML(catalogue[key]), escaped);
+  const footer: MessageKey = "mail.footer";
   const textParts = [
-    ...parts.lines.map(plain),
-    ...(parts.action && link ? [`${plain(parts.action)}:\n${link}`] : []),
-    ...parts.after.map(plain),
+    ...layout.lines.map(plain),
+    ...(layout.action && link ? [`${plain(layout.action)}:\n${link}`] : []),
+    ...layout.after.map(plain),
     `-- \n${plain(footer)}`,
   ];
   const htmlParts = [
-    ...parts.lines.map((l) => `<p>${html(l)}</p>`),
-    ...(parts.action && link
+    ...layout.lines.map((l) => `<p>${html(l)}</p>`),
+    ...(layout.action && link
       ? [
         `<p><a href="${escapeHTML(link)}">${
-          html(parts.action)
+          html(layout.action)
         }</a></p><p style="color:#555;font-size:90%">${escapeHTML(link)}</p>`,
       ]
       : []),
-    ...parts.after.map((l) => `<p>${html(l)}</p>`),
+    ...layout.after.map((l) => `<p>${html(l)}</p>`),
     `<p style="color:#555;font-size:90%">${html(footer)}</p>`,
   ];
   return {
-    subject: plain(parts.subject).replace(/[\r\n]+/g, " "),
+    subject: plain(layout.subject).replace(/[\r\n]+/g, " "),
     text: textParts.join("\n\n") + "\n",
     html: `<!DOCTYPE html><html lang="${locale}"><head><meta charset="utf-8">` +
-      `<title>${html(parts.subject)}</title></head><body>` +
+      `<title>${html(layout.subject)}</title></head><body>` +
       htmlParts.join("") + `</body></html>`,
   };
 }

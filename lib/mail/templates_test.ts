@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MAIL_CATALOG, mailLocale, renderMail } from "./templates.ts";
+import { MAIL_LOCALES, mailLocale, renderMail } from "./templates.ts";
 
 const ISSUER = "https://id.example.com";
 
@@ -50,7 +50,8 @@ Deno.test("mail templates: every template of every locale renders without a left
     when: "now",
     address: "here",
   };
-  for (const locale of Object.keys(MAIL_CATALOG) as "en"[]) {
+  assert.deepEqual([...MAIL_LOCALES], ["en", "de"]);
+  for (const locale of MAIL_LOCALES) {
     for (
       const template of [
         "verify_email",
@@ -66,6 +67,32 @@ Deno.test("mail templates: every template of every locale renders without a left
     }
   }
   assert.equal(mailLocale("en-GB"), "en");
+  assert.equal(mailLocale("de-CH"), "de");
   assert.equal(mailLocale("xx"), "en");
+  assert.equal(mailLocale("xx", "de"), "de");
   assert.equal(mailLocale(42), "en");
+});
+
+Deno.test("mail templates: a German mail is German throughout, values and link unchanged", () => {
+  const link = `${ISSUER}/account/verify?token=t`;
+  const mail = renderMail("verify_email", "de", {
+    username: "alice",
+    issuer: ISSUER,
+    email: "alice@example.com",
+    hours: "24",
+  }, link);
+  assert.equal(mail.subject, "Bestätigen Sie Ihre E-Mail-Adresse");
+  assert.match(mail.text, /^Hallo alice,/);
+  assert.match(mail.text, /alice@example\.com Ihre Adresse für Ihr Konto/);
+  assert.match(mail.text, /in 24 Stunden ab/);
+  assert.ok(mail.text.includes(`\n${link}\n`));
+  assert.match(mail.html, /^<!DOCTYPE html><html lang="de">/);
+  const notice = renderMail("account_changed", "de", {
+    username: "alice",
+    issuer: ISSUER,
+    change: "password_changed",
+    when: "2026-01-02 03:04 UTC",
+    address: "192.0.2.1",
+  });
+  assert.equal(notice.subject, "Ihr Konto: Ihr Passwort wurde geändert");
 });

@@ -30,6 +30,7 @@ const PARAMS = [
   "client_id",
   "post_logout_redirect_uri",
   "state",
+  "ui_locales",
 ] as const;
 
 /** The parameters of RP-Initiated Logout 1.0 §2 this server acts on. */
@@ -40,6 +41,11 @@ export interface LogoutRequest {
   clientID: string | null;
   postLogoutRedirectURI: string | null;
   state: string | null;
+  /**
+   * RP-Initiated Logout 1.0 §2 ui_locales: "End-User's preferred languages
+   * and scripts for the user interface", for the pages shown on the way.
+   */
+  uiLocales: string | null;
 }
 
 export type LogoutOutcome =
@@ -96,6 +102,7 @@ export async function readLogoutRequest(req: Request): Promise<LogoutRequest> {
     clientID: get("client_id"),
     postLogoutRedirectURI: get("post_logout_redirect_uri"),
     state: get("state"),
+    uiLocales: get("ui_locales")?.slice(0, 200) ?? null,
   };
 }
 
@@ -134,6 +141,7 @@ function confirmationParams(request: LogoutRequest): Record<string, string> {
     params.post_logout_redirect_uri = request.postLogoutRedirectURI;
   }
   if (request.state) params.state = request.state;
+  if (request.uiLocales) params.ui_locales = request.uiLocales;
   return params;
 }
 

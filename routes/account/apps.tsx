@@ -9,6 +9,7 @@ import {
 } from "../../lib/accounts/web.ts";
 import { define } from "../../lib/http/define.ts";
 import { HttpError } from "../../lib/http/http_error.ts";
+import { message } from "../../lib/i18n/messages.ts";
 
 const PATH = "/account/apps";
 
@@ -21,7 +22,7 @@ export const handler = define.handlers({
       c,
       account,
       (csrf) => <AppsPage apps={apps} csrf={csrf} />,
-      { title: "Apps" },
+      { title: message("account.nav.apps") },
     );
   },
   async POST(c) {

@@ -3,7 +3,9 @@ import { renderPublicPage } from "../../components/account/render.tsx";
 import { requestPasswordReset } from "../../lib/accounts/recovery.ts";
 import { accountForm } from "../../lib/accounts/web.ts";
 import { define } from "../../lib/http/define.ts";
+import { pageLocale } from "../../lib/http/page_look.ts";
 import { clientIP } from "../../lib/http/request.ts";
+import { message } from "../../lib/i18n/messages.ts";
 
 export const handler = define.handlers({
   GET: (c) =>
@@ -12,7 +14,7 @@ export const handler = define.handlers({
       (csrf) => (
         <ForgotPasswordPage csrf={csrf} available={c.var.deps.mail.enabled} />
       ),
-      { title: "Reset your password" },
+      { title: message("forgot.title") },
     ),
   async POST(c) {
     const { deps } = c.var;
@@ -20,7 +22,12 @@ export const handler = define.handlers({
       0,
       254,
     );
-    const result = await requestPasswordReset(deps, identifier, clientIP(c));
+    const result = await requestPasswordReset(
+      deps,
+      identifier,
+      clientIP(c),
+      pageLocale(c),
+    );
     return renderPublicPage(c, (csrf) => (
       <ForgotPasswordPage
         csrf={csrf}
@@ -28,11 +35,11 @@ export const handler = define.handlers({
         sent={result.ok}
         identifier={identifier}
         error={!result.ok && result.reason === "limited"
-          ? "Too many requests from your network. Try again later."
+          ? message("forgot.limited")
           : undefined}
       />
     ), {
-      title: "Reset your password",
+      title: message("forgot.title"),
       status: result.ok ? 200 : result.reason === "limited" ? 429 : 404,
       headers: !result.ok && result.reason === "limited"
         ? { "Retry-After": String(result.retryAfter) }

@@ -10,13 +10,15 @@ import {
   withNotice,
 } from "../../lib/accounts/web.ts";
 import { type AppContext, define } from "../../lib/http/define.ts";
+import { pageLocale } from "../../lib/http/page_look.ts";
+import { type Message, message } from "../../lib/i18n/messages.ts";
 
 async function page(
   c: AppContext,
   account: AccountContext,
   state: {
     status?: number;
-    errors?: Record<string, string>;
+    errors?: Record<string, Message>;
     values?: Record<string, string>;
   } = {},
 ): Promise<Response> {
@@ -30,7 +32,7 @@ async function page(
       values={state.values}
       mailOn={deps.mail.enabled}
     />
-  ), { title: "Profile", status: state.status });
+  ), { title: message("profile.title"), status: state.status });
 }
 
 export const handler = define.handlers({
@@ -45,7 +47,13 @@ export const handler = define.handlers({
     const { deps } = c.var;
     const user = account.current.user;
     if (form.get("_action") === "send_verification") {
-      const sent = await offerVerification(deps, user, account.ip, "account");
+      const sent = await offerVerification(
+        deps,
+        user,
+        account.ip,
+        "account",
+        pageLocale(c),
+      );
       return withNotice(c, "/account", sent ? "email.sent" : "email.not_sent");
     }
     const result = await updateProfile(deps, user, form, account.ip);

@@ -16,15 +16,22 @@ import { passkeyOffer } from "../../lib/accounts/webauthn/offer.ts";
 import { registrationOpen } from "../../lib/config.ts";
 import { type AppContext, define } from "../../lib/http/define.ts";
 import { clientIP } from "../../lib/http/request.ts";
+import { type Message, message } from "../../lib/i18n/messages.ts";
 import {
   DEVICE_COOKIE,
   deviceCookie,
 } from "../../lib/security/device_cookie.ts";
 import { SESSION_COOKIE } from "../../lib/security/session.ts";
 
+/** The notice a 303 left (signed out, password reset), as a message. */
+function notice(c: AppContext): Message | undefined {
+  const key = noticeOf(c);
+  return key ? { key } : undefined;
+}
+
 interface FormState {
   status?: number;
-  error?: string;
+  error?: Message;
   username?: string;
   retryAfter?: number;
 }
@@ -40,14 +47,14 @@ async function form(
       csrf={csrf}
       next={safeNext(c.req.query("next"))}
       error={state.error}
-      notice={state.error ? undefined : noticeOf(c)}
+      notice={state.error ? undefined : notice(c)}
       username={state.username}
       recovery={deps.mail.enabled}
       registration={registrationOpen(deps.config.registration)}
       passkey={passkey}
     />
   ), {
-    title: "Sign in",
+    title: message("account_sign_in.page"),
     status: state.status,
     headers: state.retryAfter
       ? { "Retry-After": String(state.retryAfter) }
@@ -82,7 +89,7 @@ export const handler = define.handlers({
           (csrf) => (
             <AccountChangePassword csrf={csrf} next={next} {...result} />
           ),
-          { title: "Choose a new password", status: result.status },
+          { title: message("change_password.title"), status: result.status },
         );
       case "signed_in":
         setSessionCookie(c, result.token);

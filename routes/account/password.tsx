@@ -12,6 +12,7 @@ import {
   withNotice,
 } from "../../lib/accounts/web.ts";
 import { type AppContext, define } from "../../lib/http/define.ts";
+import { type Message, message } from "../../lib/i18n/messages.ts";
 
 const PATH = "/account/password";
 
@@ -20,7 +21,7 @@ function page(
   account: AccountContext,
   state: {
     status?: number;
-    errors?: Record<string, string>;
+    errors?: Record<string, Message>;
     retryAfter?: number;
   } = {},
 ): Response {
@@ -31,7 +32,7 @@ function page(
       errors={state.errors}
     />
   ), {
-    title: "Password",
+    title: message("account.nav.password"),
     status: state.status,
     headers: state.retryAfter
       ? { "Retry-After": String(state.retryAfter) }

@@ -14,7 +14,9 @@ import {
   withNotice,
 } from "../../lib/accounts/web.ts";
 import { type AppContext, define } from "../../lib/http/define.ts";
+import { pageLocale } from "../../lib/http/page_look.ts";
 import { clientIP } from "../../lib/http/request.ts";
+import { type Message, message } from "../../lib/i18n/messages.ts";
 import { SESSION_COOKIE } from "../../lib/security/session.ts";
 
 async function form(
@@ -22,7 +24,7 @@ async function form(
   values: RegisterFieldValues,
   state: {
     status?: number;
-    errors?: Record<string, string>;
+    errors?: Record<string, Message>;
     retryAfter?: number;
   } = {},
 ): Promise<Response> {
@@ -31,11 +33,11 @@ async function form(
   if (mode === "off") {
     return renderPublicPage(c, () => (
       <AccountNotice
-        title="Accounts are made by the administrator"
-        message="This server does not let people create accounts. Ask your administrator for one."
-        link={{ href: "/account/login", label: "Sign in" }}
+        title={message("register.off.title")}
+        message={message("register.off.ask")}
+        link={{ href: "/account/login", label: message("sign_in.title") }}
       />
-    ), { title: "Create an account", status: 404 });
+    ), { title: message("register.title"), status: 404 });
   }
   const invite = mode === "invite"
     ? await liveInvite(deps, values.invite)
@@ -44,19 +46,15 @@ async function form(
     <RegisterPage
       csrf={csrf}
       values={values}
-      errors={state.errors ?? (mode === "invite" && !invite
-        ? {
-          invite: values.invite
-            ? "This invitation is not valid: it was used, has expired or was withdrawn."
-            : "",
-        }
+      errors={state.errors ?? (mode === "invite" && !invite && values.invite
+        ? { invite: message("register.invite_invalid") }
         : {})}
       invite={mode !== "invite" ? "none" : invite ? "hidden" : "ask"}
       emailRequired={deps.mail.enabled}
       fixedEmail={invite?.email}
     />
   ), {
-    title: "Create an account",
+    title: message("register.title"),
     status: state.status,
     headers: state.retryAfter
       ? { "Retry-After": String(state.retryAfter) }
@@ -78,16 +76,20 @@ export const handler = define.handlers({
     const result = await register(deps, {
       ...values,
       password: posted.get("password") ?? "",
+      locale: pageLocale(c),
     }, ip);
     if (!result.ok) return await form(c, values, result);
     if (!result.canSignIn) {
       return renderPublicPage(c, () => (
         <AccountNotice
-          title="Check your mail"
-          message={`Your account ${result.user.username} is created. We sent a link to ${values.email}: open it to confirm the address, then sign in.`}
-          link={{ href: "/account/login", label: "Sign in" }}
+          title={message("register.check_mail.title")}
+          message={message("register.check_mail", {
+            username: result.user.username,
+            email: values.email,
+          })}
+          link={{ href: "/account/login", label: message("sign_in.title") }}
         />
-      ), { title: "Check your mail" });
+      ), { title: message("register.check_mail.title") });
     }
     const started = await startSession(
       deps,

@@ -10,15 +10,16 @@ import {
 import { accountForm, withNotice } from "../../lib/accounts/web.ts";
 import { type AppContext, define } from "../../lib/http/define.ts";
 import { clientIP } from "../../lib/http/request.ts";
+import { message } from "../../lib/i18n/messages.ts";
 
 function invalidLink(c: AppContext): Response {
   return renderPublicPage(c, () => (
     <AccountNotice
-      title="This link does not work"
-      message="The link was used already, has expired (links work for 30 minutes) or was replaced by a password change. Ask for a new one."
-      link={{ href: "/account/forgot", label: "Send me a new link" }}
+      title={message("link.invalid.title")}
+      message={message("reset.link_invalid", { minutes: 30 })}
+      link={{ href: "/account/forgot", label: message("reset.new_link") }}
     />
-  ), { title: "This link does not work", status: 410 });
+  ), { title: message("link.invalid.title"), status: 410 });
 }
 
 export const handler = define.handlers({
@@ -28,7 +29,7 @@ export const handler = define.handlers({
     return renderPublicPage(
       c,
       (csrf) => <ResetPasswordPage csrf={csrf} token={token} />,
-      { title: "Choose a new password" },
+      { title: message("change_password.title") },
     );
   },
   async POST(c) {
@@ -40,9 +41,9 @@ export const handler = define.handlers({
         <ResetPasswordPage
           csrf={csrf}
           token={token}
-          error="The two passwords are not the same."
+          error={message("password.mismatch")}
         />
-      ), { title: "Choose a new password", status: 400 });
+      ), { title: message("change_password.title"), status: 400 });
     }
     const result = await resetPasswordWithLink(
       c.var.deps,
@@ -57,7 +58,7 @@ export const handler = define.handlers({
       (csrf) => (
         <ResetPasswordPage csrf={csrf} token={token} error={result.message} />
       ),
-      { title: "Choose a new password", status: 400 },
+      { title: message("change_password.title"), status: 400 },
     );
   },
 });

@@ -16,6 +16,7 @@ import {
   toAccountSignIn,
 } from "../../lib/accounts/web.ts";
 import { type AppContext, define } from "../../lib/http/define.ts";
+import { message } from "../../lib/i18n/messages.ts";
 
 function securityRequest(
   c: AppContext,
@@ -39,7 +40,7 @@ function answer(
       csrf={csrf}
       issuer={c.var.deps.config.issuer}
     />
-  ), { title: "Sign-in and security", status: result.status });
+  ), { title: message("security.title"), status: result.status });
 }
 
 export const handler = define.handlers({
@@ -47,7 +48,10 @@ export const handler = define.handlers({
     const account = await signedInAccount(c);
     if (!account) return toAccountSignIn(c, SECURITY_PATH);
     const { deps } = c.var;
-    const notice = SECURITY_NOTICES[c.req.query("notice") ?? ""];
+    const asked = c.req.query("notice") ?? "";
+    const notice = Object.hasOwn(SECURITY_NOTICES, asked)
+      ? SECURITY_NOTICES[asked]
+      : undefined;
     const view = await securityView(deps, securityRequest(c, account));
     return renderAccountPage(c, account, (csrf) => (
       <SecurityPage
@@ -56,7 +60,7 @@ export const handler = define.handlers({
         notice={notice}
         issuer={deps.config.issuer}
       />
-    ), { title: "Sign-in and security" });
+    ), { title: message("security.title") });
   },
   async POST(c) {
     const form = await accountForm(c);

@@ -9,6 +9,7 @@ import {
 } from "../../lib/accounts/web.ts";
 import { define } from "../../lib/http/define.ts";
 import { HttpError } from "../../lib/http/http_error.ts";
+import { message } from "../../lib/i18n/messages.ts";
 
 const PATH = "/account/sessions";
 
@@ -26,7 +27,7 @@ export const handler = define.handlers({
       c,
       account,
       (csrf) => <SessionsPage devices={devices} csrf={csrf} />,
-      { title: "Sessions" },
+      { title: message("account.nav.sessions") },
     );
   },
   async POST(c) {

@@ -7,6 +7,7 @@ import { verifyEmailWithLink } from "../../lib/accounts/verification.ts";
 import { accountForm } from "../../lib/accounts/web.ts";
 import { define } from "../../lib/http/define.ts";
 import { clientIP } from "../../lib/http/request.ts";
+import { message } from "../../lib/i18n/messages.ts";
 
 export const handler = define.handlers({
   // Opening the link only asks for a click: mail scanners open links too.
@@ -16,7 +17,7 @@ export const handler = define.handlers({
       (csrf) => (
         <VerifyEmailPage csrf={csrf} token={c.req.query("token") ?? ""} />
       ),
-      { title: "Confirm your email address" },
+      { title: message("sign_in.verify_first.title") },
     ),
   async POST(c) {
     const form = await accountForm(c);
@@ -28,20 +29,23 @@ export const handler = define.handlers({
     if (result.ok) {
       return renderPublicPage(c, () => (
         <AccountNotice
-          title="Email address confirmed"
-          message={`Thank you: ${result.user.email} is confirmed for ${result.user.username}.`}
-          link={{ href: "/account", label: "Go to your account" }}
+          title={message("verify.done.title")}
+          message={message("verify.done", {
+            email: result.user.email ?? "",
+            username: result.user.username,
+          })}
+          link={{ href: "/account", label: message("verify.to_account") }}
         />
-      ), { title: "Email address confirmed" });
+      ), { title: message("verify.done.title") });
     }
     return renderPublicPage(c, () => (
       <AccountNotice
-        title="This link does not work"
+        title={message("link.invalid.title")}
         message={result.reason === "address_changed"
-          ? "The account's email address changed since this link was sent."
-          : "The link was used already or has expired. Sign in to ask for a new one."}
-        link={{ href: "/account", label: "Go to your account" }}
+          ? message("verify.address_changed")
+          : message("verify.link_invalid")}
+        link={{ href: "/account", label: message("verify.to_account") }}
       />
-    ), { title: "This link does not work", status: 410 });
+    ), { title: message("link.invalid.title"), status: 410 });
   },
 });

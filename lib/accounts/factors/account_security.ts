@@ -15,6 +15,7 @@
 import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
 import { listCredentials } from "../../db/factors.ts";
 import type { Deps } from "../../deps.ts";
+import { type Message, message, type MessageKey } from "../../i18n/messages.ts";
 import {
   deletePasskey,
   listPasskeyViews,
@@ -62,7 +63,7 @@ export const SECURITY_PATH = "/account/security";
 export type PasskeySetup =
   | { state: "ready"; registration: PublicKeyCredentialCreationOptionsJSON }
   | { state: "elsewhere"; href: string; origin: string }
-  | { state: "unavailable"; reason: string };
+  | { state: "unavailable"; reason: Message };
 
 /** Everything the page shows. */
 export interface SecurityView {
@@ -80,7 +81,7 @@ export interface SecurityView {
   totpEnrolment: TOTPEnrolment | null;
   /** Shown once, right after they were made. */
   recoveryCodes?: string[];
-  error?: string;
+  error?: Message;
 }
 
 export interface SecurityRequest {
@@ -97,7 +98,7 @@ interface ViewExtras {
   reauth?: boolean;
   enrolment?: TOTPEnrolment | null;
   recoveryCodes?: string[];
-  error?: string;
+  error?: Message;
 }
 
 function needsStepUp(current: SignedIn, factors: UserFactors): boolean {
@@ -180,7 +181,7 @@ async function provedNewFactor(
   };
 }
 
-const LIMITED = "Too many failed attempts. Try again later.";
+const LIMITED = message("factor.error.limited");
 
 /** The step-up and re-confirmation actions (allowed before rule 1 is met). */
 async function verify(
@@ -191,7 +192,7 @@ async function verify(
 ): Promise<SecurityAnswer> {
   const { user } = req.current;
   let amr: AMR[] | null = null;
-  let error = "That did not match. Try again.";
+  let error = message("factor.error.no_match");
   let status = 401;
   if (action === "verify_passkey") {
     const rp = serverRelyingParty(deps);
@@ -205,7 +206,7 @@ async function verify(
       if (result.ok && result.user.id === user.id) amr = result.amr;
       else if (!result.ok && result.reason === "limited") {
         [error, status] = [LIMITED, 429];
-      } else error = "That passkey could not be verified for this account.";
+      } else error = message("factor.error.passkey_other_account");
     }
   } else if (action === "reauth") {
     const result = await confirmPassword(
@@ -216,7 +217,7 @@ async function verify(
     );
     if (result.ok) amr = [];
     else if (result.reason === "limited") [error, status] = [LIMITED, 429];
-    else error = "The password is incorrect.";
+    else error = message("factor.error.password");
   } else {
     const method = action === "verify_totp" ? "totp" : "recovery_code";
     const result = await verifySecondFactor(
@@ -228,7 +229,7 @@ async function verify(
     );
     if (result.ok) amr = result.amr;
     else if (result.reason === "limited") [error, status] = [LIMITED, 429];
-    else error = "That code is not right, or was used already.";
+    else error = message("factor.error.code");
   }
   const raised = amr ? await stepUpSession(deps, req.current, amr) : null;
   if (raised) {
@@ -265,13 +266,13 @@ export async function securityAction(
   const factors = await factorsOf(deps.db, user.id);
   if (needsStepUp(req.current, factors)) {
     return await page(deps, req, 403, {
-      error: "Confirm it's you with your second factor first.",
+      error: message("factor.error.step_up_first"),
     });
   }
   if (PROTECTIVE.has(action) && !recentlyAuthenticated(session, deps.now())) {
     return await page(deps, req, 403, {
       reauth: true,
-      error: "For this change, confirm it's you again, then repeat it.",
+      error: message("factor.error.reauth_first"),
     });
   }
   switch (action) {
@@ -289,8 +290,7 @@ export async function securityAction(
       );
       if (!result.ok) {
         return await page(deps, req, 400, {
-          error:
-            "That code does not match. Check the time on your device and enter the current code.",
+          error: message("factor.error.totp_enrol"),
         });
       }
       return await provedNewFactor(
@@ -350,7 +350,7 @@ export async function securityAction(
       );
       if (!ok) {
         return await page(deps, req, 400, {
-          error: "Give the passkey a name (up to 60 characters).",
+          error: message("factor.error.passkey_name"),
         });
       }
       return { kind: "redirect", notice: "passkey.renamed" };
@@ -362,23 +362,28 @@ export async function securityAction(
         form.get("credential_id") ?? "",
         { actor: `user:${user.username_canonical}`, ip: req.ip },
       );
-      if (!ok) return await page(deps, req, 404, { error: "No such passkey." });
+      if (!ok) {
+        return await page(deps, req, 404, {
+          error: message("factor.error.no_passkey"),
+        });
+      }
       return { kind: "redirect", notice: "passkey.deleted" };
     }
   }
-  return await page(deps, req, 400, { error: "Unknown action." });
+  return await page(deps, req, 400, {
+    error: message("factor.error.unknown_action"),
+  });
 }
 
 /** The sentences the page shows after a redirect (`?notice=`). */
-export const SECURITY_NOTICES: Readonly<Record<string, string>> = {
-  "verified": "Confirmed. You can now manage your sign-in methods.",
-  "totp.enabled": "Your authenticator app is set up.",
-  "totp.exists": "An authenticator app is set up already.",
-  "totp.cancelled": "Authenticator app setup cancelled.",
-  "totp.disabled": "Your authenticator app is turned off.",
-  "recovery.none":
-    "Recovery codes come with a second factor: set one up first.",
-  "passkey.added": "Passkey added.",
-  "passkey.renamed": "Passkey renamed.",
-  "passkey.deleted": "Passkey deleted.",
+export const SECURITY_NOTICES: Readonly<Record<string, MessageKey>> = {
+  "verified": "security.notice.verified",
+  "totp.enabled": "security.notice.totp_enabled",
+  "totp.exists": "security.notice.totp_exists",
+  "totp.cancelled": "security.notice.totp_cancelled",
+  "totp.disabled": "security.notice.totp_disabled",
+  "recovery.none": "security.notice.recovery_none",
+  "passkey.added": "security.notice.passkey_added",
+  "passkey.renamed": "security.notice.passkey_renamed",
+  "passkey.deleted": "security.notice.passkey_deleted",
 };

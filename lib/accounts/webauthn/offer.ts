@@ -8,13 +8,14 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import type { WebAuthnCredentialRow } from "../../db/schema.ts";
 import type { Deps } from "../../deps.ts";
+import type { Message } from "../../i18n/messages.ts";
 import { authenticationOptions, serverRelyingParty } from "./passkeys.ts";
 import { passkeyPageState } from "./relying_party.ts";
 
 export type PasskeyOffer =
   | { state: "ready"; options: PublicKeyCredentialRequestOptionsJSON }
   | { state: "elsewhere"; href: string; origin: string }
-  | { state: "unavailable"; reason: string };
+  | { state: "unavailable"; reason: Message };
 
 /**
  * The passkey part of a sign-in page opened at `requestURL`: any

@@ -30,6 +30,7 @@ import {
 import type { UserRow, WebAuthnCredentialRow } from "../../db/schema.ts";
 import { findUserByID } from "../../db/users.ts";
 import type { Deps } from "../../deps.ts";
+import { type Message, message } from "../../i18n/messages.ts";
 import { passkeyCounters } from "../../security/budget_counters.ts";
 import { base64url, fromBase64url } from "../../security/crypto.ts";
 import { type AMR, passkeyAMR } from "../factors/levels.ts";
@@ -151,7 +152,7 @@ export async function registrationOptions(
 
 export type RegistrationResult =
   | { ok: true; credential: WebAuthnCredentialRow }
-  | { ok: false; error: string };
+  | { ok: false; error: Message };
 
 /** Verifies a registration response and stores the new passkey under `name`. */
 export async function registerPasskey(
@@ -164,7 +165,7 @@ export async function registerPasskey(
 ): Promise<RegistrationResult> {
   const response = parseJSON(AttestationJSON, responseText);
   if (!response) {
-    return { ok: false, error: "The passkey response could not be read." };
+    return { ok: false, error: message("passkey.error.unreadable") };
   }
   const now = deps.now();
   let verified;
@@ -184,8 +185,7 @@ export async function registerPasskey(
   if (!verified?.verified) {
     return {
       ok: false,
-      error:
-        "The passkey could not be verified. Reload the page and try again.",
+      error: message("passkey.error.unverified_reload"),
     };
   }
   const challenge = JSON.parse(
@@ -194,13 +194,12 @@ export async function registerPasskey(
   if (!(await consumeChallenge(deps.kv, challenge, now))) {
     return {
       ok: false,
-      error:
-        "This passkey response was used already. Reload the page and try again.",
+      error: message("passkey.error.replayed"),
     };
   }
   const info = verified.registrationInfo;
   if (await findCredential(deps.db, info.credential.id)) {
-    return { ok: false, error: "This passkey is registered already." };
+    return { ok: false, error: message("passkey.error.registered") };
   }
   const row: WebAuthnCredentialRow = {
     credential_id: info.credential.id,

@@ -19,6 +19,7 @@
  * @module
  */
 import ipaddr from "ipaddr.js";
+import { type Message, message } from "../../i18n/messages.ts";
 
 export type RelyingParty =
   | {
@@ -32,7 +33,7 @@ export type RelyingParty =
     /** True when the origin is localhost standing in for a loopback IP issuer. */
     alias: boolean;
   }
-  | { available: false; reason: string };
+  | { available: false; reason: Message };
 
 function ipLiteral(host: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
   const bare = host.replace(/^\[|\]$/g, "");
@@ -57,18 +58,14 @@ export function relyingParty(issuer: string): RelyingParty {
   if (ip) {
     return {
       available: false,
-      reason:
-        `ISSUER (${url.origin}) is an IP address, and browsers accept passkeys only for a domain name. ` +
-        "Set ISSUER to the https address of a domain that reaches this server.",
+      reason: message("passkey.off.ip_issuer", { origin: url.origin }),
     };
   }
   const local = host === "localhost" || host.endsWith(".localhost");
   if (url.protocol !== "https:" && !local) {
     return {
       available: false,
-      reason:
-        `ISSUER (${url.origin}) is plain http, and browsers offer passkeys only over https (or on localhost). ` +
-        "Serve the server over https and set ISSUER to that address.",
+      reason: message("passkey.off.http_issuer", { origin: url.origin }),
     };
   }
   return {
@@ -85,7 +82,7 @@ export type PasskeyPageState =
   | { state: "ready"; rp: Extract<RelyingParty, { available: true }> }
   /** Passkeys work on this server, at another address (`href`). */
   | { state: "elsewhere"; href: string; origin: string }
-  | { state: "unavailable"; reason: string };
+  | { state: "unavailable"; reason: Message };
 
 /**
  * Whether a page served for `requestURL` can run WebAuthn itself. Only the

@@ -19,6 +19,7 @@ import {
 import { registrationOpen } from "../../config.ts";
 import type { UserRow } from "../../db/schema.ts";
 import type { Deps } from "../../deps.ts";
+import { message } from "../../i18n/messages.ts";
 import { PASSWORD_AMR } from "../../accounts/factors/levels.ts";
 import { startSession } from "../../accounts/factors/session_steps.ts";
 import type { AuthorizeOutcome, RegisterPage } from "./outcome.ts";
@@ -44,7 +45,7 @@ export async function gateOutcome(
         kind: "account_notice",
         request,
         status: 403,
-        title: "Confirm your email address",
+        title: message("sign_in.verify_first.title"),
         message: verifyFirstMessage(gate.email),
       };
     case "change_password":
@@ -81,7 +82,12 @@ const forgotForm: AccountStep = (_deps, request) =>
 
 const sendReset: AccountStep = async (deps, request, input) => {
   const identifier = (input.params.get("identifier") ?? "").slice(0, 254);
-  const result = await requestPasswordReset(deps, identifier, input.ip);
+  const result = await requestPasswordReset(
+    deps,
+    identifier,
+    input.ip,
+    input.locale,
+  );
   if (result.ok) {
     return page({
       kind: "forgot_password",
@@ -97,7 +103,7 @@ const sendReset: AccountStep = async (deps, request, input) => {
     ...(result.reason === "limited"
       ? {
         status: 429,
-        error: "Too many requests from your network. Try again later.",
+        error: message("forgot.limited"),
         retryAfter: result.retryAfter,
       }
       : { status: 404 }),
@@ -120,6 +126,7 @@ const registerAccount: AccountStep = async (deps, request, input) => {
   const result = await register(deps, {
     ...values,
     password: input.params.get("password") ?? "",
+    locale: input.locale,
   }, input.ip);
   if (!result.ok) {
     return registerPage(request, {
@@ -134,9 +141,11 @@ const registerAccount: AccountStep = async (deps, request, input) => {
       kind: "account_notice",
       request,
       status: 200,
-      title: "Check your mail",
-      message:
-        `Your account ${result.user.username} is created. We sent a link to ${values.email}: open it to confirm the address, then sign in.`,
+      title: message("register.check_mail.title"),
+      message: message("register.check_mail", {
+        username: result.user.username,
+        email: values.email,
+      }),
     });
   }
   return {
@@ -166,7 +175,7 @@ const changePassword: AccountStep = async (deps, request, input) => {
       kind: "login",
       request,
       status: 401,
-      error: "That took too long. Sign in again to set your new password.",
+      error: message("sign_in.error.change_expired"),
     });
   }
   return page({

@@ -11,6 +11,7 @@
  */
 import { passkeyOffer } from "../../accounts/webauthn/offer.ts";
 import type { Deps } from "../../deps.ts";
+import type { Locale } from "../../i18n/locales.ts";
 import { type AuthorizeCheck, checkAuthorizationRequest } from "./checks.ts";
 import { continueAuthorization, currentUserSession } from "./interaction.ts";
 import {
@@ -34,6 +35,8 @@ export interface AuthorizeInput {
   userAgent: string | null;
   /** The address the request came to (passkeys depend on the host name). */
   requestURL: string;
+  /** The pages' language (ui_locales, …): mails this request sends use it. */
+  locale?: Locale;
 }
 
 export interface AuthorizationEndpointOptions {

@@ -27,6 +27,7 @@ import type { SessionRow, UserRow } from "../../db/schema.ts";
 import { findScopes } from "../../db/scopes.ts";
 import { findUserByID } from "../../db/users.ts";
 import type { Deps } from "../../deps.ts";
+import type { Message } from "../../i18n/messages.ts";
 import { randomToken, sha256 } from "../../security/crypto.ts";
 import { validateSession } from "../../security/session.ts";
 import { storedResources } from "../resources.ts";
@@ -142,7 +143,7 @@ export function requestRequiredACR(request: AuthorizationRequest): ACR {
 
 export interface SecondFactorState {
   status?: number;
-  error?: string;
+  error?: Message;
   retryAfter?: number;
 }
 

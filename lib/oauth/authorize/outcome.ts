@@ -8,13 +8,14 @@
 import type { ACR } from "../../accounts/factors/levels.ts";
 import type { PasskeyOffer } from "../../accounts/webauthn/offer.ts";
 import type { ScopeRow, UserRow } from "../../db/schema.ts";
+import type { Message } from "../../i18n/messages.ts";
 import type { OAuthError } from "../errors.ts";
 import type { AuthorizationRequest, ResponseTarget } from "./request.ts";
 
 export interface LoginPage {
   request: AuthorizationRequest;
   status: number;
-  error?: string;
+  error?: Message;
   username?: string;
   retryAfter?: number;
   /** Sign in with a passkey instead (discoverable credentials, autofill). */
@@ -36,7 +37,7 @@ export interface SecondFactorPage {
   methods: { totp: boolean; recoveryCode: boolean; passkey: boolean };
   /** Set when `methods.passkey`: the assertion, limited to the user's passkeys. */
   passkey?: PasskeyOffer;
-  error?: string;
+  error?: Message;
   retryAfter?: number;
 }
 
@@ -47,7 +48,7 @@ export interface ForgotPasswordPage {
   /** The request was taken: "if an account matches, a link is on its way". */
   sent?: boolean;
   identifier?: string;
-  error?: string;
+  error?: Message;
   retryAfter?: number;
 }
 
@@ -56,8 +57,8 @@ export interface RegisterPage {
   request: AuthorizationRequest;
   status: number;
   values: { username?: string; email?: string; invite?: string };
-  /** Field name -> sentence; `""` is about the whole form. */
-  errors: Record<string, string>;
+  /** Field name -> what is wrong; `""` is about the whole form. */
+  errors: Record<string, Message>;
   retryAfter?: number;
 }
 
@@ -68,15 +69,15 @@ export interface ChangePasswordPage {
   /** Proves the password was just given (lib/accounts/sign_in_gates.ts). */
   ticket: string;
   username: string;
-  error?: string;
+  error?: Message;
 }
 
 /** A message with a way back to the sign-in form (check your mail, …). */
 export interface AccountNoticePage {
   request: AuthorizationRequest;
   status: number;
-  title: string;
-  message: string;
+  title: Message;
+  message: Message;
 }
 
 export interface ConsentPage {

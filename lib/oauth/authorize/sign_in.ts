@@ -22,6 +22,7 @@ import {
   stepUpSession,
 } from "../../accounts/factors/session_steps.ts";
 import type { Deps } from "../../deps.ts";
+import { type Message, message } from "../../i18n/messages.ts";
 import { signIn } from "../../users.ts";
 import { signInFailure } from "../../accounts/sign_in_gates.ts";
 import { gateOutcome } from "./account_steps.ts";
@@ -51,7 +52,7 @@ export type SignInStep = (
   current: UserSession | null,
 ) => Promise<StepResult>;
 
-const LIMITED = "Too many failed attempts. Try again later.";
+const LIMITED = message("factor.error.limited");
 
 /** Username and password. */
 export const passwordStep: SignInStep = async (deps, request, input) => {
@@ -95,7 +96,7 @@ export const passkeyStep: SignInStep = async (
   const rp = serverRelyingParty(deps);
   const failed = async (
     status: number,
-    error: string,
+    error: Message,
     retryAfter?: number,
   ): Promise<StepResult> => ({
     ok: false,
@@ -119,7 +120,7 @@ export const passkeyStep: SignInStep = async (
       ? await failed(429, LIMITED, result.retryAfter)
       : await failed(
         401,
-        "That passkey could not be verified. Try again, or use another way to sign in.",
+        message("sign_in.error.passkey_retry"),
       );
   }
   if (current && current.user.id === result.user.id) {
@@ -162,8 +163,8 @@ function codeStep(method: FactorMethod): SignInStep {
           error: limited
             ? LIMITED
             : method === "totp"
-            ? "That code is not right, or was used already. Enter the current code from your authenticator app."
-            : "That recovery code is not right, or was used already.",
+            ? message("sign_in.error.totp")
+            : message("sign_in.error.recovery_code"),
           retryAfter: limited ? result.retryAfter : undefined,
         },
       ),

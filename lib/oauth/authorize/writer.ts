@@ -11,6 +11,8 @@
  * cookie is set on whatever the answer is.
  * @module
  */
+import type { Locale } from "../../i18n/locales.ts";
+import { translate } from "../../i18n/messages.ts";
 import { contentSecurityPolicy, formActionSource } from "../../security/csp.ts";
 import { deviceCookie } from "../../security/device_cookie.ts";
 import { userSessionCookie } from "../../security/session.ts";
@@ -53,6 +55,8 @@ export interface WriteOptions {
   issuer: string;
   method: "GET" | "POST";
   pages: AuthorizePages;
+  /** The language of the form_post page (the request's ui_locales, …). */
+  locale: Locale;
 }
 
 function escapeHTML(s: string): string {
@@ -66,6 +70,7 @@ function redirectToClient(
   issuer: string,
   values: Record<string, string>,
   status: 302 | 303,
+  locale: Locale,
 ): Response {
   const params: Record<string, string> = { ...values };
   if (target.state !== null) params.state = target.state;
@@ -79,11 +84,18 @@ function redirectToClient(
     const inputs = Object.entries(params).map(([k, v]) =>
       `<input type="hidden" name="${escapeHTML(k)}" value="${escapeHTML(v)}">`
     ).join("");
-    const html = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">` +
-      `<title>Continuing…</title><script src="/static/form_post.js" defer></script></head>` +
+    const say = (key: Parameters<typeof translate>[1]) =>
+      escapeHTML(translate(locale, key));
+    const html =
+      `<!DOCTYPE html><html lang="${locale}"><head><meta charset="utf-8">` +
+      `<title>${
+        say("form_post.title")
+      }</title><script src="/static/form_post.js" defer></script></head>` +
       `<body><form method="post" action="${escapeHTML(target.redirectURI)}">` +
-      `${inputs}<noscript><p>JavaScript is off. Press Continue to return to the application.</p>` +
-      `<button type="submit">Continue</button></noscript></form></body></html>`;
+      `${inputs}<noscript><p>${say("form_post.noscript")}</p>` +
+      `<button type="submit">${
+        say("form_post.continue")
+      }</button></noscript></form></body></html>`;
     return new Response(html, {
       status: 200,
       headers: {
@@ -136,6 +148,7 @@ export function writeAuthorizeAnswer(
         options.issuer,
         outcome.values,
         options.method === "POST" ? 303 : 302,
+        options.locale,
       );
       break;
     case "login": {
