@@ -21,70 +21,75 @@ import * as $16 from "./routes/account/verify.tsx";
 import * as $17 from "./routes/admin/_middleware.ts";
 import * as $18 from "./routes/admin/account_settings.ts";
 import * as $19 from "./routes/admin/audit.ts";
-import * as $20 from "./routes/admin/clients/[client_id]/index.ts";
-import * as $21 from "./routes/admin/clients/[client_id]/policy.ts";
-import * as $22 from "./routes/admin/clients/[client_id]/secret.ts";
-import * as $23 from "./routes/admin/clients/index.ts";
-import * as $24 from "./routes/admin/invites/[invite_id].ts";
-import * as $25 from "./routes/admin/invites/index.ts";
-import * as $26 from "./routes/admin/keys/[kid]/index.ts";
-import * as $27 from "./routes/admin/keys/[kid]/retire.ts";
-import * as $28 from "./routes/admin/keys/index.ts";
-import * as $29 from "./routes/admin/keys/rotate.ts";
-import * as $30 from "./routes/admin/login.tsx";
-import * as $31 from "./routes/admin/logout.ts";
-import * as $32 from "./routes/admin/openapi.json.ts";
-import * as $33 from "./routes/admin/registration/index.ts";
-import * as $34 from "./routes/admin/registration/tokens/[id].ts";
-import * as $35 from "./routes/admin/registration/tokens/index.ts";
-import * as $36 from "./routes/admin/resources/[identifier].ts";
-import * as $37 from "./routes/admin/resources/index.ts";
-import * as $38 from "./routes/admin/rotate_jwk.ts";
-import * as $39 from "./routes/admin/scopes/[name].ts";
-import * as $40 from "./routes/admin/scopes/index.ts";
-import * as $41 from "./routes/admin/sessions/[session_id].ts";
-import * as $42 from "./routes/admin/sessions/index.ts";
-import * as $43 from "./routes/admin/ui/accounts.tsx";
-import * as $44 from "./routes/admin/ui/audit.tsx";
-import * as $45 from "./routes/admin/ui/clients/[client_id].tsx";
-import * as $46 from "./routes/admin/ui/clients/index.tsx";
-import * as $47 from "./routes/admin/ui/help.tsx";
-import * as $48 from "./routes/admin/ui/index.tsx";
-import * as $49 from "./routes/admin/ui/keys.tsx";
-import * as $50 from "./routes/admin/ui/registration.tsx";
-import * as $51 from "./routes/admin/ui/resources.tsx";
-import * as $52 from "./routes/admin/ui/scopes.tsx";
-import * as $53 from "./routes/admin/ui/sessions.tsx";
-import * as $54 from "./routes/admin/ui/users/[user_id].tsx";
-import * as $55 from "./routes/admin/ui/users/index.tsx";
-import * as $56 from "./routes/admin/users/[user_id]/consents/[client_id].ts";
-import * as $57 from "./routes/admin/users/[user_id]/consents/index.ts";
-import * as $58 from "./routes/admin/users/[user_id]/factors/index.ts";
-import * as $59 from "./routes/admin/users/[user_id]/factors/reset.ts";
-import * as $60 from "./routes/admin/users/[user_id]/index.ts";
-import * as $61 from "./routes/admin/users/[user_id]/passkeys/[credential_id].ts";
-import * as $62 from "./routes/admin/users/[user_id]/password.ts";
-import * as $63 from "./routes/admin/users/[user_id]/reset_mail.ts";
-import * as $64 from "./routes/admin/users/[user_id]/verification_mail.ts";
-import * as $65 from "./routes/admin/users/index.ts";
-import * as $66 from "./routes/authorize.tsx";
-import * as $67 from "./routes/dev/_middleware.ts";
-import * as $68 from "./routes/dev/create_client.ts";
-import * as $69 from "./routes/dev/pkce.ts";
-import * as $70 from "./routes/dev/seed.ts";
-import * as $71 from "./routes/end_session.tsx";
-import * as $72 from "./routes/healthz.ts";
-import * as $73 from "./routes/index.tsx";
-import * as $74 from "./routes/introspect.ts";
-import * as $75 from "./routes/logout.tsx";
-import * as $76 from "./routes/metrics/_middleware.ts";
-import * as $77 from "./routes/metrics/index.ts";
-import * as $78 from "./routes/register/[client_id].ts";
-import * as $79 from "./routes/register/index.ts";
-import * as $80 from "./routes/revoke.ts";
-import * as $81 from "./routes/setup.tsx";
-import * as $82 from "./routes/token/index.ts";
-import * as $83 from "./routes/userinfo/index.ts";
+import * as $20 from "./routes/admin/branding/index.ts";
+import * as $21 from "./routes/admin/branding/logo.ts";
+import * as $22 from "./routes/admin/clients/[client_id]/index.ts";
+import * as $23 from "./routes/admin/clients/[client_id]/policy.ts";
+import * as $24 from "./routes/admin/clients/[client_id]/secret.ts";
+import * as $25 from "./routes/admin/clients/index.ts";
+import * as $26 from "./routes/admin/invites/[invite_id].ts";
+import * as $27 from "./routes/admin/invites/index.ts";
+import * as $28 from "./routes/admin/keys/[kid]/index.ts";
+import * as $29 from "./routes/admin/keys/[kid]/retire.ts";
+import * as $30 from "./routes/admin/keys/index.ts";
+import * as $31 from "./routes/admin/keys/rotate.ts";
+import * as $32 from "./routes/admin/login.tsx";
+import * as $33 from "./routes/admin/logout.ts";
+import * as $34 from "./routes/admin/openapi.json.ts";
+import * as $35 from "./routes/admin/registration/index.ts";
+import * as $36 from "./routes/admin/registration/tokens/[id].ts";
+import * as $37 from "./routes/admin/registration/tokens/index.ts";
+import * as $38 from "./routes/admin/resources/[identifier].ts";
+import * as $39 from "./routes/admin/resources/index.ts";
+import * as $40 from "./routes/admin/rotate_jwk.ts";
+import * as $41 from "./routes/admin/scopes/[name].ts";
+import * as $42 from "./routes/admin/scopes/index.ts";
+import * as $43 from "./routes/admin/sessions/[session_id].ts";
+import * as $44 from "./routes/admin/sessions/index.ts";
+import * as $45 from "./routes/admin/ui/accounts.tsx";
+import * as $46 from "./routes/admin/ui/audit.tsx";
+import * as $47 from "./routes/admin/ui/branding.tsx";
+import * as $48 from "./routes/admin/ui/clients/[client_id].tsx";
+import * as $49 from "./routes/admin/ui/clients/index.tsx";
+import * as $50 from "./routes/admin/ui/help.tsx";
+import * as $51 from "./routes/admin/ui/index.tsx";
+import * as $52 from "./routes/admin/ui/keys.tsx";
+import * as $53 from "./routes/admin/ui/registration.tsx";
+import * as $54 from "./routes/admin/ui/resources.tsx";
+import * as $55 from "./routes/admin/ui/scopes.tsx";
+import * as $56 from "./routes/admin/ui/sessions.tsx";
+import * as $57 from "./routes/admin/ui/users/[user_id].tsx";
+import * as $58 from "./routes/admin/ui/users/index.tsx";
+import * as $59 from "./routes/admin/users/[user_id]/consents/[client_id].ts";
+import * as $60 from "./routes/admin/users/[user_id]/consents/index.ts";
+import * as $61 from "./routes/admin/users/[user_id]/factors/index.ts";
+import * as $62 from "./routes/admin/users/[user_id]/factors/reset.ts";
+import * as $63 from "./routes/admin/users/[user_id]/index.ts";
+import * as $64 from "./routes/admin/users/[user_id]/passkeys/[credential_id].ts";
+import * as $65 from "./routes/admin/users/[user_id]/password.ts";
+import * as $66 from "./routes/admin/users/[user_id]/reset_mail.ts";
+import * as $67 from "./routes/admin/users/[user_id]/verification_mail.ts";
+import * as $68 from "./routes/admin/users/index.ts";
+import * as $69 from "./routes/authorize.tsx";
+import * as $70 from "./routes/branding/logo.ts";
+import * as $71 from "./routes/branding/theme.css.ts";
+import * as $72 from "./routes/dev/_middleware.ts";
+import * as $73 from "./routes/dev/create_client.ts";
+import * as $74 from "./routes/dev/pkce.ts";
+import * as $75 from "./routes/dev/seed.ts";
+import * as $76 from "./routes/end_session.tsx";
+import * as $77 from "./routes/healthz.ts";
+import * as $78 from "./routes/index.tsx";
+import * as $79 from "./routes/introspect.ts";
+import * as $80 from "./routes/logout.tsx";
+import * as $81 from "./routes/metrics/_middleware.ts";
+import * as $82 from "./routes/metrics/index.ts";
+import * as $83 from "./routes/register/[client_id].ts";
+import * as $84 from "./routes/register/index.ts";
+import * as $85 from "./routes/revoke.ts";
+import * as $86 from "./routes/setup.tsx";
+import * as $87 from "./routes/token/index.ts";
+import * as $88 from "./routes/userinfo/index.ts";
 import * as $$0 from "./islands/ClientForm.tsx";
 import * as $$1 from "./islands/ClientList.tsx";
 import * as $$2 from "./islands/ConfirmButton.tsx";
@@ -117,70 +122,75 @@ export const manifest: Manifest = {
     "./routes/admin/_middleware.ts": $17,
     "./routes/admin/account_settings.ts": $18,
     "./routes/admin/audit.ts": $19,
-    "./routes/admin/clients/[client_id]/index.ts": $20,
-    "./routes/admin/clients/[client_id]/policy.ts": $21,
-    "./routes/admin/clients/[client_id]/secret.ts": $22,
-    "./routes/admin/clients/index.ts": $23,
-    "./routes/admin/invites/[invite_id].ts": $24,
-    "./routes/admin/invites/index.ts": $25,
-    "./routes/admin/keys/[kid]/index.ts": $26,
-    "./routes/admin/keys/[kid]/retire.ts": $27,
-    "./routes/admin/keys/index.ts": $28,
-    "./routes/admin/keys/rotate.ts": $29,
-    "./routes/admin/login.tsx": $30,
-    "./routes/admin/logout.ts": $31,
-    "./routes/admin/openapi.json.ts": $32,
-    "./routes/admin/registration/index.ts": $33,
-    "./routes/admin/registration/tokens/[id].ts": $34,
-    "./routes/admin/registration/tokens/index.ts": $35,
-    "./routes/admin/resources/[identifier].ts": $36,
-    "./routes/admin/resources/index.ts": $37,
-    "./routes/admin/rotate_jwk.ts": $38,
-    "./routes/admin/scopes/[name].ts": $39,
-    "./routes/admin/scopes/index.ts": $40,
-    "./routes/admin/sessions/[session_id].ts": $41,
-    "./routes/admin/sessions/index.ts": $42,
-    "./routes/admin/ui/accounts.tsx": $43,
-    "./routes/admin/ui/audit.tsx": $44,
-    "./routes/admin/ui/clients/[client_id].tsx": $45,
-    "./routes/admin/ui/clients/index.tsx": $46,
-    "./routes/admin/ui/help.tsx": $47,
-    "./routes/admin/ui/index.tsx": $48,
-    "./routes/admin/ui/keys.tsx": $49,
-    "./routes/admin/ui/registration.tsx": $50,
-    "./routes/admin/ui/resources.tsx": $51,
-    "./routes/admin/ui/scopes.tsx": $52,
-    "./routes/admin/ui/sessions.tsx": $53,
-    "./routes/admin/ui/users/[user_id].tsx": $54,
-    "./routes/admin/ui/users/index.tsx": $55,
-    "./routes/admin/users/[user_id]/consents/[client_id].ts": $56,
-    "./routes/admin/users/[user_id]/consents/index.ts": $57,
-    "./routes/admin/users/[user_id]/factors/index.ts": $58,
-    "./routes/admin/users/[user_id]/factors/reset.ts": $59,
-    "./routes/admin/users/[user_id]/index.ts": $60,
-    "./routes/admin/users/[user_id]/passkeys/[credential_id].ts": $61,
-    "./routes/admin/users/[user_id]/password.ts": $62,
-    "./routes/admin/users/[user_id]/reset_mail.ts": $63,
-    "./routes/admin/users/[user_id]/verification_mail.ts": $64,
-    "./routes/admin/users/index.ts": $65,
-    "./routes/authorize.tsx": $66,
-    "./routes/dev/_middleware.ts": $67,
-    "./routes/dev/create_client.ts": $68,
-    "./routes/dev/pkce.ts": $69,
-    "./routes/dev/seed.ts": $70,
-    "./routes/end_session.tsx": $71,
-    "./routes/healthz.ts": $72,
-    "./routes/index.tsx": $73,
-    "./routes/introspect.ts": $74,
-    "./routes/logout.tsx": $75,
-    "./routes/metrics/_middleware.ts": $76,
-    "./routes/metrics/index.ts": $77,
-    "./routes/register/[client_id].ts": $78,
-    "./routes/register/index.ts": $79,
-    "./routes/revoke.ts": $80,
-    "./routes/setup.tsx": $81,
-    "./routes/token/index.ts": $82,
-    "./routes/userinfo/index.ts": $83,
+    "./routes/admin/branding/index.ts": $20,
+    "./routes/admin/branding/logo.ts": $21,
+    "./routes/admin/clients/[client_id]/index.ts": $22,
+    "./routes/admin/clients/[client_id]/policy.ts": $23,
+    "./routes/admin/clients/[client_id]/secret.ts": $24,
+    "./routes/admin/clients/index.ts": $25,
+    "./routes/admin/invites/[invite_id].ts": $26,
+    "./routes/admin/invites/index.ts": $27,
+    "./routes/admin/keys/[kid]/index.ts": $28,
+    "./routes/admin/keys/[kid]/retire.ts": $29,
+    "./routes/admin/keys/index.ts": $30,
+    "./routes/admin/keys/rotate.ts": $31,
+    "./routes/admin/login.tsx": $32,
+    "./routes/admin/logout.ts": $33,
+    "./routes/admin/openapi.json.ts": $34,
+    "./routes/admin/registration/index.ts": $35,
+    "./routes/admin/registration/tokens/[id].ts": $36,
+    "./routes/admin/registration/tokens/index.ts": $37,
+    "./routes/admin/resources/[identifier].ts": $38,
+    "./routes/admin/resources/index.ts": $39,
+    "./routes/admin/rotate_jwk.ts": $40,
+    "./routes/admin/scopes/[name].ts": $41,
+    "./routes/admin/scopes/index.ts": $42,
+    "./routes/admin/sessions/[session_id].ts": $43,
+    "./routes/admin/sessions/index.ts": $44,
+    "./routes/admin/ui/accounts.tsx": $45,
+    "./routes/admin/ui/audit.tsx": $46,
+    "./routes/admin/ui/branding.tsx": $47,
+    "./routes/admin/ui/clients/[client_id].tsx": $48,
+    "./routes/admin/ui/clients/index.tsx": $49,
+    "./routes/admin/ui/help.tsx": $50,
+    "./routes/admin/ui/index.tsx": $51,
+    "./routes/admin/ui/keys.tsx": $52,
+    "./routes/admin/ui/registration.tsx": $53,
+    "./routes/admin/ui/resources.tsx": $54,
+    "./routes/admin/ui/scopes.tsx": $55,
+    "./routes/admin/ui/sessions.tsx": $56,
+    "./routes/admin/ui/users/[user_id].tsx": $57,
+    "./routes/admin/ui/users/index.tsx": $58,
+    "./routes/admin/users/[user_id]/consents/[client_id].ts": $59,
+    "./routes/admin/users/[user_id]/consents/index.ts": $60,
+    "./routes/admin/users/[user_id]/factors/index.ts": $61,
+    "./routes/admin/users/[user_id]/factors/reset.ts": $62,
+    "./routes/admin/users/[user_id]/index.ts": $63,
+    "./routes/admin/users/[user_id]/passkeys/[credential_id].ts": $64,
+    "./routes/admin/users/[user_id]/password.ts": $65,
+    "./routes/admin/users/[user_id]/reset_mail.ts": $66,
+    "./routes/admin/users/[user_id]/verification_mail.ts": $67,
+    "./routes/admin/users/index.ts": $68,
+    "./routes/authorize.tsx": $69,
+    "./routes/branding/logo.ts": $70,
+    "./routes/branding/theme.css.ts": $71,
+    "./routes/dev/_middleware.ts": $72,
+    "./routes/dev/create_client.ts": $73,
+    "./routes/dev/pkce.ts": $74,
+    "./routes/dev/seed.ts": $75,
+    "./routes/end_session.tsx": $76,
+    "./routes/healthz.ts": $77,
+    "./routes/index.tsx": $78,
+    "./routes/introspect.ts": $79,
+    "./routes/logout.tsx": $80,
+    "./routes/metrics/_middleware.ts": $81,
+    "./routes/metrics/index.ts": $82,
+    "./routes/register/[client_id].ts": $83,
+    "./routes/register/index.ts": $84,
+    "./routes/revoke.ts": $85,
+    "./routes/setup.tsx": $86,
+    "./routes/token/index.ts": $87,
+    "./routes/userinfo/index.ts": $88,
   },
   islands: {
     "./islands/ClientForm.tsx": $$0,

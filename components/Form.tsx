@@ -6,12 +6,19 @@ export interface FormProps {
   csrf: string;
   children: ComponentChildren;
   class?: string;
+  /** `multipart/form-data` for a file upload. */
+  enctype?: string;
 }
 
 /** A POST form carrying the CSRF token. */
 export function Form({ action, csrf, children, ...rest }: FormProps): VNode {
   return (
-    <form method="post" action={action} class={rest.class}>
+    <form
+      method="post"
+      action={action}
+      class={rest.class}
+      enctype={rest.enctype}
+    >
       <input type="hidden" name={CSRF_FIELD} value={csrf} />
       {children}
     </form>

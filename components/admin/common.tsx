@@ -68,6 +68,10 @@ const NOTICES: Record<string, (subject: string) => string> = {
   "client.enabled": (s) => `Client ${s} enabled.`,
   "accounts.saved": () => "Account settings saved.",
   "invite.withdrawn": () => "Invitation withdrawn. Its link no longer works.",
+  "branding.saved": () =>
+    "Branding saved. Every page shows it from the next request on.",
+  "branding.logo_set": () => "Logo saved.",
+  "branding.logo_removed": () => "Logo removed; pages show the name alone.",
 };
 
 /** The confirmation of the last action, announced politely. */

@@ -19,6 +19,9 @@ import {
   TOKEN_FORMATS,
 } from "../oauth/vocabulary.ts";
 import { usernameProblem } from "../username.ts";
+import { accentProblem, parseHex, toHex } from "../branding/colour.ts";
+import { LOGO_MAX_BYTES } from "../branding/logo.ts";
+import { brandNameProblem, supportURLProblem } from "../branding/rules.ts";
 
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
@@ -367,4 +370,58 @@ export const AuditQuery = z.object({
   since: AuditTime.optional(),
   /** Events strictly before this time. */
   until: AuditTime.optional(),
+});
+
+/** A check of lib/branding/ as a zod refinement (its sentence as the message). */
+function brandRule(problem: (value: string) => string | null) {
+  return z.string().trim().superRefine((value, ctx) => {
+    const found = problem(value);
+    if (found) ctx.addIssue({ code: "custom", message: found });
+  });
+}
+
+/**
+ * The branding's settings; each may be null (back to the default) or left
+ * out (kept).
+ */
+export const BrandingUpdate = z.strictObject({
+  /** The product name in titles and the header. */
+  name: brandRule(brandNameProblem).nullable().optional(),
+  /** `#rrggbb` (or `#rgb`) with WCAG AA contrast on our backgrounds. */
+  accent_color: brandRule(accentProblem)
+    .transform((v) => toHex(parseHex(v)!))
+    .nullable().optional(),
+  /** https: or mailto:. */
+  support_url: brandRule(supportURLProblem).nullable().optional(),
+});
+
+/** Base64 of at most LOGO_MAX_BYTES (with room for padding and line breaks). */
+const LOGO_BASE64_MAX = Math.ceil(LOGO_MAX_BYTES / 3) * 4 + 4096;
+
+/**
+ * A logo: the image itself (`data`, base64) or an https URL the server
+ * fetches once, through its safe fetcher, and keeps (never linked).
+ */
+export const LogoSet = z.strictObject({
+  data: z.string().max(LOGO_BASE64_MAX, {
+    message: `must be at most ${LOGO_MAX_BYTES} bytes once decoded`,
+  }).regex(/^[A-Za-z0-9+/\r\n]*={0,2}\s*$/, { message: "must be base64" })
+    .optional(),
+  url: z.string().trim().max(2000).superRefine((value, ctx) => {
+    let url: URL | null = null;
+    try {
+      url = new URL(value);
+    } catch { /* reported below */ }
+    if (url?.protocol !== "https:" || !url.hostname) {
+      ctx.addIssue({ code: "custom", message: "must be an https URL" });
+    }
+  }).optional(),
+}).superRefine((value, ctx) => {
+  if ((value.data === undefined) === (value.url === undefined)) {
+    ctx.addIssue({
+      code: "custom",
+      path: [],
+      message: "must give exactly one of data (base64) and url",
+    });
+  }
 });

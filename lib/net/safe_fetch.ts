@@ -58,7 +58,11 @@ export interface FetchedResponse {
 
 export type SafeFetcher = (
   url: string,
-  init?: { accept?: string },
+  init?: {
+    accept?: string;
+    /** A smaller or larger cap than the fetcher's for this fetch. */
+    maxBytes?: number;
+  },
 ) => Promise<FetchedResponse>;
 
 const DEFAULT_TIMEOUT_MS = 5_000;
@@ -329,12 +333,13 @@ export function createSafeFetcher(options: SafeFetchOptions): SafeFetcher {
         while (written < bytes.length) {
           written += await conn.write(bytes.subarray(written));
         }
-        const raw = await readAll(conn, maxBytes + MAX_HEADER_BYTES);
+        const limit = init.maxBytes ?? maxBytes;
+        const raw = await readAll(conn, limit + MAX_HEADER_BYTES);
         const answer = parseResponse(raw, address);
-        if (answer.body.length > maxBytes) {
+        if (answer.body.length > limit) {
           throw new OutboundError(
             "too_large",
-            `the answer exceeds ${maxBytes} bytes`,
+            `the answer exceeds ${limit} bytes`,
           );
         }
         return answer;

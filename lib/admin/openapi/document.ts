@@ -444,6 +444,11 @@ export function buildAdminOpenAPI(options: AdminOpenAPIOptions): JSONObject {
         name: "accounts",
         description: "self-service settings and registration invitations",
       },
+      {
+        name: "branding",
+        description: "the name, logo, accent colour and support link of " +
+          "the end-user pages",
+      },
       { name: "sessions", description: "signed-in user sessions" },
       { name: "audit" },
       { name: "meta" },

@@ -12,10 +12,12 @@ import { DEFAULT_GRANT_TYPES } from "../../oauth/vocabulary.ts";
 import {
   AccountSettingsUpdate,
   AuditQuery,
+  BrandingUpdate,
   ClientUpdate,
   DeleteKeyQuery,
   InitialAccessTokenCreate,
   InviteCreate,
+  LogoSet,
   PasswordReset,
   PolicyUpdate,
   RegistrationSettingsUpdate,
@@ -30,6 +32,7 @@ import {
 import {
   AccountSettingsAnswer,
   AuditPageAnswer,
+  BrandingAnswer,
   ClientAnswer,
   ClientDetailAnswer,
   ClientSecretAnswer,
@@ -654,6 +657,71 @@ export const ADMIN_OPERATIONS: AdminOperation[] = [
     summary: "Withdraw an invitation",
     answers: { 204: ok("withdrawn") },
     errors: [404],
+  },
+  // Branding
+  {
+    method: "get",
+    path: "/admin/branding",
+    operationId: "getBranding",
+    tag: "branding",
+    summary: "Read the branding (name, accent, support link, logo)",
+    answers: { 200: ok("the branding", BrandingAnswer) },
+  },
+  {
+    method: "patch",
+    path: "/admin/branding",
+    operationId: "updateBranding",
+    tag: "branding",
+    summary: "Set the product name, accent colour or support link",
+    description: "Fields left out keep their value; null restores the " +
+      "default. The name refuses <, > and control or invisible formatting " +
+      "characters; the accent must be #rgb/#rrggbb with WCAG AA contrast " +
+      "(4.5:1) on the pages' light backgrounds and under white button text " +
+      "(a refusal suggests a darker shade that passes); the support link " +
+      "must be https: or mailto:. Every page shows the change on the next " +
+      "request.",
+    body: {
+      schema: BrandingUpdate,
+      example: {
+        name: "Example Sign-in",
+        accent_color: "#0b6e4f",
+        support_url: "mailto:help@example.com",
+      },
+    },
+    answers: { 200: ok("the branding", BrandingAnswer) },
+    errors: [400],
+  },
+  {
+    method: "put",
+    path: "/admin/branding/logo",
+    operationId: "setLogo",
+    tag: "branding",
+    summary: "Set the logo: an image (base64) or an https URL fetched once",
+    description: "PNG, WebP or SVG, at most 128 KiB, the type read from " +
+      "the bytes. A URL is fetched once through the server's outbound " +
+      "fetcher (no private addresses, no redirects) and the image is kept; " +
+      "pages only ever load the logo from this server. SVG carrying " +
+      "script, event handlers, foreignObject, entities or outside " +
+      "references is refused, and every logo is served with " +
+      "`Content-Security-Policy: default-src 'none'; style-src " +
+      "'unsafe-inline'; sandbox`.",
+    body: {
+      schema: LogoSet,
+      example: {
+        data:
+          "PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCAxMCAxMCI+PGNpcmNsZSBjeD0iNSIgY3k9IjUiIHI9IjQiLz48L3N2Zz4=",
+      },
+    },
+    answers: { 200: ok("the branding", BrandingAnswer) },
+    errors: [400],
+  },
+  {
+    method: "delete",
+    path: "/admin/branding/logo",
+    operationId: "removeLogo",
+    tag: "branding",
+    summary: "Remove the logo (pages show the name alone)",
+    answers: { 200: ok("the branding", BrandingAnswer) },
   },
   // Sessions and audit
   {

@@ -21,6 +21,8 @@ import {
   TOKEN_FORMATS,
 } from "../../oauth/vocabulary.ts";
 import type { AuditEventView, AuditPage } from "../audit_admin.ts";
+import type { BrandingView } from "../branding_admin.ts";
+import { LOGO_TYPES } from "../../branding/logo.ts";
 import type {
   ClientDetail,
   ClientView,
@@ -372,6 +374,40 @@ export const MailSentAnswer = z.strictObject({
   to: z.string().meta({ description: "the address the mail went to" }),
 });
 
+const Hex = z.string().meta({ description: "#rrggbb" });
+
+export const BrandingAnswer = z.strictObject({
+  name: z.string().nullable().meta({
+    description: "the product name; null: the default",
+  }),
+  accent_color: z.string().nullable().meta({
+    description: "#rrggbb; null: the built-in accent",
+  }),
+  support_url: z.string().nullable().meta({
+    description: "https: or mailto:; null: none",
+  }),
+  logo: z.strictObject({
+    content_type: z.enum(LOGO_TYPES),
+    bytes: z.int(),
+    sha256: z.string().meta({ description: "hex SHA-256 of the image" }),
+    url: z.string().meta({
+      description: "where pages load it: this server's /branding/logo",
+    }),
+    source_url: z.string().nullable().meta({
+      description: "the https URL it was fetched from, if any",
+    }),
+    updated_at: Time,
+  }).nullable(),
+  palette: z.strictObject({
+    accent: Hex,
+    hover: Hex,
+    soft: Hex,
+    on_accent: Hex,
+  }).nullable().meta({
+    description: "the colours pages derive from the accent",
+  }),
+});
+
 // Compile-time: each schema describes exactly the view its module answers
 // (a drift is a type error here).
 type Same<A, B> = [A] extends [B] ? [B] extends [A] ? true : false : false;
@@ -397,6 +433,7 @@ export type ViewChecks = [
   Holds<Same<Out<typeof InviteAnswer>, InviteView>>,
   Holds<Same<Out<typeof IssuedInviteAnswer>, IssuedInvite>>,
   Holds<Same<Out<typeof MailSentAnswer>, MailSent>>,
+  Holds<Same<Out<typeof BrandingAnswer>, BrandingView>>,
   Holds<Same<Out<typeof ConsentAnswer>, ConsentView>>,
   Holds<Same<Out<typeof SessionAnswer>, SessionView>>,
   Holds<Same<Keys<typeof AuditEventAnswer>, keyof AuditEventView>>,
