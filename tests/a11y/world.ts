@@ -35,6 +35,36 @@ export interface World {
   ids: { alice: string; carol: string; retiredKid: string };
 }
 
+/** The world's server: people may create accounts (the registration pages). */
+export const WORLD_ENV = { REGISTRATION: "open" };
+
+/** A user whose admin asked for a new password (the forced-change page). */
+export const ERIN = { username: "erin", password: "erin-password-1" };
+
+/** The branding of the branded pass: a purple accent, a logo, a support link. */
+export const BRANDING = {
+  name: "Acme Konto",
+  accent_color: "#6b21a8",
+  support_url: "https://help.acme.example/",
+};
+
+const LOGO_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 10"><rect width="40" height="10" rx="2" fill="#6b21a8"/></svg>';
+
+/** Gives the world's server the branding above (admin API). */
+export async function brandWorld(world: World): Promise<void> {
+  await adminAPI(
+    world.t,
+    world.adminToken,
+    "PATCH",
+    "/admin/branding",
+    BRANDING,
+  );
+  await adminAPI(world.t, world.adminToken, "PUT", "/admin/branding/logo", {
+    data: btoa(LOGO_SVG),
+  });
+}
+
 // deno-lint-ignore no-explicit-any
 type JSONBody = any;
 
@@ -96,6 +126,8 @@ export async function buildWorld(t: TestApp): Promise<World> {
     username: "dave",
     password: "dave-password-1",
   });
+  const erin = await api("POST", "/admin/users", ERIN);
+  await api("PATCH", `/admin/users/${erin.id}`, { must_change_password: true });
 
   // Keys: ES256 signs at once (first of its alg) and is then retired; a
   // second RS256 key waits to sign (pending) beside the active one.
