@@ -273,6 +273,22 @@ const ADMIN_ROUTES: AdminRoute[] = [
     fields: ["email", "expires_in_days"],
   },
   { method: "DELETE", path: "/admin/invites/:id", real: none, writes: true },
+  { method: "GET", path: "/admin/branding", real: none },
+  {
+    method: "PATCH",
+    path: "/admin/branding",
+    real: none,
+    body: "strict",
+    fields: ["name", "accent_color", "support_url"],
+  },
+  {
+    method: "PUT",
+    path: "/admin/branding/logo",
+    real: none,
+    body: "strict",
+    fields: ["data", "url"],
+  },
+  { method: "DELETE", path: "/admin/branding/logo", real: none, writes: true },
   { method: "GET", path: "/admin/sessions", real: none },
   {
     method: "DELETE",
@@ -295,6 +311,8 @@ const ADMIN_ROUTES: AdminRoute[] = [
   { method: "GET", path: "/admin/ui/help", real: none },
   { method: "GET", path: "/admin/ui/accounts", real: none },
   { method: "POST", path: "/admin/ui/accounts", real: none, body: "ui" },
+  { method: "GET", path: "/admin/ui/branding", real: none },
+  { method: "POST", path: "/admin/ui/branding", real: none, body: "ui" },
   { method: "POST", path: "/admin/ui/scopes", real: none, body: "ui" },
   { method: "POST", path: "/admin/ui/clients", real: none, body: "ui" },
   {

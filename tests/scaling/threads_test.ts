@@ -411,6 +411,43 @@ Deno.test("threads: every write the admin API acknowledged is seen by every thre
         (r) => r.status !== 401,
       );
     });
+
+    await t.step(
+      "branding set and changed: every thread shows it at once",
+      async () => {
+        /** The start page's name, and the accent its stylesheet sets. */
+        const look = async () => {
+          const html = await (await call(server, "/", {
+            headers: { Accept: "text/html" },
+          })).text();
+          const name = html.match(/<span class="brand-name">([^<]*)</)?.[1];
+          const theme = html.match(/href="(\/branding\/theme\.css\?v=[^"]+)"/)
+            ?.[1];
+          const css = theme ? await (await call(server, theme)).text() : "";
+          return { name, accent: css.match(/--accent: (#[0-9a-f]{6})/)?.[1] };
+        };
+        // Every thread has the (empty) branding cached first.
+        await noneStale("warm", look, (l) => l.name !== "Authorization Server");
+        await adminJSON(server, "PATCH", "/admin/branding", {
+          name: "Threads Inc",
+          accent_color: "#0b6e4f",
+        });
+        await noneStale(
+          "after set",
+          look,
+          (l) => l.name !== "Threads Inc" || l.accent !== "#0b6e4f",
+        );
+        await adminJSON(server, "PATCH", "/admin/branding", {
+          name: "Threads Two",
+          accent_color: "#6b21a8",
+        });
+        await noneStale(
+          "after change",
+          look,
+          (l) => l.name !== "Threads Two" || l.accent !== "#6b21a8",
+        );
+      },
+    );
   } finally {
     await server.close();
   }
