@@ -603,6 +603,44 @@ const ACCOUNT_TOPICS: Topic[] = [
   },
 ];
 
+const LOOK_AND_LANGUAGE: Topic[] = [
+  {
+    id: "branding",
+    title: "Branding",
+    body: (
+      <>
+        <p>
+          The product name, logo, accent colour and support link of the end-user
+          pages (sign-in, consent, logout, errors, /account), set on the{" "}
+          <a href="/admin/ui/branding">Branding</a> page or with{" "}
+          <code>PATCH /admin/branding</code>. Every thread shows a change on its
+          next request.
+        </p>
+        <p>
+          The accent must keep WCAG AA contrast (4.5:1) on the pages' light
+          backgrounds and under white button text; a colour that does not is
+          refused with a darker shade that does. Logos are PNG, WebP or SVG up
+          to 128 KiB, uploaded or fetched once from an https URL, and always
+          served by this server, so the pages' Content-Security-Policy stays as
+          strict as without branding.
+        </p>
+      </>
+    ),
+  },
+  {
+    id: "languages",
+    title: "Languages",
+    body: (
+      <p>
+        End-user pages and mails are in English and German: the language an app
+        asks for with <code>ui_locales</code>, else the browser's{" "}
+        <code>Accept-Language</code>, else <code>DEFAULT_LOCALE</code>{" "}
+        (English unless set). The admin pages stay English.
+      </p>
+    ),
+  },
+];
+
 const API_AND_REGISTRATION: Topic[] = [
   {
     id: "api-resources",
@@ -673,6 +711,11 @@ const GROUPS: Group[] = [
     intro:
       "What people can do on their own account pages (/account), and the admin's controls for it.",
     topics: ACCOUNT_TOPICS,
+  },
+  {
+    id: "look",
+    title: "Look and language",
+    topics: LOOK_AND_LANGUAGE,
   },
 ];
 
