@@ -370,6 +370,13 @@ Deno.test("config: SMTP_URL and MAIL_FROM turn mail on together; either alone st
   );
 });
 
+Deno.test("config: DEFAULT_LOCALE is en unless set to a language with a catalogue", () => {
+  assert.equal(loadConfig({}).defaultLocale, "en");
+  assert.equal(loadConfig({ DEFAULT_LOCALE: " DE " }).defaultLocale, "de");
+  assertRefused({ DEFAULT_LOCALE: "fr" }, "DEFAULT_LOCALE");
+  assertRefused({ DEFAULT_LOCALE: "de-CH" }, "DEFAULT_LOCALE");
+});
+
 Deno.test("config: REGISTRATION is off unless set to open or invite", () => {
   assert.equal(loadConfig({}).registration, "off");
   assert.equal(loadConfig({ REGISTRATION: "Open" }).registration, "open");

@@ -156,7 +156,10 @@ export function BrandingPage(props: BrandingPageProps): VNode {
                 name="logo_file"
                 type="file"
                 accept="image/png,image/webp,image/svg+xml"
-                aria-describedby="logo_file-hint"
+                aria-invalid={errors.data ? "true" : undefined}
+                aria-describedby={errors.data
+                  ? "logo_file-hint logo_file-error"
+                  : "logo_file-hint"}
               />
               <FieldError id="logo_file" error={errors.data} />
             </div>
