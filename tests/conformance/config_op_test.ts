@@ -234,8 +234,17 @@ Deno.test("oidcc-config-scopes-supported", () => {
 
 Deno.test("oidcc-config-locales", () => {
   // CheckDiscEndpointLocalesSyntax / CheckDiscEndpointLocalesCanonicalCasing
-  // (RFC 8414 §2, BCP 47) apply only to listed locales; none are listed.
-  assert.equal(doc.ui_locales_supported, undefined);
+  // (RFC 8414 §2, BCP 47): each listed locale is a language tag in its
+  // canonical casing (language subtag lower case, region upper case). The
+  // pages speak English and German (docs/branding-and-languages.md); no
+  // claim is localised, so claims_locales_supported is not listed.
+  assert.deepEqual(list("ui_locales_supported"), ["en", "de"]);
+  for (const tag of doc.ui_locales_supported as string[]) {
+    assert.match(
+      tag,
+      /^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?$/,
+    );
+  }
   assert.equal(doc.claims_locales_supported, undefined);
 });
 
