@@ -1,10 +1,12 @@
 /**
- * RS256 and ES256 signatures through the system's OpenSSL (libcrypto) over
- * Deno's FFI. OIDC makes RS256 the ID token default, and it is the slowest
- * thing a token request does: Deno's WebCrypto signs RSA-2048 in ~2.5-3.5 ms
- * on these machines, libcrypto in ~0.9 ms; ES256 0.8 ms against ~0.05 ms
- * (`deno run -A bench/micro.ts`). RSASSA-PKCS1-v1_5 is deterministic, so
- * for RS256 both produce the very same bytes.
+ * RS256, ES256 and EdDSA signatures through the system's OpenSSL (libcrypto)
+ * over Deno's FFI. OIDC makes RS256 the ID token default, and it is the
+ * slowest thing a token request does: Deno's WebCrypto signs RSA-2048 in
+ * ~2.5-3.5 ms on these machines, libcrypto in ~0.9 ms; ES256 0.8 ms against
+ * ~0.05 ms; Ed25519 ~0.05 ms against ~0.035 ms, and synchronously, without
+ * WebCrypto's trip through a thread pool (`deno run -A bench/micro.ts`).
+ * RSASSA-PKCS1-v1_5 and Ed25519 are deterministic, so for RS256 and EdDSA
+ * both produce the very same bytes.
  *
  * Optional by design: where libcrypto cannot be loaded (no FFI permission,
  * Deno Deploy, a system without OpenSSL 3) `nativeSigner` answers null and
@@ -40,8 +42,11 @@ const SYMBOLS = {
   },
 } as const;
 
-/** NIDs of rsaEncryption and id-ecPublicKey: the key type each alg needs. */
-const KEY_TYPES = { RS256: 6, ES256: 408 } as const;
+/**
+ * NIDs of rsaEncryption, id-ecPublicKey and ED25519: the key type each alg
+ * needs.
+ */
+const KEY_TYPES = { RS256: 6, ES256: 408, EdDSA: 1087 } as const;
 /** ES256 signatures are r || s, 32 bytes each (RFC 7518 §3.4). */
 const P256_SCALAR_BYTES = 32;
 
@@ -51,6 +56,7 @@ export type NativeAlg = keyof typeof KEY_TYPES;
 const VERIFY_PARAMS: Record<NativeAlg, AlgorithmIdentifier | EcdsaParams> = {
   RS256: { name: "RSASSA-PKCS1-v1_5" },
   ES256: { name: "ECDSA", hash: "SHA-256" },
+  EdDSA: { name: "Ed25519" },
 };
 /** Room for a signature of up to 8192-bit keys. */
 const MAX_SIGNATURE_BYTES = 1024;
@@ -113,15 +119,18 @@ function importKey(
 
 function signWith(
   lib: Library,
+  alg: NativeAlg,
   pkey: Deno.PointerObject,
   data: Uint8Array<ArrayBuffer>,
 ): Uint8Array<ArrayBuffer> {
   const ctx = lib.symbols.EVP_MD_CTX_new();
   if (ctx === null) throw new Error("openssl: EVP_MD_CTX_new failed");
   try {
-    const md = lib.symbols.EVP_sha256();
+    // Ed25519 hashes inside the signature scheme (RFC 8032): no digest.
+    const md = alg === "EdDSA" ? null : lib.symbols.EVP_sha256();
     // RSA keys sign with PKCS#1 v1.5 padding unless told otherwise; EC keys
-    // with ECDSA (DER output, converted by the caller).
+    // with ECDSA (DER output, converted by the caller); Ed25519 keys with
+    // PureEdDSA, r || s already.
     if (lib.symbols.EVP_DigestSignInit(ctx, null, md, null, pkey) !== 1) {
       throw new Error("openssl: EVP_DigestSignInit failed");
     }
@@ -191,7 +200,7 @@ export async function nativeSigner(
   const signer: NativeSigner = {
     sign(data) {
       if (freed) throw new Error("openssl: key already freed");
-      const signature = signWith(lib, pkey, data);
+      const signature = signWith(lib, alg, pkey, data);
       return alg === "ES256" ? ecdsaDERToJOSE(signature) : signature;
     },
     free() {

@@ -70,6 +70,32 @@ Deno.test("openssl: ES256 signatures are r || s and verify with WebCrypto", asyn
   signer.free();
 });
 
+Deno.test("openssl: EdDSA (Ed25519) signatures are byte-identical to WebCrypto's", async () => {
+  const { privateKey, publicKey } = await crypto.subtle.generateKey(
+    { name: "Ed25519" },
+    true,
+    ["sign", "verify"],
+  ) as CryptoKeyPair;
+  const signer = await nativeSigner(
+    "EdDSA",
+    await pkcs8Of(privateKey),
+    publicKey,
+  );
+  if (!hasLibcrypto()) {
+    assert.deepEqual(signer, null);
+    return;
+  }
+  assert(signer, "libcrypto is installed, so EdDSA must sign natively");
+  for (let i = 0; i < 50; i++) {
+    const data = crypto.getRandomValues(new Uint8Array(20 + i * 13));
+    const web = new Uint8Array(
+      await crypto.subtle.sign({ name: "Ed25519" }, privateKey, data),
+    );
+    assert.deepEqual(signer.sign(data), web);
+  }
+  signer.free();
+});
+
 Deno.test("openssl: a key that does not match its public key is refused", async () => {
   const one = await generateKeyPair("RS256", { extractable: true });
   const other = await generateKeyPair("RS256", { extractable: true });
@@ -122,8 +148,8 @@ Deno.test("openssl: DER ECDSA signatures convert to fixed-width r || s", () => {
   assert.throws(() => ecdsaDERToJOSE(tooLong));
 });
 
-Deno.test("keys: server-signed RS256 and ES256 JWTs verify with jose, natively where libcrypto loads", async () => {
-  for (const alg of ["RS256", "ES256"] as const) {
+Deno.test("keys: server-signed RS256, ES256 and EdDSA JWTs verify with jose, natively where libcrypto loads", async () => {
+  for (const alg of ["RS256", "ES256", "EdDSA"] as const) {
     const { privateKey, publicKey } = await generateKeyPair(alg, {
       extractable: true,
     });
