@@ -1,29 +1,38 @@
 /**
- * Group commit for lone SQLite writes: single-statement writes made outside
- * any transaction (a client_credentials token) are queued for one event
- * loop turn and committed together in one `BEGIN IMMEDIATE ... COMMIT`, so
- * a burst of token requests on one thread pays for one WAL commit instead
- * of one each. Nobody is answered before the commit that holds their row
- * returned: durability is what a lone statement had (WAL,
+ * Group commit for SQLite writes: lone single-statement writes (a
+ * client_credentials token) and small synchronous transactions (a refresh
+ * rotation: retire the old token, store the new ones) made outside any
+ * Kysely transaction are queued for one event loop turn and committed
+ * together in one `BEGIN IMMEDIATE ... COMMIT`, so a burst of token
+ * requests on one thread pays for one WAL commit instead of one each.
+ * Nobody is answered before the commit that holds their rows returned:
+ * durability is what a transaction of their own had (WAL,
  * synchronous=NORMAL), only cheaper.
  *
- * A statement that fails inside the group (a constraint) is undone alone
- * (SQLite's statement atomicity) and only its caller sees the error; when
- * the commit itself fails, every caller of the group does and nothing of it
- * is kept. While a Kysely transaction holds the connection (between its
- * awaits), the group waits for the next turn rather than write inside it.
+ * A lone statement that fails inside the group (a constraint) is undone
+ * alone (SQLite's statement atomicity); a transaction runs inside a
+ * SAVEPOINT of the group, so one that throws is rolled back to it, whole
+ * and alone. Only its caller sees the error. When the commit itself fails,
+ * every caller of the group does and nothing of it is kept. While a Kysely
+ * transaction holds the connection (between its awaits), the group waits
+ * for the next turn rather than write inside it.
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
 
+/** Runs one statement on the connection: its rows ([] for a write). */
+export type Run = (sql: string, parameters: ReadonlyArray<unknown>) => unknown;
+
+/** Statements run synchronously through `run`, all or none kept. */
+export type GroupedWork<T> = (run: Run) => T;
+
 interface Pending {
-  sql: string;
-  parameters: ReadonlyArray<unknown>;
-  resolve: () => void;
+  work: GroupedWork<unknown>;
+  /** More than one statement: needs a savepoint of its own in a group. */
+  several: boolean;
+  resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
-
-type Run = (sql: string, parameters: ReadonlyArray<unknown>) => unknown;
 
 /** Observed group sizes, for tests and the bench (count, largest). */
 export interface GroupStats {
@@ -31,6 +40,8 @@ export interface GroupStats {
   writes: number;
   largest: number;
 }
+
+type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown };
 
 export class GroupCommit {
   #queue: Pending[] = [];
@@ -44,8 +55,28 @@ export class GroupCommit {
 
   /** Runs `sql` in the next group; resolves once the group is committed. */
   write(sql: string, parameters: ReadonlyArray<unknown>): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ sql, parameters, resolve, reject });
+    return this.#enqueue((run) => {
+      run(sql, parameters);
+    }, false);
+  }
+
+  /**
+   * Runs `work` as one transaction in the next group; resolves with what it
+   * returned once the group is committed. `work` must be synchronous and
+   * touch the database only through `run`.
+   */
+  transaction<T>(work: GroupedWork<T>): Promise<T> {
+    return this.#enqueue(work, true);
+  }
+
+  #enqueue<T>(work: GroupedWork<T>, several: boolean): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({
+        work,
+        several,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
       this.#schedule();
     });
   }
@@ -70,11 +101,11 @@ export class GroupCommit {
     this.stats.groups++;
     this.stats.writes += group.length;
     this.stats.largest = Math.max(this.stats.largest, group.length);
-    if (group.length === 1) {
+    if (group.length === 1 && !group[0].several) {
       const [only] = group;
       try {
-        this.run(only.sql, only.parameters);
-        only.resolve();
+        only.work(this.run);
+        only.resolve(undefined);
       } catch (err) {
         only.reject(err);
       }
@@ -86,15 +117,9 @@ export class GroupCommit {
       for (const p of group) p.reject(err);
       return;
     }
-    const failures = group.map((p) => {
-      try {
-        this.run(p.sql, p.parameters);
-        return null;
-      } catch (err) {
-        return { err };
-      }
-    });
+    let outcomes: Outcome[];
     try {
+      outcomes = group.map((p) => this.#runOne(p));
       this.db.exec("COMMIT");
     } catch (err) {
       if (this.db.isTransaction) {
@@ -108,9 +133,33 @@ export class GroupCommit {
       return;
     }
     group.forEach((p, i) => {
-      const failed = failures[i];
-      if (failed) p.reject(failed.err);
-      else p.resolve();
+      const outcome = outcomes[i];
+      if (outcome.ok) p.resolve(outcome.value);
+      else p.reject(outcome.err);
     });
+  }
+
+  /**
+   * One member of an open group; its failure is its own. Throws only when
+   * a savepoint cannot be undone, which fails the whole group.
+   */
+  #runOne(p: Pending): Outcome {
+    if (!p.several) {
+      try {
+        return { ok: true, value: p.work(this.run) };
+      } catch (err) {
+        return { ok: false, err };
+      }
+    }
+    this.db.exec("SAVEPOINT grouped");
+    try {
+      const value = p.work(this.run);
+      this.db.exec("RELEASE grouped");
+      return { ok: true, value };
+    } catch (err) {
+      this.db.exec("ROLLBACK TO grouped");
+      this.db.exec("RELEASE grouped");
+      return { ok: false, err };
+    }
   }
 }

@@ -10,10 +10,18 @@ function openTable(path: string): DatabaseSync {
 }
 
 function groupOn(db: DatabaseSync): GroupCommit {
-  return new GroupCommit(
-    db,
-    (sql, parameters) =>
-      db.prepare(sql).run(...(parameters as (string | number | null)[])),
+  return new GroupCommit(db, (sql, parameters) => {
+    const statement = db.prepare(sql);
+    const values = parameters as (string | number | null)[];
+    if (statement.columns().length > 0) return statement.all(...values);
+    statement.run(...values);
+    return [];
+  });
+}
+
+function ids(db: DatabaseSync): string[] {
+  return db.prepare("SELECT id FROM t ORDER BY id").all().map((r) =>
+    String(r.id)
   );
 }
 
@@ -110,6 +118,109 @@ Deno.test("group commit: writes wait while another transaction holds the connect
     await write;
     const rows = db.prepare("SELECT id FROM t").all().map((r) => r.id);
     assert.deepEqual(rows, ["grouped"]);
+  } finally {
+    db.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("group commit: 20 transactions made at once share one commit, each with what it returned", async () => {
+  const dir = await Deno.makeTempDir();
+  const db = openTable(`${dir}/g.db`);
+  try {
+    const group = groupOn(db);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        group.transaction((run) => {
+          run(INSERT, [`a${i}`, i]);
+          run(INSERT, [`b${i}`, i]);
+          return i * 2;
+        })),
+    );
+    assert.deepEqual(results, Array.from({ length: 20 }, (_, i) => i * 2));
+    assert.deepEqual(group.stats, { groups: 1, writes: 20, largest: 20 });
+    const other = new DatabaseSync(`${dir}/g.db`);
+    assert.equal(
+      (other.prepare("SELECT count(*) AS n FROM t").get() as { n: number }).n,
+      40,
+    );
+    other.close();
+  } finally {
+    db.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("group commit: a transaction that throws halfway is undone whole and alone; lone writes and other transactions of its group are kept", async () => {
+  const dir = await Deno.makeTempDir();
+  const db = openTable(`${dir}/g.db`);
+  try {
+    db.prepare(INSERT).run("taken", 0);
+    const group = groupOn(db);
+    const results = await Promise.allSettled([
+      group.transaction((run) => {
+        run(INSERT, ["first", 1]);
+        run(INSERT, ["second", 2]);
+      }),
+      group.transaction((run) => {
+        run(INSERT, ["half", 3]);
+        run(INSERT, ["taken", 4]); // the primary key: this one fails
+      }),
+      group.write(INSERT, ["lone", 5]),
+      group.transaction((run) => {
+        run(INSERT, ["before-throw", 6]);
+        throw new Error("the caller changed its mind");
+      }),
+      group.transaction((run) => {
+        // Sees what earlier members of the group wrote, as a later
+        // transaction would.
+        const [row] = run("SELECT v FROM t WHERE id = ?", ["first"]) as {
+          v: number;
+        }[];
+        run(INSERT, ["after", row.v + 10]);
+      }),
+    ]);
+    assert.deepEqual(results.map((r) => r.status), [
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+    ]);
+    assert.match(
+      String((results[3] as PromiseRejectedResult).reason),
+      /changed its mind/,
+    );
+    assert.deepEqual(ids(db), ["after", "first", "lone", "second", "taken"]);
+    assert.equal(
+      (db.prepare("SELECT v FROM t WHERE id = 'after'").get() as { v: number })
+        .v,
+      11,
+    );
+    assert.equal(db.isTransaction, false);
+  } finally {
+    db.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("group commit: a lone transaction gets a commit of its own, and a rolled-back one leaves nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  const db = openTable(`${dir}/g.db`);
+  try {
+    const group = groupOn(db);
+    await group.transaction((run) => {
+      run(INSERT, ["x", 1]);
+      run(INSERT, ["y", 2]);
+    });
+    await assert.rejects(
+      group.transaction((run) => {
+        run(INSERT, ["z", 3]);
+        run(INSERT, ["x", 4]);
+      }),
+    );
+    assert.deepEqual(ids(db), ["x", "y"]);
+    assert.equal(db.isTransaction, false);
   } finally {
     db.close();
     await Deno.remove(dir, { recursive: true });

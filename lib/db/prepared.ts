@@ -76,6 +76,23 @@ export interface PreparedOptions {
   groupCommit?: boolean;
 }
 
+/** A prepared query's SQL and parameter values for one call. */
+export interface BoundStatement {
+  sql: string;
+  parameters: unknown[];
+}
+
+/** A prepared query: call it to run it, or `bind` it to run it elsewhere. */
+export interface Prepared<A extends unknown[], R> {
+  (db: DB, ...args: A): Promise<R[]>;
+  /**
+   * The SQL for `db`'s dialect with these arguments, not run: for
+   * statements that run together (a grouped transaction on SQLite, one
+   * statement of several on PostgreSQL).
+   */
+  bind(db: DB, ...args: A): BoundStatement;
+}
+
 /**
  * Wraps a query builder into a function that compiles once per dialect.
  * Name the columns (no `selectAll`): see the column lists in schema.ts.
@@ -87,13 +104,13 @@ export interface PreparedOptions {
 export function prepared<A extends unknown[], R>(
   build: (db: DB, ...args: A) => Compilable<R>,
   options: PreparedOptions = {},
-): (db: DB, ...args: A) => Promise<R[]> {
+): Prepared<A, R> {
   // By query adapter: the SQL depends only on the dialect, and a Kysely
   // instance shares its adapter with its transactions.
   const cache = new WeakMap<object, Compiled<R>>();
   // One name per query: PostgreSQL prepares it once per connection.
   const statementName = `oauth_prepared_${++statements}`;
-  return async (db, ...args) => {
+  const compiledFor = (db: DB, args: A): Compiled<R> => {
     const adapter = db.getExecutor().adapter;
     let compiled = cache.get(adapter);
     if (!compiled) {
@@ -105,10 +122,21 @@ export function prepared<A extends unknown[], R>(
       compiled = { query, slots };
       cache.set(adapter, compiled);
     }
-    const { query, slots } = compiled;
-    const parameters = slots.map((slot, i) =>
-      slot === -1 ? query.parameters[i] : args[slot]
-    );
+    return compiled;
+  };
+  const parametersFor = ({ query, slots }: Compiled<R>, args: A) =>
+    slots.map((slot, i) => slot === -1 ? query.parameters[i] : args[slot]);
+  const bind = (db: DB, ...args: A): BoundStatement => {
+    const compiled = compiledFor(db, args);
+    return {
+      sql: compiled.query.sql,
+      parameters: parametersFor(compiled, args),
+    };
+  };
+  const run = async (db: DB, ...args: A): Promise<R[]> => {
+    const compiled = compiledFor(db, args);
+    const { query } = compiled;
+    const parameters = parametersFor(compiled, args);
     const pool = db.isTransaction ? undefined : directPostgres(db);
     if (pool) {
       const rows = await queryNamed<R>(
@@ -134,4 +162,5 @@ export function prepared<A extends unknown[], R>(
     const result = await db.executeQuery<R>({ ...query, parameters });
     return result.rows;
   };
+  return Object.assign(run, { bind });
 }

@@ -15,7 +15,7 @@ import {
   type SqliteDialectConfig,
   SqliteDriver,
 } from "kysely";
-import { GroupCommit } from "./group_commit.ts";
+import { GroupCommit, type GroupedWork } from "./group_commit.ts";
 import type { Database } from "./schema.ts";
 
 const STATEMENT_CACHE_LIMIT = 500;
@@ -112,6 +112,8 @@ export interface DirectSQLite {
   ): unknown[];
   /** A lone write, committed with the others of this turn (group_commit.ts). */
   writeGrouped(sql: string, parameters: ReadonlyArray<unknown>): Promise<void>;
+  /** A synchronous transaction, committed with the others of this turn. */
+  transactionGrouped<T>(work: GroupedWork<T>): Promise<T>;
 }
 
 /** By query adapter: a Kysely instance and its transactions share one. */
@@ -175,6 +177,7 @@ export function createSQLiteDialect(db: DatabaseSync): SqliteDialect {
     },
     executeInTransaction: run,
     writeGrouped: (sql, parameters) => group.write(sql, parameters),
+    transactionGrouped: (work) => group.transaction(work),
   });
   return dialect;
 }

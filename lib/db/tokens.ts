@@ -7,12 +7,15 @@
 import type { Insertable } from "kysely";
 import type {
   AccessTokenRow,
+  AccessTokensTable,
   Database,
   DB,
   RefreshTokenRow,
+  RefreshTokensTable,
   UserRow,
 } from "./schema.ts";
-import { prepared } from "./prepared.ts";
+import { type BoundStatement, prepared } from "./prepared.ts";
+import { directSQLite } from "./sqlite_dialect.ts";
 import { ACCESS_TOKEN_COLUMNS, REFRESH_TOKEN_COLUMNS } from "./schema.ts";
 
 /**
@@ -22,7 +25,10 @@ import { ACCESS_TOKEN_COLUMNS, REFRESH_TOKEN_COLUMNS } from "./schema.ts";
 function preparedInsert<T extends "access_tokens" | "refresh_tokens">(
   table: T,
   columns: readonly (keyof Database[T] & string)[],
-): (db: DB, row: Insertable<Database[T]>) => Promise<void> {
+): {
+  (db: DB, row: Insertable<Database[T]>): Promise<void>;
+  bind(db: DB, row: Insertable<Database[T]>): BoundStatement;
+} {
   const insert = prepared(
     (db, ...values: unknown[]) =>
       db.insertInto(table).values(
@@ -30,10 +36,19 @@ function preparedInsert<T extends "access_tokens" | "refresh_tokens">(
       ),
     { groupCommit: true },
   );
-  return async (db, row) => {
+  const values = (row: Insertable<Database[T]>) => {
     const record = row as Record<string, unknown>;
-    await insert(db, ...columns.map((c) => record[c] ?? null));
+    return columns.map((c) => record[c] ?? null);
   };
+  return Object.assign(
+    async (db: DB, row: Insertable<Database[T]>) => {
+      await insert(db, ...values(row));
+    },
+    {
+      bind: (db: DB, row: Insertable<Database[T]>) =>
+        insert.bind(db, ...values(row)),
+    },
+  );
 }
 
 export const insertAccessToken = preparedInsert(
@@ -141,29 +156,86 @@ export async function findRefreshToken(
 }
 
 /**
- * Marks a live refresh token rotated and returns it, in one statement: of
- * concurrent refreshes with the same token exactly one gets the row.
+ * Marks a live refresh token rotated, keeping the sealed successor for the
+ * reuse grace window (or null), in one statement: of concurrent refreshes
+ * with the same token exactly one gets the row.
  */
-const updateConsumeRefreshToken = prepared((
+const updateRotateRefreshToken = prepared((
   db,
   tokenHash: string,
   now: number,
+  successor: string | null,
+  successorUntil: number | null,
 ) =>
   db.updateTable("refresh_tokens")
-    .set({ consumed_at: now })
+    .set({ consumed_at: now, successor, successor_until: successorUntil })
     .where("token_hash", "=", tokenHash)
     .where("consumed_at", "is", null)
     .where("revoked_at", "is", null)
     .where("expires_at", ">", now)
-    .returning(REFRESH_TOKEN_COLUMNS)
+    .returning("token_hash")
 );
 
-export async function consumeRefreshToken(
+/** One refresh token rotation: the token retired and what replaces it. */
+export interface Rotation {
+  tokenHash: string;
+  now: number;
+  /** The sealed token response answered again within the grace window. */
+  successor: string | null;
+  successorUntil: number | null;
+  accessToken: Insertable<AccessTokensTable>;
+  refreshToken: Insertable<RefreshTokensTable> | null;
+}
+
+/**
+ * Retires a live refresh token and stores the tokens that replace it, all
+ * or nothing; false (and nothing stored) when the token was no longer live
+ * because a concurrent rotation took it. On SQLite the three statements
+ * are one grouped transaction (lib/db/group_commit.ts), committed with the
+ * other writes of this turn.
+ */
+export async function rotateRefreshToken(
   db: DB,
-  tokenHash: string,
-  now: number,
-): Promise<RefreshTokenRow | undefined> {
-  return (await updateConsumeRefreshToken(db, tokenHash, now))[0];
+  rotation: Rotation,
+): Promise<boolean> {
+  const { tokenHash, now, successor, successorUntil } = rotation;
+  const direct = db.isTransaction ? undefined : directSQLite(db);
+  if (direct) {
+    const retire = updateRotateRefreshToken.bind(
+      db,
+      tokenHash,
+      now,
+      successor,
+      successorUntil,
+    );
+    const stores: BoundStatement[] = [
+      insertAccessToken.bind(db, rotation.accessToken),
+    ];
+    if (rotation.refreshToken) {
+      stores.push(insertRefreshToken.bind(db, rotation.refreshToken));
+    }
+    return await direct.transactionGrouped((run) => {
+      const retired = run(retire.sql, retire.parameters) as unknown[];
+      if (retired.length === 0) return false;
+      for (const store of stores) run(store.sql, store.parameters);
+      return true;
+    });
+  }
+  return await db.transaction().execute(async (trx) => {
+    const retired = await updateRotateRefreshToken(
+      trx,
+      tokenHash,
+      now,
+      successor,
+      successorUntil,
+    );
+    if (retired.length === 0) return false;
+    await insertAccessToken(trx, rotation.accessToken);
+    if (rotation.refreshToken) {
+      await insertRefreshToken(trx, rotation.refreshToken);
+    }
+    return true;
+  });
 }
 
 /**
@@ -181,23 +253,6 @@ export async function revokeSessionClientTokens(
       .where("session_id", "=", sessionID).where("client_id", "=", clientID)
       .where("revoked_at", "is", null).execute();
   }
-}
-
-/**
- * Keeps the successor of a just-rotated refresh token (sealed) until
- * `until`, for the client's reuse grace window; in the rotation's
- * transaction.
- */
-export async function attachSuccessor(
-  db: DB,
-  tokenHash: string,
-  successor: string,
-  until: number,
-): Promise<void> {
-  await db.updateTable("refresh_tokens")
-    .set({ successor, successor_until: until })
-    .where("token_hash", "=", tokenHash)
-    .execute();
 }
 
 /** Revokes every live token of a grant (code replay, refresh reuse). */

@@ -8,10 +8,9 @@
  * @module
  */
 import {
-  attachSuccessor,
-  consumeRefreshToken,
   findRefreshToken,
   revokeGrant,
+  rotateRefreshToken,
 } from "../../db/tokens.ts";
 import type { RefreshTokenRow } from "../../db/schema.ts";
 import { findUserByID } from "../../db/users.ts";
@@ -22,7 +21,6 @@ import type { Client } from "../clients/client.ts";
 import { InvalidGrant, InvalidRequest, InvalidScope } from "../errors.ts";
 import { tokenAudience } from "../resources.ts";
 import { mintTokens, type TokenResponse } from "../tokens/mint.ts";
-import { storeTokens } from "../tokens/store.ts";
 import { splitList } from "../vocabulary.ts";
 import { authenticationOf } from "./authorization_code.ts";
 import type { GrantHandler } from "./grant.ts";
@@ -187,11 +185,13 @@ export const refreshToken: GrantHandler<"refresh_token"> = {
     // One statement retires the token in the transaction that stores its
     // successor: of concurrent refreshes exactly one gets the row, and a
     // crash in between cannot leave the client with a dead chain.
-    const rotated = await deps.db.transaction().execute(async (trx) => {
-      if (!(await consumeRefreshToken(trx, hash, now))) return false;
-      await storeTokens(trx, minted);
-      if (successor) await attachSuccessor(trx, hash, successor, now + grace);
-      return true;
+    const rotated = await rotateRefreshToken(deps.db, {
+      tokenHash: hash,
+      now,
+      successor,
+      successorUntil: successor ? now + grace : null,
+      accessToken: minted.accessToken,
+      refreshToken: minted.refreshToken,
     });
     if (rotated) return minted.response;
     // Lost a race with another presentation of the same token. The winner's
