@@ -13,6 +13,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { memoize } from "../memo.ts";
 
 /** Cells in the table; a power of two. 3 × 4 bytes each: 768 KiB. */
 const CELLS = 1 << 16;
@@ -22,6 +23,8 @@ const PENDING = 1;
 const VERSION = 2;
 /** The hash seed sits after the cells: 16 bytes, the same for every thread. */
 const SEED_BYTES = 16;
+/** Keys whose cell a thread remembers (a hash each time costs ~4 us). */
+const REMEMBERED_KEYS = 10_000;
 
 /** A cell of the table, as an index. */
 export type Cell = number;
@@ -40,12 +43,18 @@ export function createSharedCounterMemory(): SharedArrayBuffer {
 export class SharedCounters {
   readonly #cells: Int32Array;
   readonly #seed: string;
+  readonly #cellOf: (key: string) => Cell;
 
   constructor(buffer: SharedArrayBuffer = createSharedCounterMemory()) {
     this.#cells = new Int32Array(buffer, 0, CELLS * FIELDS);
     // A copy: the seed never changes after creation.
     this.#seed = [...new Uint8Array(buffer, CELLS * FIELDS * 4, SEED_BYTES)]
       .map((b) => b.toString(16).padStart(2, "0")).join("");
+    this.#cellOf = memoize((key) => {
+      const digest = createHash("sha256").update(this.#seed).update(key)
+        .digest();
+      return (digest.readUInt32BE(0) & (CELLS - 1)) * FIELDS;
+    }, REMEMBERED_KEYS);
   }
 
   /**
@@ -53,9 +62,7 @@ export class SharedCounters {
    * choose names that share a cell with someone else's.
    */
   cellOf(key: string): Cell {
-    const digest = createHash("sha256").update(this.#seed).update(key)
-      .digest();
-    return (digest.readUInt32BE(0) & (CELLS - 1)) * FIELDS;
+    return this.#cellOf(key);
   }
 
   version(cell: Cell): number {
