@@ -4,7 +4,7 @@
  * reused refresh token revokes the whole family in one statement each.
  * @module
  */
-import type { Insertable } from "kysely";
+import { type Insertable, sql } from "kysely";
 import type {
   AccessTokenRow,
   AccessTokensTable,
@@ -15,8 +15,13 @@ import type {
   UserRow,
 } from "./schema.ts";
 import { type BoundStatement, prepared } from "./prepared.ts";
+import { directPostgres } from "./pg_direct.ts";
 import { directSQLite } from "./sqlite_dialect.ts";
-import { ACCESS_TOKEN_COLUMNS, REFRESH_TOKEN_COLUMNS } from "./schema.ts";
+import {
+  ACCESS_TOKEN_COLUMNS,
+  REFRESH_TOKEN_COLUMNS,
+  USER_COLUMNS,
+} from "./schema.ts";
 
 /**
  * An INSERT of every column of `table`, compiled once (lib/db/prepared.ts):
@@ -28,6 +33,8 @@ function preparedInsert<T extends "access_tokens" | "refresh_tokens">(
 ): {
   (db: DB, row: Insertable<Database[T]>): Promise<void>;
   bind(db: DB, row: Insertable<Database[T]>): BoundStatement;
+  /** The row's values in column order (null for what it leaves out). */
+  values(row: Insertable<Database[T]>): unknown[];
 } {
   const insert = prepared(
     (db, ...values: unknown[]) =>
@@ -47,6 +54,7 @@ function preparedInsert<T extends "access_tokens" | "refresh_tokens">(
     {
       bind: (db: DB, row: Insertable<Database[T]>) =>
         insert.bind(db, ...values(row)),
+      values,
     },
   );
 }
@@ -155,6 +163,37 @@ export async function findRefreshToken(
   return (await selectRefreshToken(db, tokenHash))[0];
 }
 
+const selectRefreshTokenAndUser = prepared((db, tokenHash: string) =>
+  db.selectFrom("refresh_tokens")
+    .leftJoin("users", "users.id", "refresh_tokens.user_id")
+    .select(REFRESH_TOKEN_COLUMNS.map((c) => `refresh_tokens.${c}` as const))
+    .select(USER_COLUMNS.map((c) => `users.${c} as u_${c}` as never))
+    .where("refresh_tokens.token_hash", "=", tokenHash)
+);
+
+/**
+ * A refresh token with its user in one statement (one round trip on
+ * PostgreSQL): a rotation needs both. `user` is null when the user no
+ * longer exists.
+ */
+export async function findRefreshTokenAndUser(
+  db: DB,
+  tokenHash: string,
+): Promise<{ row: RefreshTokenRow; user: UserRow | null } | undefined> {
+  const [found] = await selectRefreshTokenAndUser(db, tokenHash) as Record<
+    string,
+    unknown
+  >[];
+  if (!found) return undefined;
+  const row = Object.fromEntries(
+    REFRESH_TOKEN_COLUMNS.map((c) => [c, found[c]]),
+  ) as unknown as RefreshTokenRow;
+  const user = found.u_id === null ? null : Object.fromEntries(
+    USER_COLUMNS.map((c) => [c, found[`u_${c}`]]),
+  ) as unknown as UserRow;
+  return { row, user };
+}
+
 /**
  * Marks a live refresh token rotated, keeping the sealed successor for the
  * reuse grace window (or null), in one statement: of concurrent refreshes
@@ -176,6 +215,63 @@ const updateRotateRefreshToken = prepared((
     .returning("token_hash")
 );
 
+/**
+ * A value as a token column's PostgreSQL type: in `INSERT ... SELECT` a
+ * parameter's type is not taken from the column it fills. Token columns
+ * are text but for the epoch seconds (`*_at`, `auth_time`,
+ * `successor_until`), which are bigint.
+ */
+function asColumnType(column: string, value: unknown) {
+  const type = /(_at|_time|_until)$/.test(column) ? "bigint" : "text";
+  return sql`cast(${value} as ${sql.raw(type)})`.as(column);
+}
+
+/**
+ * The whole rotation as one PostgreSQL statement (one round trip): the
+ * UPDATE retires the token, and each INSERT stores a row only for the row
+ * the UPDATE returned, so a token another rotation took stores nothing.
+ */
+const rotateInOneStatement = prepared((
+  db,
+  tokenHash: string,
+  now: number,
+  successor: string | null,
+  successorUntil: number | null,
+  ...values: unknown[]
+) => {
+  const access = values.slice(0, ACCESS_TOKEN_COLUMNS.length);
+  const refresh = values.slice(ACCESS_TOKEN_COLUMNS.length);
+  return db
+    .with("retired", (q) =>
+      q.updateTable("refresh_tokens")
+        .set({ consumed_at: now, successor, successor_until: successorUntil })
+        .where("token_hash", "=", tokenHash)
+        .where("consumed_at", "is", null)
+        .where("revoked_at", "is", null)
+        .where("expires_at", ">", now)
+        .returning("token_hash"))
+    .with(
+      "stored_access",
+      (q) =>
+        q.insertInto("access_tokens").columns(ACCESS_TOKEN_COLUMNS).expression(
+          q.selectFrom("retired").select(
+            ACCESS_TOKEN_COLUMNS.map((c, i) => asColumnType(c, access[i])),
+          ),
+        ).returning("token_hash"),
+    )
+    .with(
+      "stored_refresh",
+      (q) =>
+        q.insertInto("refresh_tokens").columns(REFRESH_TOKEN_COLUMNS)
+          .expression(
+            q.selectFrom("retired").select(
+              REFRESH_TOKEN_COLUMNS.map((c, i) => asColumnType(c, refresh[i])),
+            ),
+          ).returning("token_hash"),
+    )
+    .selectFrom("retired").select("token_hash");
+});
+
 /** One refresh token rotation: the token retired and what replaces it. */
 export interface Rotation {
   tokenHash: string;
@@ -192,13 +288,25 @@ export interface Rotation {
  * or nothing; false (and nothing stored) when the token was no longer live
  * because a concurrent rotation took it. On SQLite the three statements
  * are one grouped transaction (lib/db/group_commit.ts), committed with the
- * other writes of this turn.
+ * other writes of this turn; on PostgreSQL they are one statement.
  */
 export async function rotateRefreshToken(
   db: DB,
   rotation: Rotation,
 ): Promise<boolean> {
   const { tokenHash, now, successor, successorUntil } = rotation;
+  if (!db.isTransaction && directPostgres(db) && rotation.refreshToken) {
+    const retired = await rotateInOneStatement(
+      db,
+      tokenHash,
+      now,
+      successor,
+      successorUntil,
+      ...insertAccessToken.values(rotation.accessToken),
+      ...insertRefreshToken.values(rotation.refreshToken),
+    );
+    return retired.length > 0;
+  }
   const direct = db.isTransaction ? undefined : directSQLite(db);
   if (direct) {
     const retire = updateRotateRefreshToken.bind(

@@ -9,11 +9,11 @@
  */
 import {
   findRefreshToken,
+  findRefreshTokenAndUser,
   revokeGrant,
   rotateRefreshToken,
 } from "../../db/tokens.ts";
 import type { RefreshTokenRow } from "../../db/schema.ts";
-import { findUserByID } from "../../db/users.ts";
 import type { Deps } from "../../deps.ts";
 import { sha256 } from "../../security/crypto.ts";
 import { seal, unseal } from "../../security/sealed.ts";
@@ -137,17 +137,18 @@ export const refreshToken: GrantHandler<"refresh_token"> = {
     if (!token) throw new InvalidRequest("refresh_token is required");
     const now = deps.now();
     const hash = sha256(token);
-    const found = await findRefreshToken(deps.db, hash);
+    // The token and its user in one read.
+    const presented = await findRefreshTokenAndUser(deps.db, hash);
     // RFC 6749 §6: "validate the refresh token ... was issued to the
     // authenticated client". Checked first, so another client cannot burn
     // someone else's token or revoke its family.
-    if (!found || found.client_id !== client.id) {
+    if (!presented || presented.row.client_id !== client.id) {
       throw new InvalidGrant("refresh_token is invalid");
     }
+    const { row: found, user } = presented;
     const scopes = refreshScopes(found, client, request.form.get("scope"));
     if (retired(found)) return await presentedAgain(deps, found, now);
     if (found.expires_at <= now) throw invalidToken();
-    const user = await findUserByID(deps.db, found.user_id);
     if (!user || user.disabled === 1) {
       throw new InvalidGrant(
         "the user of this refresh token is no longer active",
