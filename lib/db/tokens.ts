@@ -329,7 +329,10 @@ export async function rotateRefreshToken(
       return true;
     });
   }
-  return await db.transaction().execute(async (trx) => {
+  // Elsewhere (no direct path, or inside the caller's transaction, which
+  // then keeps the statements together): the same statements, in a
+  // transaction of their own unless one is open.
+  const retireAndStore = async (trx: DB): Promise<boolean> => {
     const retired = await updateRotateRefreshToken(
       trx,
       tokenHash,
@@ -343,7 +346,9 @@ export async function rotateRefreshToken(
       await insertRefreshToken(trx, rotation.refreshToken);
     }
     return true;
-  });
+  };
+  if (db.isTransaction) return await retireAndStore(db);
+  return await db.transaction().execute(retireAndStore);
 }
 
 /**
