@@ -119,7 +119,11 @@ export class GroupCommit {
     }
     let outcomes: Outcome[];
     try {
-      outcomes = group.map((p) => this.#runOne(p));
+      // Alone, a transaction needs no savepoint: if it throws, the ROLLBACK
+      // below undoes it and it gets its own error.
+      outcomes = group.length === 1
+        ? [{ ok: true, value: group[0].work(this.run) }]
+        : group.map((p) => this.#runOne(p));
       this.db.exec("COMMIT");
     } catch (err) {
       if (this.db.isTransaction) {

@@ -4,7 +4,7 @@
  * reused refresh token revokes the whole family in one statement each.
  * @module
  */
-import { type Insertable, sql } from "kysely";
+import { type Insertable, type QueryCreator, sql } from "kysely";
 import type {
   AccessTokenRow,
   AccessTokensTable,
@@ -199,21 +199,23 @@ export async function findRefreshTokenAndUser(
  * reuse grace window (or null), in one statement: of concurrent refreshes
  * with the same token exactly one gets the row.
  */
-const updateRotateRefreshToken = prepared((
-  db,
+function retireRefreshToken(
+  q: QueryCreator<Database>,
   tokenHash: string,
   now: number,
   successor: string | null,
   successorUntil: number | null,
-) =>
-  db.updateTable("refresh_tokens")
+) {
+  return q.updateTable("refresh_tokens")
     .set({ consumed_at: now, successor, successor_until: successorUntil })
     .where("token_hash", "=", tokenHash)
     .where("consumed_at", "is", null)
     .where("revoked_at", "is", null)
     .where("expires_at", ">", now)
-    .returning("token_hash")
-);
+    .returning("token_hash");
+}
+
+const updateRotateRefreshToken = prepared(retireRefreshToken);
 
 /**
  * A value as a token column's PostgreSQL type: in `INSERT ... SELECT` a
@@ -242,14 +244,10 @@ const rotateInOneStatement = prepared((
   const access = values.slice(0, ACCESS_TOKEN_COLUMNS.length);
   const refresh = values.slice(ACCESS_TOKEN_COLUMNS.length);
   return db
-    .with("retired", (q) =>
-      q.updateTable("refresh_tokens")
-        .set({ consumed_at: now, successor, successor_until: successorUntil })
-        .where("token_hash", "=", tokenHash)
-        .where("consumed_at", "is", null)
-        .where("revoked_at", "is", null)
-        .where("expires_at", ">", now)
-        .returning("token_hash"))
+    .with(
+      "retired",
+      (q) => retireRefreshToken(q, tokenHash, now, successor, successorUntil),
+    )
     .with(
       "stored_access",
       (q) =>
