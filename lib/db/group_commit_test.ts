@@ -19,6 +19,32 @@ function groupOn(db: DatabaseSync): GroupCommit {
   });
 }
 
+/** A fresh table in a file of its own, for `test`; removed afterwards. */
+async function withTable(
+  test: (db: DatabaseSync, file: string) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/g.db`;
+  const db = openTable(file);
+  try {
+    await test(db, file);
+  } finally {
+    db.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Rows another connection (another thread or process) sees committed. */
+function committedRows(file: string): number {
+  const other = new DatabaseSync(file);
+  try {
+    return (other.prepare("SELECT count(*) AS n FROM t").get() as { n: number })
+      .n;
+  } finally {
+    other.close();
+  }
+}
+
 function ids(db: DatabaseSync): string[] {
   return db.prepare("SELECT id FROM t ORDER BY id").all().map((r) =>
     String(r.id)
@@ -28,31 +54,19 @@ function ids(db: DatabaseSync): string[] {
 const INSERT = "INSERT INTO t (id, v) VALUES (?, ?)";
 
 Deno.test("group commit: 50 writes made at once share one commit, and every row is in the file when its write resolves", async () => {
-  const dir = await Deno.makeTempDir();
-  const db = openTable(`${dir}/g.db`);
-  try {
+  await withTable(async (db, file) => {
     const group = groupOn(db);
     await Promise.all(
       Array.from({ length: 50 }, (_, i) => group.write(INSERT, [`r${i}`, i])),
     );
     assert.deepEqual(group.stats, { groups: 1, writes: 50, largest: 50 });
     // Another connection (another thread or process) sees them committed.
-    const other = new DatabaseSync(`${dir}/g.db`);
-    assert.equal(
-      (other.prepare("SELECT count(*) AS n FROM t").get() as { n: number }).n,
-      50,
-    );
-    other.close();
-  } finally {
-    db.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+    assert.equal(committedRows(file), 50);
+  });
 });
 
 Deno.test("group commit: a failing statement fails alone; the others of its group are committed", async () => {
-  const dir = await Deno.makeTempDir();
-  const db = openTable(`${dir}/g.db`);
-  try {
+  await withTable(async (db) => {
     db.prepare(INSERT).run("taken", 0);
     const group = groupOn(db);
     const results = await Promise.allSettled([
@@ -72,42 +86,35 @@ Deno.test("group commit: a failing statement fails alone; the others of its grou
       { id: "b", v: 3 },
       { id: "taken", v: 0 },
     ]);
-  } finally {
-    db.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("group commit: when the write lock cannot be had, every write of the group fails and none is kept", async () => {
-  const dir = await Deno.makeTempDir();
-  const db = openTable(`${dir}/g.db`);
-  const holder = new DatabaseSync(`${dir}/g.db`);
-  try {
-    db.exec("PRAGMA busy_timeout = 0");
-    holder.exec("BEGIN IMMEDIATE");
-    const group = groupOn(db);
-    const results = await Promise.allSettled([
-      group.write(INSERT, ["x", 1]),
-      group.write(INSERT, ["y", 2]),
-    ]);
-    assert.deepEqual(results.map((r) => r.status), ["rejected", "rejected"]);
-    holder.exec("ROLLBACK");
-    assert.equal(db.isTransaction, false);
-    assert.equal(
-      (db.prepare("SELECT count(*) AS n FROM t").get() as { n: number }).n,
-      0,
-    );
-  } finally {
-    holder.close();
-    db.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  await withTable(async (db, file) => {
+    const holder = new DatabaseSync(file);
+    try {
+      db.exec("PRAGMA busy_timeout = 0");
+      holder.exec("BEGIN IMMEDIATE");
+      const group = groupOn(db);
+      const results = await Promise.allSettled([
+        group.write(INSERT, ["x", 1]),
+        group.write(INSERT, ["y", 2]),
+      ]);
+      assert.deepEqual(results.map((r) => r.status), ["rejected", "rejected"]);
+      holder.exec("ROLLBACK");
+      assert.equal(db.isTransaction, false);
+      assert.equal(
+        (db.prepare("SELECT count(*) AS n FROM t").get() as { n: number }).n,
+        0,
+      );
+    } finally {
+      holder.close();
+    }
+  });
 });
 
 Deno.test("group commit: writes wait while another transaction holds the connection, then commit after it", async () => {
-  const dir = await Deno.makeTempDir();
-  const db = openTable(`${dir}/g.db`);
-  try {
+  await withTable(async (db) => {
     const group = groupOn(db);
     db.exec("BEGIN IMMEDIATE");
     db.prepare(INSERT).run("in-trx", 1);
@@ -118,16 +125,11 @@ Deno.test("group commit: writes wait while another transaction holds the connect
     await write;
     const rows = db.prepare("SELECT id FROM t").all().map((r) => r.id);
     assert.deepEqual(rows, ["grouped"]);
-  } finally {
-    db.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("group commit: 20 transactions made at once share one commit, each with what it returned", async () => {
-  const dir = await Deno.makeTempDir();
-  const db = openTable(`${dir}/g.db`);
-  try {
+  await withTable(async (db, file) => {
     const group = groupOn(db);
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -139,22 +141,12 @@ Deno.test("group commit: 20 transactions made at once share one commit, each wit
     );
     assert.deepEqual(results, Array.from({ length: 20 }, (_, i) => i * 2));
     assert.deepEqual(group.stats, { groups: 1, writes: 20, largest: 20 });
-    const other = new DatabaseSync(`${dir}/g.db`);
-    assert.equal(
-      (other.prepare("SELECT count(*) AS n FROM t").get() as { n: number }).n,
-      40,
-    );
-    other.close();
-  } finally {
-    db.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+    assert.equal(committedRows(file), 40);
+  });
 });
 
 Deno.test("group commit: a transaction that throws halfway is undone whole and alone; lone writes and other transactions of its group are kept", async () => {
-  const dir = await Deno.makeTempDir();
-  const db = openTable(`${dir}/g.db`);
-  try {
+  await withTable(async (db) => {
     db.prepare(INSERT).run("taken", 0);
     const group = groupOn(db);
     const results = await Promise.allSettled([
@@ -198,16 +190,11 @@ Deno.test("group commit: a transaction that throws halfway is undone whole and a
       11,
     );
     assert.equal(db.isTransaction, false);
-  } finally {
-    db.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("group commit: a lone transaction gets a commit of its own, and a rolled-back one leaves nothing", async () => {
-  const dir = await Deno.makeTempDir();
-  const db = openTable(`${dir}/g.db`);
-  try {
+  await withTable(async (db) => {
     const group = groupOn(db);
     await group.transaction((run) => {
       run(INSERT, ["x", 1]);
@@ -222,8 +209,5 @@ Deno.test("group commit: a lone transaction gets a commit of its own, and a roll
     );
     assert.deepEqual(ids(db), ["x", "y"]);
     assert.equal(db.isTransaction, false);
-  } finally {
-    db.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
