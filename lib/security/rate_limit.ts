@@ -137,15 +137,16 @@ export async function checking<T>(
   }
 }
 
-export type Admission =
-  | { ok: true; attempt: Attempt }
-  | {
-    ok: false;
-    /** Seconds until the exhausted window ends (for Retry-After). */
-    retryAfter: number;
-    /** The bucket that was exhausted (or `unavailable`). */
-    bucket: string;
-  };
+/** An attempt refused before anything was evaluated. */
+export interface Refusal {
+  ok: false;
+  /** Seconds until the exhausted window ends (for Retry-After). */
+  retryAfter: number;
+  /** The bucket that was exhausted (or `unavailable`). */
+  bucket: string;
+}
+
+export type Admission = { ok: true; attempt: Attempt } | Refusal;
 
 interface Entry {
   counter: Counter;
@@ -238,7 +239,8 @@ export class FailureBudgets {
 
   /**
    * Admits one attempt against every counter (in order), or refuses it
-   * before anything is evaluated. `nowMs` is the injected clock.
+   * before anything is evaluated. `nowMs` is the injected clock. For a check
+   * that awaits (a password hash); a synchronous one uses `evaluate`.
    *
    * @example
    * const admission = await deps.budgets.begin(counters, deps.now() * 1000);
@@ -247,6 +249,50 @@ export class FailureBudgets {
    * await admission.attempt.succeeded();
    */
   async begin(counters: Counter[], nowMs: number): Promise<Admission> {
+    const admitted = await this.#admit(counters, nowMs, (attempt) => attempt);
+    return admitted.ok ? { ok: true, attempt: admitted.value } : admitted;
+  }
+
+  /**
+   * Admits one attempt and runs `failureOf`, a synchronous check (a secret
+   * compared by digest) that answers null when the secret is right and
+   * otherwise what went wrong, then settles the attempt, with nothing
+   * awaited between counting it and settling it. So an attempt is never in
+   * flight while other requests run: a burst of right secrets larger than
+   * the budget is answered at once, where attempts begun with `begin` and
+   * settled after an await hold the budget for each other and wait.
+   */
+  async evaluate<F>(
+    counters: Counter[],
+    nowMs: number,
+    failureOf: () => F | null,
+  ): Promise<Refusal | { ok: true; failure: F | null }> {
+    let settled: Promise<void> = Promise.resolve();
+    const admitted = await this.#admit(counters, nowMs, (attempt) => {
+      let failure: F | null;
+      try {
+        failure = failureOf();
+      } catch (err) {
+        attempt.abandoned();
+        throw err;
+      }
+      settled = failure === null ? attempt.succeeded() : attempt.failed();
+      return failure;
+    });
+    await settled;
+    return admitted.ok ? { ok: true, failure: admitted.value } : admitted;
+  }
+
+  /**
+   * Reads the counts and enters the attempt, waiting while attempts in
+   * flight hold the rest of the budget; `admitted` runs in the same
+   * synchronous step as the entry.
+   */
+  async #admit<T>(
+    counters: Counter[],
+    nowMs: number,
+    admitted: (attempt: Attempt) => T,
+  ): Promise<Refusal | { ok: true; value: T }> {
     const entries = counters.map((c) => this.#entry(c, nowMs));
     for (
       let waited = 0, step = 2;;
@@ -268,9 +314,10 @@ export class FailureBudgets {
         };
       }
       const tried = this.#tryEnter(entries, versions, counts, nowMs);
-      if (tried.ok || tried.exhausted || waited >= MAX_WAIT_MS) {
-        if (!tried.ok) rateLimitHits.inc({ bucket: tried.bucket });
-        return tried.ok ? { ok: true, attempt: tried.attempt } : {
+      if (tried.ok) return { ok: true, value: admitted(tried.attempt) };
+      if (tried.exhausted || waited >= MAX_WAIT_MS) {
+        rateLimitHits.inc({ bucket: tried.bucket });
+        return {
           ok: false,
           retryAfter: tried.retryAfter,
           bucket: tried.bucket,

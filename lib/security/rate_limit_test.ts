@@ -128,6 +128,73 @@ Deno.test("budgets: a burst of right secrets larger than the budget is served: a
   });
 });
 
+Deno.test("budgets: a synchronous check is counted and settled in one step: a burst of right secrets larger than the budget is answered at once, a burst of wrong ones evaluates only the budget", async () => {
+  await withBudgets(async (budgets) => {
+    // The first read of the key's count goes to KV; then it is reused.
+    const first = await budgets.evaluate([counter("k")], T0, () => null);
+    assert.deepEqual(first, { ok: true, failure: null });
+    let timerRan = false;
+    const timer = setTimeout(() => timerRan = true, 0);
+    let evaluated = 0;
+    const rights = await Promise.all(
+      Array.from(
+        { length: 50 },
+        () =>
+          budgets.evaluate([counter("k")], T0, () => {
+            evaluated++;
+            return null;
+          }),
+      ),
+    );
+    // No attempt waited for room (a wait is a timer).
+    assert.equal(timerRan, false, "answered before any timer ran");
+    clearTimeout(timer);
+    assert.equal(evaluated, 50);
+    assert.ok(rights.every((r) => r.ok && r.failure === null));
+
+    evaluated = 0;
+    const wrongs = await Promise.all(
+      Array.from(
+        { length: 50 },
+        () =>
+          budgets.evaluate([counter("k")], T0, () => {
+            evaluated++;
+            return "wrong secret";
+          }),
+      ),
+    );
+    assert.equal(evaluated, BUDGET.limit, "only the budget is evaluated");
+    assert.equal(
+      wrongs.filter((r) => r.ok && r.failure === "wrong secret").length,
+      BUDGET.limit,
+    );
+    assert.ok(wrongs.filter((r) => !r.ok).every((r) => r.bucket === "test"));
+    // Spent: a right secret is refused too, before it is looked at.
+    const after = await budgets.evaluate([counter("k")], T0, () => {
+      throw new Error("must not be evaluated");
+    });
+    assert.equal(after.ok, false);
+  });
+});
+
+Deno.test("budgets: a synchronous check that throws is abandoned: nothing counted, nothing left in flight", async () => {
+  await withBudgets(async (budgets) => {
+    for (let i = 0; i < BUDGET.limit * 3; i++) {
+      await assert.rejects(
+        budgets.evaluate([counter("k")], T0, () => {
+          throw new Error("broken");
+        }),
+        /broken/,
+      );
+    }
+    for (let i = 0; i < BUDGET.limit; i++) {
+      const r = await budgets.evaluate([counter("k")], T0, () => "wrong");
+      assert.deepEqual(r, { ok: true, failure: "wrong" });
+    }
+    assert.equal((await budgets.begin([counter("k")], T0)).ok, false);
+  });
+});
+
 Deno.test("budgets: a check that throws (the database is down) is abandoned: no failure counted, nothing left in flight", async () => {
   await withBudgets(async (budgets) => {
     for (let i = 0; i < BUDGET.limit * 3; i++) {

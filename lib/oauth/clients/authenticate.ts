@@ -131,6 +131,25 @@ function methodAccepted(
 }
 
 /**
+ * Why the presented credentials do not prove `client` (null: they do). A
+ * public client that sends a secret fails its verifier.
+ */
+function credentialFailure(
+  client: Client | null,
+  creds: ClientCredentials,
+  options: AuthenticateOptions,
+): string | null {
+  if (!client) return "client authentication failed";
+  if (!client.isPublic && !methodAccepted(client, creds.method, options)) {
+    return `client must authenticate with ${client.authMethod}`;
+  }
+  if (!METHODS[creds.method](client, creds)) {
+    return "client authentication failed";
+  }
+  return null;
+}
+
+/**
  * Authenticates the calling client. Public clients identify themselves with
  * client_id alone; confidential clients use their registered method (or,
  * with `eitherSecretMethod`, either way of sending their secret).
@@ -143,33 +162,25 @@ export async function authenticateClient(
   options: AuthenticateOptions = {},
 ): Promise<Client> {
   const creds = readClientCredentials(authorization, form);
-  const basic = creds.method === "client_secret_basic";
   // Loaded first, so the attempt is in flight only around the comparison.
   const client = await loadClient(deps, creds.clientID);
-  // Counted before the secret is checked (lib/security/rate_limit.ts).
-  const admission = await deps.budgets.begin(
+  // Counted before the secret is checked, and settled in the same step
+  // (lib/security/rate_limit.ts).
+  const outcome = await deps.budgets.evaluate(
     clientAuthCounters(creds.clientID, ip),
     deps.now() * 1000,
+    () => credentialFailure(client, creds, options),
   );
-  if (!admission.ok) {
+  if (!outcome.ok) {
     throw new SlowDown(
       "too many failed client authentications; retry later",
-      admission.retryAfter,
+      outcome.retryAfter,
     );
   }
-  const { attempt } = admission;
-  const fail = async (description: string): Promise<never> => {
-    await attempt.failed();
-    throw new InvalidClient(description, { basic });
-  };
-  if (!client) return await fail("client authentication failed");
-  // A public client that sends a secret fails its verifier below.
-  if (!client.isPublic && !methodAccepted(client, creds.method, options)) {
-    return await fail(`client must authenticate with ${client.authMethod}`);
+  if (outcome.failure !== null) {
+    throw new InvalidClient(outcome.failure, {
+      basic: creds.method === "client_secret_basic",
+    });
   }
-  if (!METHODS[creds.method](client, creds)) {
-    return await fail("client authentication failed");
-  }
-  await attempt.succeeded();
-  return client;
+  return client!;
 }
