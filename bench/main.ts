@@ -58,6 +58,7 @@ import {
   startPeer,
 } from "./peer.ts";
 import { type ModeResult, report } from "./report.ts";
+import { medianRound } from "./rounds.ts";
 import {
   type CoresMode,
   type Measurement,
@@ -83,7 +84,7 @@ const HELP =
   `deno task bench [--cores all|1|both] [--db sqlite|postgres] [--pool N]
                 [--quick] [--scenario NAME] [--profile DIR] [--out FILE]
                 [--wait-quiet S] [--nice=N]
-                [--peer oidc-provider [--peer-node PATH]]
+                [--peer oidc-provider [--peer-node PATH]] [--rounds N]
   --cores MODE      1: one server thread pinned to core 0, load on core 1;
                     all: WORKERS=<cores>, server and load unpinned (they
                     compete for the cores); both (default): 1, then all
@@ -107,7 +108,10 @@ const HELP =
                     first use), one thread on the server's core, each
                     scenario right after ours; the one-thread table gains
                     its req/s and ours / peer (needs --cores 1 or both)
-  --peer-node PATH  the Node.js that runs the peer (default: node)`;
+  --peer-node PATH  the Node.js that runs the peer (default: node)
+  --rounds N        measure each scenario N times (with --peer: ours and the
+                    peer alternating) and report each side's median round by
+                    req/s, with the errors of all rounds (default 1)`;
 
 interface Options {
   warmup: number;
@@ -126,6 +130,8 @@ interface Options {
   peer: PeerName | null;
   /** The Node.js binary that runs the peer. */
   peerNode: string;
+  /** Measurements per scenario and side; the median one is reported. */
+  rounds: number;
 }
 
 function fail(message: string): never {
@@ -148,6 +154,7 @@ function parseOptions(): Options {
       pool: { type: "string", default: "10" },
       peer: { type: "string" },
       "peer-node": { type: "string", default: "node" },
+      rounds: { type: "string", default: "1" },
       help: { type: "boolean", default: false },
     },
   });
@@ -183,6 +190,10 @@ function parseOptions(): Options {
   if (!Number.isInteger(pool) || pool < 1 || pool > 1000) {
     fail(`--pool must be a whole number 1-1000, not ${values.pool}`);
   }
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) {
+    fail(`--rounds must be a whole number 1-20, not ${values.rounds}`);
+  }
   return {
     warmup: values.quick ? 1 : 2,
     seconds: values.quick ? 3 : 10,
@@ -199,6 +210,7 @@ function parseOptions(): Options {
     pool,
     peer,
     peerNode: values["peer-node"],
+    rounds,
   };
 }
 
@@ -487,31 +499,36 @@ async function runServer(
       };
       if (peer) peerTarget = await startPeerTarget(tmp, placement, peer);
       for (const scenario of selected) {
-        const m = await measureOn(ours, scenario, options, placement);
-        progress(placement.mode, m);
-        record(m);
+        const reason = peer && PEER_UNSUPPORTED[scenario.name];
+        const oursRounds: Measurement[] = [];
+        const peerRounds: Measurement[] = [];
+        for (let round = 0; round < options.rounds; round++) {
+          const m = await measureOn(ours, scenario, options, placement);
+          progress(placement.mode, m);
+          oursRounds.push(m);
+          if (!peer || !peerTarget || reason) continue;
+          // The peer right after ours, so both see the same neighbours.
+          // What ours, idle on the same core, takes meanwhile (checkpoints,
+          // timers), warm-up included.
+          const start = performance.now();
+          const oursBefore = await cpuSeconds(service.pid);
+          const pm = await measureOn(peerTarget, scenario, options, placement);
+          const oursAfter = await cpuSeconds(service.pid);
+          if (oursBefore !== null && oursAfter !== null) {
+            const use = (oursAfter - oursBefore) * 1e5 /
+              (performance.now() - start);
+            peer.oursIdleCoreUse = Math.max(peer.oursIdleCoreUse ?? 0, use);
+          }
+          progress(placement.mode, pm, `, ${peer.name}`);
+          peerRounds.push(pm);
+        }
+        record(medianRound(oursRounds));
         if (!peer || !peerTarget) continue;
-        // The peer right after ours, so both see the same neighbours.
-        const reason = PEER_UNSUPPORTED[scenario.name];
         if (reason) {
           const na = notRun(scenario, `n/a: ${reason}`);
           progress(placement.mode, na, `, ${peer.name}`);
           peer.results.push(na);
-          continue;
-        }
-        // What ours, idle on the same core, takes meanwhile (checkpoints,
-        // timers), warm-up included.
-        const start = performance.now();
-        const oursBefore = await cpuSeconds(service.pid);
-        const pm = await measureOn(peerTarget, scenario, options, placement);
-        const oursAfter = await cpuSeconds(service.pid);
-        if (oursBefore !== null && oursAfter !== null) {
-          const use = (oursAfter - oursBefore) * 1e5 /
-            (performance.now() - start);
-          peer.oursIdleCoreUse = Math.max(peer.oursIdleCoreUse ?? 0, use);
-        }
-        progress(placement.mode, pm, `, ${peer.name}`);
-        peer.results.push(pm);
+        } else peer.results.push(medianRound(peerRounds));
       }
     } finally {
       if (peerTarget) await stopTarget(peerTarget, /server_error|Error/);

@@ -542,7 +542,7 @@ function modeNotes(mode: ModeResult): string[] {
 
 /** The whole report: run facts, the tables, then notes per mode. */
 export function report(
-  window: { warmup: number; seconds: number },
+  window: { warmup: number; seconds: number; rounds?: number },
   info: string,
   db: "sqlite" | "postgres",
   modes: ModeResult[],
@@ -556,7 +556,13 @@ export function report(
     }; Deno KV: a fresh local file per server.`,
     "",
     `Each scenario: ${window.warmup} s warm-up + ${window.seconds} s ` +
-    "measured, 32 connections over loopback (code flow: 4 flows at a time " +
+    "measured" +
+    ((window.rounds ?? 1) > 1
+      ? ` in ${window.rounds} rounds (with a peer, ours and the peer ` +
+        "alternating), each row its median round by req/s with the errors " +
+        "of all rounds"
+      : "") +
+    ", 32 connections over loopback (code flow: 4 flows at a time " +
     "per server thread, so 4 with one thread); " +
     "req/s counts every response, errors are non-2xx or failed body checks. " +
     "CPU ms/req is CPU time (all threads, from /proc) per request in the " +
