@@ -133,19 +133,19 @@ Deno.test("budgets: a synchronous check is counted and settled in one step: a bu
     // The first read of the key's count goes to KV; then it is reused.
     const first = await budgets.evaluate([counter("k")], T0, () => null);
     assert.deepEqual(first, { ok: true, failure: null });
-    let timerRan = false;
-    const timer = setTimeout(() => timerRan = true, 0);
     let evaluated = 0;
-    const rights = await Promise.all(
-      Array.from(
-        { length: 50 },
-        () =>
+    // 50 attempts at once, each answering `failure` when it is evaluated.
+    const burst = (failure: string | null) =>
+      Promise.all(
+        Array.from({ length: 50 }, () =>
           budgets.evaluate([counter("k")], T0, () => {
             evaluated++;
-            return null;
-          }),
-      ),
-    );
+            return failure;
+          })),
+      );
+    let timerRan = false;
+    const timer = setTimeout(() => timerRan = true, 0);
+    const rights = await burst(null);
     // No attempt waited for room (a wait is a timer).
     assert.equal(timerRan, false, "answered before any timer ran");
     clearTimeout(timer);
@@ -153,16 +153,7 @@ Deno.test("budgets: a synchronous check is counted and settled in one step: a bu
     assert.ok(rights.every((r) => r.ok && r.failure === null));
 
     evaluated = 0;
-    const wrongs = await Promise.all(
-      Array.from(
-        { length: 50 },
-        () =>
-          budgets.evaluate([counter("k")], T0, () => {
-            evaluated++;
-            return "wrong secret";
-          }),
-      ),
-    );
+    const wrongs = await burst("wrong secret");
     assert.equal(evaluated, BUDGET.limit, "only the budget is evaluated");
     assert.equal(
       wrongs.filter((r) => r.ok && r.failure === "wrong secret").length,
