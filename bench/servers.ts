@@ -7,6 +7,7 @@
  * temp dir, or the PostgreSQL URL given) and Deno KV in the temp dir.
  * @module
  */
+import { SERVER_V8_FLAGS } from "../lib/v8_flags.ts";
 import { type Service, startService } from "./processes.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -130,6 +131,7 @@ export async function startServer(
   const service = await startService("server", Deno.execPath(), [
     "run",
     "-A",
+    ...SERVER_V8_FLAGS,
     ...flags,
     "main.ts",
   ], {

@@ -8,6 +8,7 @@
  * @module
  */
 import { CookieJar, freshDatabaseURL, TEST_APP_SECRET } from "./test_app.ts";
+import { SERVER_V8_FLAGS } from "../../lib/v8_flags.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 /** What `deno` itself needs from the environment; nothing else leaks in. */
@@ -175,7 +176,7 @@ export async function startServer(
     else env[name] = value;
   }
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts"],
+    args: ["run", "-A", ...SERVER_V8_FLAGS, "main.ts"],
     cwd: ROOT,
     clearEnv: true,
     env,
