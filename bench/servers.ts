@@ -7,7 +7,7 @@
  * temp dir, or the PostgreSQL URL given) and Deno KV in the temp dir.
  * @module
  */
-import { SERVER_V8_FLAGS } from "../lib/v8_flags.ts";
+import { serverStartArgs } from "../lib/v8_flags.ts";
 import { type Service, startService } from "./processes.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -128,36 +128,35 @@ export async function startServer(
   const flags = profileDir
     ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]
     : [];
-  const service = await startService("server", Deno.execPath(), [
-    "run",
-    "-A",
-    ...SERVER_V8_FLAGS,
-    ...flags,
-    "main.ts",
-  ], {
-    cpus,
-    cwd: ROOT,
-    logFile,
-    env: {
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      ISSUER: base,
-      DATABASE_URL: options.databaseURL ?? `sqlite:///${tmp}/bench-${id}.db`,
-      DATABASE_POOL_SIZE: String(options.poolSize),
-      DENO_KV_PATH: `${tmp}/kv-${id}.sqlite`,
-      APP_SECRET: randomSecret(48),
-      APP_SECRET_FILE: `${tmp}/app_secret`,
-      ENABLE_DEV_ENDPOINTS: "true",
-      ADMIN_TOKEN: adminToken,
-      LOG_REQUESTS: "false",
-      WORKERS: String(options.workers),
-      // The metadata document of the /authorize rows is served over https
-      // on 127.0.0.2 by the bench itself (bench/setup.ts), with the tests'
-      // CA: the development setting that lets the fetcher reach loopback.
-      OUTBOUND_ALLOW_LOOPBACK: "true",
-      OUTBOUND_CA_FILE: `${ROOT}tests/fixtures/tls/ca.pem`,
+  const service = await startService(
+    "server",
+    Deno.execPath(),
+    serverStartArgs(flags),
+    {
+      cpus,
+      cwd: ROOT,
+      logFile,
+      env: {
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        ISSUER: base,
+        DATABASE_URL: options.databaseURL ?? `sqlite:///${tmp}/bench-${id}.db`,
+        DATABASE_POOL_SIZE: String(options.poolSize),
+        DENO_KV_PATH: `${tmp}/kv-${id}.sqlite`,
+        APP_SECRET: randomSecret(48),
+        APP_SECRET_FILE: `${tmp}/app_secret`,
+        ENABLE_DEV_ENDPOINTS: "true",
+        ADMIN_TOKEN: adminToken,
+        LOG_REQUESTS: "false",
+        WORKERS: String(options.workers),
+        // The metadata document of the /authorize rows is served over https
+        // on 127.0.0.2 by the bench itself (bench/setup.ts), with the tests'
+        // CA: the development setting that lets the fetcher reach loopback.
+        OUTBOUND_ALLOW_LOOPBACK: "true",
+        OUTBOUND_CA_FILE: `${ROOT}tests/fixtures/tls/ca.pem`,
+      },
     },
-  });
+  );
   await waitReady(`${base}/healthz`, service, logFile);
   return { service, base, logFile, adminToken };
 }

@@ -3,7 +3,8 @@
  * the Containerfile, the systemd unit; the bench and the flow tests start
  * it the same way). V8 reads them only when the process starts, so they
  * cannot be set from here; tests/production/v8_flags_test.ts checks that
- * each launcher carries them.
+ * each launcher carries them, and the bench and tests start the server
+ * with `serverStartArgs`, the arguments of `deno task start`.
  *
  * `--no-allocation-site-pretenuring`: V8 learns to allocate the objects of
  * a page render (Preact's vnodes and strings) straight into the old
@@ -16,3 +17,11 @@
  * @module
  */
 export const SERVER_V8_FLAGS = ["--v8-flags=--no-allocation-site-pretenuring"];
+
+/**
+ * The `deno` arguments of `deno task start`; `extra` (e.g. `--cpu-prof`) go
+ * before the script.
+ */
+export function serverStartArgs(extra: string[] = []): string[] {
+  return ["run", "-A", ...SERVER_V8_FLAGS, ...extra, "main.ts"];
+}

@@ -13,6 +13,7 @@ import {
   startTestApp,
   TEST_APP_SECRET,
 } from "../helpers/test_app.ts";
+import { serverStartArgs } from "../../lib/v8_flags.ts";
 
 interface Family {
   name: string;
@@ -116,7 +117,7 @@ Deno.test("metrics: with several server threads, METRICS_PORT adds up every thre
   const port = free();
   const metricsPort = free();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts"],
+    args: serverStartArgs(),
     cwd: new URL("../../", import.meta.url),
     env: {
       PORT: String(port),

@@ -16,6 +16,7 @@ import {
   TEST_APP_SECRET,
   type TestApp,
 } from "../helpers/test_app.ts";
+import { serverStartArgs } from "../../lib/v8_flags.ts";
 
 const BOOTSTRAP_TOKEN = "bootstrap-admin-token-0123456789";
 const HTML = { Accept: "text/html" };
@@ -316,7 +317,7 @@ Deno.test("setup: a server started without ADMIN_TOKEN prints one setup code lin
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts"],
+    args: serverStartArgs(),
     cwd: new URL("../../", import.meta.url),
     env: {
       PORT: String(port),

@@ -8,7 +8,7 @@
  * @module
  */
 import { CookieJar, freshDatabaseURL, TEST_APP_SECRET } from "./test_app.ts";
-import { SERVER_V8_FLAGS } from "../../lib/v8_flags.ts";
+import { serverStartArgs } from "../../lib/v8_flags.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 /** What `deno` itself needs from the environment; nothing else leaks in. */
@@ -176,7 +176,7 @@ export async function startServer(
     else env[name] = value;
   }
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", ...SERVER_V8_FLAGS, "main.ts"],
+    args: serverStartArgs(),
     cwd: ROOT,
     clearEnv: true,
     env,

@@ -7,7 +7,7 @@
  */
 import { freePort, waitUntilHealthy } from "../helpers/server_process.ts";
 import { basic } from "../helpers/clients.ts";
-import { SERVER_V8_FLAGS } from "../../lib/v8_flags.ts";
+import { serverStartArgs } from "../../lib/v8_flags.ts";
 
 export const ROOT = new URL("../../", import.meta.url);
 export const BOOTSTRAP_TOKEN = "bootstrap-token-production-tests";
@@ -23,7 +23,7 @@ export interface ServerProcess {
 
 export interface SpawnOptions {
   env: Record<string, string>;
-  /** `deno` arguments; default `run -A <SERVER_V8_FLAGS> main.ts`. */
+  /** `deno` arguments; default `deno task start`'s (`serverStartArgs`). */
   args?: string[];
   /** Start from an empty environment (PATH, HOME and DENO_DIR kept). */
   clearEnv?: boolean;
@@ -58,7 +58,7 @@ export async function spawnServer(
 ): Promise<ServerProcess> {
   const port = options.port ?? freePort();
   const child = new Deno.Command(Deno.execPath(), {
-    args: options.args ?? ["run", "-A", ...SERVER_V8_FLAGS, "main.ts"],
+    args: options.args ?? serverStartArgs(),
     cwd: ROOT,
     clearEnv: options.clearEnv,
     env: {

@@ -4,7 +4,7 @@
  * slower server than the one measured.
  */
 import assert from "node:assert/strict";
-import { SERVER_V8_FLAGS } from "../../lib/v8_flags.ts";
+import { SERVER_V8_FLAGS, serverStartArgs } from "../../lib/v8_flags.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const read = (path: string) => Deno.readTextFile(new URL(path, ROOT));
@@ -22,9 +22,10 @@ function assertCarries(launcher: string, command: string): void {
   }
 }
 
-Deno.test("V8 flags: deno task start, the Containerfile's CMD and the systemd unit's ExecStart all pass them", async () => {
+Deno.test("V8 flags: deno task start, the Containerfile's CMD and the systemd unit's ExecStart all pass them; the bench and tests start what deno task start runs", async () => {
   const tasks = JSON.parse(await read("deno.json")).tasks;
   assertCarries("deno task start", tasks.start);
+  assert.equal(tasks.start, ["deno", ...serverStartArgs()].join(" "));
 
   const containerfile = await read("Containerfile");
   const cmd = containerfile.match(/^CMD \[[\s\S]*?\]$/m);

@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { freePort, waitUntilHealthy } from "../helpers/server_process.ts";
 import { TEST_APP_SECRET } from "../helpers/test_app.ts";
+import { serverStartArgs } from "../../lib/v8_flags.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const BOOTSTRAP = "bootstrap-token-checkpoint";
@@ -32,7 +33,7 @@ Deno.test("sqlite: a checkpointer thread moves committed writes into the databas
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts"],
+    args: serverStartArgs(),
     cwd: ROOT,
     env: {
       PORT: String(port),

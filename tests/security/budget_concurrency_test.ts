@@ -22,6 +22,7 @@ import {
   freshDatabaseURL,
   TEST_APP_SECRET,
 } from "../helpers/test_app.ts";
+import { serverStartArgs } from "../../lib/v8_flags.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const BOOTSTRAP = "bootstrap-token-budget-concurrency";
@@ -38,7 +39,7 @@ async function startServer(): Promise<Server> {
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts"],
+    args: serverStartArgs(),
     cwd: ROOT,
     env: {
       PORT: String(port),

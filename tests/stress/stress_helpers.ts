@@ -8,7 +8,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { SERVER_V8_FLAGS } from "../../lib/v8_flags.ts";
+import { serverStartArgs } from "../../lib/v8_flags.ts";
 
 /** The repository root (main.ts lives there). */
 export const ROOT = new URL("../../", import.meta.url).pathname;
@@ -85,7 +85,7 @@ export async function startServer(
   const outPath = `${options.dir}/server-${n}.out`;
   const errPath = `${options.dir}/server-${n}.err`;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", ...SERVER_V8_FLAGS, "main.ts"],
+    args: serverStartArgs(),
     cwd: ROOT,
     clearEnv: true,
     env: {
