@@ -17,52 +17,13 @@
  */
 import type { Compilable, CompiledQuery } from "kysely";
 import type { DB } from "./schema.ts";
-import type pg from "pg";
-import { directPostgres } from "./pg_direct.ts";
-import { isDatabaseUnavailable } from "./unavailable.ts";
+import { directPostgres, queryNamed } from "./pg_direct.ts";
 import { directSQLite } from "./sqlite_dialect.ts";
 
 interface Compiled<R> {
   query: CompiledQuery<R>;
   /** For each compiled parameter: the argument index it takes, or -1. */
   slots: number[];
-}
-
-/**
- * SQLSTATEs of a named statement that no longer fits the schema (a migration
- * by another instance added a column to a `select *`: "cached plan must not
- * change result type") or was lost by the connection.
- */
-const STALE_STATEMENT = new Set(["0A000", "26000"]);
-
-/**
- * One named statement on a pooled connection; null when the statement went
- * stale (the caller runs the query unnamed instead, and the connection,
- * which holds the stale statement, is dropped). Not `pool.query`: that
- * passes a callback, which the per-query timeout (lib/db/connect.ts) does
- * not wrap. A connection that failed is handed back as broken too.
- */
-async function queryNamed<R>(
-  pool: pg.Pool,
-  name: string,
-  text: string,
-  values: unknown[],
-): Promise<R[] | null> {
-  const client = await pool.connect();
-  let failed: Error | undefined;
-  try {
-    return (await client.query({ name, text, values })).rows as R[];
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === "string" && STALE_STATEMENT.has(code)) {
-      failed = err as Error;
-      return null;
-    }
-    if (isDatabaseUnavailable(err)) failed = err as Error;
-    throw err;
-  } finally {
-    client.release(failed);
-  }
 }
 
 let statements = 0;

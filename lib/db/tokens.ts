@@ -16,12 +16,17 @@ import type {
 } from "./schema.ts";
 import { type BoundStatement, prepared } from "./prepared.ts";
 import { directPostgres } from "./pg_direct.ts";
+import { batchedLookup, postgresCompiler } from "./pg_batch.ts";
+import { insertTokenBatched, rotateBatched } from "./pg_token_writes.ts";
 import { directSQLite } from "./sqlite_dialect.ts";
 import {
   ACCESS_TOKEN_COLUMNS,
   REFRESH_TOKEN_COLUMNS,
   USER_COLUMNS,
 } from "./schema.ts";
+
+/** `= any($1::text[])`: the keys of a batched lookup (lib/db/pg_batch.ts). */
+const anyOfKeys = () => sql<string>`any(${[]}::text[])`;
 
 /**
  * An INSERT of every column of `table`, compiled once (lib/db/prepared.ts):
@@ -33,8 +38,6 @@ function preparedInsert<T extends "access_tokens" | "refresh_tokens">(
 ): {
   (db: DB, row: Insertable<Database[T]>): Promise<void>;
   bind(db: DB, row: Insertable<Database[T]>): BoundStatement;
-  /** The row's values in column order (null for what it leaves out). */
-  values(row: Insertable<Database[T]>): unknown[];
 } {
   const insert = prepared(
     (db, ...values: unknown[]) =>
@@ -49,12 +52,13 @@ function preparedInsert<T extends "access_tokens" | "refresh_tokens">(
   };
   return Object.assign(
     async (db: DB, row: Insertable<Database[T]>) => {
+      const pool = db.isTransaction ? undefined : directPostgres(db);
+      if (pool) return await insertTokenBatched(pool, table, row);
       await insert(db, ...values(row));
     },
     {
       bind: (db: DB, row: Insertable<Database[T]>) =>
         insert.bind(db, ...values(row)),
-      values,
     },
   );
 }
@@ -93,7 +97,8 @@ export type TokenUser = Pick<
   | "updated_at"
 >;
 
-const selectAccessTokenAndUser = prepared((db, tokenHash: string) =>
+/** Access tokens with their users' columns (`u_*`), to be narrowed down. */
+const accessTokensWithUsers = (db: DB) =>
   db.selectFrom("access_tokens")
     .leftJoin("users", "users.id", "access_tokens.user_id")
     .select(ACCESS_TOKEN_COLUMNS.map((c) => `access_tokens.${c}` as const))
@@ -105,8 +110,20 @@ const selectAccessTokenAndUser = prepared((db, tokenHash: string) =>
       "users.claims as u_claims",
       "users.disabled as u_disabled",
       "users.updated_at as u_updated_at",
-    ])
-    .where("access_tokens.token_hash", "=", tokenHash)
+    ]);
+
+const selectAccessTokenAndUser = prepared((db, tokenHash: string) =>
+  accessTokensWithUsers(db).where("access_tokens.token_hash", "=", tokenHash)
+);
+
+/** On PostgreSQL: the turn's lookups in one statement (lib/db/pg_batch.ts). */
+const lookupAccessTokenAndUser = batchedLookup<
+  Awaited<ReturnType<typeof selectAccessTokenAndUser>>[number]
+>(
+  "oauth_batch_access_token_and_user",
+  accessTokensWithUsers(postgresCompiler)
+    .where("access_tokens.token_hash", "=", anyOfKeys()).compile().sql,
+  (row) => row.token_hash,
 );
 
 /**
@@ -119,7 +136,10 @@ export async function findAccessTokenAndUser(
   db: DB,
   tokenHash: string,
 ): Promise<{ row: AccessTokenRow; user: TokenUser | null } | undefined> {
-  const [found] = await selectAccessTokenAndUser(db, tokenHash);
+  const pool = db.isTransaction ? undefined : directPostgres(db);
+  const found = pool
+    ? await lookupAccessTokenAndUser.run(pool, tokenHash)
+    : (await selectAccessTokenAndUser(db, tokenHash))[0];
   if (!found) return undefined;
   // Built field by field: an object rest (`...row`) costs more than the
   // query on this path.
@@ -163,12 +183,23 @@ export async function findRefreshToken(
   return (await selectRefreshToken(db, tokenHash))[0];
 }
 
-const selectRefreshTokenAndUser = prepared((db, tokenHash: string) =>
+/** Refresh tokens with their users' columns (`u_*`), to be narrowed down. */
+const refreshTokensWithUsers = (db: DB) =>
   db.selectFrom("refresh_tokens")
     .leftJoin("users", "users.id", "refresh_tokens.user_id")
     .select(REFRESH_TOKEN_COLUMNS.map((c) => `refresh_tokens.${c}` as const))
-    .select(USER_COLUMNS.map((c) => `users.${c} as u_${c}` as never))
-    .where("refresh_tokens.token_hash", "=", tokenHash)
+    .select(USER_COLUMNS.map((c) => `users.${c} as u_${c}` as never));
+
+const selectRefreshTokenAndUser = prepared((db, tokenHash: string) =>
+  refreshTokensWithUsers(db).where("refresh_tokens.token_hash", "=", tokenHash)
+);
+
+/** On PostgreSQL: the turn's lookups in one statement (lib/db/pg_batch.ts). */
+const lookupRefreshTokenAndUser = batchedLookup<Record<string, unknown>>(
+  "oauth_batch_refresh_token_and_user",
+  refreshTokensWithUsers(postgresCompiler)
+    .where("refresh_tokens.token_hash", "=", anyOfKeys()).compile().sql,
+  (row) => row.token_hash as string,
 );
 
 /**
@@ -180,10 +211,13 @@ export async function findRefreshTokenAndUser(
   db: DB,
   tokenHash: string,
 ): Promise<{ row: RefreshTokenRow; user: UserRow | null } | undefined> {
-  const [found] = await selectRefreshTokenAndUser(db, tokenHash) as Record<
-    string,
-    unknown
-  >[];
+  const pool = db.isTransaction ? undefined : directPostgres(db);
+  const found = pool
+    ? await lookupRefreshTokenAndUser.run(pool, tokenHash)
+    : (await selectRefreshTokenAndUser(db, tokenHash) as Record<
+      string,
+      unknown
+    >[])[0];
   if (!found) return undefined;
   const row = Object.fromEntries(
     REFRESH_TOKEN_COLUMNS.map((c) => [c, found[c]]),
@@ -193,6 +227,12 @@ export async function findRefreshTokenAndUser(
   ) as unknown as UserRow;
   return { row, user };
 }
+
+/** Batch sizes of the PostgreSQL lookups, for tests. */
+export const lookupBatchStats = {
+  accessTokenAndUser: () => lookupAccessTokenAndUser.stats,
+  refreshTokenAndUser: () => lookupRefreshTokenAndUser.stats,
+};
 
 /**
  * Marks a live refresh token rotated, keeping the sealed successor for the
@@ -217,59 +257,6 @@ function retireRefreshToken(
 
 const updateRotateRefreshToken = prepared(retireRefreshToken);
 
-/**
- * A value as a token column's PostgreSQL type: in `INSERT ... SELECT` a
- * parameter's type is not taken from the column it fills. Token columns
- * are text but for the epoch seconds (`*_at`, `auth_time`,
- * `successor_until`), which are bigint.
- */
-function asColumnType(column: string, value: unknown) {
-  const type = /(_at|_time|_until)$/.test(column) ? "bigint" : "text";
-  return sql`cast(${value} as ${sql.raw(type)})`.as(column);
-}
-
-/**
- * The whole rotation as one PostgreSQL statement (one round trip): the
- * UPDATE retires the token, and each INSERT stores a row only for the row
- * the UPDATE returned, so a token another rotation took stores nothing.
- */
-const rotateInOneStatement = prepared((
-  db,
-  tokenHash: string,
-  now: number,
-  successor: string | null,
-  successorUntil: number | null,
-  ...values: unknown[]
-) => {
-  const access = values.slice(0, ACCESS_TOKEN_COLUMNS.length);
-  const refresh = values.slice(ACCESS_TOKEN_COLUMNS.length);
-  return db
-    .with(
-      "retired",
-      (q) => retireRefreshToken(q, tokenHash, now, successor, successorUntil),
-    )
-    .with(
-      "stored_access",
-      (q) =>
-        q.insertInto("access_tokens").columns(ACCESS_TOKEN_COLUMNS).expression(
-          q.selectFrom("retired").select(
-            ACCESS_TOKEN_COLUMNS.map((c, i) => asColumnType(c, access[i])),
-          ),
-        ).returning("token_hash"),
-    )
-    .with(
-      "stored_refresh",
-      (q) =>
-        q.insertInto("refresh_tokens").columns(REFRESH_TOKEN_COLUMNS)
-          .expression(
-            q.selectFrom("retired").select(
-              REFRESH_TOKEN_COLUMNS.map((c, i) => asColumnType(c, refresh[i])),
-            ),
-          ).returning("token_hash"),
-    )
-    .selectFrom("retired").select("token_hash");
-});
-
 /** One refresh token rotation: the token retired and what replaces it. */
 export interface Rotation {
   tokenHash: string;
@@ -286,25 +273,16 @@ export interface Rotation {
  * or nothing; false (and nothing stored) when the token was no longer live
  * because a concurrent rotation took it. On SQLite the three statements
  * are one grouped transaction (lib/db/group_commit.ts), committed with the
- * other writes of this turn; on PostgreSQL they are one statement.
+ * other writes of this turn; on PostgreSQL the turn's rotations are one
+ * statement (lib/db/pg_token_writes.ts).
  */
 export async function rotateRefreshToken(
   db: DB,
   rotation: Rotation,
 ): Promise<boolean> {
   const { tokenHash, now, successor, successorUntil } = rotation;
-  if (!db.isTransaction && directPostgres(db) && rotation.refreshToken) {
-    const retired = await rotateInOneStatement(
-      db,
-      tokenHash,
-      now,
-      successor,
-      successorUntil,
-      ...insertAccessToken.values(rotation.accessToken),
-      ...insertRefreshToken.values(rotation.refreshToken),
-    );
-    return retired.length > 0;
-  }
+  const pool = db.isTransaction ? undefined : directPostgres(db);
+  if (pool) return await rotateBatched(pool, rotation);
   const direct = db.isTransaction ? undefined : directSQLite(db);
   if (direct) {
     const retire = updateRotateRefreshToken.bind(
