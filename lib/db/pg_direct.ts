@@ -42,9 +42,9 @@ const STALE_STATEMENT = new Set(["0A000", "26000"]);
  * One named statement on a pooled connection (unnamed when `name` is
  * undefined); null when the named statement went stale (the caller runs
  * the query unnamed instead, and the connection, which holds the stale
- * statement, is dropped). Not `pool.query`: that
- * passes a callback, which the per-query timeout (lib/db/connect.ts) does
- * not wrap. A connection that failed is handed back as broken too.
+ * statement, is dropped). Not `pool.query`: that passes a callback, which
+ * the per-query timeout (lib/db/connect.ts) does not wrap. A connection
+ * that failed is handed back as broken too.
  */
 export async function queryNamed<R>(
   pool: pg.Pool,

@@ -62,11 +62,12 @@ export function insertTokenBatched<T extends TokenTable>(
  * one batch the first is tried, the others lose as to a concurrent
  * rotation), sorted by token hash, so concurrent batches lock rows in the
  * same order. The UPDATE retires each token still live and returns its
- * member; it finds the tokens by `= any($2)` over their hashes, which the
+ * member. It finds the tokens by `= any($2)` over their hashes, which the
  * planner answers from the primary key whatever its statistics say (a join
  * on the JSON rows alone, estimated at 100, was planned as a scan of the
- * whole table while the table was new); the INSERTs store successors only for the members it returned,
- * so a token another rotation took stores nothing.
+ * whole table while the table was new). The INSERTs store successors only
+ * for the members it returned, so a token another rotation took stores
+ * nothing.
  */
 const rotations = new PgBatch<Rotation, boolean, { ord: number }>({
   name: "oauth_batch_rotate_refresh_token",
