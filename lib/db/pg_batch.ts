@@ -1,13 +1,13 @@
 /**
- * Batched statements for PostgreSQL: the token writes that requests of one
- * event loop turn make (a client_credentials token each, a refresh
- * rotation each) are sent as one statement over all of them, its rows a
- * JSON array bound as one parameter, instead of one statement, one commit
- * and one WAL flush per request. The SQL text is the same for any number
- * of rows, so it stays one named prepared statement per connection.
- * Measured with a durable PostgreSQL on loopback: 32 concurrent
- * single-row token inserts cost ~190 us of PostgreSQL CPU and ~80 us of
- * the server's each; in batches, ~50 and ~40.
+ * Batched statements for PostgreSQL: what the requests of one event loop
+ * turn ask of one statement (a token lookup each, a client_credentials
+ * token each, a refresh rotation each) is sent as one statement over all
+ * of them (`key = any($1)`, rows bound as one JSON array), instead of one
+ * round trip each and, for writes, one commit and one WAL flush each. The
+ * SQL text is the same for any number of members, so it stays one named
+ * prepared statement per connection. Measured with a durable PostgreSQL on
+ * loopback: 32 concurrent single-row token inserts cost ~190 us of
+ * PostgreSQL CPU and ~80 us of the server's each; in batches, ~50 and ~40.
  *
  * Nobody is answered before the statement that holds their row returned,
  * and a statement is its own transaction (autocommit): durability is what
@@ -37,7 +37,7 @@ interface Member<I, O> {
   reject: (err: unknown) => void;
 }
 
-/** Observed batch sizes, for tests and the bench (count, largest). */
+/** Observed batch sizes, for tests (count, largest). */
 export interface BatchStats {
   batches: number;
   members: number;

@@ -57,7 +57,8 @@ export function insertTokenBatched<T extends TokenTable>(
 }
 
 /**
- * The turn's rotations in one statement. `input` holds one member per
+ * The turn's rotations in one statement. Its UPDATE's conditions for a
+ * live token are `retireRefreshToken`'s in lib/db/tokens.ts (SQLite's). `input` holds one member per
  * presented token (`distinct on`: of members presenting the same token in
  * one batch the first is tried, the others lose as to a concurrent
  * rotation), sorted by token hash, so concurrent batches lock rows in the

@@ -238,6 +238,8 @@ export const lookupBatchStats = {
  * Marks a live refresh token rotated, keeping the sealed successor for the
  * reuse grace window (or null), in one statement: of concurrent refreshes
  * with the same token exactly one gets the row.
+ * PostgreSQL's batched rotation (lib/db/pg_token_writes.ts) states the same
+ * conditions for a token still live in its UPDATE: change both together.
  */
 function retireRefreshToken(
   q: QueryCreator<Database>,
