@@ -59,7 +59,12 @@ Deno.test("group commit: 50 writes made at once share one commit, and every row 
     await Promise.all(
       Array.from({ length: 50 }, (_, i) => group.write(INSERT, [`r${i}`, i])),
     );
-    assert.deepEqual(group.stats, { groups: 1, writes: 50, largest: 50 });
+    assert.deepEqual(group.stats, {
+      groups: 1,
+      writes: 50,
+      largest: 50,
+      reruns: 0,
+    });
     // Another connection (another thread or process) sees them committed.
     assert.equal(committedRows(file), 50);
   });
@@ -140,7 +145,12 @@ Deno.test("group commit: 20 transactions made at once share one commit, each wit
         })),
     );
     assert.deepEqual(results, Array.from({ length: 20 }, (_, i) => i * 2));
-    assert.deepEqual(group.stats, { groups: 1, writes: 20, largest: 20 });
+    assert.deepEqual(group.stats, {
+      groups: 1,
+      writes: 20,
+      largest: 20,
+      reruns: 0,
+    });
     assert.equal(committedRows(file), 40);
   });
 });
@@ -184,6 +194,8 @@ Deno.test("group commit: a transaction that throws halfway is undone whole and a
       /changed its mind/,
     );
     assert.deepEqual(ids(db), ["after", "first", "lone", "second", "taken"]);
+    // Run bare first, then again with a savepoint each once one threw.
+    assert.equal(group.stats.reruns, 1);
     assert.equal(
       (db.prepare("SELECT v FROM t WHERE id = 'after'").get() as { v: number })
         .v,
@@ -208,6 +220,7 @@ Deno.test("group commit: a lone transaction gets a commit of its own, and a roll
       /UNIQUE constraint failed/,
     );
     assert.deepEqual(ids(db), ["x", "y"]);
+    assert.equal(group.stats.reruns, 0);
     assert.equal(db.isTransaction, false);
   });
 });
