@@ -12,6 +12,7 @@ import {
 } from "./db/connect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { Generation } from "./db/invalidation.ts";
+import type { WriteLock } from "./db/write_lock.ts";
 import type { DB } from "./db/schema.ts";
 import { insertScopesIfAbsent } from "./db/scopes.ts";
 import { KeyStore } from "./keys.ts";
@@ -62,6 +63,8 @@ export interface OpenOptions {
    * (lib/db/invalidation.ts); default: one of this app's own.
    */
   generation?: Generation;
+  /** SQLite: the write lock of the process's server threads (lib/db/write_lock.ts). */
+  writeLock?: WriteLock;
   /** A fetcher of the test's own (lib/net/safe_fetch.ts options). */
   fetcher?: SafeFetcher;
 }
@@ -108,6 +111,7 @@ export async function openDeps(
     queryTimeoutMs: config.databaseQueryTimeoutMs,
     checkpointsElsewhere: options.checkpointsElsewhere,
     generation: options.generation ?? new Generation(),
+    writeLock: options.writeLock,
   });
   try {
     const applied = await migrate(config, handle);

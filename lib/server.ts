@@ -13,6 +13,7 @@ import { announceSetupCode } from "./admin/setup.ts";
 import { createApp } from "./app.tsx";
 import type { Config } from "./config.ts";
 import type { Generation } from "./db/invalidation.ts";
+import type { WriteLock } from "./db/write_lock.ts";
 import { type Deps, openDeps } from "./deps.ts";
 import type { Logger } from "./log.ts";
 import { passwordBackend } from "./security/password.ts";
@@ -39,6 +40,8 @@ export async function serveHere(
     sharedCounters?: SharedArrayBuffer;
     /** The cache counter shared with the process's other threads. */
     generation?: Generation;
+    /** SQLite: the write lock of the process's threads (lib/db/write_lock.ts). */
+    writeLock?: WriteLock;
   } = {},
 ): Promise<RunningServer> {
   const deps = await openDeps(config, {
@@ -46,6 +49,7 @@ export async function serveHere(
     checkpointsElsewhere: options.checkpointsElsewhere,
     sharedCounters: options.sharedCounters,
     generation: options.generation,
+    writeLock: options.writeLock,
   });
   let server: Deno.HttpServer;
   try {

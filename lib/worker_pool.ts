@@ -4,8 +4,9 @@
  * each with its own app and database connection on the shared port
  * (SO_REUSEPORT, claimed first: lib/port_claim.ts), hands them the
  * process's cache counter (lib/db/invalidation.ts), its failure-budget
- * counters (lib/security/shared_counters.ts) and its environment,
- * and watches them: a thread that dies after start is logged and replaced,
+ * counters (lib/security/shared_counters.ts), its SQLite write lock
+ * (lib/db/write_lock.ts) and its environment, and watches them: a thread
+ * that dies after start is logged, its write lock freed, and replaced,
  * and if replacements keep dying (or cannot start) the process is stopped
  * with a non-zero exit so a supervisor restarts it. A dead thread's socket
  * is closed with it, so the kernel stops sending it connections.
@@ -13,6 +14,11 @@
  */
 import { loadConfig } from "./config.ts";
 import { Generation } from "./db/invalidation.ts";
+import {
+  createWriteLockMemory,
+  releaseHeldBy,
+  WriteLock,
+} from "./db/write_lock.ts";
 import type { Manifest } from "./http/router.tsx";
 import type { Logger } from "./log.ts";
 import {
@@ -30,6 +36,10 @@ interface StartMessage {
   generation: SharedArrayBuffer;
   /** The process's failure-budget attempts (lib/security/shared_counters.ts). */
   sharedCounters: SharedArrayBuffer;
+  /** The process's SQLite write lock (lib/db/write_lock.ts). */
+  writeLock: SharedArrayBuffer;
+  /** This thread's id as the lock's holder: unique, from 1. */
+  writerId: number;
   /** The environment the configuration is read from. */
   env: Record<string, string>;
 }
@@ -72,6 +82,7 @@ export interface WorkerPool {
 interface Thread {
   name: string;
   worker: Worker;
+  writerId: number;
 }
 
 /** Starts `count` server threads; resolves once all listen. */
@@ -81,12 +92,13 @@ export async function serveWithWorkers(
   options: WorkerPoolOptions,
 ): Promise<WorkerPool> {
   const generation = options.generation ?? new Generation();
-  const start: StartMessage = {
+  const start: Omit<StartMessage, "writerId"> = {
     type: "start",
     checkpointsElsewhere: options.checkpointsElsewhere === true,
     generation: generation.buffer,
     // One table of failure-budget attempts for every thread of the process.
     sharedCounters: createSharedCounterMemory(),
+    writeLock: createWriteLockMemory(),
     env: options.env,
   };
   const url = options.workerURL ?? new URL("../worker.ts", import.meta.url);
@@ -99,6 +111,7 @@ export async function serveWithWorkers(
   function died(thread: Thread, message: string): void {
     threads.delete(thread);
     thread.worker.terminate();
+    releaseHeldBy(start.writeLock, thread.writerId);
     if (closing) return;
     const now = Date.now();
     deaths.push(now);
@@ -132,9 +145,10 @@ export async function serveWithWorkers(
   }
 
   function spawn(): Promise<Thread> {
-    const name = `server-${started++}`;
+    const writerId = ++started;
+    const name = `server-${writerId - 1}`;
     const worker = new Worker(url, { type: "module", name });
-    const thread: Thread = { name, worker };
+    const thread: Thread = { name, worker, writerId };
     return new Promise<Thread>((resolve, reject) => {
       let listening = false;
       worker.onmessage = (e: MessageEvent<ThreadMessage>) => {
@@ -144,6 +158,7 @@ export async function serveWithWorkers(
           resolve(thread);
         } else if (e.data.type === "failed") {
           worker.terminate();
+          releaseHeldBy(start.writeLock, writerId);
           // A port in use is the operator's one line as it is.
           const err = new Error(
             e.data.errorName === "PortInUseError"
@@ -161,10 +176,11 @@ export async function serveWithWorkers(
         if (listening) died(thread, e.message);
         else {
           worker.terminate();
+          releaseHeldBy(start.writeLock, writerId);
           reject(new Error(`${name}: ${e.message}`));
         }
       };
-      worker.postMessage(start);
+      worker.postMessage({ ...start, writerId } satisfies StartMessage);
     });
   }
 
@@ -230,6 +246,7 @@ export function serveThread(manifest: Manifest): void {
           checkpointsElsewhere: e.data.checkpointsElsewhere,
           generation: new Generation(e.data.generation),
           sharedCounters: e.data.sharedCounters,
+          writeLock: new WriteLock(e.data.writeLock, e.data.writerId),
         });
         answerMetricsRequests();
         scope.postMessage({ type: "listening" });

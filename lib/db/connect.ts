@@ -22,6 +22,7 @@ import {
   openSQLite,
   registerDirectSQLite,
 } from "./sqlite_dialect.ts";
+import type { WriteLock } from "./write_lock.ts";
 
 export type Engine = DatabaseTarget["engine"];
 
@@ -62,6 +63,11 @@ export interface ConnectOptions {
    * server threads of a process: lib/db/invalidation.ts); default: its own.
    */
   generation?: Generation;
+  /**
+   * SQLite: the write lock shared with the process's other server threads
+   * (lib/db/write_lock.ts); default: one of its own.
+   */
+  writeLock?: WriteLock;
 }
 
 /**
@@ -97,11 +103,14 @@ export function connectDatabase(
 ): DatabaseHandle {
   const generation = options.generation ?? new Generation();
   if (target.engine === "sqlite") {
-    const dialect = createSQLiteDialect(openSQLite(target.path, {
-      autocheckpointPages: options.checkpointsElsewhere
-        ? FALLBACK_AUTOCHECKPOINT_PAGES
-        : undefined,
-    }));
+    const dialect = createSQLiteDialect(
+      openSQLite(target.path, {
+        autocheckpointPages: options.checkpointsElsewhere
+          ? FALLBACK_AUTOCHECKPOINT_PAGES
+          : undefined,
+      }),
+      options.writeLock,
+    );
     const db = new Kysely<Database>({
       dialect: bumpingDialect(dialect, generation),
     });

@@ -11,12 +11,14 @@ import {
   type DatabaseConnection,
   type Driver,
   type Kysely,
+  type QueryResult,
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
 } from "kysely";
 import { GroupCommit, type GroupedWork } from "./group_commit.ts";
 import type { Database } from "./schema.ts";
+import { WriteLock } from "./write_lock.ts";
 
 const STATEMENT_CACHE_LIMIT = 500;
 
@@ -77,6 +79,7 @@ export function openSQLite(
   // busy_timeout lets several processes share the file; it comes first so
   // that switching a fresh file to WAL waits for another process doing the
   // same instead of failing with "database is locked".
+  // (The server's threads wait for each other on write_lock.ts first.)
   db.exec("PRAGMA busy_timeout = 5000");
   // WAL + synchronous=NORMAL survives a killed process (not a power cut) at
   // ~5x the write rate of FULL.
@@ -135,8 +138,15 @@ export function registerDirectSQLite(
 
 const dialectDirect = new WeakMap<SqliteDialect, DirectSQLite>();
 
-/** A Kysely dialect for a `node:sqlite` database. */
-export function createSQLiteDialect(db: DatabaseSync): SqliteDialect {
+/**
+ * A Kysely dialect for a `node:sqlite` database. `lock`: the write lock
+ * this connection shares with the process's other threads (write_lock.ts);
+ * default: one of its own.
+ */
+export function createSQLiteDialect(
+  db: DatabaseSync,
+  lock: WriteLock = new WriteLock(),
+): SqliteDialect {
   const cache = new Map<string, CachedStatement>();
   const database = {
     prepare(sql: string): CachedStatement {
@@ -162,15 +172,19 @@ export function createSQLiteDialect(db: DatabaseSync): SqliteDialect {
       db.close();
     },
   };
-  // deno-lint-ignore no-explicit-any
-  const dialect = new ImmediateSqliteDialect({ database: database as any });
+  const dialect = new ImmediateSqliteDialect(
+    // deno-lint-ignore no-explicit-any
+    { database: database as any },
+    db,
+    lock,
+  );
   const run = (sql: string, parameters: ReadonlyArray<unknown>) => {
     const stmt = database.prepare(sql);
     if (stmt.reader) return stmt.all(parameters);
     stmt.run(parameters);
     return [];
   };
-  const group = new GroupCommit(db, run);
+  const group = new GroupCommit(db, run, lock);
   dialectDirect.set(dialect, {
     execute(sql, parameters) {
       return db.isTransaction ? null : run(sql, parameters);
@@ -190,24 +204,125 @@ export function createSQLiteDialect(db: DatabaseSync): SqliteDialect {
  * connection committed fails at once with SQLITE_BUSY (its snapshot is
  * stale; busy_timeout does not apply), so two admins editing one client at
  * the same moment saw 503s.
+ *
+ * Before SQLite's lock, each write takes the threads' (write_lock.ts): a
+ * transaction from BEGIN until COMMIT or ROLLBACK, a statement outside one
+ * for as long as it runs.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #db: DatabaseSync;
+  readonly #lock: WriteLock;
+  #connection: LockingConnection | null = null;
+  /** The open transaction holds the lock (it may have waited in vain). */
+  #transactionHolds = false;
+
+  constructor(config: SqliteDialectConfig, db: DatabaseSync, lock: WriteLock) {
+    super(config);
+    this.#db = db;
+    this.#lock = lock;
+  }
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    this.#connection ??= new LockingConnection(
+      await super.acquireConnection(),
+      this.#db,
+      this.#lock,
+    );
+    return this.#connection;
+  }
+
   override async beginTransaction(
     connection: DatabaseConnection,
   ): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+    const held = await this.#lock.acquire();
+    try {
+      await inner(connection).executeQuery(
+        CompiledQuery.raw("begin immediate"),
+      );
+      this.#transactionHolds = held;
+    } catch (err) {
+      if (held) this.#lock.release();
+      throw err;
+    }
+  }
+
+  override async commitTransaction(
+    connection: DatabaseConnection,
+  ): Promise<void> {
+    try {
+      await inner(connection).executeQuery(CompiledQuery.raw("commit"));
+    } finally {
+      // A failed COMMIT leaves the transaction open for Kysely's ROLLBACK.
+      if (!this.#db.isTransaction) this.#letGo();
+    }
+  }
+
+  override async rollbackTransaction(
+    connection: DatabaseConnection,
+  ): Promise<void> {
+    try {
+      await inner(connection).executeQuery(CompiledQuery.raw("rollback"));
+    } finally {
+      this.#letGo();
+    }
+  }
+
+  #letGo(): void {
+    if (this.#transactionHolds) this.#lock.release();
+    this.#transactionHolds = false;
+  }
+}
+
+function inner(connection: DatabaseConnection): DatabaseConnection {
+  return connection instanceof LockingConnection
+    ? connection.inner
+    : connection;
+}
+
+/** Reads, which never wait for the writer: everything else is a write. */
+const READ = /^\s*select\b/i;
+
+/** Kysely's connection, holding the write lock for each write outside a transaction. */
+class LockingConnection implements DatabaseConnection {
+  constructor(
+    readonly inner: DatabaseConnection,
+    private readonly db: DatabaseSync,
+    private readonly lock: WriteLock,
+  ) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.db.isTransaction || READ.test(query.sql)) {
+      return await this.inner.executeQuery<R>(query);
+    }
+    const held = await this.lock.acquire();
+    try {
+      return await this.inner.executeQuery<R>(query);
+    } finally {
+      if (held) this.lock.release();
+    }
+  }
+
+  streamQuery<R>(
+    query: CompiledQuery,
+    chunkSize: number,
+  ): AsyncIterableIterator<QueryResult<R>> {
+    return this.inner.streamQuery<R>(query, chunkSize);
   }
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
+  readonly #db: DatabaseSync;
+  readonly #lock: WriteLock;
 
-  constructor(config: SqliteDialectConfig) {
+  constructor(config: SqliteDialectConfig, db: DatabaseSync, lock: WriteLock) {
     super(config);
     this.#config = config;
+    this.#db = db;
+    this.#lock = lock;
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config);
+    return new ImmediateSqliteDriver(this.#config, this.#db, this.#lock);
   }
 }
