@@ -60,7 +60,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown };
 export class GroupCommit {
   #queue: Pending[] = [];
   #scheduled = false;
-  /** Waiting for the write lock: the wait flushes the queue, not the timer. */
+  /** Waiting for the write lock: the wait flushes the queue, not the next turn. */
   #waiting = false;
   readonly stats: GroupStats = {
     groups: 0,

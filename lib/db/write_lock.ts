@@ -4,8 +4,8 @@
  * the lock taken runs its busy handler, which sleeps the calling thread (1,
  * 2, 5, 10 ms ...) and retries, so with two threads on one file each write
  * that met the other's commit froze its event loop: measured with
- * client_credentials at WORKERS=2, ~50 such sleeps a second and a fifth
- * fewer requests than one thread (docs/performance.md). Threads of one
+ * client_credentials at WORKERS=2, ~50 such sleeps a second
+ * (docs/performance.md, with what taking turns changed). Threads of one
  * process instead take this lock first, waiting on it with
  * `Atomics.waitAsync`: the event loop keeps serving, and the write starts
  * as soon as the holder lets go.
