@@ -172,11 +172,11 @@ export function createSQLiteDialect(
       db.close();
     },
   };
+  // deno-lint-ignore no-explicit-any
+  const config: SqliteDialectConfig = { database: database as any };
   const dialect = new ImmediateSqliteDialect(
-    // deno-lint-ignore no-explicit-any
-    { database: database as any },
-    db,
-    lock,
+    config,
+    () => new ImmediateSqliteDriver(config, db, lock),
   );
   const run = (sql: string, parameters: ReadonlyArray<unknown>) => {
     const stmt = database.prepare(sql);
@@ -310,19 +310,16 @@ class LockingConnection implements DatabaseConnection {
   }
 }
 
+/** SQLite's dialect with the driver above. */
 class ImmediateSqliteDialect extends SqliteDialect {
-  readonly #config: SqliteDialectConfig;
-  readonly #db: DatabaseSync;
-  readonly #lock: WriteLock;
+  readonly #createDriver: () => Driver;
 
-  constructor(config: SqliteDialectConfig, db: DatabaseSync, lock: WriteLock) {
+  constructor(config: SqliteDialectConfig, createDriver: () => Driver) {
     super(config);
-    this.#config = config;
-    this.#db = db;
-    this.#lock = lock;
+    this.#createDriver = createDriver;
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config, this.#db, this.#lock);
+    return this.#createDriver();
   }
 }

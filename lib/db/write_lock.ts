@@ -46,7 +46,7 @@ export class WriteLock {
   readonly #word: Int32Array;
   readonly #id: number;
   readonly #waitMs: number;
-  /** Writes that found the lock taken and waited (tests, the bench). */
+  /** Writes that found the lock taken and waited (for tests). */
   waits = 0;
 
   /**
