@@ -18,10 +18,14 @@ import {
   registerErrorPage,
 } from "./http/errors.tsx";
 import { type LayoutProps, registerLayout } from "./http/render.tsx";
-import type { ServeInfo } from "./http/request.ts";
+import { requestIP, type ServeInfo } from "./http/request.ts";
 import { requestLog } from "./http/request_log.ts";
 import { type Manifest, mountRoutes } from "./http/router.tsx";
-import { baseMiddleware, securityHeaderSetter } from "./http/base.ts";
+import {
+  baseMiddleware,
+  recordRequest,
+  securityHeaderSetter,
+} from "./http/base.ts";
 import { pageLookLoader } from "./http/page_look.ts";
 import { directDispatch } from "./http/direct.ts";
 import { staticFiles } from "./http/static_files.ts";
@@ -86,7 +90,19 @@ export async function createApp(
   const direct = directDispatch(deps, apiRoutes, handleError);
   const honoFetch = app.fetch;
   const setSecurityHeaders = securityHeaderSetter(deps);
+  const { floodCap } = deps;
+  const trustedProxies = deps.config.trustedProxies;
   app.fetch = (req, env, executionCtx) => {
+    // Before anything else reads the request (lib/security/request_flood.ts).
+    if (
+      floodCap.enabled &&
+      !floodCap.admit(requestIP(req, env as ServeInfo, trustedProxies))
+    ) {
+      const res = floodAnswer();
+      setSecurityHeaders(res.headers);
+      recordRequest(req.method, "(limited)", 429, performance.now());
+      return res;
+    }
     // Any other method is answered here by the not-found handler (405
     // with Allow where the path exists, else 404): Hono's router
     // keeps handlers in plain objects and throws on a method named like an
@@ -101,6 +117,25 @@ export async function createApp(
       honoFetch(req, env, executionCtx);
   };
   return app;
+
+  /** Over REQUESTS_PER_SECOND_PER_IP: the cheapest answer, never a page. */
+  function floodAnswer(): Response {
+    return new Response(
+      JSON.stringify({
+        error: "slow_down",
+        error_description:
+          "too many requests from this address; try again in a second",
+      }),
+      {
+        status: 429,
+        headers: {
+          "Content-Type": "application/json",
+          "Cache-Control": "no-store",
+          "Retry-After": "1",
+        },
+      },
+    );
+  }
 
   function handleError(err: Error, c: Context<AppEnv>): Response {
     if (err instanceof OAuthError) return oauthErrorAnswer(c, err);

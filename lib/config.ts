@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { parseTrustedProxies, type ProxyNetwork } from "./http/proxies.ts";
 import { FALLBACK_LOCALE, type Locale, LOCALES } from "./i18n/locales.ts";
+import { MAX_REQUESTS_PER_SECOND } from "./security/request_flood.ts";
 import {
   REGISTRATION_POLICIES,
   type RegistrationPolicy,
@@ -23,6 +24,13 @@ export const DEFAULT_DATABASE_QUERY_TIMEOUT_MS = 2_500;
  * party may keep a JWKS, so how long a rotated key waits before it signs.
  */
 export const DEFAULT_JWKS_MAX_AGE = 60;
+
+/**
+ * Requests one client address may make per second to one process
+ * (REQUESTS_PER_SECOND_PER_IP, lib/security/request_flood.ts): far above
+ * what a person or an app sends, far below what the server can answer.
+ */
+export const DEFAULT_REQUESTS_PER_SECOND_PER_IP = 1_000;
 
 /** Where the relational data lives. */
 export type DatabaseTarget =
@@ -70,6 +78,8 @@ export interface Config {
   databaseQueryTimeoutMs: number;
   /** Proxies whose X-Forwarded-For names the client (lib/http/proxies.ts). */
   trustedProxies: ProxyNetwork[];
+  /** Requests per second from one address to this process; 0: no cap. */
+  requestsPerSecondPerIP: number;
   /** Log one line per request. */
   logRequests: boolean;
   /**
@@ -176,6 +186,11 @@ const SCHEMAS = {
       ctx.addIssue({ code: "custom", message: (err as Error).message });
       return z.NEVER;
     }
+  }),
+  REQUESTS_PER_SECOND_PER_IP: z.string().trim().regex(/^\d{1,7}$/, {
+    message: `must be a whole number, 0-${MAX_REQUESTS_PER_SECOND} (0: no cap)`,
+  }).transform(Number).refine((n) => n <= MAX_REQUESTS_PER_SECOND, {
+    message: `must be a whole number, 0-${MAX_REQUESTS_PER_SECOND} (0: no cap)`,
   }),
   LOG_REQUESTS: flag,
   METRICS_PORT: port.refine((n) => n > 0, { message: "must be 1-65535" }),
@@ -402,6 +417,8 @@ export function loadConfig(env: Env): Config {
     databaseQueryTimeoutMs: read(env, "DATABASE_QUERY_TIMEOUT_MS") ??
       DEFAULT_DATABASE_QUERY_TIMEOUT_MS,
     trustedProxies: read(env, "TRUSTED_PROXIES") ?? [],
+    requestsPerSecondPerIP: read(env, "REQUESTS_PER_SECOND_PER_IP") ??
+      DEFAULT_REQUESTS_PER_SECOND_PER_IP,
     logRequests: read(env, "LOG_REQUESTS") ?? true,
     // A random port (0) would differ per thread.
     workers: (database.engine === "sqlite" && database.path === ":memory:") ||

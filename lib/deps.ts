@@ -23,6 +23,7 @@ import { DEFAULT_SCOPES } from "./oidc/default_scopes.ts";
 import { SetupState } from "./admin/admin_token.ts";
 import { resolveAppSecret } from "./security/app_secret.ts";
 import { FailureBudgets } from "./security/rate_limit.ts";
+import { FloodCap } from "./security/request_flood.ts";
 import { SharedCounters } from "./security/shared_counters.ts";
 import { createSafeFetcher, type SafeFetcher } from "./net/safe_fetch.ts";
 
@@ -33,6 +34,8 @@ export interface Deps {
   kv: Deno.Kv;
   /** Failure budgets (sign-in, client auth, admin token, setup). */
   budgets: FailureBudgets;
+  /** The per-process cap on requests per client address. */
+  floodCap: FloodCap;
   keys: KeyStore;
   /** Every request the server makes goes through it (lib/net/safe_fetch.ts). */
   fetcher: SafeFetcher;
@@ -58,6 +61,11 @@ export interface OpenOptions {
    * from the main thread; absent: this thread is the whole process.
    */
   sharedCounters?: SharedArrayBuffer;
+  /**
+   * The process's per-address request counts (lib/security/request_flood.ts),
+   * from the main thread; absent: this thread is the whole process.
+   */
+  floodCounters?: SharedArrayBuffer;
   /**
    * The cache counter shared with the process's other server threads
    * (lib/db/invalidation.ts); default: one of this app's own.
@@ -144,6 +152,10 @@ export async function openDeps(
         kv,
         new SharedCounters(options.sharedCounters),
         log,
+      ),
+      floodCap: new FloodCap(
+        config.requestsPerSecondPerIP,
+        options.floodCounters,
       ),
       keys,
       fetcher,

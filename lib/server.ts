@@ -38,6 +38,8 @@ export async function serveHere(
     checkpointsElsewhere?: boolean;
     /** The process's shared attempt counters (one buffer for all threads). */
     sharedCounters?: SharedArrayBuffer;
+    /** The process's per-address request counts (one buffer for all threads). */
+    floodCounters?: SharedArrayBuffer;
     /** The cache counter shared with the process's other threads. */
     generation?: Generation;
     /** SQLite: the write lock of the process's threads (lib/db/write_lock.ts). */
@@ -48,6 +50,7 @@ export async function serveHere(
     log: options.log,
     checkpointsElsewhere: options.checkpointsElsewhere,
     sharedCounters: options.sharedCounters,
+    floodCounters: options.floodCounters,
     generation: options.generation,
     writeLock: options.writeLock,
   });

@@ -25,6 +25,7 @@ import {
   answerMetricsRequests,
   stopAnsweringMetricsRequests,
 } from "./metrics/collect.ts";
+import { createFloodMemory } from "./security/request_flood.ts";
 import { createSharedCounterMemory } from "./security/shared_counters.ts";
 import { type RunningServer, serveHere } from "./server.ts";
 
@@ -36,6 +37,8 @@ interface StartMessage {
   generation: SharedArrayBuffer;
   /** The process's failure-budget attempts (lib/security/shared_counters.ts). */
   sharedCounters: SharedArrayBuffer;
+  /** The process's per-address request counts (lib/security/request_flood.ts). */
+  floodCounters: SharedArrayBuffer;
   /** The process's SQLite write lock (lib/db/write_lock.ts). */
   writeLock: SharedArrayBuffer;
   /** This thread's id as the lock's holder: unique, from 1. */
@@ -98,6 +101,8 @@ export async function serveWithWorkers(
     generation: generation.buffer,
     // One table of failure-budget attempts for every thread of the process.
     sharedCounters: createSharedCounterMemory(),
+    // One request count per address for the whole process.
+    floodCounters: createFloodMemory(),
     writeLock: createWriteLockMemory(),
     env: options.env,
   };
@@ -246,6 +251,7 @@ export function serveThread(manifest: Manifest): void {
           checkpointsElsewhere: e.data.checkpointsElsewhere,
           generation: new Generation(e.data.generation),
           sharedCounters: e.data.sharedCounters,
+          floodCounters: e.data.floodCounters,
           writeLock: new WriteLock(e.data.writeLock, e.data.writerId),
         });
         answerMetricsRequests();

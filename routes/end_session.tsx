@@ -1,4 +1,4 @@
-import { deleteCookie, getCookie } from "hono/cookie";
+import { getCookie } from "hono/cookie";
 import { LogoutConfirm, SignedOut } from "../components/LogoutPages.tsx";
 import { type AppContext, define, type Handler } from "../lib/http/define.ts";
 import { setUILocales } from "../lib/http/page_look.ts";
@@ -7,7 +7,7 @@ import { message } from "../lib/i18n/messages.ts";
 import { contentSecurityPolicy } from "../lib/security/csp.ts";
 import { logout, readLogoutRequest } from "../lib/oidc/logout.ts";
 import { csrfToken, verifyCSRF } from "../lib/security/csrf.ts";
-import { SESSION_COOKIE } from "../lib/security/session.ts";
+import { clearSessionCookie, SESSION_COOKIE } from "../lib/security/session.ts";
 
 /**
  * RP-Initiated Logout 1.0 at `path`: ask the user when the spec says to, end
@@ -48,7 +48,7 @@ export function logoutHandler(
       );
     }
     if (cookie !== undefined) {
-      deleteCookie(c, SESSION_COOKIE.user, { path: "/", secure });
+      clearSessionCookie(c, "user", secure);
     }
     if (outcome.redirectTo) return c.redirect(outcome.redirectTo, 303);
     return renderPage(c, <SignedOut />, {

@@ -14,7 +14,8 @@ import {
   touchSession,
   updateSessionAuthentication,
 } from "../db/sessions.ts";
-import { generateCookie } from "hono/cookie";
+import type { Context } from "hono";
+import { deleteCookie, generateCookie } from "hono/cookie";
 import { randomToken, sha256, timingSafeEqual } from "./crypto.ts";
 
 export type SessionKind = SessionRow["kind"];
@@ -39,6 +40,24 @@ export function userSessionCookie(token: string, secure: boolean): string {
     secure,
     path: "/",
     maxAge: SESSION_LIFETIME.user,
+  });
+}
+
+/**
+ * Clears a session cookie with the attributes it was set with (Path=/,
+ * HttpOnly, SameSite=Lax, Secure behind https): a browser drops a cookie
+ * only when the clearing one matches, and a Secure one only over https.
+ */
+export function clearSessionCookie(
+  c: Context,
+  kind: SessionKind,
+  secure: boolean,
+): void {
+  deleteCookie(c, SESSION_COOKIE[kind], {
+    path: "/",
+    httpOnly: true,
+    sameSite: "Lax",
+    secure,
   });
 }
 

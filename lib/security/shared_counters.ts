@@ -22,7 +22,7 @@ const IN_FLIGHT = 0;
 const PENDING = 1;
 const VERSION = 2;
 /** The hash seed sits after the cells: 16 bytes, the same for every thread. */
-const SEED_BYTES = 16;
+export const SEED_BYTES = 16;
 /** Keys whose cell a thread remembers (a hash each time costs ~4 us). */
 const REMEMBERED_KEYS = 10_000;
 
@@ -39,22 +39,34 @@ export function createSharedCounterMemory(): SharedArrayBuffer {
   return buffer;
 }
 
+/**
+ * Where a key falls among `cells` (a power of two), keyed by a secret seed
+ * (`SEED_BYTES` random bytes in the shared buffer, the same for every
+ * thread) so nobody can choose keys that share a place with someone else's.
+ */
+export function keyedIndex(
+  seed: Uint8Array,
+  cells: number,
+): (key: string) => number {
+  // A copy: the seed never changes after creation.
+  const secret = [...seed].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return (key) =>
+    createHash("sha256").update(secret).update(key).digest().readUInt32BE(0) &
+    (cells - 1);
+}
+
 /** The per-process table over a buffer from `createSharedCounterMemory`. */
 export class SharedCounters {
   readonly #cells: Int32Array;
-  readonly #seed: string;
   readonly #cellOf: (key: string) => Cell;
 
   constructor(buffer: SharedArrayBuffer = createSharedCounterMemory()) {
     this.#cells = new Int32Array(buffer, 0, CELLS * FIELDS);
-    // A copy: the seed never changes after creation.
-    this.#seed = [...new Uint8Array(buffer, CELLS * FIELDS * 4, SEED_BYTES)]
-      .map((b) => b.toString(16).padStart(2, "0")).join("");
-    this.#cellOf = memoize((key) => {
-      const digest = createHash("sha256").update(this.#seed).update(key)
-        .digest();
-      return (digest.readUInt32BE(0) & (CELLS - 1)) * FIELDS;
-    }, REMEMBERED_KEYS);
+    const index = keyedIndex(
+      new Uint8Array(buffer, CELLS * FIELDS * 4, SEED_BYTES),
+      CELLS,
+    );
+    this.#cellOf = memoize((key) => index(key) * FIELDS, REMEMBERED_KEYS);
   }
 
   /**

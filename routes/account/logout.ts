@@ -1,4 +1,4 @@
-import { deleteCookie, getCookie } from "hono/cookie";
+import { getCookie } from "hono/cookie";
 import { recordAccountEvent } from "../../lib/accounts/notify.ts";
 import {
   accountForm,
@@ -6,7 +6,11 @@ import {
   withNotice,
 } from "../../lib/accounts/web.ts";
 import { define } from "../../lib/http/define.ts";
-import { endSession, SESSION_COOKIE } from "../../lib/security/session.ts";
+import {
+  clearSessionCookie,
+  endSession,
+  SESSION_COOKIE,
+} from "../../lib/security/session.ts";
 
 export const handler = define.handlers({
   async POST(c) {
@@ -25,10 +29,7 @@ export const handler = define.handlers({
         deps.now(),
       );
     }
-    deleteCookie(c, SESSION_COOKIE.user, {
-      path: "/",
-      secure: deps.config.issuer.startsWith("https:"),
-    });
+    clearSessionCookie(c, "user", deps.config.issuer.startsWith("https:"));
     return withNotice(c, "/account/login", "signed_out");
   },
 });

@@ -1,12 +1,19 @@
-import { deleteCookie, getCookie } from "hono/cookie";
+import { getCookie } from "hono/cookie";
 import { adminLogout } from "../../lib/admin/admin_login.ts";
 import { define } from "../../lib/http/define.ts";
-import { SESSION_COOKIE } from "../../lib/security/session.ts";
+import {
+  clearSessionCookie,
+  SESSION_COOKIE,
+} from "../../lib/security/session.ts";
 
 export const handler = define.handlers({
   async POST(c) {
     await adminLogout(c.var.deps, getCookie(c, SESSION_COOKIE.admin));
-    deleteCookie(c, SESSION_COOKIE.admin, { path: "/" });
+    clearSessionCookie(
+      c,
+      "admin",
+      c.var.deps.config.issuer.startsWith("https:"),
+    );
     return c.redirect("/admin/login", 303);
   },
 });

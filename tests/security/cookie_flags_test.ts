@@ -145,6 +145,11 @@ async function checkCookies(t: TestApp, adminToken: string, secure: boolean) {
   assert.ok(adminCleared, "admin_sid cleared at sign-out");
   assert.equal(adminCleared.value, "");
   assert.equal(adminCleared.attrs.get("path"), "/");
+  assert.equal(
+    adminCleared.attrs.has("secure"),
+    secure,
+    "cleared admin_sid: Secure",
+  );
 }
 
 Deno.test("cookies: over http, HttpOnly, SameSite, Path=/ and Max-Age, without Secure", async () => {
