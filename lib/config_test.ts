@@ -211,6 +211,24 @@ Deno.test("config: DATABASE_QUERY_TIMEOUT_MS defaults to 2500, takes whole milli
   }
 });
 
+Deno.test("config: REQUESTS_PER_SECOND_PER_IP defaults to 1000, takes a whole number, 0 for no cap", () => {
+  assert.equal(loadConfig({}).requestsPerSecondPerIP, 1000);
+  assert.equal(
+    loadConfig({ REQUESTS_PER_SECOND_PER_IP: "50" }).requestsPerSecondPerIP,
+    50,
+  );
+  assert.equal(
+    loadConfig({ REQUESTS_PER_SECOND_PER_IP: "0" }).requestsPerSecondPerIP,
+    0,
+  );
+  for (const bad of ["-1", "2.5", "10/s", "", "2000000"]) {
+    assertRefused(
+      { REQUESTS_PER_SECOND_PER_IP: bad },
+      "REQUESTS_PER_SECOND_PER_IP",
+    );
+  }
+});
+
 Deno.test("config: TRUSTED_PROXIES takes addresses and CIDR networks; anything else is refused, naming it", () => {
   assert.deepEqual(loadConfig({}).trustedProxies, []);
   assert.equal(
