@@ -35,12 +35,18 @@ export async function parseForm(req: Request): Promise<URLSearchParams> {
   if (form === null) {
     throw new InvalidRequest(`the request body must be ${FORM_TYPE}`);
   }
+  // forEach, not keys(): Deno's URLSearchParams iterators cost twice the
+  // parse itself.
   const seen = new Set<string>();
-  for (const key of form.keys()) {
-    if (seen.has(key) && !REPEATABLE.has(key)) {
-      throw new InvalidRequest(`${key} must not be repeated`);
+  let repeated: string | null = null;
+  form.forEach((_value, key) => {
+    if (repeated === null && seen.has(key) && !REPEATABLE.has(key)) {
+      repeated = key;
     }
     seen.add(key);
+  });
+  if (repeated !== null) {
+    throw new InvalidRequest(`${repeated} must not be repeated`);
   }
   return form;
 }

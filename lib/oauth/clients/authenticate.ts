@@ -25,6 +25,8 @@ export interface ClientCredentials {
 
 /** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64. */
 function decodeFormComponent(value: string): string {
+  // Most ids and secrets hold neither: nothing to decode.
+  if (!value.includes("%") && !value.includes("+")) return value;
   return decodeURIComponent(value.replace(/\+/g, " "));
 }
 
