@@ -385,6 +385,15 @@ function readMail(env: Env): MailConfig | null {
   return { smtpURL, from };
 }
 
+/**
+ * Whether people reach the server over https, as its issuer says (never a
+ * request's own scheme, which a proxy may have changed): then its cookies
+ * carry Secure and responses Strict-Transport-Security.
+ */
+export function servedOverHTTPS(config: Pick<Config, "issuer">): boolean {
+  return config.issuer.startsWith("https:");
+}
+
 /** Reads and validates the environment. Throws `ConfigError` on a bad value. */
 export function loadConfig(env: Env): Config {
   const host = read(env, "HOST") ?? "127.0.0.1";

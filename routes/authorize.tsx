@@ -11,7 +11,7 @@ import {
   ForgotPasswordForm,
   RegisterForm,
 } from "../components/account/FlowForms.tsx";
-import { registrationOpen } from "../lib/config.ts";
+import { registrationOpen, servedOverHTTPS } from "../lib/config.ts";
 import { type AppContext, define } from "../lib/http/define.ts";
 import { oauthErrorAnswer } from "../lib/http/errors.tsx";
 import { pageLocale, setUILocales } from "../lib/http/page_look.ts";
@@ -35,7 +35,7 @@ import { SESSION_COOKIE } from "../lib/security/session.ts";
 /** The sign-in, account, consent and error pages of the flow, rendered for `c`. */
 function pages(c: AppContext): AuthorizePages {
   const { deps } = c.var;
-  const csrf = () => csrfToken(c, deps.config.issuer.startsWith("https:"));
+  const csrf = () => csrfToken(c, servedOverHTTPS(deps.config));
   return {
     login: (page, init) =>
       renderPage(

@@ -8,6 +8,7 @@ import { contentSecurityPolicy } from "../lib/security/csp.ts";
 import { logout, readLogoutRequest } from "../lib/oidc/logout.ts";
 import { csrfToken, verifyCSRF } from "../lib/security/csrf.ts";
 import { clearSessionCookie, SESSION_COOKIE } from "../lib/security/session.ts";
+import { servedOverHTTPS } from "../lib/config.ts";
 
 /**
  * RP-Initiated Logout 1.0 at `path`: ask the user when the spec says to, end
@@ -20,7 +21,7 @@ export function logoutHandler(
 ): Handler {
   return async function logoutEndpoint(c: AppContext): Promise<Response> {
     const { deps } = c.var;
-    const secure = deps.config.issuer.startsWith("https:");
+    const secure = servedOverHTTPS(deps.config);
     // A clone: verifyCSRF reads the same form body afterwards.
     const request = await readLogoutRequest(c.req.raw.clone());
     setUILocales(c, request.uiLocales);

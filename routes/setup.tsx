@@ -5,6 +5,7 @@ import { define } from "../lib/http/define.ts";
 import { renderPage } from "../lib/http/render.tsx";
 import { clientIP } from "../lib/http/request.ts";
 import { csrfToken, verifyCSRF } from "../lib/security/csrf.ts";
+import { servedOverHTTPS } from "../lib/config.ts";
 
 export const handler = define.handlers({
   async GET(c) {
@@ -12,7 +13,7 @@ export const handler = define.handlers({
     if (await setup.isComplete(db)) {
       return renderPage(c, <AlreadyDone />, { title: "Setup complete" });
     }
-    const csrf = csrfToken(c, config.issuer.startsWith("https:"));
+    const csrf = csrfToken(c, servedOverHTTPS(config));
     return renderPage(
       c,
       <SetupForm csrf={csrf} proof={setupProof(config.bootstrapAdminToken)} />,
@@ -39,7 +40,7 @@ export const handler = define.handlers({
       return renderPage(
         c,
         <SetupForm
-          csrf={csrfToken(c, deps.config.issuer.startsWith("https:"))}
+          csrf={csrfToken(c, servedOverHTTPS(deps.config))}
           proof={proof}
           error={limited
             ? "Too many wrong attempts. Try again later."

@@ -12,10 +12,11 @@ import { renderPage } from "../../lib/http/render.tsx";
 import { type Message, translate } from "../../lib/i18n/messages.ts";
 import { csrfToken } from "../../lib/security/csrf.ts";
 import { AccountShell } from "./AccountShell.tsx";
+import { servedOverHTTPS } from "../../lib/config.ts";
 
 /** The CSRF token of an account page's forms. */
 export function accountCSRF(c: AppContext): string {
-  return csrfToken(c, c.var.deps.config.issuer.startsWith("https:"));
+  return csrfToken(c, servedOverHTTPS(c.var.deps.config));
 }
 
 export interface AccountPageOptions {

@@ -18,6 +18,7 @@ import {
 import { formBody } from "../oauth/request.ts";
 import { verifyCSRF } from "../security/csrf.ts";
 import { SESSION_COOKIE, userSessionCookie } from "../security/session.ts";
+import { servedOverHTTPS } from "../config.ts";
 
 export const ACCOUNT_LOGIN_PATH = "/account/login";
 
@@ -91,7 +92,7 @@ export async function accountForm(c: AppContext): Promise<URLSearchParams> {
 export function setSessionCookie(c: AppContext, token: string): void {
   c.header(
     "Set-Cookie",
-    userSessionCookie(token, c.var.deps.config.issuer.startsWith("https:")),
+    userSessionCookie(token, servedOverHTTPS(c.var.deps.config)),
     { append: true },
   );
 }

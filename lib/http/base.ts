@@ -15,6 +15,7 @@ import { httpDuration, httpRequests } from "../metrics/metrics.ts";
 import { HttpError } from "./http_error.ts";
 import { wantsHTML } from "./request.ts";
 import { contentSecurityPolicy } from "../security/csp.ts";
+import { servedOverHTTPS } from "../config.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -32,7 +33,7 @@ export function setupRedirects(path: string): boolean {
  */
 export function securityHeaderSetter(deps: Deps): (h: Headers) => void {
   const csp = contentSecurityPolicy();
-  const hsts = deps.config.issuer.startsWith("https:");
+  const hsts = servedOverHTTPS(deps.config);
   return (h) => {
     if (!h.has("Content-Security-Policy")) {
       h.set("Content-Security-Policy", csp);

@@ -13,7 +13,7 @@ import {
   setSessionCookie,
 } from "../../lib/accounts/web.ts";
 import { passkeyOffer } from "../../lib/accounts/webauthn/offer.ts";
-import { registrationOpen } from "../../lib/config.ts";
+import { registrationOpen, servedOverHTTPS } from "../../lib/config.ts";
 import { type AppContext, define } from "../../lib/http/define.ts";
 import { clientIP } from "../../lib/http/request.ts";
 import { type Message, message } from "../../lib/i18n/messages.ts";
@@ -98,7 +98,7 @@ export const handler = define.handlers({
             "Set-Cookie",
             deviceCookie(
               result.device,
-              deps.config.issuer.startsWith("https:"),
+              servedOverHTTPS(deps.config),
             ),
             { append: true },
           );

@@ -11,6 +11,7 @@ import {
   endSession,
   SESSION_COOKIE,
 } from "../../lib/security/session.ts";
+import { servedOverHTTPS } from "../../lib/config.ts";
 
 export const handler = define.handlers({
   async POST(c) {
@@ -29,7 +30,7 @@ export const handler = define.handlers({
         deps.now(),
       );
     }
-    clearSessionCookie(c, "user", deps.config.issuer.startsWith("https:"));
+    clearSessionCookie(c, "user", servedOverHTTPS(deps.config));
     return withNotice(c, "/account/login", "signed_out");
   },
 });

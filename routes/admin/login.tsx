@@ -9,6 +9,7 @@ import {
   SESSION_COOKIE,
   SESSION_LIFETIME,
 } from "../../lib/security/session.ts";
+import { servedOverHTTPS } from "../../lib/config.ts";
 
 function LoginPage({ csrf, error }: { csrf: string; error?: string }) {
   return (
@@ -33,14 +34,14 @@ function LoginPage({ csrf, error }: { csrf: string; error?: string }) {
 
 export const handler = define.handlers({
   GET(c) {
-    const secure = c.var.deps.config.issuer.startsWith("https:");
+    const secure = servedOverHTTPS(c.var.deps.config);
     return renderPage(c, <LoginPage csrf={csrfToken(c, secure)} />, {
       title: "Admin sign-in",
     });
   },
   async POST(c) {
     const deps = c.var.deps;
-    const secure = deps.config.issuer.startsWith("https:");
+    const secure = servedOverHTTPS(deps.config);
     await verifyCSRF(c, deps.config.issuer);
     const body = await c.req.parseBody();
     const result = await adminLogin(deps, {

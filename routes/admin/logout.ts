@@ -5,6 +5,7 @@ import {
   clearSessionCookie,
   SESSION_COOKIE,
 } from "../../lib/security/session.ts";
+import { servedOverHTTPS } from "../../lib/config.ts";
 
 export const handler = define.handlers({
   async POST(c) {
@@ -12,7 +13,7 @@ export const handler = define.handlers({
     clearSessionCookie(
       c,
       "admin",
-      c.var.deps.config.issuer.startsWith("https:"),
+      servedOverHTTPS(c.var.deps.config),
     );
     return c.redirect("/admin/login", 303);
   },

@@ -8,10 +8,11 @@ import type { AppContext } from "../../http/define.ts";
 import { HttpError } from "../../http/http_error.ts";
 import { renderPage } from "../../http/render.tsx";
 import { csrfToken } from "../../security/csrf.ts";
+import { servedOverHTTPS } from "../../config.ts";
 
 /** The CSRF token the page's forms repeat. */
 export function adminCSRF(c: AppContext): string {
-  return csrfToken(c, c.var.deps.config.issuer.startsWith("https:"));
+  return csrfToken(c, servedOverHTTPS(c.var.deps.config));
 }
 
 /** A notice from the query of a 303 target (`?notice=scope.saved&subject=x`). */

@@ -30,6 +30,7 @@ import type {
   SelectAccountPage,
 } from "./outcome.ts";
 import type { ResponseTarget } from "./request.ts";
+import { servedOverHTTPS } from "../../config.ts";
 
 /** Status and headers a page is rendered with. */
 export interface PageInit {
@@ -209,14 +210,14 @@ export function writeAuthorizeAnswer(
       "Set-Cookie",
       userSessionCookie(
         answer.newSession,
-        options.issuer.startsWith("https:"),
+        servedOverHTTPS(options),
       ),
     );
   }
   if (answer.newDevice) {
     res.headers.append(
       "Set-Cookie",
-      deviceCookie(answer.newDevice, options.issuer.startsWith("https:")),
+      deviceCookie(answer.newDevice, servedOverHTTPS(options)),
     );
   }
   return res;
