@@ -13,7 +13,6 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { memoize } from "../memo.ts";
 
 /** Cells in the table; a power of two. 3 × 4 bytes each: 768 KiB. */
 const CELLS = 1 << 16;
@@ -23,8 +22,6 @@ const PENDING = 1;
 const VERSION = 2;
 /** The hash seed sits after the cells: 16 bytes, the same for every thread. */
 export const SEED_BYTES = 16;
-/** Keys whose cell a thread remembers (a hash each time costs ~4 us). */
-const REMEMBERED_KEYS = 10_000;
 
 /** A cell of the table, as an index. */
 export type Cell = number;
@@ -66,12 +63,14 @@ export class SharedCounters {
       new Uint8Array(buffer, CELLS * FIELDS * 4, SEED_BYTES),
       CELLS,
     );
-    this.#cellOf = memoize((key) => index(key) * FIELDS, REMEMBERED_KEYS);
+    this.#cellOf = (key) => index(key) * FIELDS;
   }
 
   /**
    * The cell of a key. Keyed by a secret per-process seed, so nobody can
-   * choose names that share a cell with someone else's.
+   * choose names that share a cell with someone else's. A keyed hash each
+   * call (~4 us): the failure budgets remember a counter's cell for its
+   * window.
    */
   cellOf(key: string): Cell {
     return this.#cellOf(key);
