@@ -8,6 +8,7 @@
 import { ConfigError, loadConfig } from "./lib/config.ts";
 import { Generation } from "./lib/db/invalidation.ts";
 import { DatabaseOpenError } from "./lib/db/sqlite_dialect.ts";
+import { createWriteLockMemory, WriteLock } from "./lib/db/write_lock.ts";
 import { isDatabaseUnavailable } from "./lib/db/unavailable.ts";
 import { UndecryptableKeysError } from "./lib/keys.ts";
 import { createConsoleLogger, type Logger } from "./lib/log.ts";
@@ -102,13 +103,16 @@ async function main(log: Logger): Promise<void> {
     // Storage first: migrations create the file the checkpointer opens.
     await prepareStorage(config, log, { generation });
     await checkpoint();
-    const checkpointer = await startCheckpointerFor(config, log);
+    // One write lock for the server threads and the checkpointer.
+    const writeLock = createWriteLockMemory();
+    const checkpointer = await startCheckpointerFor(config, log, writeLock);
     if (checkpointer) closers.push(() => checkpointer.stop());
     const checkpointsElsewhere = checkpointer !== null;
     if (config.workers > 1) {
       const pool = await serveWithWorkers(config.workers, log, {
         checkpointsElsewhere,
         generation,
+        writeLock,
         env: Deno.env.toObject(),
         onFatal: () => void stop(1),
       });
@@ -118,6 +122,7 @@ async function main(log: Logger): Promise<void> {
         log,
         checkpointsElsewhere,
         generation,
+        writeLock: new WriteLock(writeLock),
       });
       closers.push(() => server.close());
     }

@@ -123,11 +123,12 @@ export async function prepareStorage(
 export async function startCheckpointerFor(
   config: Config,
   log: Logger,
+  writeLock: SharedArrayBuffer,
 ): Promise<Checkpointer | null> {
   const target = config.database;
   if (target.engine !== "sqlite" || target.path === ":memory:") return null;
   try {
-    return await startCheckpointer(target.path, log);
+    return await startCheckpointer(target.path, log, writeLock);
   } catch (err) {
     // Optional: without it, commits checkpoint themselves as SQLite does.
     log.log("warn", "sqlite checkpointer not started", { err: String(err) });

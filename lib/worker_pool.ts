@@ -65,6 +65,11 @@ export interface WorkerPoolOptions {
   checkpointsElsewhere?: boolean;
   /** Shared with the threads; default: a new one. */
   generation?: Generation;
+  /**
+   * The process's write lock (write_lock.ts), shared with the threads and
+   * the checkpointer; default: a new one.
+   */
+  writeLock?: SharedArrayBuffer;
   /** The environment the threads read their configuration from. */
   env: Record<string, string>;
   /** The thread module; default worker.ts (tests pass their own). */
@@ -103,7 +108,7 @@ export async function serveWithWorkers(
     sharedCounters: createSharedCounterMemory(),
     // One request count per address for the whole process.
     floodCounters: createFloodMemory(),
-    writeLock: createWriteLockMemory(),
+    writeLock: options.writeLock ?? createWriteLockMemory(),
     env: options.env,
   };
   const url = options.workerURL ?? new URL("../worker.ts", import.meta.url);

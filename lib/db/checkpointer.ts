@@ -15,8 +15,17 @@
  * @module
  */
 import type { Logger } from "../log.ts";
+import { releaseHeldBy } from "./write_lock.ts";
 
 export const CHECKPOINT_EVERY_MS = 250;
+/**
+ * A pass that leaves frames behind on a WAL this large (~4 MiB) is finished
+ * with the process's writers held back (checkpoint_worker.ts), so the WAL
+ * starts over instead of growing to the fallback.
+ */
+export const COMPLETE_AT_PAGES = 1000;
+/** The checkpointer's id in the process's write lock (threads count from 1). */
+export const CHECKPOINTER_HOLDER_ID = -1;
 /** ~40 MiB of WAL at 4 KiB pages: reached only without the thread. */
 export const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;
 
@@ -28,6 +37,9 @@ export interface Checkpointer {
 export async function startCheckpointer(
   path: string,
   log: Logger,
+  writeLock: SharedArrayBuffer,
+  /** Tests tick faster and start the WAL over sooner. */
+  options: { intervalMs?: number; completeAtPages?: number } = {},
 ): Promise<Checkpointer> {
   const worker = new Worker(
     new URL("./checkpoint_worker.ts", import.meta.url),
@@ -45,6 +57,7 @@ export async function startCheckpointer(
     };
     worker.onerror = (e) => {
       e.preventDefault();
+      releaseHeldBy(writeLock, CHECKPOINTER_HOLDER_ID);
       // Before start: the caller serves without the thread. After: commits
       // checkpoint themselves again at the fallback size; say so.
       log.log("warn", "sqlite checkpointer stopped", { err: e.message });
@@ -53,7 +66,10 @@ export async function startCheckpointer(
     worker.postMessage({
       type: "start",
       path,
-      intervalMs: CHECKPOINT_EVERY_MS,
+      intervalMs: options.intervalMs ?? CHECKPOINT_EVERY_MS,
+      writeLock,
+      holderId: CHECKPOINTER_HOLDER_ID,
+      completeAtPages: options.completeAtPages ?? COMPLETE_AT_PAGES,
     });
   });
   return {
@@ -63,6 +79,7 @@ export async function startCheckpointer(
         function done() {
           clearTimeout(timeout);
           worker.terminate();
+          releaseHeldBy(writeLock, CHECKPOINTER_HOLDER_ID);
           resolve();
         }
         worker.onmessage = (e: MessageEvent<{ type: string }>) => {

@@ -22,12 +22,19 @@
 /** As long as SQLite's busy_timeout (lib/db/sqlite_dialect.ts). */
 export const WRITE_LOCK_WAIT_MS = 5000;
 
-/** No thread holds the lock. */
+/** No thread holds the lock (word HOLDER) or has claimed it (word CLAIM). */
 const FREE = 0;
+const HOLDER = 0;
+/**
+ * A thread that must not be starved (the checkpointer, whose turn lets the
+ * WAL start over) claims the lock first: while it is claimed, others do not
+ * take it, and the claimant gets it as soon as the holder lets go.
+ */
+const CLAIM = 1;
 
-/** The memory of one process's lock: the holder's id, or FREE. */
+/** The memory of one process's lock: the holder's id and the claimant's. */
 export function createWriteLockMemory(): SharedArrayBuffer {
-  return new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+  return new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
 }
 
 /** Frees the lock if the thread `holderId` (one that died) holds it. */
@@ -36,8 +43,11 @@ export function releaseHeldBy(
   holderId: number,
 ): void {
   const word = new Int32Array(memory);
-  if (Atomics.compareExchange(word, 0, holderId, FREE) === holderId) {
-    Atomics.notify(word, 0);
+  if (Atomics.compareExchange(word, HOLDER, holderId, FREE) === holderId) {
+    Atomics.notify(word, HOLDER);
+  }
+  if (Atomics.compareExchange(word, CLAIM, holderId, FREE) === holderId) {
+    Atomics.notify(word, CLAIM);
   }
 }
 
@@ -67,9 +77,39 @@ export class WriteLock {
     this.#waitMs = waitMs;
   }
 
-  /** Takes the lock if no one holds it, this thread included. */
+  /**
+   * Takes the lock if no one holds it, this thread included, and no other
+   * thread has claimed it.
+   */
   tryAcquire(): boolean {
-    return Atomics.compareExchange(this.#word, 0, FREE, this.#id) === FREE;
+    const claimant = Atomics.load(this.#word, CLAIM);
+    if (claimant !== FREE && claimant !== this.#id) return false;
+    return Atomics.compareExchange(this.#word, HOLDER, FREE, this.#id) ===
+      FREE;
+  }
+
+  /**
+   * `acquire`, ahead of the threads that did not claim it: for a thread
+   * that writes rarely and briefly but must get its turn under a steady
+   * stream of writes. One claimant at a time; false if another claims it.
+   */
+  async acquireFirst(): Promise<boolean> {
+    if (
+      Atomics.compareExchange(this.#word, CLAIM, FREE, this.#id) !== FREE
+    ) {
+      return false;
+    }
+    const held = await this.acquire();
+    if (!held) this.#unclaim();
+    return held;
+  }
+
+  #unclaim(): void {
+    if (
+      Atomics.compareExchange(this.#word, CLAIM, this.#id, FREE) === this.#id
+    ) {
+      Atomics.notify(this.#word, CLAIM);
+    }
   }
 
   /**
@@ -82,24 +122,38 @@ export class WriteLock {
     this.waits++;
     const deadline = performance.now() + this.#waitMs;
     for (;;) {
-      const holder = Atomics.load(this.#word, 0);
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      const claimant = Atomics.load(this.#word, CLAIM);
+      if (claimant !== FREE && claimant !== this.#id) {
+        // Woken when the claimant lets go (or dies: releaseHeldBy).
+        const waited = Atomics.waitAsync(this.#word, CLAIM, claimant, left);
+        if (waited.async) await orTimer(waited.value, left);
+        if (this.tryAcquire()) return true;
+        continue;
+      }
+      const holder = Atomics.load(this.#word, HOLDER);
       if (holder === FREE) {
         if (this.tryAcquire()) return true;
         continue;
       }
-      const left = deadline - performance.now();
-      if (left <= 0) return false;
-      const waited = Atomics.waitAsync(this.#word, 0, holder, left);
+      const waited = Atomics.waitAsync(this.#word, HOLDER, holder, left);
       if (waited.async) await orTimer(waited.value, left);
       if (this.tryAcquire()) return true;
     }
   }
 
-  /** Lets go of the lock, if this thread holds it, and wakes the waiters. */
+  /**
+   * Lets go of the lock (and the claim), if this thread holds it, and
+   * wakes the waiters.
+   */
   release(): void {
-    if (Atomics.compareExchange(this.#word, 0, this.#id, FREE) === this.#id) {
-      Atomics.notify(this.#word, 0);
+    if (
+      Atomics.compareExchange(this.#word, HOLDER, this.#id, FREE) === this.#id
+    ) {
+      Atomics.notify(this.#word, HOLDER);
     }
+    this.#unclaim();
   }
 }
 

@@ -33,6 +33,32 @@ Deno.test("write lock: a second holder waits for the first to let go, then takes
   assert.equal(first.tryAcquire(), true);
 });
 
+Deno.test("write lock: a claimant gets the lock ahead of a writer that takes it again at once, and the others wait for it", async () => {
+  const memory = createWriteLockMemory();
+  const writer = new WriteLock(memory, 1);
+  const other = new WriteLock(memory, 2);
+  const claimant = new WriteLock(memory, -1);
+  assert.equal(writer.tryAcquire(), true);
+  const claimed = claimant.acquireFirst();
+  assert.equal(
+    await new WriteLock(memory, 3).acquireFirst().then((held) => held),
+    false,
+    "one claimant at a time",
+  );
+  writer.release();
+  assert.equal(writer.tryAcquire(), false, "claimed: not taken again");
+  let otherHeld = false;
+  const otherWaits = other.acquire().then((held) => (otherHeld = held));
+  assert.equal(await claimed, true);
+  await sleep(20);
+  assert.equal(otherHeld, false, "the others wait while the claimant holds it");
+  claimant.release();
+  assert.equal(await otherWaits, true, "woken when the claimant lets go");
+  other.release();
+  assert.equal(writer.tryAcquire(), true, "no claim left behind");
+  writer.release();
+});
+
 Deno.test("write lock: a waiter gives up after its wait, without taking the lock", async () => {
   const memory = createWriteLockMemory();
   const holder = new WriteLock(memory, 1);
