@@ -11,7 +11,10 @@
  * connections only fall back to checkpointing themselves at
  * `FALLBACK_AUTOCHECKPOINT_PAGES` (should the thread ever stop, the WAL
  * still stays bounded). A checkpoint of many commits also writes each page
- * once, however many of them changed it.
+ * once, however many of them changed it. Under steady writes the thread
+ * finishes a pass holding the process's write lock for a few milliseconds,
+ * so that the WAL starts over instead of growing to the fallback
+ * (checkpoint_worker.ts).
  * @module
  */
 import type { Logger } from "../log.ts";

@@ -10,6 +10,11 @@
  * `Atomics.waitAsync`: the event loop keeps serving, and the write starts
  * as soon as the holder lets go.
  *
+ * The SQLite checkpointer thread takes it too, briefly, to finish a
+ * checkpoint so that the WAL starts over (checkpoint_worker.ts); it claims
+ * the lock first (`acquireFirst`) so that a thread writing without pause
+ * cannot starve it.
+ *
  * It only orders the process's own threads; SQLite's lock still protects
  * the file, and busy_timeout still covers other processes. A thread that
  * waited `WRITE_LOCK_WAIT_MS` (SQLite's busy_timeout) goes on to SQLite
