@@ -49,7 +49,7 @@ self.onmessage = (e: MessageEvent<Start | { type: "stop" }>) => {
     const pass = () => checkpoint.get() as unknown as Pass;
     timer = setInterval(() => {
       if (tick) return;
-      tick = (async () => {
+      const running = (async () => {
         try {
           const first = pass();
           if (first.log >= completeAtPages) {
@@ -57,10 +57,11 @@ self.onmessage = (e: MessageEvent<Start | { type: "stop" }>) => {
           }
         } catch (err) {
           self.postMessage({ type: "error", error: String(err) });
-        } finally {
-          tick = null;
         }
       })();
+      // Cleared in a later microtask, after this assignment, even when the
+      // tick had nothing to wait for and ran to its end synchronously.
+      tick = running.finally(() => tick = null);
     }, intervalMs);
     self.postMessage({ type: "started" });
   } else {
