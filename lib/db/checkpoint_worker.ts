@@ -87,8 +87,8 @@ self.onmessage = (e: MessageEvent<Start | { type: "stop" }>) => {
  * it copied unsynced, and the sync costs by the page), pass again for what
  * was committed meanwhile, each pass shorter than the last; then, with this
  * process's writers held back, a last pass copies the few frames left and
- * syncs few pages. The writers wait ~1-3 ms of the tick instead of the
- * fallback's 10-30.
+ * syncs few pages. The writers are held 1-5 ms a tick instead of the
+ * fallback's 10-30 ms in one commit.
  */
 async function startWALOver(
   first: Pass,

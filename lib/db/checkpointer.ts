@@ -22,9 +22,9 @@ import { releaseHeldBy } from "./write_lock.ts";
 
 export const CHECKPOINT_EVERY_MS = 250;
 /**
- * A pass that leaves frames behind on a WAL this large (~4 MiB) is finished
- * with the process's writers held back (checkpoint_worker.ts), so the WAL
- * starts over instead of growing to the fallback.
+ * From this WAL size (~4 MiB) a tick ends with a pass that holds the
+ * process's writers back (checkpoint_worker.ts), so the WAL starts over
+ * instead of growing to the fallback.
  */
 export const COMPLETE_AT_PAGES = 1000;
 /** The checkpointer's id in the process's write lock (threads count from 1). */
