@@ -28,6 +28,22 @@ export function setupRedirects(path: string): boolean {
 }
 
 /**
+ * Whether this GET may have to go to /setup, so that the database must be
+ * asked: a browser's (it wants HTML) on a path that redirects
+ * (`pathRedirects`, from `setupRedirects`), while this thread has not yet
+ * seen setup done. An API client is never redirected, so its GETs never
+ * wait for a thread to learn that setup is done: a thread that never served
+ * a browser never learns it.
+ */
+export function mayNeedSetupRedirect(
+  deps: Deps,
+  req: Request,
+  pathRedirects: boolean,
+): boolean {
+  return pathRedirects && !deps.setup.isKnownComplete() && wantsHTML(req);
+}
+
+/**
  * Sets the headers every response carries: the CSP unless the page set its
  * own, nosniff, DENY framing, no referrer, COOP, and HSTS behind https.
  */
@@ -100,8 +116,8 @@ export function baseMiddleware(
     const method = c.req.method;
     if (method === "GET" || method === "HEAD") {
       if (
-        !deps.setup.isKnownComplete() && setupRedirects(c.req.path) &&
-        wantsHTML(c.req.raw) && !(await deps.setup.isComplete(deps.db))
+        mayNeedSetupRedirect(deps, c.req.raw, setupRedirects(c.req.path)) &&
+        !(await deps.setup.isComplete(deps.db))
       ) {
         return c.redirect("/setup", 303);
       }

@@ -8,7 +8,8 @@
  * request metrics and log line, errors answered by the app's error handler,
  * CORS as the route declares it, the 1 MiB body limit. What it does not
  * answer goes to Hono instead (returns null): other methods (HEAD, OPTIONS,
- * 405s) and a GET before setup is known complete (the setup redirect).
+ * 405s) and a browser's GET before setup is known complete (the setup
+ * redirect).
  * @module
  */
 import { Context, type ErrorHandler } from "hono";
@@ -16,6 +17,7 @@ import type { Deps } from "../deps.ts";
 import { HttpError } from "./http_error.ts";
 import {
   MAX_BODY_BYTES,
+  mayNeedSetupRedirect,
   requestRecorder,
   securityHeaderSetter,
   setupRedirects,
@@ -200,7 +202,7 @@ export function directDispatch(
     const handler = route.handlers[method];
     if (!handler) return null;
     if (
-      method === "GET" && route.setupRedirects && !deps.setup.isKnownComplete()
+      method === "GET" && mayNeedSetupRedirect(deps, req, route.setupRedirects)
     ) {
       return null;
     }
