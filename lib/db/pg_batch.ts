@@ -56,14 +56,28 @@ export interface BatchStatement<I, O, R> {
 }
 
 /**
+ * When a batch's statement goes: `timer` on a 0 ms timer, which Deno runs
+ * ~2.1 ms later, so the members of that window share a statement and, for
+ * writes, a commit; `idle` right after the turn (setImmediate) when none of
+ * this batch's statements is out on the pool, else as soon as the one out
+ * returns, so the batch grows with the load instead of with a wait.
+ */
+export type BatchFlush = "timer" | "idle";
+
+/**
  * One batched statement: `run` queues a member for this turn's statement
  * on `pool` and resolves with its answer once that statement returned.
  */
 export class PgBatch<I, O, R = unknown> {
   #queues = new WeakMap<pg.Pool, Member<I, O>[]>();
+  /** Statements of this batch out on each pool (`idle` flushing). */
+  #out = new WeakMap<pg.Pool, number>();
   readonly stats: BatchStats = { batches: 0, members: 0, largest: 0 };
 
-  constructor(private readonly statement: BatchStatement<I, O, R>) {}
+  constructor(
+    private readonly statement: BatchStatement<I, O, R>,
+    private readonly flush: BatchFlush = "timer",
+  ) {}
 
   run(pool: pg.Pool, input: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
@@ -71,19 +85,17 @@ export class PgBatch<I, O, R = unknown> {
       if (!queue) {
         queue = [];
         this.#queues.set(pool, queue);
-        // A 0 ms timer, which Deno runs ~2.1 ms later: the members of that
-        // window share a statement and, for writes, a commit. Flushed after
-        // the turn instead (setImmediate, as SQLite's group commit is),
-        // userinfo went 9.2k -> 13-15.8k req/s but refresh rotations 1,133
-        // -> 722 at 2.5x the PostgreSQL CPU each (docs/performance.md).
-        setTimeout(() => this.#flush(pool), 0);
+        if (this.flush === "timer") setTimeout(() => this.#flush(pool), 0);
+        else if (!this.#out.get(pool)) setImmediate(() => this.#flush(pool));
+        // else: the statement out flushes this queue when it returns.
       }
       queue.push({ input, resolve, reject });
     });
   }
 
   #flush(pool: pg.Pool): void {
-    const queue = this.#queues.get(pool) ?? [];
+    const queue = this.#queues.get(pool);
+    if (!queue) return;
     this.#queues.delete(pool);
     for (let i = 0; i < queue.length; i += MAX_BATCH_ROWS) {
       this.#send(pool, queue.slice(i, i + MAX_BATCH_ROWS));
@@ -94,6 +106,7 @@ export class PgBatch<I, O, R = unknown> {
     this.stats.batches++;
     this.stats.members += members.length;
     this.stats.largest = Math.max(this.stats.largest, members.length);
+    this.#out.set(pool, (this.#out.get(pool) ?? 0) + 1);
     let answers: O[];
     try {
       answers = await this.#query(pool, members);
@@ -105,6 +118,10 @@ export class PgBatch<I, O, R = unknown> {
       // One member broke a constraint: each alone, so the error is its own.
       for (const m of members) this.#send(pool, [m]);
       return;
+    } finally {
+      const out = (this.#out.get(pool) ?? 1) - 1;
+      this.#out.set(pool, out);
+      if (out === 0 && this.flush === "idle") this.#flush(pool);
     }
     members.forEach((m, i) => m.resolve(answers[i]));
   }
@@ -139,6 +156,7 @@ export function batchedLookup<R>(
   name: string,
   sql: string,
   keyOf: (row: R) => string,
+  flush: BatchFlush = "timer",
 ): PgBatch<string, R | undefined, R> {
   return new PgBatch<string, R | undefined, R>({
     name,
@@ -148,5 +166,5 @@ export function batchedLookup<R>(
       const byKey = new Map(rows.map((row) => [keyOf(row), row]));
       return keys.map((key) => byKey.get(key));
     },
-  });
+  }, flush);
 }

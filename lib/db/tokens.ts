@@ -116,7 +116,11 @@ const selectAccessTokenAndUser = prepared((db, tokenHash: string) =>
   accessTokensWithUsers(db).where("access_tokens.token_hash", "=", tokenHash)
 );
 
-/** On PostgreSQL: the turn's lookups in one statement (lib/db/pg_batch.ts). */
+/**
+ * On PostgreSQL: the turn's lookups in one statement (lib/db/pg_batch.ts),
+ * sent when none is out rather than on the timer: userinfo and
+ * introspection wait for nothing else.
+ */
 const lookupAccessTokenAndUser = batchedLookup<
   Awaited<ReturnType<typeof selectAccessTokenAndUser>>[number]
 >(
@@ -124,6 +128,7 @@ const lookupAccessTokenAndUser = batchedLookup<
   accessTokensWithUsers(postgresCompiler)
     .where("access_tokens.token_hash", "=", anyOfKeys()).compile().sql,
   (row) => row.token_hash,
+  "idle",
 );
 
 /**
@@ -194,7 +199,12 @@ const selectRefreshTokenAndUser = prepared((db, tokenHash: string) =>
   refreshTokensWithUsers(db).where("refresh_tokens.token_hash", "=", tokenHash)
 );
 
-/** On PostgreSQL: the turn's lookups in one statement (lib/db/pg_batch.ts). */
+/**
+ * On PostgreSQL: the turn's lookups in one statement (lib/db/pg_batch.ts),
+ * on the timer: with it and the rotation statement sent when none is out,
+ * rotations went 1,300-2,600 -> 980-2,100/s at up to 3x the PostgreSQL CPU
+ * each (docs/performance.md).
+ */
 const lookupRefreshTokenAndUser = batchedLookup<Record<string, unknown>>(
   "oauth_batch_refresh_token_and_user",
   refreshTokensWithUsers(postgresCompiler)

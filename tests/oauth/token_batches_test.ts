@@ -257,3 +257,36 @@ batchTest(
     assert.equal(refreshes[1]?.row.grant_id, a.grantID);
   },
 );
+
+batchTest(
+  "lookups made while one is out wait for it and then share one statement",
+  async (t) => {
+    const { web, alice, bob } = await resourceWorld(t);
+    const a = await grant(t, web, alice, ["openid"]);
+    const b = await grant(t, web, bob, ["openid"]);
+    const [ha, hb] = [a, b].map((g) => sha256(g.access_token));
+    const { statements, result } = await statementsDuring(
+      lookupBatchStats.accessTokenAndUser,
+      async () => {
+        const first = findAccessTokenAndUser(t.deps.db, ha);
+        // Past this turn the first statement is out (sent right after the
+        // turn, not on a timer); these six come while it is.
+        await new Promise((resolve) => setImmediate(resolve));
+        const later: Promise<unknown>[] = [];
+        for (let i = 0; i < 6; i++) {
+          later.push(findAccessTokenAndUser(t.deps.db, i % 2 ? ha : hb));
+          await Promise.resolve();
+        }
+        return await Promise.all([first, ...later]);
+      },
+    );
+    // One statement for the first, one for all six that waited for it.
+    assert.equal(statements, 2);
+    assert.deepEqual(
+      (result as Awaited<ReturnType<typeof findAccessTokenAndUser>>[]).map((
+        f,
+      ) => f?.user?.username),
+      ["alice", "bob", "alice", "bob", "alice", "bob", "alice"],
+    );
+  },
+);
