@@ -60,9 +60,14 @@ export interface BatchStatement<I, O, R> {
  * ~2.1 ms later, so the members of that window share a statement and, for
  * writes, a commit; `idle` right after the turn (setImmediate) when none of
  * this batch's statements is out on the pool, else as soon as the one out
- * returns, so the batch grows with the load instead of with a wait.
+ * returns (or after `IDLE_WAIT_MS` on a statement of its own, so that a
+ * statement that hangs on a frozen database holds back no one but its own
+ * members), so the batch grows with the load instead of with a wait.
  */
 export type BatchFlush = "timer" | "idle";
+
+/** How long an `idle` batch waits for the statement out before going anyway. */
+export const IDLE_WAIT_MS = 5;
 
 /**
  * One batched statement: `run` queues a member for this turn's statement
@@ -77,6 +82,7 @@ export class PgBatch<I, O, R = unknown> {
   constructor(
     private readonly statement: BatchStatement<I, O, R>,
     private readonly flush: BatchFlush = "timer",
+    private readonly idleWaitMs = IDLE_WAIT_MS,
   ) {}
 
   run(pool: pg.Pool, input: I): Promise<O> {
@@ -87,10 +93,18 @@ export class PgBatch<I, O, R = unknown> {
         this.#queues.set(pool, queue);
         if (this.flush === "timer") setTimeout(() => this.#flush(pool), 0);
         else if (!this.#out.get(pool)) setImmediate(() => this.#flush(pool));
-        // else: the statement out flushes this queue when it returns.
+        // The statement out flushes this queue when it returns, unless the
+        // wait runs out first.
+        else {setTimeout(() =>
+            this.#flushIfStill(pool, queue!), this.idleWaitMs);}
       }
       queue.push({ input, resolve, reject });
     });
+  }
+
+  /** Flushes `queue` if it is still the one waiting (not sent meanwhile). */
+  #flushIfStill(pool: pg.Pool, queue: Member<I, O>[]): void {
+    if (this.#queues.get(pool) === queue) this.#flush(pool);
   }
 
   #flush(pool: pg.Pool): void {
