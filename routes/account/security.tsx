@@ -40,7 +40,13 @@ function answer(
       csrf={csrf}
       issuer={c.var.deps.config.issuer}
     />
-  ), { title: message("security.title"), status: result.status });
+  ), {
+    title: message("security.title"),
+    status: result.status,
+    headers: result.retryAfter
+      ? { "Retry-After": String(result.retryAfter) }
+      : {},
+  });
 }
 
 export const handler = define.handlers({

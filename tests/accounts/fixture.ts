@@ -67,13 +67,21 @@ export async function securityPost(
   t: TestApp,
   jar: CookieJar,
   fields: Record<string, string>,
-): Promise<{ status: number; html: string; location: string | null }> {
+): Promise<
+  {
+    status: number;
+    html: string;
+    location: string | null;
+    retryAfter: string | null;
+  }
+> {
   const csrf = await openForm(t, SECURITY, jar);
   const res = await postForm(t, SECURITY, { csrf_token: csrf, ...fields }, jar);
   return {
     status: res.status,
     html: await res.text(),
     location: res.headers.get("Location"),
+    retryAfter: res.headers.get("Retry-After"),
   };
 }
 

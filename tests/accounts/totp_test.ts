@@ -7,6 +7,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { BUDGETS } from "../../lib/security/rate_limit.ts";
 import { upsertPolicyForTest } from "../helpers/policy.ts";
 import { readQRDataURI } from "../helpers/qr_image.ts";
 import { CookieJar } from "../helpers/test_app.ts";
@@ -339,6 +340,41 @@ Deno.test("account security: a password-only session of an account with a second
     assert.equal(ok.status, 303);
     const off = await securityPost(t, jar, { _action: "totp_disable" });
     assert.equal(off.status, 303);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("account security: wrong step-up codes are stopped by the second-factor budget with a 429 that says when to try again", async () => {
+  const t = await startAccountsApp();
+  try {
+    const { secret } = await enrolTOTP(t, await signInAccount(t));
+    t.advance(31);
+    const jar = await signInAccount(t);
+    const right = codeFor(t, secret);
+    const wrong = right === "000000" ? "000001" : "000000";
+    const { limit, windowSeconds } = BUDGETS.secondFactorPerAccount;
+    for (let i = 0; i < limit; i++) {
+      const miss = await securityPost(t, jar, {
+        _action: "verify_totp",
+        code: wrong,
+      });
+      assert.equal(miss.status, 401, `attempt ${i + 1}`);
+      assert.equal(miss.retryAfter, null);
+    }
+    const limited = await securityPost(t, jar, {
+      _action: "verify_totp",
+      code: right,
+    });
+    assert.equal(limited.status, 429);
+    const seconds = Number(limited.retryAfter);
+    assert.ok(
+      Number.isInteger(seconds) && seconds > 0 && seconds <= windowSeconds,
+      `Retry-After ${limited.retryAfter}`,
+    );
+    // Even the right code waits for the window: the session is not raised.
+    const still = await securityPost(t, jar, { _action: "totp_disable" });
+    assert.equal(still.status, 403);
   } finally {
     await t.close();
   }

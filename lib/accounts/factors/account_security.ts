@@ -92,7 +92,14 @@ export interface SecurityRequest {
 
 export type SecurityAnswer =
   | { kind: "redirect"; notice: string; token?: string }
-  | { kind: "page"; status: number; view: SecurityView; token?: string };
+  | {
+    kind: "page";
+    status: number;
+    view: SecurityView;
+    token?: string;
+    /** Seconds until a limited attempt may be made again (a 429's Retry-After). */
+    retryAfter?: number;
+  };
 
 interface ViewExtras {
   reauth?: boolean;
@@ -194,6 +201,10 @@ async function verify(
   let amr: AMR[] | null = null;
   let error = message("factor.error.no_match");
   let status = 401;
+  let retryAfter: number | undefined;
+  const limited = (result: { retryAfter?: number }) => {
+    [error, status, retryAfter] = [LIMITED, 429, result.retryAfter];
+  };
   if (action === "verify_passkey") {
     const rp = serverRelyingParty(deps);
     if (rp.available) {
@@ -204,9 +215,8 @@ async function verify(
         { ip: req.ip },
       );
       if (result.ok && result.user.id === user.id) amr = result.amr;
-      else if (!result.ok && result.reason === "limited") {
-        [error, status] = [LIMITED, 429];
-      } else error = message("factor.error.passkey_other_account");
+      else if (!result.ok && result.reason === "limited") limited(result);
+      else error = message("factor.error.passkey_other_account");
     }
   } else if (action === "reauth") {
     const result = await confirmPassword(
@@ -216,7 +226,7 @@ async function verify(
       req.ip,
     );
     if (result.ok) amr = [];
-    else if (result.reason === "limited") [error, status] = [LIMITED, 429];
+    else if (result.reason === "limited") limited(result);
     else error = message("factor.error.password");
   } else {
     const method = action === "verify_totp" ? "totp" : "recovery_code";
@@ -228,17 +238,18 @@ async function verify(
       { ip: req.ip, context: "account" },
     );
     if (result.ok) amr = result.amr;
-    else if (result.reason === "limited") [error, status] = [LIMITED, 429];
+    else if (result.reason === "limited") limited(result);
     else error = message("factor.error.code");
   }
   const raised = amr ? await stepUpSession(deps, req.current, amr) : null;
   if (raised) {
     return { kind: "redirect", notice: "verified", token: raised.token };
   }
-  return await page(deps, req, status, {
+  const view = await securityView(deps, req, {
     error,
     reauth: action === "reauth",
   });
+  return { kind: "page", status, view, retryAfter };
 }
 
 /** The actions that lower protection, which need a recent authentication. */
