@@ -85,6 +85,32 @@ function wrapStatement(stmt: StatementSync): CachedStatement {
   };
 }
 
+/** How long opening waits for other processes switching a new file to WAL. */
+const WAL_SWITCH_WAIT_MS = 5000;
+
+/**
+ * `PRAGMA journal_mode = WAL`, tried again while another connection holds
+ * the file. Processes opening one new file at once each need it locked
+ * alone to switch it; SQLite answers one of two that would wait for each
+ * other "database is locked" at once, without its busy handler (seen with
+ * three server processes starting together), so the wait is here.
+ */
+function switchToWAL(db: DatabaseSync): void {
+  const deadline = Date.now() + WAL_SWITCH_WAIT_MS;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+      return;
+    } catch (err) {
+      const busy = /database is locked|SQLITE_BUSY/i.test(String(err));
+      if (!busy || Date.now() >= deadline) throw err;
+      // Opening is synchronous: a short blocking pause, then again.
+      Atomics.wait(pause, 0, 0, 5 + Math.random() * 20);
+    }
+  }
+}
+
 /** The database named by DATABASE_URL cannot be opened: the operator must fix it. */
 export class DatabaseOpenError extends Error {
   override name = "DatabaseOpenError";
@@ -117,7 +143,7 @@ export function openSQLite(
   db.exec("PRAGMA busy_timeout = 5000");
   // WAL + synchronous=NORMAL survives a killed process (not a power cut) at
   // ~5x the write rate of FULL.
-  db.exec("PRAGMA journal_mode = WAL");
+  switchToWAL(db);
   db.exec("PRAGMA synchronous = NORMAL");
   db.exec("PRAGMA foreign_keys = ON");
   if (options.autocheckpointPages !== undefined) {
