@@ -6,6 +6,7 @@ import { renderPage } from "../lib/http/render.tsx";
 import { clientIP } from "../lib/http/request.ts";
 import { csrfToken, verifyCSRF } from "../lib/security/csrf.ts";
 import { servedOverHTTPS } from "../lib/config.ts";
+import { retryAfterHeaders } from "../lib/http/http_error.ts";
 
 export const handler = define.handlers({
   async GET(c) {
@@ -51,7 +52,7 @@ export const handler = define.handlers({
         {
           title: "First-time setup",
           status: limited ? 429 : 401,
-          headers: limited ? { "Retry-After": String(result.retryAfter) } : {},
+          headers: retryAfterHeaders(limited ? result.retryAfter : undefined),
         },
       );
     }

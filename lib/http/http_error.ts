@@ -37,3 +37,13 @@ const STATUS_CODES: Record<number, string> = {
   429: "too_many_requests",
   503: "service_unavailable",
 };
+
+/**
+ * The `Retry-After` header of a limited answer (RFC 9110 §10.2.3), or none
+ * when `seconds` is not given: for the pages that pass headers along.
+ */
+export function retryAfterHeaders(
+  seconds: number | undefined,
+): Record<string, string> {
+  return seconds ? { "Retry-After": String(seconds) } : {};
+}

@@ -6,6 +6,7 @@ import { define } from "../../lib/http/define.ts";
 import { pageLocale } from "../../lib/http/page_look.ts";
 import { clientIP } from "../../lib/http/request.ts";
 import { message } from "../../lib/i18n/messages.ts";
+import { retryAfterHeaders } from "../../lib/http/http_error.ts";
 
 export const handler = define.handlers({
   GET: (c) =>
@@ -41,9 +42,11 @@ export const handler = define.handlers({
     ), {
       title: message("forgot.title"),
       status: result.ok ? 200 : result.reason === "limited" ? 429 : 404,
-      headers: !result.ok && result.reason === "limited"
-        ? { "Retry-After": String(result.retryAfter) }
-        : {},
+      headers: retryAfterHeaders(
+        !result.ok && result.reason === "limited"
+          ? result.retryAfter
+          : undefined,
+      ),
     });
   },
 });

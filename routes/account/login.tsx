@@ -22,6 +22,7 @@ import {
   deviceCookie,
 } from "../../lib/security/device_cookie.ts";
 import { SESSION_COOKIE } from "../../lib/security/session.ts";
+import { retryAfterHeaders } from "../../lib/http/http_error.ts";
 
 /** The notice a 303 left (signed out, password reset), as a message. */
 function notice(c: AppContext): Message | undefined {
@@ -56,9 +57,7 @@ async function form(
   ), {
     title: message("account_sign_in.page"),
     status: state.status,
-    headers: state.retryAfter
-      ? { "Retry-After": String(state.retryAfter) }
-      : {},
+    headers: retryAfterHeaders(state.retryAfter),
   });
 }
 

@@ -13,6 +13,7 @@ import {
 } from "../../lib/accounts/web.ts";
 import { type AppContext, define } from "../../lib/http/define.ts";
 import { type Message, message } from "../../lib/i18n/messages.ts";
+import { retryAfterHeaders } from "../../lib/http/http_error.ts";
 
 const PATH = "/account/password";
 
@@ -34,9 +35,7 @@ function page(
   ), {
     title: message("account.nav.password"),
     status: state.status,
-    headers: state.retryAfter
-      ? { "Retry-After": String(state.retryAfter) }
-      : {},
+    headers: retryAfterHeaders(state.retryAfter),
   });
 }
 

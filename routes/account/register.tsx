@@ -18,6 +18,7 @@ import { pageLocale } from "../../lib/http/page_look.ts";
 import { clientIP } from "../../lib/http/request.ts";
 import { type Message, message } from "../../lib/i18n/messages.ts";
 import { SESSION_COOKIE } from "../../lib/security/session.ts";
+import { retryAfterHeaders } from "../../lib/http/http_error.ts";
 
 async function form(
   c: AppContext,
@@ -56,9 +57,7 @@ async function form(
   ), {
     title: message("register.title"),
     status: state.status,
-    headers: state.retryAfter
-      ? { "Retry-After": String(state.retryAfter) }
-      : {},
+    headers: retryAfterHeaders(state.retryAfter),
   });
 }
 

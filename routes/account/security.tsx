@@ -17,6 +17,7 @@ import {
 } from "../../lib/accounts/web.ts";
 import { type AppContext, define } from "../../lib/http/define.ts";
 import { message } from "../../lib/i18n/messages.ts";
+import { retryAfterHeaders } from "../../lib/http/http_error.ts";
 
 function securityRequest(
   c: AppContext,
@@ -43,9 +44,7 @@ function answer(
   ), {
     title: message("security.title"),
     status: result.status,
-    headers: result.retryAfter
-      ? { "Retry-After": String(result.retryAfter) }
-      : {},
+    headers: retryAfterHeaders(result.retryAfter),
   });
 }
 

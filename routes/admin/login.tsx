@@ -10,6 +10,7 @@ import {
   SESSION_LIFETIME,
 } from "../../lib/security/session.ts";
 import { servedOverHTTPS } from "../../lib/config.ts";
+import { retryAfterHeaders } from "../../lib/http/http_error.ts";
 
 function LoginPage({ csrf, error }: { csrf: string; error?: string }) {
   return (
@@ -56,9 +57,7 @@ export const handler = define.handlers({
         {
           title: "Admin sign-in",
           status: result.status,
-          headers: result.retryAfter
-            ? { "Retry-After": String(result.retryAfter) }
-            : {},
+          headers: retryAfterHeaders(result.retryAfter),
         },
       );
     }
