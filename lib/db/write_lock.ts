@@ -61,6 +61,8 @@ export class WriteLock {
   readonly #word: Int32Array;
   readonly #id: number;
   readonly #waitMs: number;
+  /** This thread holds the claim (`acquireFirst`): release lets go of it. */
+  #claiming = false;
   /** Writes that found the lock taken and waited (for tests). */
   waits = 0;
 
@@ -104,12 +106,14 @@ export class WriteLock {
     ) {
       return false;
     }
+    this.#claiming = true;
     const held = await this.acquire();
     if (!held) this.#unclaim();
     return held;
   }
 
   #unclaim(): void {
+    this.#claiming = false;
     if (
       Atomics.compareExchange(this.#word, CLAIM, this.#id, FREE) === this.#id
     ) {
@@ -158,7 +162,9 @@ export class WriteLock {
     ) {
       Atomics.notify(this.#word, HOLDER);
     }
-    this.#unclaim();
+    // Only a claimant touches the claim: the serving threads' releases
+    // (every commit) skip it.
+    if (this.#claiming) this.#unclaim();
   }
 }
 
